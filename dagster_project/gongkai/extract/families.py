@@ -1,0 +1,204 @@
+"""The standard table families of a final-accounts report: how to recognise each by its title, and its columns.
+
+Tables are identified by title, never by their label (公开01表 / 一、/ 表1) or position. Column keys are stable
+English names; the Chinese header each stands for is in ``COLUMN_TERMS``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.extract.text import squeeze
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    key: str
+    title: str  # the title as the Ministry of Finance prescribes it
+    columns: tuple[str, ...]
+    pattern: re.Pattern[str]
+    coded: str | None = None  # 'function' | 'economic' | None
+
+
+def _p(expr: str) -> re.Pattern[str]:
+    return re.compile(expr)
+
+
+# Order matters: more specific titles first (财政拨款收入支出决算总表 before 收入支出决算总表).
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "appropriation_summary",
+        "财政拨款收入支出决算总表",
+        ("amount", "total", "general_budget", "government_fund", "state_capital"),
+        _p(r"^财政拨款收入支出决算总表$"),
+    ),
+    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?收入支出决算总表$")),
+    Family(
+        "income",
+        "收入决算表",
+        (
+            "total",
+            "fiscal_appropriation",
+            "superior_subsidy",
+            "public_service_revenue",
+            "business_revenue",
+            "affiliated_remittance",
+            "other_revenue",
+        ),
+        _p(r"^(部门)?收入决算表$"),
+        "function",
+    ),
+    Family(
+        "expenditure",
+        "支出决算表",
+        ("total", "basic", "project", "remittance_to_superior", "business", "subsidy_to_affiliates"),
+        _p(r"^(部门)?支出决算表$"),
+        "function",
+    ),
+    Family(
+        "general_budget_basic_expenditure",
+        "一般公共预算财政拨款基本支出决算表",
+        ("amount",),
+        _p(r"^一般公共预算财政拨款基本支出决算(明细)?表$"),
+        "economic",
+    ),
+    Family(
+        "general_budget_expenditure",
+        "一般公共预算财政拨款支出决算表",
+        ("total", "basic", "project"),
+        _p(r"^一般公共预算财政拨款支出决算(明细)?表$"),
+        "function",
+    ),
+    Family(
+        "government_fund",
+        "政府性基金预算财政拨款收入支出决算表",
+        ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
+        _p(r"^政府性基金预算财政拨款(收入)?支出决算表$"),
+        "function",
+    ),
+    Family(
+        "state_capital",
+        "国有资本经营预算财政拨款收入支出决算表",
+        ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
+        _p(r"^国有资本经营预算财政拨款(收入)?支出决算表$"),
+        "function",
+    ),
+    Family(
+        "three_public",
+        '财政拨款"三公"经费支出决算表',
+        ("budget", "actual"),
+        _p(r"^(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费支出决算表$"),
+    ),
+)
+
+FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
+
+COLUMN_TERMS: dict[str, str] = {
+    "amount": "金额/决算数",
+    "total": "合计/本年支出合计/本年收入合计/小计",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "remittance_to_superior": "上缴上级支出",
+    "business": "经营支出",
+    "subsidy_to_affiliates": "对附属单位补助支出",
+    "fiscal_appropriation": "财政拨款收入",
+    "superior_subsidy": "上级补助收入",
+    "public_service_revenue": "事业收入",
+    "business_revenue": "经营收入",
+    "affiliated_remittance": "附属单位上缴收入",
+    "other_revenue": "其他收入",
+    "general_budget": "一般公共预算财政拨款",
+    "government_fund": "政府性基金预算财政拨款",
+    "state_capital": "国有资本经营预算财政拨款",
+    "carryover_begin": "年初结转和结余",
+    "income": "本年收入",
+    "carryover_end": "年末结转和结余",
+    "budget": "预算数",
+    "actual": "决算数",
+}
+
+_LABEL_PREFIX = re.compile(r"^(?:公开)?(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]?表?")
+_TABLE_LABEL = re.compile(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９一二三四五六七八九十]{1,3}|\(\s*[0-9]{1,2}\s*表\s*\))")
+
+
+def match_family(text: str) -> Family | None:
+    """The family whose title this line is, or None. Accepts a leading '一、' / '表1' / '公开01表' and spaced text."""
+    compact = squeeze(text).replace("（", "(").replace("）", ")")
+    compact = _TABLE_LABEL.sub("", compact)
+    compact = _LABEL_PREFIX.sub("", compact, count=1) if not compact.startswith(("一般", "财政", "国有", "政府")) else compact
+    compact = compact.replace("(收入)", "收入") if "(收入)支出" in compact else compact
+    for family in FAMILIES:
+        if family.pattern.match(compact):
+            return family
+    return None
+
+
+def table_label(text: str) -> str | None:
+    found = _TABLE_LABEL.search(squeeze(text))
+    return found.group(1) if found else None
+
+
+# --- classification codes -----------------------------------------------------------------------------------------
+
+_SPACED_CODE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
+
+
+def code_level(code: str) -> int | None:
+    """1, 2 or 3 for 类/款/项 (function codes: 3/5/7 digits; economic codes: 3/5 digits)."""
+    return {3: 1, 5: 2, 7: 3}.get(len(code))
+
+
+def parent_code(code: str) -> str | None:
+    return code[:-2] if len(code) in (5, 7) else None
+
+
+def leading_code(text: str) -> tuple[str, str] | None:
+    """Split '2010301 行政运行' or '201 03 01 行政运行' into (code, rest)."""
+    spaced = _SPACED_CODE.match(text)
+    if spaced and spaced.group(2):
+        return "".join(g for g in spaced.groups() if g), text[spaced.end():].strip()
+    compact = re.match(r"^(\d{3}(?:\d{2}){0,2})(?=\s|[^\d.,]|$)", text)
+    if compact and len(compact.group(1)) in (3, 5, 7):
+        return compact.group(1), text[compact.end():].strip()
+    return None
+
+
+# --- items of labelled (non-coded) tables ---------------------------------------------------------------------------
+
+THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
+    ("vehicle_total", r"购置及运行"),
+    ("vehicle_operation", r"运行(维护)?费"),
+    ("vehicle_purchase", r"购置费"),
+    ("vehicle_total", r"公务用车"),
+    ("overseas_travel", r"出国"),
+    ("reception", r"接待"),
+    ("total", r"^合计|三公.*经费$|^小计"),
+)
+
+SUMMARY_ITEMS: tuple[tuple[str, str], ...] = (
+    ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
+    ("government_fund_appropriation", r"政府性基金预算财政拨款(收入)?$"),
+    ("state_capital_appropriation", r"国有资本经营(预算)?财政拨款(收入)?$"),
+    ("superior_subsidy", r"上级补助收入$"),
+    ("public_service_revenue", r"事业收入$"),
+    ("business_revenue", r"经营收入$"),
+    ("affiliated_remittance", r"附属单位上缴收入$"),
+    ("other_revenue", r"其他收入$"),
+    ("income_total", r"本年收入合计$"),
+    ("expenditure_total", r"本年支出合计$"),
+    ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
+    ("surplus_distribution", r"结余分配$"),
+    ("carryover_begin", r"年初(财政拨款)?结转和结余$"),
+    ("carryover_end", r"年末(财政拨款)?结转和结余$"),
+    ("grand_total", r"总计$"),
+)
+
+
+def match_item(label: str, items: tuple[tuple[str, str], ...]) -> str | None:
+    compact = squeeze(label)
+    compact = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]", "", compact)
+    for key, expr in items:
+        if re.search(expr, compact):
+            return key
+    return None
