@@ -195,10 +195,16 @@ SUMMARY_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+_ITEM_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]")
+_COMPILED_ITEMS: dict[tuple[tuple[str, str], ...], list[tuple[str, re.Pattern[str]]]] = {}
+
+
 def match_item(label: str, items: tuple[tuple[str, str], ...]) -> str | None:
-    compact = squeeze(label)
-    compact = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]", "", compact)
-    for key, expr in items:
-        if re.search(expr, compact):
+    compiled = _COMPILED_ITEMS.get(items)
+    if compiled is None:
+        compiled = _COMPILED_ITEMS[items] = [(key, re.compile(expr)) for key, expr in items]
+    compact = _ITEM_NUMBERING.sub("", squeeze(label))
+    for key, pattern in compiled:
+        if pattern.search(compact):
             return key
     return None

@@ -1,0 +1,98 @@
+"""Report identity: department (部门), fiscal year, kind (决算 final / 预算 budget) and the units in scope (单位构成).
+
+The department is read from the cover and title ("上海市普陀区财政局 2024年度部门决算"), the scope sentence
+("纳入辽宁省数据局 2024年部门决算编制范围") and the tables' "部门：…" lines — the most frequent reading wins, so
+a later heading that names the department differently does not override the cover.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gongkai.extract.records import Line
+from gongkai.extract.text import squeeze
+
+_TITLE = re.compile(r"^(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?P<kind>决算|预算)$")
+_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:部门|单位)?(?P<kind>决算|预算)")
+_SCOPE = re.compile(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
+_TABLE_DEPARTMENT = re.compile(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
+_COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?部门(?P<kind>决算|预算)$")
+_GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
+_UNITS_HEADING = re.compile(r"单位构成")
+_UNIT_LINE = re.compile(r"^(?:\d{1,3}[.、．]\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
+_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)(（本级）)?$")
+
+
+@dataclass(slots=True)
+class Identity:
+    department: str | None = None
+    fiscal_year: int | None = None
+    kind: str | None = None
+    units_in_scope: list[str] = field(default_factory=list)
+    is_government_accounts: bool = False
+
+
+def read_identity(lines: list[Line]) -> Identity:
+    departments: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    kinds: Counter[str] = Counter()
+    head = lines[:12]
+    cover = squeeze("".join(line.text for line in head[:4]))
+    cover_match = _TITLE.match(cover)
+    if cover_match:
+        departments[cover_match.group("dept")] += 5
+    _read_cover_lines(head, departments, years, kinds)
+    government_accounts = 0
+    for line in lines:
+        compact = squeeze(line.text)
+        for pattern, weight in ((_SCOPE, 3), (_TABLE_DEPARTMENT, 1), (_PART_HEADING, 2)):
+            found = pattern.search(compact)
+            if found:
+                departments[found.group("dept")] += weight
+        for found in _YEAR_KIND.finditer(compact):
+            years[int(found.group("year"))] += 1
+            kinds[found.group("kind")] += 1
+        if _GOVERNMENT_ACCOUNTS.search(compact):
+            government_accounts += 1
+    kind = kinds.most_common(1)[0][0] if kinds else None
+    return Identity(
+        department=departments.most_common(1)[0][0] if departments else None,
+        fiscal_year=years.most_common(1)[0][0] if years else None,
+        kind={"决算": "final", "预算": "budget"}.get(kind) if kind else None,
+        units_in_scope=read_units_in_scope(lines),
+        is_government_accounts=government_accounts >= 3,
+    )
+
+
+def _read_cover_lines(head: list[Line], departments: Counter[str], years: Counter[int], kinds: Counter[str]) -> None:
+    """A cover printed as separate lines: department / 年度部门决算 / 2024."""
+    texts = [squeeze(line.text) for line in head[:6]]
+    for i, text in enumerate(texts):
+        found = _COVER_KIND.match(text)
+        if found and i > 0 and re.fullmatch(r"[\u4e00-\u9fff（）()]{3,40}", texts[i - 1]):
+            departments[texts[i - 1]] += 5
+            kinds[found.group("kind")] += 3
+            for neighbour in texts[max(0, i - 2) : i + 2]:
+                if re.fullmatch(r"(?:19|20)\d{2}", neighbour):
+                    years[int(neighbour)] += 3
+
+
+def read_units_in_scope(lines: list[Line]) -> list[str]:
+    """The units listed under 部门决算单位构成 (the 本级 unit and its subordinates)."""
+    start = next((i for i, line in enumerate(lines) if _UNITS_HEADING.search(line.text)), None)
+    if start is None:
+        return []
+    units: list[str] = []
+    for line in lines[start + 1 : start + 40]:
+        compact = line.text.strip()
+        if re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)", compact):
+            break
+        if re.search(r"纳入|包括|序号|编制范围|[，。：:]$", compact) or compact.isdigit():
+            continue
+        found = _UNIT_LINE.match(compact)
+        if found and _UNIT_SUFFIX.search(found.group("name")):
+            units.append(found.group("name"))
+    return units

@@ -1,0 +1,350 @@
+"""Turning the printed rows of each standard table into typed :class:`Table` records.
+
+Tables are built in dependency order so that a table whose columns the text cannot decide on its own borrows anchors
+from a related table: 一般公共预算财政拨款支出决算表 first (three columns, mostly decided by its own identities), then
+支出决算表 (all funds ≥ the appropriation, per code and column), 收入决算表 (its 合计 row = the 总表's income lines),
+财政拨款收入支出决算总表 (its 一般公共预算 column = the appropriation table's 类 totals), and the 三公 table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.extract import tables as found
+from gongkai.extract.families import (
+    FAMILY_BY_KEY,
+    SUMMARY_ITEMS,
+    THREE_PUBLIC_ITEMS,
+    code_level,
+    match_item,
+    parent_code,
+)
+from gongkai.extract.records import (
+    CELL_AMBIGUOUS,
+    CELL_BLANK,
+    CELL_VALUE,
+    Cell,
+    ParseIssue,
+    Source,
+    Table,
+    TableRow,
+)
+from gongkai.extract.solver import Anchor, SolverRow, SolverTable, decided_columns, solve
+from gongkai.extract.text import parse_amount, squeeze, to_wan
+
+TOTAL_KEY = "合计"
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
+
+BUILD_ORDER = (
+    "general_budget_expenditure",
+    "government_fund",
+    "state_capital",
+    "income_expenditure_summary",
+    "expenditure",
+    "income",
+    "appropriation_summary",
+    "general_budget_basic_expenditure",
+    "three_public",
+)
+
+
+def clean_label(label: str) -> str:
+    return _NUMBERING.sub("", squeeze(label))
+
+
+class TableBuilder:
+    def __init__(self, file: str):
+        self.file = file
+        self.tables: dict[str, Table] = {}
+        self.issues: list[ParseIssue] = []
+
+    def build(self, raw_tables: list[found.RawTable]) -> list[Table]:
+        by_family: dict[str, found.RawTable] = {}
+        for raw in raw_tables:
+            if raw.family.key in by_family:
+                by_family[raw.family.key].body.extend(raw.body)  # a continuation (续表)
+            else:
+                by_family[raw.family.key] = raw
+        for key in BUILD_ORDER:
+            if key in by_family:
+                self.tables[key] = getattr(self, f"_build_{key}")(by_family[key])
+        return [self.tables[key] for key in by_family if key in self.tables]
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+
+    def _source(self, line) -> Source:
+        return Source(self.file, line.page, line.line)
+
+    def _table(self, raw: found.RawTable, columns: tuple[str, ...], rows: list[TableRow]) -> Table:
+        return Table(
+            family=raw.family.key,
+            title=squeeze(raw.title_line.text),
+            label=raw.label,
+            unit=raw.unit,
+            columns=columns,
+            rows=rows,
+            source=self._source(raw.title_line),
+            is_empty=not any(c.status != CELL_BLANK for r in rows for c in r.cells),
+            department=raw.department,
+        )
+
+    def _amounts(self, raw_row: found.RawRow) -> list[float]:
+        return [parse_amount(a) for a in raw_row.amounts]
+
+    def _cells(
+        self,
+        raw_row: found.RawRow,
+        columns: tuple[str, ...],
+        placements: list[tuple[int, ...]],
+        unit: str,
+    ) -> list[Cell]:
+        source = self._source(raw_row.line)
+        decided = decided_columns(len(raw_row.amounts), placements)
+        cells = {c: Cell(c, None, None, CELL_BLANK, source) for c in columns}
+        for original, where in zip(raw_row.amounts, decided):
+            if isinstance(where, int):
+                cells[columns[where]] = Cell(columns[where], to_wan(parse_amount(original), unit), original,
+                                             CELL_VALUE, source)
+            else:
+                candidates = tuple(columns[i] for i in where)
+                for column in candidates:
+                    if cells[column].status != CELL_VALUE:
+                        cells[column] = Cell(column, None, original, CELL_AMBIGUOUS, source, candidates)
+                self.issues.append(ParseIssue("warning", "ambiguous_column",
+                                              f"{original} in row '{raw_row.code or raw_row.label}' could be in any "
+                                              f"of {', '.join(candidates)}", source))
+        return [cells[c] for c in columns]
+
+    # -- function-coded tables -------------------------------------------------------------------------------------
+
+    def _function_table(
+        self,
+        raw: found.RawTable,
+        columns: tuple[str, ...],
+        anchors: dict[str, list[Anchor]] | None = None,
+        total_column: int | None = 0,
+    ) -> Table:
+        raw_rows = found.function_rows(raw)
+        keys = _row_keys(raw_rows)
+        solver_rows = {
+            key: SolverRow(key, self._amounts(r), (anchors or {}).get(key, [])) for key, r in zip(keys, raw_rows)
+        }
+        solved = solve(SolverTable(len(columns), solver_rows, _code_families(keys), total_column))
+        rows = []
+        for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
+            code = raw_row.code
+            rows.append(
+                TableRow(
+                    index=index,
+                    label=clean_label(raw_row.label) if code else TOTAL_KEY,
+                    cells=self._cells(raw_row, columns, solved[key], raw.unit),
+                    source=self._source(raw_row.line),
+                    code=code,
+                    level=code_level(code) if code else None,
+                    parent_code=parent_code(code) if code else None,
+                    item=None if code else "total",
+                )
+            )
+        return self._table(raw, columns, rows)
+
+    def _build_general_budget_expenditure(self, raw: found.RawTable) -> Table:
+        return self._function_table(raw, FAMILY_BY_KEY[raw.family.key].columns)
+
+    def _build_fund_table(self, raw: found.RawTable) -> Table:
+        header = squeeze(" ".join(line.text for line in raw.body[:12]))
+        if "年初结转" in header:
+            columns = FAMILY_BY_KEY[raw.family.key].columns
+            return self._function_table(raw, columns, total_column=None)
+        return self._function_table(raw, ("total", "basic", "project"))
+
+    _build_government_fund = _build_fund_table
+    _build_state_capital = _build_fund_table
+
+    def _build_expenditure(self, raw: found.RawTable) -> Table:
+        columns = FAMILY_BY_KEY["expenditure"].columns
+        anchors: dict[str, list[Anchor]] = {}
+        appropriation = self.tables.get("general_budget_expenditure")
+        if appropriation is not None:
+            for row in appropriation.rows:
+                key = row.code or TOTAL_KEY
+                for name in ("basic", "project"):
+                    value = row.value(name)
+                    if value is not None:
+                        anchors.setdefault(key, []).append(Anchor(columns.index(name), minimum=value))
+        return self._function_table(raw, columns, anchors)
+
+    def _build_income(self, raw: found.RawTable) -> Table:
+        columns = FAMILY_BY_KEY["income"].columns
+        anchors: dict[str, list[Anchor]] = {}
+        summary = self.tables.get("income_expenditure_summary")
+        if summary is not None:
+            items = {r.item: r.value("amount") for r in summary.rows if r.side == "income" and r.item}
+            appropriation = [items.get(k) for k in ("general_budget_appropriation", "government_fund_appropriation",
+                                                     "state_capital_appropriation")]
+            expected = {
+                "fiscal_appropriation": None if all(v is None for v in appropriation)
+                else sum(v or 0.0 for v in appropriation),
+                "superior_subsidy": items.get("superior_subsidy"),
+                "public_service_revenue": items.get("public_service_revenue"),
+                "business_revenue": items.get("business_revenue"),
+                "affiliated_remittance": items.get("affiliated_remittance"),
+                "other_revenue": items.get("other_revenue"),
+            }
+            anchors[TOTAL_KEY] = [Anchor(columns.index(c), value=v) for c, v in expected.items()]
+        return self._function_table(raw, columns, anchors)
+
+    # -- summary tables --------------------------------------------------------------------------------------------
+
+    def _build_income_expenditure_summary(self, raw: found.RawTable) -> Table:
+        rows = []
+        for index, raw_row in enumerate(found.summary_rows(raw)):
+            rows.append(self._summary_row(index, raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit))
+        return self._table(raw, ("amount",), rows)
+
+    def _summary_row(self, index, raw_row, columns, placements, unit) -> TableRow:
+        label = clean_label(raw_row.label)
+        return TableRow(
+            index=index,
+            label=label,
+            cells=self._cells(raw_row, columns, placements, unit),
+            source=self._source(raw_row.line),
+            item=match_item(raw_row.label, SUMMARY_ITEMS) if label else None,
+            side=raw_row.side,
+            row_number=raw_row.row_number,
+        )
+
+    def _build_appropriation_summary(self, raw: found.RawTable) -> Table:
+        raw_rows = found.summary_rows(raw)
+        spending = ("total", "general_budget", "government_fund", "state_capital")
+        anchors = self._appropriation_anchors(raw_rows, spending)
+        solver_rows = {
+            str(i): SolverRow(str(i), self._amounts(r), anchors.get(i, []))
+            for i, r in enumerate(raw_rows)
+            if r.side == "expenditure"
+        }
+        solved = solve(SolverTable(len(spending), solver_rows, []))
+        rows = []
+        carryover_section = {"income": False, "expenditure": False}
+        for index, raw_row in enumerate(raw_rows):
+            if raw_row.side == "expenditure":
+                row = self._summary_row(index, raw_row, spending, solved[str(index)], raw.unit)
+            else:
+                row = self._summary_row(index, raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit)
+            if row.item in ("carryover_begin", "carryover_end"):
+                carryover_section[raw_row.side] = True
+            elif carryover_section.get(raw_row.side) and row.item and row.item.endswith("_appropriation"):
+                row.item = f"{'carryover_begin' if raw_row.side == 'income' else 'carryover_end'}_{row.item}"
+            rows.append(row)
+        columns = ("amount",) + spending
+        return self._table(raw, columns, rows)
+
+    def _appropriation_anchors(self, raw_rows, spending) -> dict[int, list[Anchor]]:
+        sources = {
+            "general_budget": self.tables.get("general_budget_expenditure"),
+            "government_fund": self.tables.get("government_fund"),
+            "state_capital": self.tables.get("state_capital"),
+        }
+        anchors: dict[int, list[Anchor]] = {}
+        for index, raw_row in enumerate(raw_rows):
+            label = clean_label(raw_row.label)
+            item = match_item(raw_row.label, SUMMARY_ITEMS)
+            for column, table in sources.items():
+                if table is None:
+                    continue
+                if table.is_empty:
+                    value = None
+                elif item == "expenditure_total":
+                    value = _table_total(table)
+                elif label and not item:
+                    value = _class_total(table, label)
+                else:
+                    continue
+                if value is not None or table.is_empty:
+                    anchors.setdefault(index, []).append(Anchor(spending.index(column), value=value))
+        return anchors
+
+    # -- economic and 三公 tables -----------------------------------------------------------------------------------
+
+    def _build_general_budget_basic_expenditure(self, raw: found.RawTable) -> Table:
+        rows = []
+        for index, raw_row in enumerate(found.economic_rows(raw)):
+            code = raw_row.code
+            item = {"人员经费合计": "personnel_total", "公用经费合计": "public_total", "合计": "total"}.get(raw_row.label)
+            rows.append(
+                TableRow(
+                    index=index,
+                    label=clean_label(raw_row.label),
+                    cells=self._cells(raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit),
+                    source=self._source(raw_row.line),
+                    code=code,
+                    level=code_level(code) if code else None,
+                    parent_code=parent_code(code) if code else None,
+                    item=item,
+                    category=economic_category(code) if code else None,
+                )
+            )
+        return self._table(raw, ("amount",), rows)
+
+    def _build_three_public(self, raw: found.RawTable) -> Table:
+        columns = ("budget", "actual")
+        raw_rows = found.labelled_rows(raw)
+        items = [match_item(r.label, THREE_PUBLIC_ITEMS) for r in raw_rows]
+        keys = [item or f"row{i}" for i, item in enumerate(items)]
+        solver_rows = {k: SolverRow(k, self._amounts(r)) for k, r in zip(keys, raw_rows)}
+        families = [
+            ("total", ["overseas_travel", "reception", "vehicle_total"]),
+            ("vehicle_total", ["vehicle_purchase", "vehicle_operation"]),
+        ]
+        solved = solve(SolverTable(2, solver_rows, families, total_column=None))
+        rows = [
+            TableRow(
+                index=i,
+                label=clean_label(r.label),
+                cells=self._cells(r, columns, solved[k], raw.unit),
+                source=self._source(r.line),
+                item=item,
+            )
+            for i, (k, r, item) in enumerate(zip(keys, raw_rows, items))
+        ]
+        return self._table(raw, columns, rows)
+
+
+def economic_category(code: str) -> str:
+    """'personnel' (人员经费: 301 工资福利支出, 303 对个人和家庭的补助) or 'public' (公用经费: the other classes)."""
+    return "personnel" if code[:3] in ("301", "303") else "public"
+
+
+def _row_keys(raw_rows: list[found.RawRow]) -> list[str]:
+    keys: list[str] = []
+    seen: set[str] = set()
+    for raw_row in raw_rows:
+        key = raw_row.code or TOTAL_KEY
+        while key in seen:
+            key += "+"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def _code_families(keys: list[str]) -> list[tuple[str, list[str]]]:
+    children: dict[str, list[str]] = {}
+    for key in keys:
+        if key == TOTAL_KEY or not key.isdigit():
+            continue
+        parent = parent_code(key) or TOTAL_KEY
+        if parent in keys:
+            children.setdefault(parent, []).append(key)
+    # deepest families first so that decided children constrain their parents early
+    return sorted(children.items(), key=lambda item: -len(item[0]) if item[0] != TOTAL_KEY else 0)
+
+
+def _table_total(table: Table) -> float | None:
+    row = table.row(item="total")
+    return row.value("total") if row else None
+
+
+def _class_total(table: Table, label: str) -> float | None:
+    for row in table.rows:
+        if row.level == 1 and row.label == label:
+            return row.value("total")
+    return None

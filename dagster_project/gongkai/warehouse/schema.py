@@ -1,0 +1,197 @@
+"""DDL of the raw schema: what ingestion writes, one table per kind of record (the upstream of dbt staging).
+
+report_id identifies one file version: the first 16 hex digits of its sha256. Amounts are in 万元 (DOUBLE);
+a blank cell is NULL. Every value row carries file, page and line.
+"""
+
+RAW_TABLES: dict[str, str] = {
+    "report_files": """
+        report_id VARCHAR NOT NULL,          -- sha256[:16] of the file's bytes
+        path VARCHAR NOT NULL,               -- path relative to the raw folder
+        sha256 VARCHAR NOT NULL,
+        size_bytes BIGINT NOT NULL,
+        format VARCHAR,                      -- 'text' | 'pdf'
+        encoding VARCHAR,
+        department VARCHAR,                  -- department as printed on the report (部门)
+        fiscal_year INTEGER,
+        kind VARCHAR,                        -- 'final' (决算) | 'budget' (预算)
+        status VARCHAR NOT NULL,             -- 'loaded' | 'failed' | 'skipped'
+        error_kind VARCHAR,
+        error_message VARCHAR,
+        pages INTEGER,
+        table_rows INTEGER,
+        checks_passed INTEGER,
+        checks_failed INTEGER,
+        checks_not_run INTEGER,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL,
+        is_current BOOLEAN NOT NULL          -- the file version currently at this path
+    """,
+    "table_cells": """
+        report_id VARCHAR NOT NULL,
+        table_family VARCHAR NOT NULL,       -- stable family key, see docs/json.md
+        table_title VARCHAR,
+        table_label VARCHAR,
+        table_unit VARCHAR,                  -- unit printed on the table (万元 / 元)
+        row_index INTEGER NOT NULL,
+        row_label VARCHAR,
+        code VARCHAR,                        -- function or economic classification code
+        level INTEGER,                       -- 1/2/3 = 类/款/项
+        parent_code VARCHAR,
+        item VARCHAR,                        -- stable key of a labelled row
+        side VARCHAR,                        -- 'income' | 'expenditure' on two-sided summary tables
+        row_number INTEGER,                  -- 行次
+        category VARCHAR,                    -- 'personnel' | 'public' on the basic expenditure table
+        column_name VARCHAR NOT NULL,
+        value DOUBLE,                        -- 万元; NULL when blank or ambiguous
+        original VARCHAR,                    -- as printed
+        cell_status VARCHAR NOT NULL,        -- 'value' | 'blank' | 'ambiguous'
+        candidates VARCHAR,                  -- columns an ambiguous value could belong to, comma-separated
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "report_tables": """
+        report_id VARCHAR NOT NULL,
+        table_family VARCHAR NOT NULL,
+        table_title VARCHAR,
+        table_label VARCHAR,
+        table_unit VARCHAR,
+        is_empty BOOLEAN NOT NULL,
+        row_count INTEGER NOT NULL,
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "narrative_facts": """
+        report_id VARCHAR NOT NULL,
+        fact_key VARCHAR NOT NULL,
+        qualifier VARCHAR,
+        value DOUBLE NOT NULL,
+        unit VARCHAR NOT NULL,
+        original VARCHAR,
+        fiscal_year INTEGER,
+        basis VARCHAR NOT NULL,              -- 'reported' | 'comparative' | 'derived'
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "performance_projects": """
+        report_id VARCHAR NOT NULL,
+        project_index INTEGER NOT NULL,
+        project_name VARCHAR NOT NULL,
+        department VARCHAR,
+        implementing_unit VARCHAR,
+        budget DOUBLE,
+        actual DOUBLE,
+        execution_rate_pct DOUBLE,
+        target_text VARCHAR,
+        achievement_text VARCHAR,
+        indicator_subtotal DOUBLE,
+        execution_score DOUBLE,
+        deduction DOUBLE,
+        total_score DOUBLE,
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "performance_indicators": """
+        report_id VARCHAR NOT NULL,
+        evaluation_kind VARCHAR NOT NULL,    -- 'project' | 'unit'
+        evaluation_index INTEGER NOT NULL,   -- project_index or unit_index
+        indicator_index INTEGER NOT NULL,
+        level1 VARCHAR,
+        level2 VARCHAR,
+        level3 VARCHAR NOT NULL,
+        operator VARCHAR,
+        target VARCHAR,
+        unit VARCHAR,
+        actual VARCHAR,
+        completion VARCHAR,
+        weight DOUBLE,
+        score DOUBLE,
+        deviation_reason VARCHAR,
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "unit_evaluations": """
+        report_id VARCHAR NOT NULL,
+        unit_index INTEGER NOT NULL,
+        unit_code VARCHAR,
+        unit_name VARCHAR NOT NULL,
+        budget_income DOUBLE,
+        budget_expenditure DOUBLE,
+        target_text VARCHAR,
+        achievement_text VARCHAR,
+        total_score DOUBLE,
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "unit_tasks": """
+        report_id VARCHAR NOT NULL,
+        unit_index INTEGER NOT NULL,
+        task_index INTEGER NOT NULL,
+        task_name VARCHAR NOT NULL,
+        allocated DOUBLE,
+        executed DOUBLE,
+        execution_rate_pct DOUBLE,
+        weight DOUBLE,
+        score DOUBLE,
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "reconciliation_checks": """
+        report_id VARCHAR NOT NULL,
+        check_name VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        expected DOUBLE,
+        actual DOUBLE,
+        difference DOUBLE,
+        tolerance DOUBLE NOT NULL,
+        status VARCHAR NOT NULL,             -- 'pass' | 'fail' | 'not_run'
+        detail VARCHAR,
+        file VARCHAR,
+        page INTEGER,
+        line INTEGER
+    """,
+    "parse_issues": """
+        report_id VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,           -- 'error' | 'warning' | 'info'
+        issue_kind VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        file VARCHAR,
+        page INTEGER,
+        line INTEGER
+    """,
+    "report_pages": """
+        report_id VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        page_status VARCHAR NOT NULL,        -- 'text' | 'empty' | 'scanned' | 'cid' | 'garbled' | 'error'
+        chars INTEGER,
+        cid_glyphs INTEGER,
+        replacement_chars INTEGER
+    """,
+    "units_in_scope": """
+        report_id VARCHAR NOT NULL,
+        unit_index INTEGER NOT NULL,
+        unit_name VARCHAR NOT NULL           -- 部门决算单位构成
+    """,
+    "ingest_errors": """
+        path VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        error_kind VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL
+    """,
+}
+
+
+def create_statements(schema: str = "raw") -> list[str]:
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {schema}"]
+    for name, columns in RAW_TABLES.items():
+        statements.append(f"CREATE TABLE IF NOT EXISTS {schema}.{name} ({columns})")
+    return statements
