@@ -15,14 +15,14 @@ from gongkai.extract.records import Line
 from gongkai.extract.text import squeeze
 
 _TITLE = re.compile(r"^(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?P<kind>决算|预算)$")
-_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:部门|单位)?(?P<kind>决算|预算)")
+_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)")
 _SCOPE = re.compile(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
 _TABLE_DEPARTMENT = re.compile(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
 _COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?部门(?P<kind>决算|预算)$")
 _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
 _UNITS_HEADING = re.compile(r"单位构成")
-_UNIT_LINE = re.compile(r"^(?:\d{1,3}[.、．]\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
+_UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
 _UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)(（本级）)?$")
 
 
@@ -48,13 +48,15 @@ def read_identity(lines: list[Line]) -> Identity:
     government_accounts = 0
     for line in lines:
         compact = squeeze(line.text)
-        for pattern, weight in ((_SCOPE, 3), (_TABLE_DEPARTMENT, 1), (_PART_HEADING, 2)):
-            found = pattern.search(compact)
+        for pattern, text, weight in ((_SCOPE, compact, 3), (_TABLE_DEPARTMENT, line.text, 1),
+                                      (_PART_HEADING, compact, 2)):
+            found = pattern.search(text)
             if found:
                 departments[found.group("dept")] += weight
+        weight = 10 if line.page == 1 else 1
         for found in _YEAR_KIND.finditer(compact):
-            years[int(found.group("year"))] += 1
-            kinds[found.group("kind")] += 1
+            years[int(found.group("year"))] += weight
+            kinds[found.group("kind")] += weight
         if _GOVERNMENT_ACCOUNTS.search(compact):
             government_accounts += 1
     kind = kinds.most_common(1)[0][0] if kinds else None
@@ -82,9 +84,15 @@ def _read_cover_lines(head: list[Line], departments: Counter[str], years: Counte
 
 def read_units_in_scope(lines: list[Line]) -> list[str]:
     """The units listed under 部门决算单位构成 (the 本级 unit and its subordinates)."""
-    start = next((i for i, line in enumerate(lines) if _UNITS_HEADING.search(line.text)), None)
-    if start is None:
-        return []
+    for start, line in enumerate(lines):
+        if _UNITS_HEADING.search(line.text):
+            units = _units_after(lines, start)
+            if units:
+                return units
+    return []
+
+
+def _units_after(lines: list[Line], start: int) -> list[str]:
     units: list[str] = []
     for line in lines[start + 1 : start + 40]:
         compact = line.text.strip()

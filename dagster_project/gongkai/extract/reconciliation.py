@@ -337,7 +337,15 @@ def _item_row(path: str, general: Table, rows_by_code: dict[str | None, TableRow
 def _pct(part: float | None, whole: float | None) -> float | None:
     if part is None or not whole:
         return None
-    return round(part / whole * 100, 2)
+    return round(part / whole * 100, 4)
+
+
+def pct_tolerance(part: float | None, whole: float | None, printed_step: float = 0.01) -> float:
+    """How far a stated % may be from part/whole when both amounts and the % were each rounded to their last digit."""
+    if part is None or not whole:
+        return PERCENT
+    half = printed_step / 2
+    return round(100 * (half / abs(whole) + abs(part) * half / whole**2) + 0.005, 4)
 
 
 def _prior(current: float | None, change: float | None) -> float | None:
@@ -347,20 +355,25 @@ def _prior(current: float | None, change: float | None) -> float | None:
 def _check_stated_percentages(ledger: Ledger, report: Report) -> None:
     """A stated % must be recomputable from the stated amounts; procurement parts add up."""
     value = lambda key: (f.value if (f := report.fact(key)) else None)  # noqa: E731
-    recomputed = {
-        "sme_share_pct": _pct(value("sme_amount"), value("procurement_total")),
-        "small_micro_share_pct": _pct(value("small_micro_amount"), value("sme_amount")),
-        "three_public_completion_pct": _pct(value("three_public_total"), value("three_public_budget")),
+    three = report.table("three_public")
+    budget = value("three_public_budget")
+    if budget is None and three is not None:
+        budget = _value(three.row(item="total"), "budget")
+    ratios = {
+        "sme_share_pct": (value("sme_amount"), value("procurement_total")),
+        "small_micro_share_pct": (value("small_micro_amount"), value("sme_amount")),
+        "three_public_completion_pct": (value("three_public_total"), budget),
     }
     for base in ("income_total", "expenditure_total", "carryover_end", "appropriation", "agency_operating_cost"):
         amount_key = "appropriation_expenditure" if base == "appropriation" else base
-        recomputed[f"{base}_change_pct"] = _pct(value(f"{base}_change_amount"),
-                                               _prior(value(amount_key), value(f"{base}_change_amount")))
-    for key, computed in recomputed.items():
+        ratios[f"{base}_change_pct"] = (value(f"{base}_change_amount"),
+                                        _prior(value(amount_key), value(f"{base}_change_amount")))
+    for key, (part, whole) in ratios.items():
         stated = report.fact(key)
         if stated is not None and stated.basis == "reported":
-            ledger.equal(f"narrative.recomputed.{key}", "narrative", computed, stated.value, 2, stated.source,
-                         tolerance=PERCENT)
+            ledger.equal(f"narrative.recomputed.{key}", "narrative", _pct(part, whole), stated.value, 2,
+                         stated.source, tolerance=pct_tolerance(part, whole))
+    _check_project_rates(ledger, report)
     total = report.fact("procurement_total")
     if total is not None:
         parts = [value(k) for k in ("procurement_goods", "procurement_works", "procurement_services")]
@@ -388,8 +401,9 @@ def check_performance(ledger: Ledger, report: Report) -> None:
             computed = None
         ledger.equal(f"performance.total_score.{subject}", "performance", project.total_score, computed,
                      source=project.source, tolerance=0.05)
-        ledger.equal(f"performance.execution_rate.{subject}", "performance", project.execution_rate_pct,
-                     _pct(project.actual, project.budget), source=project.source, tolerance=0.05)
+        ledger.equal(f"performance.execution_rate.{subject}", "performance", _pct(project.actual, project.budget),
+                     project.execution_rate_pct, source=project.source,
+                     tolerance=pct_tolerance(project.actual, project.budget))
         over = [i.level3 for i in project.indicators if i.score is not None and i.weight is not None
                 and i.score > i.weight + 1e-9]
         ledger.checks.append(Check(f"performance.scores_within_weights.{subject}", "performance", 0.0,
@@ -401,6 +415,14 @@ def check_performance(ledger: Ledger, report: Report) -> None:
                      unit.total_score, None if None in scores else _sum(scores), len(scores), unit.source,
                      tolerance=0.05)
     _check_narrative_projects(ledger, report)
+    for key, records in (("performance_project_funds", report.projects),
+                         ("performance_unit_funds", report.unit_evaluations)):
+        stated = report.fact(key)
+        budgets = [getattr(r, "budget", None) if key == "performance_project_funds" else r.budget_expenditure
+                   for r in records]
+        if stated is not None and records:
+            ledger.equal(f"narrative.{key}", "narrative", None if None in budgets else _sum(budgets), stated.value,
+                         len(budgets), stated.source)
     for key, count in (("performance_projects_count", len(report.projects)),
                        ("performance_units_count", len(report.unit_evaluations))):
         stated = report.fact(key)
@@ -440,6 +462,23 @@ def _overlap(a: str, b: str) -> int:
             else:
                 break
     return best
+
+
+def _check_project_rates(ledger: Ledger, report: Report) -> None:
+    """Each project's stated execution rate must follow from its stated budget and actual (自评综述)."""
+    amounts: dict[str, dict[str, NarrativeFact]] = {}
+    for stated in report.narrative:
+        if stated.qualifier and stated.basis == "reported" and stated.key in ("project_budget", "project_actual",
+                                                                               "project_execution_rate_pct"):
+            amounts.setdefault(stated.qualifier, {})[stated.key] = stated
+    for name, facts in amounts.items():
+        rate = facts.get("project_execution_rate_pct")
+        budget, actual = facts.get("project_budget"), facts.get("project_actual")
+        if rate is None or budget is None or actual is None:
+            continue
+        ledger.equal(f"narrative.recomputed.project_execution_rate_pct.{squeeze(name)}", "narrative",
+                     _pct(actual.value, budget.value), rate.value, 2, rate.source,
+                     tolerance=pct_tolerance(actual.value, budget.value))
 
 
 def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
