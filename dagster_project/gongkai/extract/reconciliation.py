@@ -11,6 +11,7 @@ import re
 
 from gongkai.extract.records import (
     CELL_AMBIGUOUS,
+    CELL_BLANK,
     CHECK_FAIL,
     CHECK_NOT_RUN,
     CHECK_PASS,
@@ -117,10 +118,10 @@ def check_function_table(ledger: Ledger, table: Table) -> None:
         if parent is None:
             continue
         for column in table.columns:
+            if all(r.cell(column).status == CELL_BLANK for r in (parent, *children)):
+                continue
             expected = _zero_if_blank(parent, column)
             actual = _sum_column(children, column)
-            if expected in (None, 0.0) and actual is None:
-                continue
             ledger.equal(f"{table.family}.children.{parent_code or 'total'}.{column}", "table", expected,
                          actual if actual is not None or _ambiguous(children, column) else 0.0,
                          len(children) + 1, parent.source)
