@@ -1,0 +1,337 @@
+"""The ``gongkai`` command: parse one file, run the whole pipeline, query or export the warehouse.
+
+    gongkai parse FILE                      the report as JSON (unreadable input: one line on stderr, exit 2)
+    gongkai run [--raw DIR] [--warehouse F] parse every file, load, build dbt, run checks, publish; print a summary
+    gongkai query "SQL"                     run SQL against the warehouse, read-only
+    gongkai export MART --format csv|parquet|xlsx --out PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+EXIT_UNREADABLE = 2
+EXIT_BUSY = 3
+EXIT_ERROR = 1
+BUSY_MESSAGE = "gongkai: the warehouse is busy (another process holds a write lock on {path}); retry in a moment"
+
+
+def _err(message: str) -> None:
+    print(message.replace("\n", " "), file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# parse
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from gongkai.extract.parser import ParseError, parse_file
+    from gongkai.extract.serialize import report_to_dict
+
+    path = Path(args.file)
+    if not path.is_file():
+        _err(f"gongkai: cannot read {args.file}: no such file")
+        return EXIT_UNREADABLE
+    try:
+        report = parse_file(path)
+    except ParseError as error:
+        _err(f"gongkai: cannot read {args.file}: [{error.kind}] {error}")
+        return EXIT_UNREADABLE
+    except Exception as error:  # noqa: BLE001 - never a traceback for bad input
+        _err(f"gongkai: cannot read {args.file}: [{type(error).__name__}] {error}")
+        return EXIT_UNREADABLE
+    print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# run
+
+
+def _set_paths(args: argparse.Namespace) -> None:
+    if getattr(args, "raw", None):
+        os.environ["GONGKAI_RAW"] = str(Path(args.raw).absolute())
+    if getattr(args, "warehouse", None):
+        os.environ["GONGKAI_WAREHOUSE"] = str(Path(args.warehouse).absolute())
+
+
+def run_pipeline(*, full_refresh: bool = False, instance=None):
+    """Run everything in-process: add a partition per raw file, then one run over all of them.
+
+    Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE.
+    """
+    import dagster as dg
+
+    from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
+    from gongkai.pipeline.definitions import defs
+    from gongkai.pipeline.sensors import JOB_NAME, partition_range_tags
+    from gongkai.warehouse.load import list_raw_files, partition_key_for
+    from gongkai.warehouse.paths import raw_dir, warehouse_path
+
+    raw = raw_dir()
+    keys = [partition_key_for(p) for p in list_raw_files(raw)]
+    instance = instance or dg.DagsterInstance.ephemeral()
+    existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
+    stale = [k for k in existing if k not in keys]
+    if stale:
+        for key in stale:
+            instance.delete_dynamic_partition(report_files_partitions.name, key)
+    new = [k for k in keys if k not in existing]
+    if new:
+        instance.add_dynamic_partitions(report_files_partitions.name, new)
+    ordered = [k for k in instance.get_dynamic_partitions(report_files_partitions.name) if k in set(keys)]
+    job = defs.resolve_job_def(JOB_NAME)
+    tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
+    if ordered:
+        tags.update(partition_range_tags(ordered))
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    else:
+        from gongkai.pipeline.assets import PUBLISH_KEY, RAW_TABLES_KEY
+
+        selection = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.to_user_string() != "parsed_report"]
+        result = job.execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, asset_selection=selection or [RAW_TABLES_KEY, PUBLISH_KEY]
+        )
+    return result, summarize(result, warehouse_path())
+
+
+def summarize(result, warehouse: Path) -> dict:
+    """Counts for the run summary: reports, rows per mart, checks, reconciliation."""
+    import duckdb
+
+    summary: dict = {"success": bool(result.success), "warehouse": str(warehouse), "checks": {"passed": 0, "failed": 0}}
+    failed_checks = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            summary["checks"]["passed"] += 1
+        else:
+            summary["checks"]["failed"] += 1
+            failed_checks.append(
+                f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value})"
+            )
+    summary["failed_checks"] = failed_checks
+    summary["failed_steps"] = [
+        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
+    ]
+    if not warehouse.exists():
+        return summary
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        summary["reports"] = dict(
+            con.execute(
+                "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
+            ).fetchall()
+        )
+        marts = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
+        ).fetchall()
+        summary["marts"] = {
+            name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for (name,) in marts
+        }
+        summary["reconciliation"] = dict(
+            con.execute(
+                "SELECT status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
+                "ON f.report_id = r.report_id AND f.is_current GROUP BY status ORDER BY status"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    reports = summary.get("reports", {})
+    recon = summary.get("reconciliation", {})
+    lines = [
+        f"warehouse: {summary['warehouse']} ({'ok' if summary['success'] else 'RUN FAILED'})",
+        f"reports: loaded {reports.get('loaded', 0)}, failed {reports.get('failed', 0)}, "
+        f"skipped {reports.get('skipped', 0)}",
+        f"checks: passed {summary['checks']['passed']}, failed {summary['checks']['failed']}",
+        f"reconciliation: pass {recon.get('pass', 0)}, fail {recon.get('fail', 0)}, not_run {recon.get('not_run', 0)}",
+    ]
+    if summary.get("marts"):
+        lines.append("rows per mart:")
+        width = max(len(n) for n in summary["marts"])
+        lines += [f"  {name:<{width}}  {count}" for name, count in summary["marts"].items()]
+    for check in summary.get("failed_checks", [])[:20]:
+        lines.append(f"  failed check: {check}")
+    if summary.get("failed_steps"):
+        lines.append(f"failed steps: {', '.join(summary['failed_steps'])}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    if not args.verbose:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+    result, summary = run_pipeline(full_refresh=args.full_refresh)
+    print(format_summary(summary))
+    return 0 if result.success else EXIT_ERROR
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# query / export
+
+
+class WarehouseBusy(Exception):
+    pass
+
+
+def connect_read_only(path: Path | None = None):
+    """A read-only DuckDB connection to the warehouse; :class:`WarehouseBusy` if a writer holds its lock."""
+    import duckdb
+
+    from gongkai.warehouse.paths import warehouse_path
+
+    path = Path(path or warehouse_path())
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `gongkai run` first")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusy(BUSY_MESSAGE.format(path=path)) from None
+        raise
+
+
+def _format_table(columns: list[str], rows: list[tuple]) -> str:
+    def cell(v) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, float):
+            return f"{v:.2f}" if abs(v - round(v, 2)) < 1e-9 else repr(v)
+        return str(v)
+
+    text = [[cell(v) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in text]) for i, c in enumerate(columns)]
+
+    def line(values):
+        return " | ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True))
+
+    out = [line(columns), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in text]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    _set_paths(args)
+    try:
+        con = connect_read_only()
+    except WarehouseBusy as busy:
+        _err(str(busy))
+        return EXIT_BUSY
+    except FileNotFoundError as error:
+        _err(f"gongkai: {error}")
+        return EXIT_ERROR
+    try:
+        cursor = con.execute(args.sql)
+        if cursor.description is None:
+            return 0
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except duckdb.Error as error:
+        _err(f"gongkai: query failed: {error}")
+        return EXIT_ERROR
+    finally:
+        con.close()
+    print(_format_table(columns, rows))
+    return 0
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    if not _IDENT.match(args.mart):
+        _err(f"gongkai: not a table name: {args.mart!r}")
+        return EXIT_ERROR
+    table = args.mart if "." in args.mart else f"marts.{args.mart}"
+    try:
+        con = connect_read_only()
+    except WarehouseBusy as busy:
+        _err(str(busy))
+        return EXIT_BUSY
+    except FileNotFoundError as error:
+        _err(f"gongkai: {error}")
+        return EXIT_ERROR
+    try:
+        schema, name = table.split(".")
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+        ).fetchone()[0]
+        if not exists:
+            _err(f"gongkai: no such mart: {table}")
+            return EXIT_ERROR
+        df = con.execute(f'SELECT * FROM "{schema}"."{name}"').df()
+    finally:
+        con.close()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "csv":
+        df.to_csv(out, index=False, encoding="utf-8-sig")
+    elif args.format == "parquet":
+        df.to_parquet(out, index=False)
+    else:
+        df.to_excel(out, index=False, sheet_name=name[:31])
+    print(f"wrote {len(df)} rows of {table} to {out}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="Chinese department final-accounts warehouse")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="parse one report file and print it as JSON")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("run", help="run the whole pipeline in-process and print a summary")
+    p.add_argument("--raw", help="raw folder (default: $GONGKAI_RAW or <repo>/raw)")
+    p.add_argument("--warehouse", help="warehouse file (default: $GONGKAI_WAREHOUSE or <repo>/warehouse/gongkai.duckdb)")
+    p.add_argument("--full-refresh", action="store_true", help="re-parse every file and dbt build --full-refresh")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's run log")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")
+    p.add_argument("sql")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="export a mart to csv, parquet or xlsx")
+    p.add_argument("mart")
+    p.add_argument("--format", choices=["csv", "parquet", "xlsx"], required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

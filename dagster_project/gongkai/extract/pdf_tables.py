@@ -1,0 +1,640 @@
+"""Reading the standard tables of a PDF report from its geometry.
+
+A table starts at a line whose text is a family title (families.match_family) followed by a table header (a unit line
+or header words); a title in the table of contents is not followed by one. The table runs to the next title and on
+over the following pages while they continue it (a page that starts with table rows, 续表, or a ruled grid).
+
+Columns come from geometry: in a ruled table the vertical rules crossing the first body row give the column
+intervals; header words (spanning 2–3 lines, and group headers spanning several columns) are assigned to the columns
+they overlap, and each column's header text is matched to the family's column keys. Without rules, columns are the
+x-clusters of the amounts. Rows are the bands between horizontal rules (or the text lines, a name line above a
+code line joining it). Two-panel layouts (收入 | 支出 summaries, the economic table's side-by-side groups) are split
+into panels, each starting with a code or label column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.extract.families import (
+    FAMILY_BY_KEY,
+    SUMMARY_ITEMS,
+    THREE_PUBLIC_ITEMS,
+    Family,
+    code_level,
+    leading_code,
+    match_family,
+    match_item,
+    parent_code,
+    table_label,
+)
+from gongkai.extract.pdf_document import LineBox, PageGeometry, cached_geometry, read_pdf
+from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell, Document, Line, ParseIssue, Source, Table, TableRow
+from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
+
+# Header terms → column keys, most specific first. Matched on the header text a column owns (not group headers).
+_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
+    ("carryover_begin", r"年初.*结转|年初.*结余"),
+    ("carryover_end", r"年末.*结转|年末.*结余"),
+    ("subsidy_to_affiliates", r"对附属单位补助"),
+    ("affiliated_remittance", r"附属单位上缴"),
+    ("remittance_to_superior", r"上缴上级"),
+    ("superior_subsidy", r"上级补助"),
+    ("general_budget", r"一般公共预算"),
+    ("government_fund", r"政府性基金"),
+    ("state_capital", r"国有资本经营"),
+    ("fiscal_appropriation", r"财政拨款"),
+    ("public_service_revenue", r"事业收入"),
+    ("business_revenue", r"经营收入"),
+    ("other_revenue", r"其他收入"),
+    ("business", r"经营支出"),
+    ("basic", r"基本支出"),
+    ("project", r"项目支出"),
+    ("income", r"本年收入$|^收入$"),
+    ("total", r"合计|小计|^总计"),
+    ("budget", r"预算数|预算$"),
+    ("actual", r"决算数|执行数|实际"),
+    ("amount", r"决算数|金额"),
+)
+_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|编码|功能分类科目编码|经济分类科目编码)$")
+_LABEL_HEADER = re.compile(r"项目$|科目名称|名称$|^科目$")
+_UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
+_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
+_PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+_EMPTY_NOTE = re.compile(r"无数据|无.*(收入|支出).*故|为空表|本表为空")
+_DIGITS = re.compile(r"^\d{2,3}$")
+
+
+@dataclass(slots=True)
+class _Column:
+    x0: float
+    x1: float
+    own: list[tuple[float, str]] = field(default_factory=list)  # (y, text) header words inside this column only
+    group: list[tuple[float, str]] = field(default_factory=list)  # header words spanning several columns
+    role: str = "value"  # 'code' | 'label' | 'value'
+    key: str | None = None
+    item: str | None = None  # three_public: the item of this column
+
+    @property
+    def own_text(self) -> str:
+        return "".join(t for _, t in sorted(self.own))
+
+
+@dataclass(slots=True)
+class _Segment:
+    page: int
+    top: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class _Found:
+    family: Family
+    title: str
+    label: str | None
+    unit: str
+    source: Source
+    segments: list[_Segment]
+    empty_note: bool = False
+
+
+def read_pdf_tables(
+    document: Document, pdf_path: str | Path | None = None, geometry: list[PageGeometry] | None = None
+) -> tuple[list[Table], list[ParseIssue]]:
+    """The standard tables of a PDF report read by :func:`gongkai.extract.pdf_document.read_pdf_document`."""
+    if geometry is None:
+        geometry = cached_geometry(document)
+    if geometry is None:
+        _, geometry = read_pdf(pdf_path or document.file)
+    issues: list[ParseIssue] = []
+    tables: list[Table] = []
+    for found in _find_tables(geometry, document.file):
+        try:
+            tables.append(_read_table(found, geometry, document.file, issues))
+        except Exception as exc:  # one broken table must not lose the others
+            issues.append(ParseIssue("error", "table_unreadable", f"{found.family.key}: {type(exc).__name__}: {exc}", found.source))
+    return tables, issues
+
+
+# --- locating tables --------------------------------------------------------------------------------------------
+
+
+def _title_at(lines: list[Line], i: int) -> Family | None:
+    text = lines[i].text
+    if len(squeeze(text)) > 40:
+        return None
+    return match_family(text)
+
+
+def _has_header_after(lines: list[Line], i: int) -> bool:
+    for j in range(i + 1, min(i + 6, len(lines))):
+        compact = squeeze(lines[j].text)
+        if _title_at(lines, j) is not None or _SECTION.search(compact):
+            return False
+        if _UNIT.search(compact):
+            return True
+        hits = sum(term in compact for term in ("项目", "科目", "决算数", "预算数", "合计", "金额", "编码", "收入", "支出"))
+        if hits >= 2 and ("项目" in compact or "科目" in compact or "决算数" in compact or "预算数" in compact):
+            return True
+    return False
+
+
+def _continues(geo: PageGeometry) -> bool:
+    lines = [l for l in geo.lines if not _PAGE_NUMBER.match(l.text)]
+    if not lines:
+        return False
+    first = squeeze(lines[0].text)
+    if _SECTION.search(first) or _title_at(lines, 0) is not None:
+        return False
+    if "续" in first[:6]:
+        return True
+    for line in lines[:3]:
+        compact = squeeze(line.text)
+        if leading_code(line.text) or match_item(compact, SUMMARY_ITEMS) or compact in ("合计", "总计"):
+            return True
+    box = geo.boxes[geo.lines.index(lines[0])]
+    mid = (box.top + box.bottom) / 2
+    crossing = [x for x, top, bottom in geo.v_rules if top - 2 <= mid <= bottom + 2]
+    return len(crossing) >= 3
+
+
+def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
+    found: list[_Found] = []
+    current: _Found | None = None
+    for geo in geometry:
+        lines = geo.lines
+        if not lines:
+            continue
+        starts = [i for i in range(len(lines)) if _title_at(lines, i) is not None and _has_header_after(lines, i)]
+        if current is not None and (not starts or starts[0] > 0) and _continues(geo):
+            end = geo.boxes[starts[0]].top if starts else geo.height + 1
+            current.segments.append(_Segment(geo.page, -1.0, end))
+        elif current is not None and not starts:
+            current = None
+        for n, i in enumerate(starts):
+            family = _title_at(lines, i)
+            assert family is not None
+            unit = "万元"
+            label = table_label(lines[i].text)
+            for j in range(max(0, i - 2), min(i + 4, len(lines))):
+                m = _UNIT.search(squeeze(lines[j].text))
+                if m:
+                    unit = m.group(1)
+                    break
+                label = label or (table_label(lines[j].text) if j < i else None)
+            end = geo.boxes[starts[n + 1]].top if n + 1 < len(starts) else geo.height + 1
+            current = _Found(
+                family=family,
+                title=squeeze(lines[i].text),
+                label=label,
+                unit=unit,
+                source=lines[i].source(file),
+                segments=[_Segment(geo.page, geo.boxes[i].bottom, end)],
+            )
+            found.append(current)
+    return found
+
+
+# --- reading one table ------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Band:
+    top: float
+    bottom: float
+    lines: list[tuple[Line, LineBox]] = field(default_factory=list)
+
+
+def _merge(values: list[float], tol: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _segment_lines(geo: PageGeometry, seg: _Segment) -> list[tuple[Line, LineBox]]:
+    return [
+        (l, b)
+        for l, b in zip(geo.lines, geo.boxes)
+        if b.top >= seg.top - 0.5 and b.bottom <= seg.bottom + 0.5 and not (_PAGE_NUMBER.match(l.text) and b.top > geo.height * 0.85)
+    ]
+
+
+def _bands(geo: PageGeometry, seg: _Segment, lines: list[tuple[Line, LineBox]]) -> tuple[list[_Band], bool]:
+    """Row bands between horizontal rules (ruled=True) or one band per text line."""
+    hs = _merge([y for y, x0, x1 in geo.h_rules if seg.top - 1 <= y <= seg.bottom + 1 and x1 - x0 > 20])
+    if len(hs) >= 3:
+        bands = [_Band(a, b) for a, b in zip(hs, hs[1:]) if b - a > 3]
+        for line, box in lines:
+            mid = (box.top + box.bottom) / 2
+            for band in bands:
+                if band.top <= mid <= band.bottom:
+                    band.lines.append((line, box))
+                    break
+        return [b for b in bands if b.lines], True
+    return [_Band(b.top, b.bottom, [(l, b)]) for l, b in lines], False
+
+
+def _is_numeric(text: str) -> bool:
+    return bool(text) and (is_amount(text) or text in ("-", "—", "－"))
+
+
+def _band_has_data(band: _Band) -> bool:
+    for line, _ in band.lines:
+        for w in line.words:
+            if is_amount(w.text):
+                return True
+    return False
+
+
+def _columns_from_rules(geo: PageGeometry, band: _Band, left: float, right: float) -> list[_Column]:
+    mid = (band.top + band.bottom) / 2
+    xs = _merge([x for x, top, bottom in geo.v_rules if top - 1 <= mid <= bottom + 1])
+    return [_Column(a, b) for a, b in zip(xs, xs[1:]) if b - a > 4]
+
+
+def _columns_from_words(body: list[_Band]) -> list[_Column]:
+    """Unruled table: value columns are x-clusters of amounts; the text left of each cluster run is a label column."""
+    spans: list[list[float]] = []
+    for band in body:
+        for line, _ in band.lines:
+            for w in line.words:
+                if is_amount(w.text) and "." in w.text:
+                    spans.append([w.x0, w.x1])
+    spans.sort()
+    merged: list[list[float]] = []
+    for s in spans:
+        if merged and s[0] <= merged[-1][1] + 2:
+            merged[-1][1] = max(merged[-1][1], s[1])
+        else:
+            merged.append(list(s))
+    columns: list[_Column] = []
+    prev = 0.0
+    for x0, x1 in merged:
+        if x0 - prev > 30:
+            columns.append(_Column(prev, x0 - 1, role="label"))
+        columns.append(_Column(x0 - 1, x1 + 1))
+        prev = x1 + 1
+    return columns
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _assign_header(columns: list[_Column], header: list[_Band], geo: PageGeometry) -> None:
+    """Give each header word to the columns its cell covers (the cell: between the ruling lines around the word)."""
+    for band in header:
+        for line, box in band.lines:
+            mid_y = (box.top + box.bottom) / 2
+            rules = [x for x, top, bottom in geo.v_rules if top - 1 <= mid_y <= bottom + 1]
+            for w in line.words:
+                width = max(w.x1 - w.x0, 0.1)
+                left = max((x for x in rules if x <= w.x0 + 1.5), default=None)
+                right = min((x for x in rules if x >= w.x1 - 1.5), default=None)
+                if left is not None and right is not None and right > left:
+                    hit = [c for c in columns if _overlap(left, right, c.x0, c.x1) >= 0.5 * (c.x1 - c.x0)]
+                else:
+                    hit = [c for c in columns if (ov := _overlap(w.x0, w.x1, c.x0, c.x1)) >= 0.3 * width or ov >= 0.5 * (c.x1 - c.x0)]
+                for c in hit:
+                    (c.own if len(hit) == 1 else c.group).append((box.baseline, squeeze(w.text)))
+
+
+_HEADER_WORDS = ("项目", "科目", "决算数", "预算数", "合计", "编码", "收入", "支出", "金额", "小计", "名称", "分类", "单位", "续表")
+
+
+def _looks_header(band: _Band) -> bool:
+    """A band of a continuation page that repeats the header (no amounts, no numbered / coded row labels)."""
+    for line, _ in band.lines:
+        if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
+            return False
+        compact = squeeze(line.text)
+        if _NUMBERED.match(compact) or match_item(compact, SUMMARY_ITEMS):
+            return False
+    text = "".join(squeeze(l.text) for l, _ in band.lines)
+    return any(w in text for w in _HEADER_WORDS) or bool(re.fullmatch(r"[类款项]+", text))
+
+
+def _classify(columns: list[_Column], family: Family, body: list[_Band]) -> None:
+    allowed = set(family.columns)
+    for c in columns:
+        own = c.own_text
+        content = _column_content(c, body)
+        if own and _CODE_HEADER.match(own) or (not own and content == "code"):
+            c.role = "code"
+        elif own and _LABEL_HEADER.search(own) and not _term(own, allowed) or (not own and content == "text"):
+            c.role = "label"
+        elif not own and not c.group and content != "number":
+            c.role = "label"
+        else:
+            c.role = "value"
+    if family.key == "three_public":
+        for c in columns:
+            if c.role != "value":
+                continue
+            words = [t for _, t in sorted(c.own, reverse=True)] + [t for _, t in sorted(c.group, reverse=True)]
+            c.key = "actual" if any("决算" in t or "执行" in t for t in words) else "budget" if any("预算" in t for t in words) else None
+            for t in words:
+                if re.fullmatch(r"(预算数|决算数|预算|决算|执行数)", t) or t == "小计":
+                    continue
+                item = match_item(t, THREE_PUBLIC_ITEMS)
+                if item:
+                    c.item = item
+                    break
+        return
+    for c in columns:
+        if c.role != "value":
+            continue
+        c.key = _term(c.own_text, allowed)
+        if c.key is None:
+            for _, t in sorted(c.group, reverse=True):
+                c.key = _term(t, allowed)
+                if c.key:
+                    break
+        if c.key is None and len(allowed) == 1:
+            c.key = family.columns[0]
+
+
+def _term(text: str, allowed: set[str]) -> str | None:
+    for key, expr in _COLUMN_TERMS:
+        if key in allowed and re.search(expr, text):
+            return key
+    return None
+
+
+def _column_content(c: _Column, body: list[_Band]) -> str:
+    counts = {"code": 0, "number": 0, "text": 0}
+    for band in body[:40]:
+        for line, _ in band.lines:
+            for w in line.words:
+                if _overlap(w.x0, w.x1, c.x0, c.x1) < 0.5 * (w.x1 - w.x0):
+                    continue
+                if _DIGITS.match(w.text) or re.fullmatch(r"\d{3}(\d{2}){1,2}", w.text):
+                    counts["code"] += 1
+                elif is_amount(w.text):
+                    counts["number"] += 1
+                else:
+                    counts["text"] += 1
+    if not any(counts.values()):
+        return "empty"
+    return max(counts, key=lambda k: counts[k])
+
+
+def _panels(columns: list[_Column]) -> list[list[_Column]]:
+    panels: list[list[_Column]] = []
+    for c in columns:
+        if not panels or (c.role in ("code", "label") and any(p.role == "value" for p in panels[-1])):
+            panels.append([])
+        panels[-1].append(c)
+    return panels
+
+
+def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: list[ParseIssue]) -> Table:
+    family = found.family
+    by_page = {g.page: g for g in geometry}
+    rows: list[TableRow] = []
+    columns: list[_Column] | None = None
+    empty_note = False
+    state = _RowState()
+    for seg in found.segments:
+        geo = by_page[seg.page]
+        lines = _segment_lines(geo, seg)
+        if any(_EMPTY_NOTE.search(squeeze(l.text)) for l, _ in lines):
+            empty_note = True
+        bands, ruled = _bands(geo, seg, lines)
+        if ruled:
+            # text above the grid (unit line, 续表) is not part of it
+            first_data = next((i for i, b in enumerate(bands) if _band_has_data(b)), None)
+        else:
+            bands = [b for b in bands if not _UNIT.search(squeeze(b.lines[0][0].text))]
+            first_data = next((i for i, b in enumerate(bands) if _band_has_data(b) or leading_code(b.lines[0][0].text)), None)
+        if first_data is None:
+            continue
+        if seg.top < 0:  # a continuation page: only a repeated header counts as header
+            n = 0
+            while n < first_data and _looks_header(bands[n]):
+                n += 1
+            first_data = n
+        header, body = bands[:first_data], bands[first_data:]
+        page_columns: list[_Column] | None = None
+        if ruled:
+            page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
+        else:
+            page_columns = _columns_from_words(body)
+        if header and page_columns:
+            _assign_header(page_columns, header, geo)
+            _classify(page_columns, family, body)
+            columns = page_columns
+        elif columns is not None:
+            page_columns = _reuse(columns, page_columns)
+        else:
+            _classify(page_columns, family, body)
+        if not ruled:
+            body = _join_unruled(body)
+        for band in body:
+            rows.extend(_rows_of_band(band, page_columns, family, found, file, seg.page, state))
+    for i, row in enumerate(rows):
+        row.index = i
+    is_empty = not rows or (empty_note and not any(c.status == CELL_VALUE for r in rows for c in r.cells))
+    if is_empty:
+        rows = []
+    elif columns is None:
+        issues.append(ParseIssue("warning", "table_header_not_found", f"{family.key}: no header; columns guessed", found.source))
+    if not is_empty and family.key != "three_public":
+        unmapped = [c for c in (columns or []) if c.role == "value" and c.key is None]
+        if unmapped:
+            issues.append(ParseIssue("warning", "column_unmapped", f"{family.key}: {len(unmapped)} value column(s) without a key", found.source))
+    return Table(
+        family=family.key,
+        title=found.title,
+        label=found.label,
+        unit=found.unit,
+        columns=family.columns,
+        rows=rows,
+        source=found.source,
+        is_empty=is_empty,
+    )
+
+
+def _reuse(previous: list[_Column], current: list[_Column]) -> list[_Column]:
+    """A continuation page without a header: take each column's role and key from the previous page by position."""
+    out: list[_Column] = []
+    for c in current:
+        best = max(previous, key=lambda p: _overlap(p.x0, p.x1, c.x0, c.x1), default=None)
+        if best is None or _overlap(best.x0, best.x1, c.x0, c.x1) <= 0:
+            out.append(c)
+            continue
+        out.append(_Column(c.x0, c.x1, best.own, best.group, best.role, best.key, best.item))
+    return out
+
+
+def _join_unruled(body: list[_Band]) -> list[_Band]:
+    """Without rules, a text-only line directly above a code line is the first part of that row's name."""
+    out: list[_Band] = []
+    pending: _Band | None = None
+    for band in body:
+        text = band.lines[0][0].text
+        has_number = any(is_amount(w.text) for w in band.lines[0][0].words)
+        if not has_number and not leading_code(text):
+            if pending is not None:
+                out.append(pending)
+            pending = band
+            continue
+        if pending is not None and leading_code(text):
+            band = _Band(pending.top, band.bottom, pending.lines + band.lines)
+        elif pending is not None:
+            out.append(pending)
+        pending = None
+        out.append(band)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+@dataclass(slots=True)
+class _RowState:
+    carry: dict[int, str] = field(default_factory=dict)  # panel → last carry-over item (年初/年末 sub-rows)
+
+
+def _rows_of_band(
+    band: _Band, columns: list[_Column], family: Family, found: _Found, file: str, page: int, state: _RowState
+) -> list[TableRow]:
+    rows: list[TableRow] = []
+    panels = _panels(columns)
+    for p_index, panel in enumerate(panels):
+        codes: list[tuple[float, float, str]] = []
+        labels: list[tuple[float, float, str]] = []
+        values: dict[int, list[tuple[str, Line]]] = {}
+        first_line: Line | None = None
+        code_line: Line | None = None
+        for line, box in band.lines:
+            for w in line.words:
+                mid = (w.x0 + w.x1) / 2
+                col = next((k for k, c in enumerate(panel) if c.x0 - 0.5 <= mid <= c.x1 + 0.5), None)
+                if col is None:
+                    continue
+                c = panel[col]
+                first_line = first_line or line
+                if c.role == "value" and _is_numeric(w.text):
+                    values.setdefault(col, []).append((w.text, line))
+                elif c.role == "code" and w.text in ("类", "款", "项"):
+                    continue
+                elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (c.role == "code" or not labels):
+                    codes.append((box.baseline, w.x0, w.text))
+                    code_line = code_line or line
+                else:
+                    labels.append((box.baseline, w.x0, w.text))
+        if first_line is None:
+            continue
+        code = "".join(t for _, _, t in sorted(codes, key=lambda t: (t[1], t[0]))) or None
+        label = "".join(t for _, _, t in sorted(labels))
+        if code is None and label:
+            split = leading_code(label)
+            if split and len(split[0]) in (3, 5, 7):
+                code, label = split
+        if code is not None and code_level(code) is None:
+            label = code + label
+            code = None
+        if not code and not label and not values:
+            continue
+        if not code and not values and family.coded and not label.endswith(("合计", "总计")):
+            continue  # notes and repeated header text inside the grid
+        if _SECTION.search(label) or _UNIT.search(label):
+            continue
+        row_line = code_line or (values[min(values)][0][1] if values else first_line)
+        source = row_line.source(file)
+        cells = _cells(panel, values, family, found.unit, source)
+        row = TableRow(index=0, label=label, cells=cells, source=source)
+        if code:
+            row.code = code
+            row.level = code_level(code)
+            row.parent_code = parent_code(code)
+            if family.coded == "economic":
+                row.category = "personnel" if code[:3] in ("301", "303") else "public"
+        else:
+            _label_row(row, family, p_index, len(panels), state)
+        if family.key == "three_public":
+            rows.extend(_three_public_rows(row, panel, values, found.unit, source))
+            continue
+        rows.append(row)
+    return rows
+
+
+def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], family: Family, unit: str, source: Source) -> list[Cell]:
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for k, c in enumerate(panel):
+        if c.role != "value" or c.key is None or c.key in seen or family.key == "three_public":
+            continue
+        seen.add(c.key)
+        cells.append(_cell(c.key, values.get(k), unit, source))
+    return cells
+
+
+def _cell(key: str, found: list[tuple[str, Line]] | None, unit: str, source: Source) -> Cell:
+    if not found:
+        return Cell(key, None, None, CELL_BLANK, source)
+    texts = [t for t, _ in found if t not in ("-", "—", "－")]
+    if not texts:
+        return Cell(key, None, found[0][0], CELL_BLANK, source)
+    if len(texts) > 1:
+        return Cell(key, None, " ".join(texts), CELL_AMBIGUOUS, source, tuple(texts))
+    return Cell(key, to_wan(parse_amount(texts[0]), unit), texts[0], CELL_VALUE, source)
+
+
+def _label_row(row: TableRow, family: Family, panel: int, panels: int, state: _RowState) -> None:
+    compact = squeeze(row.label)
+    if family.key in ("income_expenditure_summary", "appropriation_summary"):
+        row.side = "income" if panel == 0 else "expenditure"
+        item = match_item(compact, SUMMARY_ITEMS)
+        if item in ("carryover_begin", "carryover_end", "non_appropriation_surplus_used"):
+            state.carry[panel] = item
+        elif item in ("income_total", "expenditure_total", "grand_total", "surplus_distribution"):
+            state.carry.pop(panel, None)
+        elif item and panel in state.carry and _NUMBERED.match(compact):
+            item = f"{state.carry[panel]}.{item}"
+        row.item = item
+    elif family.coded == "economic":
+        if "人员经费" in compact:
+            row.item, row.category = "personnel_total", "personnel"
+        elif "公用经费" in compact:
+            row.item, row.category = "public_total", "public"
+        elif re.search(r"合计$|^总计", compact):
+            row.item = "total"
+    elif re.search(r"^合计$|^总计$|^合计", compact):
+        row.item = "total"
+
+
+def _three_public_rows(
+    row: TableRow, panel: list[_Column], values: dict[int, list[tuple[str, Line]]], unit: str, source: Source
+) -> list[TableRow]:
+    """A 三公 table row. A horizontal table (item × 预算数/决算数 across the columns) becomes one row per item."""
+    items = [c.item for c in panel if c.role == "value"]
+    if any(items) and len(set(i for i in items if i)) > 1:
+        out: list[TableRow] = []
+        order: list[str] = []
+        for c in panel:
+            if c.role == "value" and c.item and c.item not in order:
+                order.append(c.item)
+        label = {"total": "合计", "overseas_travel": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费",
+                 "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "公务接待费"}
+        for item in order:
+            cells: list[Cell] = []
+            for key in ("budget", "actual"):
+                k = next((k for k, c in enumerate(panel) if c.role == "value" and c.item == item and c.key == key), None)
+                cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
+            out.append(TableRow(index=0, label=label.get(item, item), cells=cells, source=source, item=item))
+        return out
+    # vertical: one row per item, columns 预算数 / 决算数
+    row.item = match_item(row.label, THREE_PUBLIC_ITEMS)
+    cells = []
+    for key in ("budget", "actual"):
+        k = next((k for k, c in enumerate(panel) if c.role == "value" and c.key == key), None)
+        cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
+    row.cells = cells
+    return [row]

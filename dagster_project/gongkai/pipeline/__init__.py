@@ -1,0 +1,1 @@
+"""Dagster definitions of the gongkai pipeline, split by concern (see docs/pipeline.md)."""

@@ -1,0 +1,216 @@
+"""Assets: parsed_report (one dynamic partition per raw file) → raw_tables → dbt models → warehouse (publish).
+
+One lineage graph: the dbt sources (``source('raw', …)``) are mapped onto the ``raw_tables`` asset by
+:class:`GongkaiDbtTranslator`, so dbt staging models hang directly below the loader.
+"""
+
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from gongkai.pipeline.dbt_project import build_dbt_project, dbt_invocation, dbt_project_available
+from gongkai.pipeline.resources import (
+    PUBLISH_KEY,
+    WAREHOUSE_POOL,
+    WarehouseResource,
+    run_publishes_at_end,
+    temporary_env,
+)
+from gongkai.warehouse.load import (
+    STATUS_FAILED,
+    STATUS_LOADED,
+    STATUS_SKIPPED,
+    load_staged,
+    path_for_partition_key,
+    stage_files,
+)
+
+#: One partition per report file; the key is the file's path relative to raw/ (sanitized, see load.partition_key_for).
+report_files_partitions = dg.DynamicPartitionsDefinition(name="report_files")
+
+#: Run tag asking for a full refresh: re-parse every file (ignore the staging cache) and ``dbt build --full-refresh``.
+FULL_REFRESH_TAG = "gongkai/full_refresh"
+RAW_TABLES_KEY = dg.AssetKey("raw_tables")
+
+
+def _full_refresh(context) -> bool:
+    return context.run.tags.get(FULL_REFRESH_TAG, "").lower() in ("1", "true", "yes")
+
+
+class ParseConfig(dg.Config):
+    force: bool = False  # parse again even if this content was staged by this parser version
+
+
+@dg.asset(
+    partitions_def=report_files_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="ingest",
+    kinds={"python", "parquet"},
+    description="Parse one report file (or a range of them, in parallel processes) and stage its rows as Parquet "
+    "under warehouse/staging/<report_id>/. An unreadable file is staged as error rows; it never fails the run.",
+)
+def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongkai: WarehouseResource):
+    raw = gongkai.raw_dir()
+    keys = list(context.partition_keys)
+    rel_paths = [path_for_partition_key(raw, key) for key in keys]
+    force = config.force or _full_refresh(context)
+    outcomes = stage_files(raw, rel_paths, gongkai.staging_dir(), force=force)
+    counts = {STATUS_LOADED: 0, STATUS_FAILED: 0, STATUS_SKIPPED: 0}
+    cached = 0
+    for result, was_cached in outcomes:
+        counts[result.status] += 1
+        cached += was_cached
+        note = " (already staged for this content)" if was_cached else ""
+        if result.status == STATUS_FAILED:
+            context.log.warning(f"UNREADABLE {result.summary()}{note}")
+        elif result.status == STATUS_SKIPPED:
+            context.log.info(f"SKIPPED {result.summary()}{note}")
+        else:
+            context.log.info(f"{result.summary()}{note}")
+    metadata: dict[str, Any] = {
+        "files": len(outcomes),
+        "parsed": counts[STATUS_LOADED],
+        "failed": counts[STATUS_FAILED],
+        "skipped": counts[STATUS_SKIPPED],
+        "from_cache": cached,
+    }
+    if len(outcomes) == 1:
+        result = outcomes[0][0]
+        metadata.update(
+            {
+                "path": result.path,
+                "report_id": result.report_id,
+                "status": result.status,
+                "department": result.department or "",
+                "fiscal_year": result.fiscal_year or 0,
+                "error": f"[{result.error_kind}] {result.message}" if result.error_kind else "",
+                "rows_staged": sum(result.row_counts.values()),
+            }
+        )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    deps=[parsed_report],
+    pool=WAREHOUSE_POOL,
+    group_name="ingest",
+    kinds={"duckdb"},
+    description="The raw schema: every staged report whose content the raw folder holds now, loaded by the one "
+    "writer into this run's build copy of the warehouse (per report: DELETE + INSERT in one transaction).",
+)
+def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
+    removed = gongkai.discard_stale_builds(context.instance, keep=context.run_id)
+    for path in removed:
+        context.log.info(f"removed stale build copy {path.name}")
+    build = gongkai.start_build(context.run_id, fresh=True)
+    import duckdb
+
+    con = duckdb.connect(str(build))
+    try:
+        summary = load_staged(con, gongkai.staging_dir(), gongkai.raw_dir(), log=context.log.debug)
+    finally:
+        con.close()
+    for path in summary.failed:
+        context.log.warning(f"unreadable file recorded in raw.ingest_errors: {path}")
+    if not run_publishes_at_end(context):
+        gongkai.publish(context.run_id)
+        context.log.info("this run does not include the `warehouse` asset: published after raw_tables")
+    return dg.MaterializeResult(metadata=summary.as_metadata())
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# dbt
+
+
+class GongkaiDbtTranslator(DagsterDbtTranslator):
+    """dbt sources → the ``raw_tables`` asset (one lineage graph); models grouped by their dbt folder."""
+
+    def __init__(self):
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props.get("resource_type") == "source":
+            return RAW_TABLES_KEY
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "source":
+            return "ingest"
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "dbt_seeds"
+        return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
+
+
+class DbtConfig(dg.Config):
+    full_refresh: bool = False
+    vars_json: str = "{}"  # JSON object passed to dbt as --vars
+
+
+DBT_PROJECT = build_dbt_project() if dbt_project_available() else None
+
+
+def _make_dbt_assets(project):
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=GongkaiDbtTranslator(),
+        name="gongkai_dbt",
+        pool=WAREHOUSE_POOL,
+    )
+    def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, dbt: DbtCliResource, gongkai: WarehouseResource):
+        build = gongkai.start_build(context.run_id)
+        invocation = dbt_invocation(
+            build, full_refresh=config.full_refresh or _full_refresh(context), vars=json.loads(config.vars_json or "{}")
+        )
+        context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_WAREHOUSE={build})")
+        with temporary_env(**invocation.env):
+            cli = dbt.cli(invocation.args, context=context)
+        yield from cli.stream()
+        if not run_publishes_at_end(context):
+            gongkai.publish(context.run_id)
+            context.log.info("this run does not include the `warehouse` asset: published after dbt")
+
+    return gongkai_dbt
+
+
+gongkai_dbt = _make_dbt_assets(DBT_PROJECT) if DBT_PROJECT is not None else None
+DBT_KEYS: list[dg.AssetKey] = sorted(gongkai_dbt.keys, key=lambda k: k.to_user_string()) if gongkai_dbt else []
+
+
+@dg.asset(
+    key=PUBLISH_KEY,
+    deps=DBT_KEYS or [raw_tables],
+    pool=WAREHOUSE_POOL,
+    group_name="publish",
+    kinds={"duckdb"},
+    description="Publish this run's build copy: os.replace() it over the live warehouse (atomic). Blocking checks "
+    "upstream keep a bad build from being published; readers never see a half-written file.",
+)
+def warehouse(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
+    live = gongkai.publish(context.run_id)
+    if live is None:
+        context.log.warning("nothing to publish: this run has no build copy")
+        return dg.MaterializeResult(metadata={"published": False})
+    import duckdb
+
+    metadata: dict[str, Any] = {"published": True, "path": str(live), "size_bytes": live.stat().st_size}
+    con = duckdb.connect(str(live), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema = 'marts' ORDER BY table_name"
+        ).fetchall()
+        for schema, name in tables:
+            metadata[f"rows_{name}"] = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def all_assets() -> list:
+    return [a for a in (parsed_report, raw_tables, gongkai_dbt, warehouse) if a is not None]

@@ -1,0 +1,89 @@
+"""The dbt project in dbt/ as a dagster-dbt ``DbtProject``, and the dbt invocation built by a pure function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongkai.warehouse.paths import DBT_PROJECT_DIR
+
+
+@dataclass(frozen=True)
+class DbtInvocation:
+    """What to run: the dbt CLI arguments and the environment the profile reads (GONGKAI_WAREHOUSE)."""
+
+    args: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def dbt_invocation(
+    warehouse: str | Path,
+    *,
+    command: str = "build",
+    full_refresh: bool = False,
+    vars: Mapping[str, Any] | None = None,
+    select: Sequence[str] = (),
+) -> DbtInvocation:
+    """Build the dbt CLI args and env for one run. Pure: same inputs, same output (vars are JSON, keys sorted).
+
+    ``warehouse`` is the DuckDB file dbt writes into (the per-run build copy); it must be absolute because
+    dbt-duckdb resolves a relative path against the working directory.
+    """
+    warehouse = Path(warehouse)
+    if not warehouse.is_absolute():
+        raise ValueError(f"the warehouse path given to dbt must be absolute, got {warehouse}")
+    args = [command]
+    if vars:
+        args += ["--vars", json.dumps(dict(vars), ensure_ascii=False, sort_keys=True, separators=(",", ":"))]
+    if full_refresh and command in ("build", "run", "seed"):
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", *select]
+    return DbtInvocation(args=args, env={"GONGKAI_WAREHOUSE": str(warehouse)})
+
+
+def dbt_project_available(project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    return (project_dir / "dbt_project.yml").exists()
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    newest = 0.0
+    for sub in ("models", "macros", "seeds", "tests", "snapshots", "analyses"):
+        folder = project_dir / sub
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    newest = max(newest, path.stat().st_mtime)
+    for name in ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml"):
+        if (project_dir / name).exists():
+            newest = max(newest, (project_dir / name).stat().st_mtime)
+    return newest
+
+
+def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):
+    """The DbtProject, with target/manifest.json prepared (``dbt parse``) when missing or older than the sources."""
+    from dagster_dbt import DbtProject
+
+    project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project_dir):
+        from dagster_dbt import DbtCliResource
+
+        if (project_dir / "packages.yml").exists() or (project_dir / "dependencies.yml").exists():
+            DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+                ["deps", "--quiet"], target_path=project.target_path
+            ).wait()
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
+    return project
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (the venv's), so it works without an activated venv."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"

@@ -1,0 +1,40 @@
+"""The Dagster code location ([tool.dagster] module_name): assets, checks, sensor, schedule, job, resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from gongkai.pipeline.assets import DBT_PROJECT, all_assets
+from gongkai.pipeline.dbt_project import dbt_executable
+from gongkai.pipeline.checks import all_checks
+from gongkai.pipeline.resources import WarehouseResource
+from gongkai.pipeline.schedules import daily_full_refresh
+from gongkai.pipeline.sensors import JOB_NAME, raw_folder_sensor
+
+#: Everything: parse (partitioned) → raw_tables → dbt → checks → warehouse (publish).
+gongkai_all = dg.define_asset_job(
+    JOB_NAME,
+    selection=dg.AssetSelection.all(include_sources=False),
+    description="Parse the selected report partitions, load the raw schema, build the dbt models, run the checks "
+    "and publish the warehouse.",
+)
+
+
+def build_definitions() -> dg.Definitions:
+    resources: dict = {"gongkai": WarehouseResource()}
+    if DBT_PROJECT is not None:
+        resources["dbt"] = DbtCliResource(
+            project_dir=DBT_PROJECT, profiles_dir=str(DBT_PROJECT.project_dir), dbt_executable=dbt_executable()
+        )
+    return dg.Definitions(
+        assets=all_assets(),
+        asset_checks=all_checks(),
+        jobs=[gongkai_all],
+        sensors=[raw_folder_sensor],
+        schedules=[daily_full_refresh],
+        resources=resources,
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,140 @@
+"""Resources: where the raw folder and the warehouse are, and the build-then-publish life cycle of a run.
+
+Readers must never see a half-written warehouse. Every run writes into its own copy,
+``<warehouse dir>/build/<run_id>.duckdb`` (a copy of the live file made when the run's first writing step starts);
+dbt builds into that copy too; the ``warehouse`` asset publishes it with ``os.replace`` — an atomic rename on the
+same filesystem — once raw tables, dbt models and the blocking checks have succeeded. A reader that opened the old
+file keeps reading the old file; the next reader opens the new one. See docs/pipeline.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+
+from gongkai.warehouse import paths
+
+#: Every step that writes or reads a build copy runs in this pool; its limit is 1 (dagster.yaml), so DuckDB
+#: never sees two writers (nor a reader next to a writer) on one file.
+WAREHOUSE_POOL = "gongkai_warehouse"
+#: Asset key of the publishing asset; a run that does not include it publishes after each writing step instead.
+PUBLISH_KEY = dg.AssetKey("warehouse")
+#: A build copy left by a run that ended without publishing is removed after this many seconds.
+STALE_BUILD_SECONDS = 6 * 3600
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Paths of the raw folder and of the warehouse; empty means the environment (GONGKAI_RAW, GONGKAI_WAREHOUSE)."""
+
+    raw: str = ""
+    warehouse: str = ""
+
+    # -- paths ---------------------------------------------------------------------------------------------------
+    def raw_dir(self) -> Path:
+        return Path(self.raw).absolute() if self.raw else paths.raw_dir()
+
+    def live_path(self) -> Path:
+        return Path(self.warehouse).absolute() if self.warehouse else paths.warehouse_path()
+
+    def staging_dir(self) -> Path:
+        return paths.staging_dir(self.live_path())
+
+    def build_path(self, run_id: str) -> Path:
+        return paths.build_dir(self.live_path()) / f"{run_id}.duckdb"
+
+    # -- build / publish ----------------------------------------------------------------------------------------
+    def start_build(self, run_id: str, *, fresh: bool = False) -> Path:
+        """Return this run's build copy, creating it from the live warehouse if needed (or anew if ``fresh``)."""
+        build = self.build_path(run_id)
+        build.parent.mkdir(parents=True, exist_ok=True)
+        if build.exists() and not fresh:
+            return build
+        live = self.live_path()
+        tmp = build.with_suffix(f".copy-{os.getpid()}")
+        if live.exists():
+            shutil.copyfile(live, tmp)
+        elif tmp.exists():
+            tmp.unlink()
+        if tmp.exists():
+            os.replace(tmp, build)
+        elif build.exists():
+            build.unlink()
+        return build
+
+    def publish(self, run_id: str) -> Path | None:
+        """Atomically replace the live warehouse by this run's build copy. Returns the live path (None if no build)."""
+        import duckdb
+
+        build = self.build_path(run_id)
+        if not build.exists():
+            return None
+        con = duckdb.connect(str(build))
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        live = self.live_path()
+        live.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build, live)
+        wal = build.with_name(build.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+        return live
+
+    def discard_stale_builds(self, instance: dg.DagsterInstance | None, keep: str) -> list[Path]:
+        """Remove build copies of runs that ended (or are unknown and old). Never touches the live file."""
+        removed = []
+        folder = paths.build_dir(self.live_path())
+        if not folder.is_dir():
+            return removed
+        for path in folder.glob("*.duckdb"):
+            run_id = path.stem
+            if run_id == keep:
+                continue
+            run = instance.get_run_by_id(run_id) if instance is not None else None
+            finished = run is not None and run.is_finished
+            old = time.time() - path.stat().st_mtime > STALE_BUILD_SECONDS
+            if finished or (run is None and old):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
+
+    @contextmanager
+    def connect(self, run_id: str | None = None, *, read_only: bool = False):
+        """A DuckDB connection to this run's build copy (if it exists), else to the live warehouse."""
+        import duckdb
+
+        target = self.build_path(run_id) if run_id else None
+        if target is None or not target.exists():
+            target = self.live_path()
+        con = duckdb.connect(str(target), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def run_publishes_at_end(context) -> bool:
+    """True when this run includes the ``warehouse`` asset (which publishes); otherwise each writing step publishes."""
+    selection = context.run.asset_selection
+    return selection is None or PUBLISH_KEY in selection
+
+
+@contextmanager
+def temporary_env(**values: str):
+    """Set environment variables for the duration of a block (dbt reads GONGKAI_WAREHOUSE from the environment)."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

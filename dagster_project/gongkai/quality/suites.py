@@ -1,0 +1,404 @@
+"""Expectation suites as code: what each raw table and mart must satisfy, with a severity per expectation.
+
+Pure Python (no Great Expectations import): a :class:`SuiteSpec` names the DuckDB table it validates, an optional
+``prepare`` step that adds helper columns computed in pandas (identities, parent = Σ children, membership in a
+dimension), and a list of :class:`ExpectationSpec` (a GX expectation class name, its keyword arguments, a
+severity). Helper columns start with ``_``.
+
+Severities: ``error`` blocks downstream (a broken key, an unknown status, a malformed code, SME > procurement
+total); ``warning`` is recorded and the run goes on (a real report's own inconsistency, e.g. total ≠ basic +
+project, a negative amount, a score above 100).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+Severity = Literal["error", "warning"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+FUNCTION_CODE_RE = r"^\d{3}(\d{2}){0,2}$"
+ECONOMIC_CODE_RE = r"^\d{3}(\d{2})?$"
+TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
+
+FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital")
+ECONOMIC_FAMILIES = ("general_budget_basic_expenditure",)
+ALL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
+    "income_expenditure_summary", "appropriation_summary", "three_public",
+)
+THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")
+
+SEED_CODES = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "observed_classification_codes.csv"
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    """One expectation: a GX 1.x expectation class name (e.g. ``ExpectColumnValuesToBeUnique``) and its kwargs."""
+
+    type: str
+    kwargs: Mapping[str, Any]
+    severity: Severity = ERROR
+    note: str = ""
+
+    @property
+    def column(self) -> str | None:
+        if "column" in self.kwargs:
+            return str(self.kwargs["column"])
+        for key in ("column_list", "column_A"):
+            if key in self.kwargs:
+                value = self.kwargs[key]
+                return ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+        return None
+
+
+Prepare = Callable[[pd.DataFrame, "Lookups"], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """A suite: the table it validates (``schema.table`` in the warehouse), helper-column step and expectations."""
+
+    name: str
+    table: str
+    expectations: tuple[ExpectationSpec, ...]
+    prepare: Prepare | None = None
+    description: str = ""
+
+
+@dataclass
+class Lookups:
+    """Reference sets some suites check membership against. Missing sets are loaded lazily: from the warehouse
+    when a connection is given (marts.dim_*), else from the dbt seed CSV (codes seen in real reports)."""
+
+    function_codes: set[str] | None = None
+    economic_codes: set[str] | None = None
+    con: Any = None  # duckdb connection
+    use_dims: bool = False
+
+    def codes(self, kind: str) -> set[str]:
+        attr = f"{kind}_codes"
+        cached = getattr(self, attr)
+        if cached is not None:
+            return cached
+        found: set[str] | None = None
+        if self.con is not None and self.use_dims:
+            try:
+                found = {r[0] for r in self.con.execute(f"select code from marts.dim_{kind}_class").fetchall()}
+            except Exception:  # dims not built yet
+                found = None
+        if found is None:
+            seed = pd.read_csv(SEED_CODES, dtype=str)
+            found = set(seed.loc[seed["kind"] == kind, "code"].str.replace(" ", "", regex=False))
+        setattr(self, attr, found)
+        return found
+
+
+# --- expectation shorthands -----------------------------------------------------------------------------------
+
+def unique(column: str, severity: Severity = ERROR) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToBeUnique", {"column": column}, severity)
+
+
+def not_null(column: str, severity: Severity = ERROR) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToNotBeNull", {"column": column}, severity)
+
+
+def compound_unique(columns: list[str], severity: Severity = ERROR) -> ExpectationSpec:
+    return ExpectationSpec("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}, severity, "composite key")
+
+
+def in_set(column: str, values: list, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}, severity, note)
+
+
+def between(column: str, lo: float | None, hi: float | None, severity: Severity = WARNING, note: str = "") -> ExpectationSpec:
+    kwargs: dict[str, Any] = {"column": column}
+    if lo is not None:
+        kwargs["min_value"] = lo
+    if hi is not None:
+        kwargs["max_value"] = hi
+    return ExpectationSpec("ExpectColumnValuesToBeBetween", kwargs, severity, note)
+
+
+def non_negative(column: str, severity: Severity = WARNING) -> ExpectationSpec:
+    return between(column, 0, None, severity, "amount ≥ 0")
+
+
+def pct(column: str, severity: Severity = WARNING) -> ExpectationSpec:
+    return between(column, 0, 100, severity, "percentage / score within 0–100")
+
+
+def regex(column: str, pattern: str, severity: Severity = ERROR) -> ExpectationSpec:
+    return ExpectationSpec("ExpectColumnValuesToMatchRegex", {"column": column, "regex": pattern}, severity,
+                           "well-formed code")
+
+
+def within_tolerance(column: str, severity: Severity = WARNING, note: str = "") -> ExpectationSpec:
+    return between(column, -TOLERANCE, TOLERANCE, severity, note)
+
+
+def is_true(column: str, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
+    return in_set(column, [True], severity, note)
+
+
+def a_ge_b(a: str, b: str, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
+    return ExpectationSpec(
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+        severity,
+        note,
+    )
+
+
+# --- helper columns (pandas) -------------------------------------------------------------------------------------
+
+def _num(df: pd.DataFrame, column: str) -> pd.Series:
+    if column not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype="float64")
+    return pd.to_numeric(df[column], errors="coerce").astype("float64")
+
+
+def identity_gap(df: pd.DataFrame, total: str, parts: list[str]) -> pd.Series:
+    """total − Σ parts (a NULL part counts as 0); NaN where the total or every part is NULL (nothing to check)."""
+    values = pd.concat([_num(df, p) for p in parts], axis=1)
+    gap = _num(df, total) - values.fillna(0).sum(axis=1)
+    return gap.where(_num(df, total).notna() & values.notna().any(axis=1)).round(6)
+
+
+def children_gap(df: pd.DataFrame, keys: list[str], code: str, parent: str, value: str) -> pd.Series:
+    """On each parent row: its value − Σ its children's values; NaN on rows without children."""
+    children = (
+        df.assign(_v=_num(df, value))
+        .dropna(subset=[parent])
+        .groupby(keys + [parent], dropna=False)["_v"]
+        .sum(min_count=1)
+        .rename("_children")
+        .reset_index()
+        .rename(columns={parent: code})
+    )
+    merged = df[keys + [code]].merge(children, on=keys + [code], how="left")
+    gap = _num(df, value).to_numpy() - merged["_children"].to_numpy(dtype="float64")
+    return pd.Series(gap, index=df.index).round(6)
+
+
+def membership(values: pd.Series, known: set[str]) -> pd.Series:
+    """True / False for a code in / not in the set; None where the value is NULL (not checked)."""
+    return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else (v in known)).astype(object)
+
+
+def _prep_function_fact(keys: list[str], columns: list[str]) -> Prepare:
+    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+        df = df.copy()
+        df["_identity_gap"] = identity_gap(df, "total", [c for c in columns if c != "total"])
+        for col in ("total", "basic", "project") if "basic" in columns else ("total",):
+            df[f"_children_gap_{col}"] = children_gap(df, keys, "function_code", "parent_code", col)
+        df["_code_in_dim"] = membership(df["function_code"], lookups.codes("function"))
+        return df
+
+    return prepare
+
+
+def _prep_economic_fact(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    df["_children_gap_amount"] = children_gap(df, ["report_id"], "economic_code", "parent_code", "amount")
+    df["_code_in_dim"] = membership(df["economic_code"], lookups.codes("economic"))
+    return df
+
+
+def _prep_three_public(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    wide = df.pivot_table(index="report_id", columns="item", values="actual", aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=list(THREE_PUBLIC_ITEMS))
+    gaps = pd.DataFrame(index=wide.index)
+    gaps["total"] = identity_gap(wide, "total", ["overseas_travel", "reception", "vehicle_total"])
+    gaps["vehicle_total"] = identity_gap(wide, "vehicle_total", ["vehicle_purchase", "vehicle_operation"])
+    long = gaps.reset_index().melt(id_vars="report_id", var_name="item", value_name="_parts_gap_actual")
+    df = df.merge(long, on=["report_id", "item"], how="left")
+    return df
+
+
+def _prep_procurement(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    df["_parts_gap"] = identity_gap(df, "total", ["goods", "works", "services"])
+    return df
+
+
+def _prep_summary(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    df["_identity_gap"] = identity_gap(df, "expenditure_total", ["basic_total", "project_total"])
+    return df
+
+
+def _prep_projects(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    score = _num(df, "indicator_score") + _num(df, "execution_score").fillna(0) - _num(df, "deduction").fillna(0)
+    df["_score_gap"] = (_num(df, "total_score") - score).round(6)
+    return df
+
+
+def _prep_report_files(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    current = df[df["is_current"].astype(bool)].groupby("path")["report_id"].transform("size")
+    df["_current_versions_at_path"] = current.reindex(df.index)
+    return df
+
+
+def _prep_table_cells(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    family = df["table_family"]
+    code = df["code"].where(df["code"].notna(), None)
+    df["_function_code"] = code.where(family.isin(FUNCTION_FAMILIES), None)
+    df["_economic_code"] = code.where(family.isin(ECONOMIC_FAMILIES), None)
+    df["_function_code_known"] = membership(df["_function_code"], lookups.codes("function"))
+    df["_economic_code_known"] = membership(df["_economic_code"], lookups.codes("economic"))
+    from gongkai.extract.families import FAMILY_BY_KEY  # light import: regexes only
+
+    df["_column_known"] = [
+        (fam in FAMILY_BY_KEY and col in FAMILY_BY_KEY[fam].columns) for fam, col in zip(family, df["column_name"])
+    ]
+    status = df["cell_status"]
+    df["_value_matches_status"] = ((status == "value") == df["value"].notna()) | (status == "ambiguous")
+    return df
+
+
+def _prep_indicators(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    return df
+
+
+# --- the suites -------------------------------------------------------------------------------------------------
+
+def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: Prepare | None = None,
+           description: str = "") -> SuiteSpec:
+    return SuiteSpec(name, table, tuple(expectations), prepare, description)
+
+
+_FUNCTION_KEYS_EXP = ["report_id", "scope", "function_code"]
+_EXP_COLUMNS = ["total", "basic", "project", "remittance_to_superior", "business", "subsidy_to_affiliates"]
+_INC_COLUMNS = ["total", "fiscal_appropriation", "superior_subsidy", "public_service_revenue", "business_revenue",
+                "affiliated_remittance", "other_revenue"]
+
+_SUITE_LIST: list[SuiteSpec] = [
+    # raw ------------------------------------------------------------------------------------------------------
+    _suite("raw_report_files", "raw.report_files", [
+        not_null("report_id"), not_null("path"), compound_unique(["report_id", "path"]),
+        in_set("status", ["loaded", "failed", "skipped"]),
+        in_set("kind", ["final", "budget"]),
+        between("_current_versions_at_path", 1, 1, ERROR, "one current version per path"),
+        between("fiscal_year", 2000, 2100, WARNING),
+    ], _prep_report_files, "One row per file version; one current version per path."),
+    _suite("raw_table_cells", "raw.table_cells", [
+        not_null("report_id"), not_null("table_family"), not_null("column_name"),
+        compound_unique(["report_id", "table_family", "row_index", "column_name"]),
+        in_set("table_family", list(ALL_FAMILIES)),
+        in_set("cell_status", ["value", "blank", "ambiguous"]),
+        is_true("_column_known", ERROR, "column key belongs to the family"),
+        is_true("_value_matches_status", ERROR, "value NULL exactly when the cell is blank"),
+        regex("_function_code", FUNCTION_CODE_RE), regex("_economic_code", ECONOMIC_CODE_RE),
+        is_true("_function_code_known", WARNING, "function code seen in the reference list"),
+        is_true("_economic_code_known", WARNING, "economic code seen in the reference list"),
+        in_set("category", ["personnel", "public"]),
+        in_set("side", ["income", "expenditure"]),
+        non_negative("value"),
+    ], _prep_table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status."),
+    _suite("raw_narrative_facts", "raw.narrative_facts", [
+        not_null("report_id"), not_null("fact_key"), not_null("value"),
+        in_set("basis", ["reported", "comparative", "derived"]),
+        non_negative("value"),
+    ], None, "Narrative figures."),
+    _suite("raw_performance_projects", "raw.performance_projects", [
+        not_null("report_id"), not_null("project_name"), compound_unique(["report_id", "project_index"]),
+        pct("total_score"), non_negative("budget"), non_negative("actual"), between("execution_rate_pct", 0, None),
+        within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
+    ], lambda df, lk: _prep_projects(df.rename(columns={"indicator_subtotal": "indicator_score"}), lk),
+        "Project self-evaluations."),
+    _suite("raw_performance_indicators", "raw.performance_indicators", [
+        compound_unique(["report_id", "evaluation_kind", "evaluation_index", "indicator_index"]),
+        in_set("evaluation_kind", ["project", "unit"]),
+        pct("score"), pct("weight"),
+        a_ge_b("weight", "score", WARNING, "indicator score ≤ weight"),
+    ], _prep_indicators, "Indicator rows of self-evaluations."),
+    _suite("raw_reconciliation_checks", "raw.reconciliation_checks", [
+        not_null("report_id"), not_null("check_name"),
+        in_set("status", ["pass", "fail", "not_run"]),
+        between("tolerance", 0, None, ERROR),
+    ], None, "The loader's identity checks."),
+    # marts ----------------------------------------------------------------------------------------------------
+    _suite("fct_expenditure_by_function", "marts.fct_expenditure_by_function", [
+        not_null("report_id"), not_null("function_code"), compound_unique(_FUNCTION_KEYS_EXP),
+        in_set("scope", ["all_funds", "general_budget"]),
+        regex("function_code", FUNCTION_CODE_RE),
+        is_true("_code_in_dim", ERROR, "function code present in dim_function_class"),
+        non_negative("total"), non_negative("basic"), non_negative("project"),
+        within_tolerance("_identity_gap", WARNING, "total = basic + project (+ other columns) within 0.05"),
+        within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
+        within_tolerance("_children_gap_basic", WARNING, "parent basic = Σ children within 0.05"),
+        within_tolerance("_children_gap_project", WARNING, "parent project = Σ children within 0.05"),
+    ], _prep_function_fact(["report_id", "scope"], _EXP_COLUMNS), "Expenditure by function code."),
+    _suite("fct_income_by_function", "marts.fct_income_by_function", [
+        not_null("report_id"), not_null("function_code"), compound_unique(["report_id", "function_code"]),
+        regex("function_code", FUNCTION_CODE_RE),
+        is_true("_code_in_dim", ERROR, "function code present in dim_function_class"),
+        non_negative("total"),
+        within_tolerance("_identity_gap", WARNING, "total = Σ income sources within 0.05"),
+        within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
+    ], _prep_function_fact(["report_id"], _INC_COLUMNS), "Income by function code."),
+    _suite("fct_basic_expenditure_by_economic_class", "marts.fct_basic_expenditure_by_economic_class", [
+        not_null("report_id"), not_null("economic_code"), compound_unique(["report_id", "economic_code"]),
+        regex("economic_code", ECONOMIC_CODE_RE),
+        is_true("_code_in_dim", ERROR, "economic code present in dim_economic_class"),
+        in_set("category", ["personnel", "public"]),
+        non_negative("amount"),
+        within_tolerance("_children_gap_amount", WARNING, "类 = Σ款 within 0.05"),
+    ], _prep_economic_fact, "Basic expenditure by economic code."),
+    _suite("fct_three_public", "marts.fct_three_public", [
+        not_null("report_id"), compound_unique(["report_id", "item"]),
+        in_set("item", list(THREE_PUBLIC_ITEMS)),
+        non_negative("budget"), non_negative("actual"), between("completion_pct", 0, None),
+        within_tolerance("_parts_gap_actual", WARNING,
+                         "合计 = 出国 + 接待 + 用车; 用车 = 购置 + 运行维护 (actual) within 0.05"),
+    ], _prep_three_public, "三公 by item."),
+    _suite("fct_procurement", "marts.fct_procurement", [
+        not_null("report_id"), unique("report_id"),
+        a_ge_b("total", "sme_amount", ERROR, "SME amount ≤ procurement total"),
+        a_ge_b("sme_amount", "small_micro_amount", WARNING, "小微 ≤ SME"),
+        non_negative("total"), non_negative("sme_amount"),
+        pct("sme_share_pct"), pct("small_micro_share_pct"), pct("sme_share_goods_pct"), pct("sme_share_works_pct"),
+        pct("sme_share_services_pct"),
+        within_tolerance("_parts_gap", WARNING, "goods + works + services = total within 0.05"),
+    ], _prep_procurement, "Government procurement, one row per report."),
+    _suite("fct_project_performance", "marts.fct_project_performance", [
+        not_null("report_id"), compound_unique(["report_id", "project_index"]), not_null("project_name"),
+        pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),
+        within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
+    ], _prep_projects, "Project self-evaluations."),
+    _suite("fct_report_summary", "marts.fct_report_summary", [
+        not_null("report_id"), unique("report_id"),
+        non_negative("income_total"), non_negative("expenditure_total"), non_negative("three_public_total"),
+        pct("sme_share_pct"), pct("mean_project_score"),
+        between("reconciliation_fails", 0, None, ERROR),
+        within_tolerance("_identity_gap", WARNING, "expenditure total = basic + project within 0.05"),
+    ], _prep_summary, "One row per report."),
+    _suite("dim_function_class", "marts.dim_function_class", [
+        not_null("code"), unique("code"), regex("code", FUNCTION_CODE_RE), in_set("level", [1, 2, 3]),
+    ], None, "Function classification."),
+    _suite("dim_economic_class", "marts.dim_economic_class", [
+        not_null("code"), unique("code"), regex("code", ECONOMIC_CODE_RE), in_set("level", [1, 2]),
+    ], None, "Economic classification."),
+    _suite("reconciliation", "quality.reconciliation", [
+        not_null("report_id"), in_set("status", ["pass", "fail", "not_run"]),
+        compound_unique(["report_id", "check_name"], WARNING),
+    ], None, "Reconciliation checks of current reports."),
+]
+
+SUITES: dict[str, SuiteSpec] = {s.name: s for s in _SUITE_LIST}
+"""Suites keyed by asset / table name (raw_<table> for raw tables; the mart's name for marts)."""
+
+assert all(re.fullmatch(r"[a-z_]+", n) for n in SUITES)

@@ -1,0 +1,858 @@
+"""Ingestion: a report file → staged Parquet (parallel, one file at a time) → the raw schema (one writer).
+
+Two steps, so that parsing can run in parallel while DuckDB sees exactly one writer:
+
+1. :func:`stage_file` reads one file under the raw folder (never changing, moving or deleting it), parses it and
+   writes one Parquet file per raw table under ``staging/<report_id>/``. ``report_id`` is the first 16 hex digits of
+   the file's sha256, so a file is addressed by its content. A file that cannot be read is staged as error rows
+   (``report_files`` with status 'failed' and ``ingest_errors``); a budget report is staged as 'skipped'. A path that
+   resolves outside the raw folder (symlink, ``..``) is refused without being read.
+2. :func:`load_staged` (the single writer) creates the raw schema and, per staged report whose content is what the
+   raw folder holds now, deletes that report's rows and inserts the staged ones in one transaction. Older versions
+   of a file at the same path keep their ``raw.report_files`` row with ``is_current = false``; their data rows go.
+   Unreadable files are upserted into ``raw.ingest_errors`` (first_seen kept, last_seen updated).
+
+Loading the same staged reports twice gives the same rows in the same order (reports by path, rows in parser order).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gongkai.extract.records import Report
+from gongkai.warehouse.schema import RAW_TABLES, create_statements
+
+SCHEMA = "raw"
+#: Tables filled from a parsed report, keyed by report_id (everything but report_files and ingest_errors).
+DATA_TABLES: tuple[str, ...] = tuple(t for t in RAW_TABLES if t not in ("report_files", "ingest_errors"))
+#: Columns of report_files the load step fills in (not staged).
+_LOAD_COLUMNS = ("first_seen", "last_seen", "is_current")
+
+STATUS_LOADED = "loaded"
+STATUS_FAILED = "failed"
+STATUS_SKIPPED = "skipped"
+
+_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Schema helpers
+
+
+def _columns(ddl: str) -> list[tuple[str, str]]:
+    cols = []
+    for raw_line in ddl.splitlines():
+        line = raw_line.split("--", 1)[0].strip().rstrip(",")
+        if not line:
+            continue
+        name, sql_type = line.split()[:2]
+        cols.append((name, sql_type))
+    return cols
+
+
+TABLE_COLUMNS: dict[str, list[tuple[str, str]]] = {name: _columns(ddl) for name, ddl in RAW_TABLES.items()}
+
+
+def staged_columns(table: str) -> list[tuple[str, str]]:
+    cols = TABLE_COLUMNS[table]
+    if table == "report_files":
+        cols = [c for c in cols if c[0] not in _LOAD_COLUMNS]
+    if table == "ingest_errors":
+        cols = [c for c in cols if c[0] not in ("first_seen", "last_seen")]
+    return cols
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, _TYPES[sql_type]) for name, sql_type in staged_columns(table)])
+
+
+def create_raw_schema(con) -> None:
+    for statement in create_statements(SCHEMA):
+        con.execute(statement)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Files, hashes, paths
+
+
+class UnsafePathError(Exception):
+    """A path under the raw folder that resolves outside it (symlink or ``..``): refused, never read."""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def report_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+def safe_path(raw_dir: Path, rel_path: str) -> Path:
+    """The file ``rel_path`` under ``raw_dir``; raises :class:`UnsafePathError` if it resolves outside it."""
+    raw_root = Path(raw_dir).resolve()
+    if Path(rel_path).is_absolute() or ".." in Path(rel_path).parts:
+        raise UnsafePathError(f"refused: {rel_path!r} is not a plain path inside the raw folder")
+    candidate = raw_root / rel_path
+    resolved = candidate.resolve()
+    if resolved != raw_root and raw_root not in resolved.parents:
+        raise UnsafePathError(f"refused: {rel_path!r} resolves outside the raw folder (to {resolved})")
+    return candidate
+
+
+def list_raw_files(raw_dir: Path) -> list[str]:
+    """Every regular file (or symlink) under ``raw_dir`` as a POSIX path relative to it, sorted; hidden files skipped.
+
+    Symlinked directories are not descended into (their target may lie outside the raw folder).
+    """
+    raw_dir = Path(raw_dir)
+    found: list[str] = []
+    if not raw_dir.is_dir():
+        return found
+    for root, dirs, files in os.walk(raw_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith("."):
+                continue
+            found.append((Path(root) / name).relative_to(raw_dir).as_posix())
+        for name in dirs:
+            if (Path(root) / name).is_symlink():
+                found.append((Path(root) / name).relative_to(raw_dir).as_posix())
+    return sorted(found)
+
+
+def file_fingerprint(raw_dir: Path, rel_path: str) -> str:
+    """sha256 of the file's bytes; '' for a path refused as unsafe or unreadable (it is recorded by the parse step)."""
+    try:
+        path = safe_path(raw_dir, rel_path)
+        return sha256_bytes(path.read_bytes())
+    except (UnsafePathError, OSError):
+        return ""
+
+
+def scan_raw(raw_dir: Path) -> dict[str, str]:
+    """path → sha256 of what the raw folder holds now ('' for refused or unreadable paths)."""
+    return {rel: file_fingerprint(raw_dir, rel) for rel in list_raw_files(raw_dir)}
+
+
+# Dagster partition keys may not contain these; a key that had to be changed gets a short hash of the path.
+_BAD_KEY = re.compile(r"\.\.\.|[\a\b\f\n\r\t\v\0]")
+
+
+def partition_key_for(rel_path: str) -> str:
+    """The Dagster partition key of a raw file: its path relative to raw/, sanitized (and then made unique)."""
+    key = _BAD_KEY.sub("_", rel_path)
+    if key != rel_path:
+        key = f"{key}~{hashlib.sha1(rel_path.encode()).hexdigest()[:8]}"
+    return key
+
+
+def path_for_partition_key(raw_dir: Path, key: str) -> str:
+    """Inverse of :func:`partition_key_for` over the files the raw folder holds (the key itself if none matches)."""
+    if key == partition_key_for(key):
+        return key
+    for rel in list_raw_files(raw_dir):
+        if partition_key_for(rel) == key:
+            return rel
+    return key
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Report → rows
+
+
+def _src(source, rel_path: str) -> dict[str, Any]:
+    if source is None:
+        return {"file": rel_path, "page": None, "line": None}
+    return {"file": rel_path, "page": source.page, "line": source.line}
+
+
+def _src_required(source, fallback, rel_path: str) -> dict[str, Any]:
+    """file/page/line for a NOT NULL provenance: the value's own source, else its row's or table's."""
+    src = source or fallback
+    if src is None:
+        return {"file": rel_path, "page": 0, "line": 0}
+    return {"file": rel_path, "page": src.page, "line": src.line}
+
+
+def report_rows(report: Report, report_id: str, rel_path: str) -> dict[str, list[dict[str, Any]]]:
+    """Every raw data table's rows for one parsed report (report_files and ingest_errors excluded)."""
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in DATA_TABLES}
+    for table in report.tables:
+        base = {
+            "report_id": report_id,
+            "table_family": table.family,
+            "table_title": table.title,
+            "table_label": table.label,
+            "table_unit": table.unit,
+        }
+        rows["report_tables"].append(
+            {**base, "is_empty": bool(table.is_empty), "row_count": len(table.rows), **_src_required(table.source, None, rel_path)}
+        )
+        for row in table.rows:
+            row_base = {
+                **base,
+                "row_index": row.index,
+                "row_label": row.label,
+                "code": row.code,
+                "level": row.level,
+                "parent_code": row.parent_code,
+                "item": row.item,
+                "side": row.side,
+                "row_number": row.row_number,
+                "category": row.category,
+            }
+            for cell in row.cells:
+                rows["table_cells"].append(
+                    {
+                        **row_base,
+                        "column_name": cell.column,
+                        "value": cell.value,
+                        "original": cell.original,
+                        "cell_status": cell.status,
+                        "candidates": ",".join(cell.candidates) if cell.candidates else None,
+                        **_src_required(cell.source, row.source, rel_path),
+                    }
+                )
+    for fact in report.narrative:
+        rows["narrative_facts"].append(
+            {
+                "report_id": report_id,
+                "fact_key": fact.key,
+                "qualifier": fact.qualifier,
+                "value": fact.value,
+                "unit": fact.unit,
+                "original": fact.original,
+                "fiscal_year": fact.fiscal_year,
+                "basis": fact.basis,
+                **_src_required(fact.source, None, rel_path),
+            }
+        )
+
+    def indicator_rows(kind: str, index: int, indicators) -> None:
+        for i, ind in enumerate(indicators):
+            rows["performance_indicators"].append(
+                {
+                    "report_id": report_id,
+                    "evaluation_kind": kind,
+                    "evaluation_index": index,
+                    "indicator_index": i,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "level3": ind.level3,
+                    "operator": ind.operator,
+                    "target": ind.target,
+                    "unit": ind.unit,
+                    "actual": ind.actual,
+                    "completion": ind.completion,
+                    "weight": ind.weight,
+                    "score": ind.score,
+                    "deviation_reason": ind.deviation_reason,
+                    **_src_required(ind.source, None, rel_path),
+                }
+            )
+
+    for p_index, project in enumerate(report.projects):
+        rows["performance_projects"].append(
+            {
+                "report_id": report_id,
+                "project_index": p_index,
+                "project_name": project.name,
+                "department": project.department,
+                "implementing_unit": project.implementing_unit,
+                "budget": project.budget,
+                "actual": project.actual,
+                "execution_rate_pct": project.execution_rate_pct,
+                "target_text": project.target_text,
+                "achievement_text": project.achievement_text,
+                "indicator_subtotal": project.indicator_subtotal,
+                "execution_score": project.execution_score,
+                "deduction": project.deduction,
+                "total_score": project.total_score,
+                **_src_required(project.source, None, rel_path),
+            }
+        )
+        indicator_rows("project", p_index, project.indicators)
+    for u_index, unit in enumerate(report.unit_evaluations):
+        rows["unit_evaluations"].append(
+            {
+                "report_id": report_id,
+                "unit_index": u_index,
+                "unit_code": unit.unit_code,
+                "unit_name": unit.unit_name,
+                "budget_income": unit.budget_income,
+                "budget_expenditure": unit.budget_expenditure,
+                "target_text": unit.target_text,
+                "achievement_text": unit.achievement_text,
+                "total_score": unit.total_score,
+                **_src_required(unit.source, None, rel_path),
+            }
+        )
+        for t_index, task in enumerate(unit.tasks):
+            rows["unit_tasks"].append(
+                {
+                    "report_id": report_id,
+                    "unit_index": u_index,
+                    "task_index": t_index,
+                    "task_name": task.name,
+                    "allocated": task.allocated,
+                    "executed": task.executed,
+                    "execution_rate_pct": task.execution_rate_pct,
+                    "weight": task.weight,
+                    "score": task.score,
+                    **_src_required(task.source, None, rel_path),
+                }
+            )
+        indicator_rows("unit", u_index, unit.indicators)
+    for check in report.checks:
+        rows["reconciliation_checks"].append(
+            {
+                "report_id": report_id,
+                "check_name": check.name,
+                "category": check.category,
+                "expected": check.expected,
+                "actual": check.actual,
+                "difference": check.difference,
+                "tolerance": check.tolerance,
+                "status": check.status,
+                "detail": check.detail,
+                **_src(check.source, rel_path),
+            }
+        )
+    for issue in report.issues:
+        rows["parse_issues"].append(
+            {
+                "report_id": report_id,
+                "severity": issue.severity,
+                "issue_kind": issue.kind,
+                "message": issue.message,
+                **_src(issue.source, rel_path),
+            }
+        )
+    for page in report.pages:
+        rows["report_pages"].append(
+            {
+                "report_id": report_id,
+                "page": page.page,
+                "page_status": page.status,
+                "chars": page.chars,
+                "cid_glyphs": page.cid_glyphs,
+                "replacement_chars": page.replacement_chars,
+            }
+        )
+    for u_index, name in enumerate(report.units_in_scope):
+        rows["units_in_scope"].append({"report_id": report_id, "unit_index": u_index, "unit_name": name})
+    return rows
+
+
+def report_file_row(
+    report: Report | None,
+    *,
+    report_id: str,
+    rel_path: str,
+    sha256: str,
+    size: int,
+    status: str,
+    error_kind: str | None = None,
+    error_message: str | None = None,
+    table_rows: int = 0,
+) -> dict[str, Any]:
+    checks = report.checks if report is not None else []
+    return {
+        "report_id": report_id,
+        "path": rel_path,
+        "sha256": sha256,
+        "size_bytes": size,
+        "format": report.format if report else None,
+        "encoding": report.encoding if report else None,
+        "department": report.department if report else None,
+        "fiscal_year": report.fiscal_year if report else None,
+        "kind": report.kind if report else None,
+        "status": status,
+        "error_kind": error_kind,
+        "error_message": error_message,
+        "pages": len(report.pages) if report else None,
+        "table_rows": table_rows if report else None,
+        "checks_passed": sum(c.status == "pass" for c in checks) if report else None,
+        "checks_failed": sum(c.status == "fail" for c in checks) if report else None,
+        "checks_not_run": sum(c.status == "not_run" for c in checks) if report else None,
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Parse step: one file → staging/<report_id>/
+
+
+@dataclass
+class StageResult:
+    """What the parse step did with one file."""
+
+    path: str
+    report_id: str
+    sha256: str
+    status: str  # loaded (= parsed, ready to load) | failed | skipped
+    staged_dir: Path | None
+    error_kind: str | None = None
+    message: str | None = None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    department: str | None = None
+    fiscal_year: int | None = None
+    kind: str | None = None
+
+    def summary(self) -> str:
+        if self.status == STATUS_LOADED:
+            total = sum(self.row_counts.values())
+            return f"{self.path}: parsed ({self.department or '?'} {self.fiscal_year or '?'}), {total} rows staged"
+        return f"{self.path}: {self.status} [{self.error_kind}] {self.message}"
+
+
+def _default_parse(path: Path, display_path: str | None = None) -> Report:
+    from gongkai.extract.parser import parse_file
+
+    # display_path is not passed: the PDF reader re-opens document.file (a bug reported to the extract owners);
+    # every staged row gets the raw-relative path anyway.
+    return parse_file(path)
+
+
+def _error_kind(exc: BaseException) -> tuple[str, str]:
+    kind = getattr(exc, "kind", None)
+    message = str(exc) or type(exc).__name__
+    if kind:
+        return str(kind), message
+    return "parser_crash", f"{type(exc).__name__}: {message}"
+
+
+def _write_table(rows: list[dict[str, Any]], table: str, path: Path) -> None:
+    schema = arrow_schema(table)
+    columns = {name: [r.get(name) for r in rows] for name in schema.names}
+    pq.write_table(pa.table(columns, schema=schema), path)
+
+
+def parser_fingerprint() -> str:
+    """A hash of the extraction library's source: staged output of another parser version is parsed again."""
+    import gongkai.extract as extract
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(extract.__file__).parent.rglob("*.py")):
+        digest.update(path.relative_to(Path(extract.__file__).parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Write a report's staged tables atomically: into a temp folder, then rename it into place."""
+    staging.mkdir(parents=True, exist_ok=True)
+    final = staging / report_id
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report_id}.", dir=staging))
+    try:
+        for table, rows in tables.items():
+            _write_table(rows, table, tmp / f"{table}.parquet")
+        (tmp / "_meta.json").write_text(json.dumps({"parser": parser_fingerprint()}))
+        old = None
+        if final.exists():
+            old = staging / f".{report_id}.old.{os.getpid()}"
+            os.replace(final, old)
+        os.replace(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _merge_report_files(final_dir: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The same content at several paths shares a report_id: keep one report_files row per path."""
+    existing = final_dir / "report_files.parquet"
+    rows: list[dict[str, Any]] = []
+    if existing.exists():
+        try:
+            rows = [r for r in pq.read_table(existing).to_pylist() if r["path"] != row["path"]]
+        except Exception:  # a broken staged file is rewritten
+            rows = []
+    rows.append(row)
+    return sorted(rows, key=lambda r: r["path"])
+
+
+def _error_tables(row: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in DATA_TABLES}
+    tables["report_files"] = [row]
+    if row["status"] == STATUS_FAILED:
+        tables["ingest_errors"] = [
+            {"path": row["path"], "sha256": row["sha256"], "error_kind": row["error_kind"], "message": row["error_message"]}
+        ]
+    else:
+        tables["ingest_errors"] = []
+    return tables
+
+
+def stage_file(
+    raw_dir: Path,
+    rel_path: str,
+    staging: Path,
+    parse: Callable[[Path], Report] | None = None,
+) -> StageResult:
+    """Parse one raw file and stage its rows as Parquet. Never raises for a bad file; never touches the original."""
+    if parse is None:
+        parse = lambda p: _default_parse(p, rel_path)  # noqa: E731
+    raw_dir = Path(raw_dir)
+    # 1. refuse paths that leave the raw folder, without reading them
+    try:
+        path = safe_path(raw_dir, rel_path)
+    except UnsafePathError as exc:
+        sha = ""
+        report_id = "unsafe-" + hashlib.sha256(rel_path.encode()).hexdigest()[:16]
+        tables = {t: [] for t in DATA_TABLES}
+        tables["report_files"] = []
+        tables["ingest_errors"] = [{"path": rel_path, "sha256": sha, "error_kind": "unsafe_path", "message": str(exc)}]
+        staged = _write_staged(staging, report_id, tables)
+        return StageResult(rel_path, report_id, sha, STATUS_FAILED, staged, "unsafe_path", str(exc))
+    # 2. address the file by its content
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sha = ""
+        report_id = "unreadable-" + hashlib.sha256(rel_path.encode()).hexdigest()[:16]
+        message = f"cannot read the file: {exc.strerror or exc}"
+        tables = {t: [] for t in DATA_TABLES}
+        tables["report_files"] = []
+        tables["ingest_errors"] = [{"path": rel_path, "sha256": sha, "error_kind": "unreadable", "message": message}]
+        staged = _write_staged(staging, report_id, tables)
+        return StageResult(rel_path, report_id, sha, STATUS_FAILED, staged, "unreadable", message)
+    sha = sha256_bytes(data)
+    report_id = report_id_for(sha)
+    common = {"report_id": report_id, "rel_path": rel_path, "sha256": sha, "size": len(data)}
+    # 3. parse
+    try:
+        report = parse(path)
+        if report.sha256 and report.sha256 != sha:
+            raise _Changed()
+    except _Changed:
+        message = "the file changed while it was being read; it will be parsed again on the next run"
+        row = report_file_row(None, status=STATUS_FAILED, error_kind="changed_during_read", error_message=message, **common)
+    except Exception as exc:  # noqa: BLE001 - a bad file never stops the batch
+        kind, message = _error_kind(exc)
+        row = report_file_row(None, status=STATUS_FAILED, error_kind=kind, error_message=message, **common)
+    else:
+        if report.kind == "budget":
+            message = "budget report (部门预算): not loaded — gongkai loads final accounts (部门决算) only"
+            row = report_file_row(report, status=STATUS_SKIPPED, error_kind="budget_report", error_message=message, **common)
+            row["table_rows"] = None
+        else:
+            tables = report_rows(report, report_id, rel_path)
+            row = report_file_row(
+                report, status=STATUS_LOADED, table_rows=sum(len(t.rows) for t in report.tables), **common
+            )
+            tables["report_files"] = _merge_report_files(staging / report_id, row)
+            tables["ingest_errors"] = []
+            staged = _write_staged(staging, report_id, tables)
+            return StageResult(
+                rel_path,
+                report_id,
+                sha,
+                STATUS_LOADED,
+                staged,
+                row_counts={t: len(tables[t]) for t in DATA_TABLES},
+                department=report.department,
+                fiscal_year=report.fiscal_year,
+                kind=report.kind,
+            )
+    tables = _error_tables(row)
+    tables["report_files"] = _merge_report_files(staging / report_id, row)
+    staged = _write_staged(staging, report_id, tables)
+    return StageResult(
+        rel_path, report_id, sha, row["status"], staged, row["error_kind"], row["error_message"], kind=row["kind"]
+    )
+
+
+class _Changed(Exception):
+    pass
+
+
+def staged_result(raw_dir: Path, rel_path: str, staging: Path) -> StageResult | None:
+    """The staged result for the file's current content if it was staged by this parser version, else None."""
+    try:
+        path = safe_path(raw_dir, rel_path)
+        sha = sha256_bytes(path.read_bytes())
+    except (UnsafePathError, OSError):
+        return None
+    folder = Path(staging) / report_id_for(sha)
+    try:
+        meta = json.loads((folder / "_meta.json").read_text())
+        files = pq.read_table(folder / "report_files.parquet").to_pylist()
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    if meta.get("parser") != parser_fingerprint():
+        return None
+    for row in files:
+        if row["path"] == rel_path and row["sha256"] == sha:
+            counts = {}
+            for table in DATA_TABLES:
+                try:
+                    counts[table] = pq.read_metadata(folder / f"{table}.parquet").num_rows
+                except (OSError, pa.ArrowException):
+                    counts[table] = 0
+            return StageResult(
+                rel_path,
+                report_id_for(sha),
+                sha,
+                row["status"],
+                folder,
+                row["error_kind"],
+                row["error_message"],
+                row_counts=counts if row["status"] == STATUS_LOADED else {},
+                department=row["department"],
+                fiscal_year=row["fiscal_year"],
+                kind=row["kind"],
+            )
+    return None
+
+
+def _stage_one(args: tuple[str, str, str, bool]) -> tuple[StageResult, bool]:
+    raw_dir, rel_path, staging, force = args
+    if not force:
+        cached = staged_result(Path(raw_dir), rel_path, Path(staging))
+        if cached is not None:
+            return cached, True
+    return stage_file(Path(raw_dir), rel_path, Path(staging)), False
+
+
+def stage_files(
+    raw_dir: Path, rel_paths: Iterable[str], staging: Path, *, force: bool = False, workers: int | None = None
+) -> list[tuple[StageResult, bool]]:
+    """Stage many files, in parallel processes when there are several. Returns (result, was_cached) per path.
+
+    A file already staged for its current content by this parser version is not parsed again unless ``force``.
+    """
+    jobs = [(str(raw_dir), rel, str(staging), force) for rel in rel_paths]
+    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) <= 1:
+        return [_stage_one(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_stage_one, jobs))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Load step: staging → raw schema (the single writer)
+
+
+@dataclass
+class LoadSummary:
+    loaded: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)  # report_ids no longer current anywhere
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {
+            "reports_loaded": len(self.loaded),
+            "reports_failed": len(self.failed),
+            "reports_skipped": len(self.skipped),
+            "versions_retired": len(self.retired),
+            **{f"rows_{t}": n for t, n in sorted(self.rows.items())},
+        }
+
+
+@dataclass
+class _Staged:
+    report_id: str
+    folder: Path
+    files: list[dict[str, Any]]  # report_files rows (one per path)
+    errors: list[dict[str, Any]]  # ingest_errors rows
+
+
+def read_staged(staging: Path) -> list[_Staged]:
+    out: list[_Staged] = []
+    if not Path(staging).is_dir():
+        return out
+    for folder in sorted(p for p in Path(staging).iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files_path, errors_path = folder / "report_files.parquet", folder / "ingest_errors.parquet"
+        files = pq.read_table(files_path).to_pylist() if files_path.exists() else []
+        errors = pq.read_table(errors_path).to_pylist() if errors_path.exists() else []
+        out.append(_Staged(folder.name, folder, files, errors))
+    return out
+
+
+def _upsert_ingest_error(con, err: dict[str, Any], now: datetime) -> None:
+    found = con.execute(
+        f"SELECT 1 FROM {SCHEMA}.ingest_errors WHERE path = ? AND sha256 = ?", [err["path"], err["sha256"]]
+    ).fetchone()
+    if found:
+        con.execute(
+            f"UPDATE {SCHEMA}.ingest_errors SET error_kind = ?, message = ?, last_seen = ? WHERE path = ? AND sha256 = ?",
+            [err["error_kind"], err["message"], now, err["path"], err["sha256"]],
+        )
+    else:
+        con.execute(
+            f"INSERT INTO {SCHEMA}.ingest_errors (path, sha256, error_kind, message, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [err["path"], err["sha256"], err["error_kind"], err["message"], now, now],
+        )
+
+
+def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
+    cols = [name for name, _ in staged_columns("report_files")]
+    found = con.execute(
+        f"SELECT 1 FROM {SCHEMA}.report_files WHERE report_id = ? AND path = ?", [row["report_id"], row["path"]]
+    ).fetchone()
+    if found:
+        sets = ", ".join(f"{c} = ?" for c in cols)
+        con.execute(
+            f"UPDATE {SCHEMA}.report_files SET {sets}, last_seen = ?, is_current = true WHERE report_id = ? AND path = ?",
+            [row[c] for c in cols] + [now, row["report_id"], row["path"]],
+        )
+    else:
+        names = ", ".join(cols + ["first_seen", "last_seen", "is_current"])
+        marks = ", ".join("?" for _ in range(len(cols) + 3))
+        con.execute(
+            f"INSERT INTO {SCHEMA}.report_files ({names}) VALUES ({marks})", [row[c] for c in cols] + [now, now, True]
+        )
+
+
+def _delete_report_rows(con, report_id: str) -> None:
+    for table in DATA_TABLES:
+        con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE report_id = ?", [report_id])
+
+
+def load_staged(
+    con,
+    staging: Path,
+    raw_dir: Path,
+    *,
+    now: datetime | None = None,
+    log: Callable[[str], None] | None = None,
+) -> LoadSummary:
+    """Load every staged report whose content the raw folder holds now; retire versions it no longer holds.
+
+    ``con`` is a writable DuckDB connection (the only writer). Each report is replaced in its own transaction.
+    """
+    now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    log = log or (lambda _msg: None)
+    create_raw_schema(con)
+    current = scan_raw(raw_dir)  # path -> sha256 ('' for refused/unreadable paths)
+    summary = LoadSummary()
+    staged = read_staged(staging)
+
+    # Current (path, report) pairs, in path order so that loading is deterministic.
+    pairs: list[tuple[str, _Staged, dict[str, Any] | None]] = []
+    for item in staged:
+        for row in item.files:
+            if current.get(row["path"]) == row["sha256"]:
+                pairs.append((row["path"], item, row))
+        for err in item.errors:
+            if not item.files and err["path"] in current and current[err["path"]] == err["sha256"]:
+                pairs.append((err["path"], item, None))
+    pairs.sort(key=lambda p: (p[0], p[1].report_id))
+
+    loaded_ids: set[str] = set()
+    for path, item, row in pairs:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if row is not None:
+                if item.report_id not in loaded_ids:
+                    _delete_report_rows(con, item.report_id)
+                    if row["status"] == STATUS_LOADED:
+                        for table in DATA_TABLES:
+                            parquet = item.folder / f"{table}.parquet"
+                            if parquet.exists():
+                                con.execute(
+                                    f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT * FROM read_parquet(?)", [str(parquet)]
+                                )
+                    loaded_ids.add(item.report_id)
+                _upsert_report_file(con, row, now)
+                con.execute(
+                    f"UPDATE {SCHEMA}.report_files SET is_current = false WHERE path = ? AND report_id <> ?",
+                    [path, item.report_id],
+                )
+                {STATUS_LOADED: summary.loaded, STATUS_FAILED: summary.failed, STATUS_SKIPPED: summary.skipped}[
+                    row["status"]
+                ].append(path)
+            else:
+                summary.failed.append(path)
+            for err in item.errors:
+                if err["path"] == path:
+                    _upsert_ingest_error(con, err, now)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        log(f"loaded {path} ({item.report_id}, {row['status'] if row else 'failed'})")
+
+    # Versions the raw folder no longer holds: keep their report_files row, drop their data rows.
+    con.execute("BEGIN TRANSACTION")
+    try:
+        stale = con.execute(
+            f"SELECT report_id, path, sha256 FROM {SCHEMA}.report_files WHERE is_current ORDER BY path, report_id"
+        ).fetchall()
+        for report_id, path, sha in stale:
+            if current.get(path) != sha:
+                con.execute(
+                    f"UPDATE {SCHEMA}.report_files SET is_current = false WHERE report_id = ? AND path = ?",
+                    [report_id, path],
+                )
+        orphans = con.execute(
+            f"SELECT DISTINCT report_id FROM {SCHEMA}.report_files WHERE report_id NOT IN "
+            f"(SELECT report_id FROM {SCHEMA}.report_files WHERE is_current) ORDER BY report_id"
+        ).fetchall()
+        for (report_id,) in orphans:
+            _delete_report_rows(con, report_id)
+            summary.retired.append(report_id)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    for table in RAW_TABLES:
+        summary.rows[table] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchone()[0]
+    return summary
+
+
+def ingest(
+    raw_dir: Path,
+    warehouse: Path,
+    *,
+    staging: Path | None = None,
+    parse: Callable[[Path], Report] | None = None,
+    paths: Iterable[str] | None = None,
+) -> tuple[list[StageResult], LoadSummary]:
+    """Stage (sequentially) and load in one go: the library entry point used by tests and small scripts."""
+    import duckdb
+
+    staging = staging or Path(warehouse).parent / "staging"
+    results = [stage_file(raw_dir, rel, staging, parse) for rel in (paths or list_raw_files(raw_dir))]
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        summary = load_staged(con, staging, raw_dir)
+    finally:
+        con.close()
+    return results, summary
+
+
+def results_json(results: Iterable[StageResult]) -> str:
+    return json.dumps(
+        [{"path": r.path, "report_id": r.report_id, "status": r.status, "error_kind": r.error_kind} for r in results],
+        ensure_ascii=False,
+    )

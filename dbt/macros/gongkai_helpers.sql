@@ -1,0 +1,51 @@
+{#- Shared helpers for gongkai models. -#}
+
+{#- A name with all whitespace removed: how printed department names are matched to the alias seed. -#}
+{% macro name_key(expr) -%}
+    regexp_replace(coalesce({{ expr }}, ''), '\s', '', 'g')
+{%- endmacro %}
+
+{#- A stable 16-hex-digit surrogate id from a text value. -#}
+{% macro short_hash(expr) -%}
+    substr(md5({{ expr }}), 1, 16)
+{%- endmacro %}
+
+{#- 1/2/3 (类/款/项) from the length of a classification code. -#}
+{% macro code_level(code) -%}
+    case length({{ code }}) when 3 then 1 when 5 then 2 when 7 then 3 end
+{%- endmacro %}
+
+{#- The parent of a 款 or 项 code (drop the last two digits); NULL for a 类. -#}
+{% macro code_parent(code) -%}
+    case when length({{ code }}) in (5, 7) then left({{ code }}, length({{ code }}) - 2) end
+{%- endmacro %}
+
+{#- A row label without its leading classification code ("2010301 行政运行" -> "行政运行"). -#}
+{% macro strip_code(label) -%}
+    nullif(trim(regexp_replace(coalesce({{ label }}, ''), '^\s*\d{3}(\s*\d{2}){0,2}\s*', '')), '')
+{%- endmacro %}
+
+{#- Columns of every function-coded table family, pivoted from raw.table_cells (see gongkai.extract.families). -#}
+{% macro function_value_columns() -%}
+    {{ return([
+        'total', 'basic', 'project', 'remittance_to_superior', 'business', 'subsidy_to_affiliates',
+        'fiscal_appropriation', 'superior_subsidy', 'public_service_revenue', 'business_revenue',
+        'affiliated_remittance', 'other_revenue', 'carryover_begin', 'income', 'carryover_end'
+    ]) }}
+{%- endmacro %}
+
+{#- Columns carried by every mart: the report and its department, year and kind. -#}
+{% macro report_columns(alias='r') -%}
+    {{ alias }}.report_id,
+    {{ alias }}.department_id,
+    {{ alias }}.department,
+    {{ alias }}.year,
+    {{ alias }}.kind
+{%- endmacro %}
+
+{#- coalesce(table value, narrative value) as <name>, plus <name>_source = 'table' | 'narrative' | NULL. -#}
+{% macro prefer_table(table_expr, fact_expr, name) -%}
+    coalesce({{ table_expr }}, {{ fact_expr }}) as {{ name }},
+    case when {{ table_expr }} is not null then 'table' when {{ fact_expr }} is not null then 'narrative' end
+        as {{ name }}_source,
+{%- endmacro %}

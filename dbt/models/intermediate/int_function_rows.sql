@@ -1,0 +1,34 @@
+-- Function-coded table rows pivoted to wide: one row per report x family x function code. A code printed twice
+-- in one table (a continuation page repeating a row) keeps its first row. Values in 万元, NULL when blank or
+-- ambiguous.
+with cells as (
+    select *
+    from {{ ref('stg_table_cells') }}
+    where table_family in ('income', 'expenditure', 'general_budget_expenditure', 'government_fund', 'state_capital')
+      and code is not null
+),
+
+first_row as (
+    select report_id, table_family, code, min(row_index) as row_index
+    from cells
+    group by all
+)
+
+select
+    c.report_id,
+    c.table_family,
+    c.code,
+    coalesce(any_value(c.level), {{ code_level('c.code') }}) as level,
+    coalesce(any_value(c.parent_code), {{ code_parent('c.code') }}) as parent_code,
+    {{ strip_code('any_value(c.row_label)') }} as name_as_printed,
+    any_value(c.table_unit) as table_unit,
+    {%- for col in function_value_columns() %}
+    max(c.value) filter (where c.column_name = '{{ col }}') as {{ col }},
+    {%- endfor %}
+    count(*) filter (where c.cell_status = 'ambiguous') as ambiguous_cells,
+    min(c.file) as file,
+    min(c.page) as page,
+    min(c.line) as line
+from cells as c
+inner join first_row as f using (report_id, table_family, code, row_index)
+group by c.report_id, c.table_family, c.code

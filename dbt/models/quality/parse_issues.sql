@@ -1,0 +1,11 @@
+-- Every parse issue of every current loaded report (error / warning / info).
+select
+    {{ report_columns('r') }},
+    i.severity,
+    i.issue_kind,
+    i.message,
+    i.file,
+    i.page,
+    i.line
+from {{ ref('stg_parse_issues') }} as i
+inner join {{ ref('int_reports_current') }} as r using (report_id)

@@ -1,0 +1,20 @@
+select
+    report_id,
+    evaluation_kind,
+    evaluation_index,
+    indicator_index,
+    level1,
+    level2,
+    level3,
+    operator,
+    target,
+    unit,
+    actual,
+    completion,
+    weight,
+    score,
+    deviation_reason,
+    file,
+    page,
+    line
+from {{ source('raw', 'performance_indicators') }}

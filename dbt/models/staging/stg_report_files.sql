@@ -1,0 +1,22 @@
+select
+    report_id,
+    path,
+    sha256,
+    size_bytes,
+    format,
+    encoding,
+    nullif(trim(department), '') as department_as_printed,
+    fiscal_year::integer as year,
+    kind,
+    status,
+    error_kind,
+    error_message,
+    pages,
+    table_rows,
+    checks_passed,
+    checks_failed,
+    checks_not_run,
+    first_seen,
+    last_seen,
+    is_current
+from {{ source('raw', 'report_files') }}

@@ -1,0 +1,6 @@
+{#- Fails on every row where the column is below zero (NULL passes). -#}
+{% test not_negative(model, column_name) %}
+select *
+from {{ model }}
+where {{ column_name }} < 0
+{% endtest %}

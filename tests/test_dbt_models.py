@@ -1,0 +1,230 @@
+"""dbt models on a tiny hand-made raw warehouse.
+
+The raw tables are created with gongkai.warehouse.schema.create_statements() in a temporary DuckDB file and a
+handful of rows are inserted by hand: values of the Liaoning 2024 seed report (辽宁省数据局, raw/000_*.txt), an
+older report of the same department printed under its former name (辽宁省营商环境建设局), a superseded version of the
+seed file and a failed file. Then ``dbt build`` (seeds, models, tests) runs against it and the marts are checked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from gongkai.warehouse.schema import RAW_TABLES, create_statements
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_DIR = REPO / "dbt"
+DBT = Path(sys.executable).with_name("dbt")
+
+R1 = "c669139aa1fe8f20"  # the seed report, current version
+R1_OLD = "00000000000000a1"  # an earlier version of the same path, superseded
+R2 = "00000000000000b2"  # an older report of the same department under its former name
+R_FAILED = "00000000000000f3"
+
+T0 = datetime(2025, 1, 1, 8, 0, 0)
+T1 = datetime(2025, 6, 1, 8, 0, 0)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Insert dict rows into raw.<table>; columns not given are NULL."""
+    columns = [line.split()[0] for line in RAW_TABLES[table].strip().splitlines() if line.strip()]
+    for row in rows:
+        unknown = set(row) - set(columns)
+        assert not unknown, f"{table}: unknown columns {unknown}"
+        names = list(row)
+        con.execute(
+            f"INSERT INTO raw.{table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[n] for n in names],
+        )
+
+
+def _file(report_id, path, department, year, *, status="loaded", current=True, seen=T1):
+    return dict(
+        report_id=report_id, path=path, sha256=report_id * 4, size_bytes=1000, format="text", encoding="utf-8",
+        department=department, fiscal_year=year, kind="final", status=status, first_seen=T0, last_seen=seen,
+        is_current=current,
+    )
+
+
+def _cells(report_id, family, rows, *, file="000_c669139aa1fe8f20.txt", page=20):
+    """rows: (row_label, code, item, side, category, {column: value or None})."""
+    out = []
+    for index, (label, code, item, side, category, values) in enumerate(rows):
+        for column, value in values.items():
+            out.append(dict(
+                report_id=report_id, table_family=family, table_unit="万元", row_index=index, row_label=label,
+                code=code, level={3: 1, 5: 2, 7: 3}.get(len(code)) if code else None,
+                parent_code=code[:-2] if code and len(code) in (5, 7) else None, item=item, side=side,
+                category=category, column_name=column, value=value,
+                original=None if value is None else f"{value:,.2f}",
+                cell_status="value" if value is not None else "blank", file=file, page=page, line=10 + index,
+            ))
+    return out
+
+
+def _fact(report_id, key, value, unit="万元", basis="reported", line=1, qualifier=None):
+    return dict(report_id=report_id, fact_key=key, qualifier=qualifier, value=value, unit=unit, original=str(value),
+                fiscal_year=2024, basis=basis, file="000_c669139aa1fe8f20.txt", page=5, line=line)
+
+
+def make_raw_fixture(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    for statement in create_statements():
+        con.execute(statement)
+    _insert(con, "report_files", [
+        _file(R1, "000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024),
+        _file(R1_OLD, "000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024, current=False, seen=T0),
+        _file(R2, "liaoning/2022_yingshang.txt", "辽宁省营商环境建设局", 2022),
+        _file(R_FAILED, "broken.pdf", None, None, status="failed"),
+    ])
+    exp = ("total", "basic", "project")
+    cells = []
+    cells += _cells(R1, "expenditure", [
+        ("合计", None, "total", None, None, dict(zip(exp, (5516.90, 2685.87, 2831.03)))),
+        ("210 卫生健康支出", "210", None, None, None, dict(zip(exp, (89.36, 81.78, 7.58)))),
+        ("21011 行政事业单位医疗", "21011", None, None, None, dict(zip(exp, (89.36, 81.78, 7.58)))),
+        ("2101101 行政单位医疗", "2101101", None, None, None, dict(zip(exp, (84.11, 76.53, 7.58)))),
+        ("2101102 事业单位医疗", "2101102", None, None, None, dict(zip(exp, (5.25, 5.25, None)))),
+    ])
+    cells += _cells(R1, "general_budget_expenditure", [
+        ("合计", None, "total", None, None, dict(zip(exp, (5516.84, 2685.81, 2831.03)))),
+        ("2101101 行政单位医疗", "2101101", None, None, None, dict(zip(exp, (84.11, 76.53, 7.58)))),
+    ])
+    cells += _cells(R1, "income", [
+        ("合计", None, "total", None, None, {"total": 5741.50, "fiscal_appropriation": 5741.50, "other_revenue": 0.0}),
+        ("2101101 行政单位医疗", "2101101", None, None, None, {"total": 84.12, "fiscal_appropriation": 84.12}),
+    ])
+    cells += _cells(R1, "general_budget_basic_expenditure", [
+        ("301 工资福利支出", "301", None, None, "personnel", {"amount": 1981.47}),
+        ("30101 基本工资", "30101", None, None, "personnel", {"amount": 491.50}),
+        ("302 商品和服务支出", "302", None, None, "public", {"amount": 304.61}),
+        ("30201 办公费", "30201", None, None, "public", {"amount": 19.01}),
+        ("30231 公务用车运行维护费", "30231", None, None, "public", {"amount": 11.96}),
+        ("30240 税金及附加费用", "30240", None, None, "public", {"amount": None}),
+        ("人员经费合计", None, "personnel_total", None, "personnel", {"amount": 2362.06}),
+        ("公用经费合计", None, "public_total", None, "public", {"amount": 323.75}),
+    ])
+    ba = ("budget", "actual")
+    cells += _cells(R1, "three_public", [
+        ("合计", None, "total", None, None, dict(zip(ba, (12.00, 11.96)))),
+        ("1.因公出国（境）费", None, "overseas_travel", None, None, dict(zip(ba, (None, None)))),
+        ("2.公务接待费", None, "reception", None, None, dict(zip(ba, (None, None)))),
+        ("3.公务用车购置及运行费", None, "vehicle_total", None, None, dict(zip(ba, (12.00, 11.96)))),
+        ("（1）公务用车运行维护费", None, "vehicle_operation", None, None, dict(zip(ba, (12.00, 11.96)))),
+        ("（2）公务用车购置费", None, "vehicle_purchase", None, None, dict(zip(ba, (None, None)))),
+    ])
+    cells += _cells(R1, "income_expenditure_summary", [
+        ("本年收入合计", None, "income_total", "income", None, {"amount": 5741.50}),
+        ("本年支出合计", None, "expenditure_total", "expenditure", None, {"amount": 5516.90}),
+        ("年初结转和结余", None, "carryover_begin", "income", None, {"amount": 2.18}),
+        ("年末结转和结余", None, "carryover_end", "expenditure", None, {"amount": 226.77}),
+        ("总计", None, "grand_total", "income", None, {"amount": 5743.67}),
+        ("总计", None, "grand_total", "expenditure", None, {"amount": 5743.67}),
+    ])
+    # the superseded version and the older report
+    cells += _cells(R1_OLD, "expenditure", [
+        ("2101101 行政单位医疗", "2101101", None, None, None, dict(zip(exp, (1.0, 1.0, None)))),
+    ])
+    cells += _cells(R2, "expenditure", [
+        ("2101101 行政单位医疗", "2101101", None, None, None, dict(zip(exp, (70.00, 70.00, None)))),
+        ("2010301 行政运行", "2010301", None, None, None, dict(zip(exp, (1500.00, 1500.00, None)))),
+    ], file="2022_yingshang.txt")
+    _insert(con, "table_cells", cells)
+    _insert(con, "narrative_facts", [
+        _fact(R1, "income_total", 5743.67, line=1),
+        _fact(R1, "income_total", 8513.83, basis="comparative", line=2),
+        _fact(R1, "expenditure_total", 5516.90, line=3),
+        _fact(R1, "agency_operating_cost", 309.18, line=4),
+        _fact(R1, "three_public_total", 11.96, line=5),
+        _fact(R1, "procurement_total", 2111.16, line=10),
+        _fact(R1, "procurement_goods", 2.45, line=10),
+        _fact(R1, "procurement_works", 0.0, line=11),
+        _fact(R1, "procurement_services", 2108.71, line=11),
+        _fact(R1, "sme_amount", 369.36, line=12),
+        _fact(R1, "sme_share_pct", 17.50, unit="%", line=12),
+        _fact(R1, "small_micro_amount", 366.91, line=13),
+        _fact(R1, "small_micro_share_pct", 99.34, unit="%", line=13),
+        _fact(R1, "sme_share_goods_pct", 100.0, unit="%", line=14),
+        _fact(R1, "sme_share_works_pct", 0.0, unit="%", line=14),
+        _fact(R1, "sme_share_services_pct", 17.40, unit="%", line=15),
+        _fact(R1, "sme_share_pct", 17.4960, unit="%", basis="derived", line=16),
+        _fact(R2, "procurement_total", 1000.0),
+        _fact(R2, "sme_amount", 4000000.0, unit="元"),  # 400 万元, stated in 元
+        _fact(R2, "three_public_total", 20.5),
+    ])
+    _insert(con, "performance_projects", [dict(
+        report_id=R1, project_index=1, project_name="辽宁省政务服务大厅运转经费", department="辽宁省数据局",
+        implementing_unit="辽宁省数据局本级", budget=1079.03, actual=1004.87, execution_rate_pct=93.13,
+        indicator_subtotal=90.0, execution_score=9.31, deduction=0.0, total_score=99.31,
+        file="000_c669139aa1fe8f20.txt", page=31, line=1,
+    )])
+    _insert(con, "performance_indicators", [
+        dict(report_id=R1, evaluation_kind="project", evaluation_index=1, indicator_index=i, level1="产出指标",
+             level2=l2, level3=l3, operator=op, target=t, unit=u, actual=a, completion="100%", weight=w, score=w,
+             file="000_c669139aa1fe8f20.txt", page=32, line=i)
+        for i, (l2, l3, op, t, u, a, w) in enumerate([
+            ("数量指标", "消防维保次数", ">=", "12", "次", "12", 12.5),
+            ("质量指标", "邮件送达率", ">=", "98", "%", "100", 12.5),
+        ], start=1)
+    ])
+    _insert(con, "unit_evaluations", [dict(
+        report_id=R1, unit_index=1, unit_code="001", unit_name="辽宁省数据局本级", budget_income=5741.50,
+        budget_expenditure=5516.90, total_score=95.0, file="000_c669139aa1fe8f20.txt", page=60, line=1,
+    )])
+    _insert(con, "unit_tasks", [dict(
+        report_id=R1, unit_index=1, task_index=1, task_name="政务服务", allocated=1079.03, executed=1004.87,
+        execution_rate_pct=93.13, weight=20.0, score=18.6, file="000_c669139aa1fe8f20.txt", page=60, line=5,
+    )])
+    _insert(con, "reconciliation_checks", [
+        dict(report_id=R1, check_name="expenditure.row_sum.2101101", category="row_sum", expected=84.11,
+             actual=84.11, difference=0.0, tolerance=0.05, status="pass", file="000_c669139aa1fe8f20.txt",
+             page=20, line=13),
+        dict(report_id=R1, check_name="summary.income_vs_income_table", category="cross_table", expected=5741.50,
+             actual=5741.50, difference=0.0, tolerance=0.05, status="pass"),
+        dict(report_id=R1, check_name="narrative.procurement_parts", category="narrative", expected=2111.16,
+             actual=2111.16, difference=0.0, tolerance=0.05, status="pass"),
+        dict(report_id=R1, check_name="appropriation.general_vs_table5", category="cross_table", expected=5516.90,
+             actual=5516.84, difference=0.06, tolerance=0.05, status="fail", detail="尾差 above tolerance"),
+        dict(report_id=R1, check_name="year_over_year.carryover", category="year", tolerance=0.05,
+             status="not_run", detail="previous year not loaded"),
+    ])
+    _insert(con, "parse_issues", [dict(report_id=R1, severity="warning", issue_kind="replacement_char",
+                                       message="U+FFFD in text", file="000_c669139aa1fe8f20.txt", page=40, line=3)])
+    _insert(con, "report_pages", [dict(report_id=R1, page=p, page_status="text", chars=1000) for p in (1, 2)])
+    _insert(con, "units_in_scope", [dict(report_id=R1, unit_index=1, unit_name="辽宁省数据局本级"),
+                                    dict(report_id=R1, unit_index=2, unit_name="辽宁省民心网")])
+    con.close()
+
+
+def run_dbt(warehouse: Path, *args: str, tmp: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GONGKAI_WAREHOUSE=str(warehouse), DBT_TARGET_PATH=str(tmp / "target"),
+               DBT_LOG_PATH=str(tmp / "logs"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return subprocess.run(
+        [str(DBT), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dbt")
+    warehouse = tmp / "gongkai.duckdb"
+    make_raw_fixture(warehouse)
+    result = run_dbt(warehouse, "build", tmp=tmp)
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield con, result
+    con.close()
+
+
+def q(con, sql, *params):
+    return con.execute(sql, list(params)).fetchall()
