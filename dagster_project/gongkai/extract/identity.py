@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from gongkai.extract.records import Line
 from gongkai.extract.text import squeeze
 
-_TITLE = re.compile(r"^(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?P<kind>决算|预算)$")
+_TITLE = re.compile(r"^(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?P<kind>决算|预算)(?:公开|报告)?$")
 _YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)")
 _SCOPE = re.compile(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
 _TABLE_DEPARTMENT = re.compile(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
-_COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?部门(?P<kind>决算|预算)$")
+_COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?[\u4e00-\u9fff]{0,3}?部门(?P<kind>决算|预算)(?:公开|报告)?$")
+_TABLE_KIND = re.compile(r"(?P<kind>决算|预算)(?:总|明细)?表$")
 _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
 _UNITS_HEADING = re.compile(r"单位构成")
 _UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
@@ -53,6 +54,9 @@ def read_identity(lines: list[Line]) -> Identity:
             found = pattern.search(text)
             if found:
                 departments[found.group("dept")] += weight
+        table_kind = _TABLE_KIND.search(compact)
+        if table_kind and len(compact) < 40:
+            kinds[table_kind.group("kind")] += 1
         weight = 10 if line.page == 1 else 1
         for found in _YEAR_KIND.finditer(compact):
             years[int(found.group("year"))] += weight

@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from gongkai.extract.families import match_family
 from gongkai.extract.records import Document, Line, NarrativeFact, ParseIssue, Source
@@ -44,7 +45,8 @@ def _p(name: str) -> str:
     return f"{_n(name)}%"
 
 
-_FULLWIDTH = str.maketrans("()％０１２３４５６７８９．，", "（）%0123456789.，")
+_FULLWIDTH = str.maketrans("()％０１２３４５６７８９．", "（）%0123456789.")
+_HAS_FULLWIDTH = re.compile("[()％０-９．]")
 _SPACES = re.compile(r"\s+")
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 
@@ -55,6 +57,7 @@ _EVALUATION_TABLE = re.compile(r"^[^《“]*(?:绩效自评表|绩效评价表)$
 _PERFORMANCE_PART = re.compile(rf"^(?:第[一二三四五六七八九十\d]+部分|{_CN_ORDINAL}、).{{0,12}}绩效")
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*$")
 
+_HEADING_FIRST = frozenset("一二三四五六七八九十（")
 _TOP_HEADING = re.compile(rf"^{_CN_ORDINAL}、")
 _SUB_HEADING = re.compile(rf"^[（(]{_CN_ORDINAL}[)）]")
 
@@ -145,6 +148,18 @@ class _Text:
         index = bisect_right(self.headings, (offset, "\uffff")) - 1
         return self.headings[index][1] if index >= 0 else UNKNOWN
 
+    def ranges(self, topics: frozenset[str]) -> list[tuple[int, int]]:
+        """(start, end) of the sections whose topic is one of ``topics`` (text before any heading is 'unknown')."""
+        bounds = [(0, UNKNOWN)] + self.headings + [(len(self.text), "")]
+        found: list[tuple[int, int]] = []
+        for (start, topic), (end, _) in pairwise(bounds):
+            if topic in topics and end > start:
+                if found and found[-1][1] == start:
+                    found[-1] = (found[-1][0], end)
+                else:
+                    found.append((start, end))
+        return found
+
     def section_start(self, offset: int) -> int:
         index = bisect_right(self.headings, (offset, "\uffff")) - 1
         return self.headings[index][0] if index >= 0 else 0
@@ -152,7 +167,11 @@ class _Text:
 
 def compact_line(text: str) -> str:
     """Drop whitespace (PDF text runs, spaced CJK) but keep one space between two numbers; unify brackets/digits."""
-    return _SPACES.sub("", _DIGIT_GAP.sub(" ", text.translate(_FULLWIDTH)))
+    if _HAS_FULLWIDTH.search(text):
+        text = text.translate(_FULLWIDTH)
+    if " " not in text and "\t" not in text:
+        return text
+    return _SPACES.sub("", _DIGIT_GAP.sub(" ", text))
 
 
 def join_lines(lines: list[Line], file: str) -> _Text:
@@ -168,11 +187,12 @@ def join_lines(lines: list[Line], file: str) -> _Text:
         if previous[-1:].isdigit() and piece[:1].isdigit():
             piece = " " + piece
         starts.append(offset + (1 if piece.startswith(" ") else 0))
-        if _TOP_HEADING.match(piece):
-            parent = topic_of(piece, "other")
-            headings.append((offset, parent))
-        elif _SUB_HEADING.match(piece):
-            headings.append((offset, topic_of(piece, parent)))
+        if piece[:1] in _HEADING_FIRST:
+            if _TOP_HEADING.match(piece):
+                parent = topic_of(piece, "other")
+                headings.append((offset, parent))
+            elif _SUB_HEADING.match(piece):
+                headings.append((offset, topic_of(piece, parent)))
         parts.append(piece)
         offset += len(piece)
         previous = piece
@@ -378,8 +398,8 @@ def _number_rule(key: str, pattern: str, unit: str, topics: str | None = None) -
     """A pattern with one number group ``v`` → ``key`` with ``unit`` (counts, percentages, scores)."""
     def handle(c: _Collector, m: re.Match[str]) -> None:
         if c.claim(m, "v"):
-            c.number(key, m, "v", unit, printed_unit=m.groupdict().get("pu"))
-    return _Rule(re.compile(pattern), handle, _topics(topics))
+            c.number(key, m, "v", unit)
+    return _rule(pattern, handle, _topics(topics))
 
 
 def _topics(names: str | None) -> frozenset[str] | None:
@@ -735,7 +755,7 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("three_public_vehicle_operation", "公务用车运行(?:维护)?费(?:支出)?", "three_public"),
     _Rule(re.compile(f"团组{_n('g')}个[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)"),
           _pair(("outbound_groups", "outbound_persons"), ("g", "p"), ("个", "人次"))),
-    _rule(f"(?<!外事)接待(?:累计)?{_n('g')}批次[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)"),
+    _rule(f"(?<!外事)接待(?:累计)?{_n('g')}批次[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)",
           _pair(("reception_batches", "reception_persons"), ("g", "p"), ("批次", "人"))),
     _Rule(re.compile(f"外事接待(?:累计)?{_n('g')}批次[，,、]?{_n('p')}(?P<p_pu>人次|人)(?:[，,、]{_a('v')})?"),
           _pair(("foreign_reception_batches", "foreign_reception_persons", "foreign_reception_amount"),
@@ -851,10 +871,12 @@ def infer_year(text: str) -> int | None:
 
 
 def _matches(text: _Text) -> Iterator[tuple[int, int, _Rule, re.Match[str]]]:
+    everywhere = [(0, len(text.text))]
     for priority, rule in enumerate(RULES):
-        for match in rule.pattern.finditer(text.text):
-            if rule.applies(text, match):
-                yield match.end(), priority, rule, match
+        for start, end in everywhere if rule.topics is None else text.ranges(rule.topics):
+            for match in rule.pattern.finditer(text.text, start, end):
+                if rule.applies(text, match):
+                    yield match.end(), priority, rule, match
 
 
 def read_narrative_facts(document: Document, fiscal_year: int | None) -> tuple[list[NarrativeFact], list[ParseIssue]]:
@@ -869,6 +891,11 @@ def read_narrative_facts(document: Document, fiscal_year: int | None) -> tuple[l
     text = join_lines(lines, document.file)
     year = fiscal_year if fiscal_year is not None else infer_year(text.text)
     collector = _Collector(text, year)
+    if not _is_start(_SPACES.sub("", lines[0].text)):
+        collector.issues.append(ParseIssue(
+            "info", "narrative_heading_not_found",
+            "no 决算情况说明 heading: read from the start of the document to the first table or 名词解释",
+            lines[0].source(document.file)))
     _read_items(collector)
     _read_projects(collector)
     for _, _, rule, match in sorted(_matches(text), key=lambda t: (t[0], t[1])):

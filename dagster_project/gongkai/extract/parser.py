@@ -64,6 +64,11 @@ def parse_document(document: Document) -> Report:
     if identity.is_government_accounts:
         raise ParseError("not_a_report", "this is a government's overall final accounts (总决算), "
                                          "not a department report")
+    if identity.kind == "budget":
+        report.issues.append(ParseIssue("warning", "budget_not_supported",
+                                        f"{document.file} is a budget (预算) report: its tables are not read yet; "
+                                        "only its identity is recorded"))
+        return report
     builder = TableBuilder(document.file)
     report.tables = _read_tables(document, builder)
     report.issues.extend(builder.issues)

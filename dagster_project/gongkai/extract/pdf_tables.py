@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.extract.families import (
-    FAMILY_BY_KEY,
     SUMMARY_ITEMS,
     THREE_PUBLIC_ITEMS,
     Family,

@@ -271,8 +271,10 @@ class Report:
                 return table
         return None
 
-    def fact(self, key: str, qualifier: str | None = None, basis: str = "reported") -> NarrativeFact | None:
-        for fact in self.narrative:
-            if fact.key == key and fact.basis == basis and (qualifier is None or fact.qualifier == qualifier):
-                return fact
+    def fact(self, key: str, qualifier: str | None = None, basis: str | None = None) -> NarrativeFact | None:
+        """A narrative fact; by default the reported one, else one derived from reported facts (never a comparative)."""
+        for wanted in (basis,) if basis else ("reported", "derived"):
+            for fact in self.narrative:
+                if fact.key == key and fact.basis == wanted and (qualifier is None or fact.qualifier == qualifier):
+                    return fact
         return None
