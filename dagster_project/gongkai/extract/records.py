@@ -126,11 +126,18 @@ class Table:
     department: str | None = None
 
     def rows_with(self, **conditions: object) -> list[TableRow]:
-        return [r for r in self.rows if all(getattr(r, k) == v for k, v in conditions.items())]
+        items = list(conditions.items())
+        return [r for r in self.rows if all(getattr(r, k) == v for k, v in items)]
 
     def row(self, **conditions: object) -> TableRow | None:
-        found = self.rows_with(**conditions)
-        return found[0] if found else None
+        items = list(conditions.items())
+        for r in self.rows:
+            for k, v in items:
+                if getattr(r, k) != v:
+                    break
+            else:
+                return r
+        return None
 
 
 @dataclass(slots=True)
