@@ -1,19 +1,75 @@
-"""Shared fixtures. The bundled real reports in raw/ are the test corpus; ../shared/corpus adds more where present."""
+"""Shared fixtures. The end-to-end warehouse is materialized ONCE per session (it runs parse → dbt → checks)."""
 
 from __future__ import annotations
 
-import sys
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "raw"
-SEED = RAW / "000_c669139aa1fe8f20.txt"
-SHANGHAI_PDF = RAW / "2024_shpt-czj_final.pdf"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO / "raw"
+LIAONING = "000_c669139aa1fe8f20.txt"
+SHANGHAI = "2024_shpt-czj_final.pdf"
 
-sys.path.insert(0, str(Path(__file__).parent))
+
+def module_exists(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def e2e(tmp_path_factory):
+    """Run the whole pipeline in-process on a copy of the bundled raw/ into a temporary warehouse.
+
+    Yields a dict: warehouse path, raw dir, the ExecuteInProcessResult and the printed summary.
+    """
+    if not module_exists("gongkai.extract.parser"):
+        pytest.skip("the extraction library (gongkai.extract.parser) is not there yet")
+    from gongkai.cli import run_pipeline
+
+    base = tmp_path_factory.mktemp("e2e")
+    raw = base / "raw"
+    shutil.copytree(RAW, raw)
+    warehouse = base / "warehouse" / "gongkai.duckdb"
+    old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
+    os.environ["GONGKAI_RAW"] = str(raw)
+    os.environ["GONGKAI_WAREHOUSE"] = str(warehouse)
+    try:
+        result, summary = run_pipeline()
+        yield {"warehouse": warehouse, "raw": raw, "result": result, "summary": summary}
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture()
+def env_paths(tmp_path, monkeypatch):
+    """A private raw folder and warehouse path for one test (environment variables set)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    warehouse = tmp_path / "warehouse" / "gongkai.duckdb"
+    monkeypatch.setenv("GONGKAI_RAW", str(raw))
+    monkeypatch.setenv("GONGKAI_WAREHOUSE", str(warehouse))
+    return raw, warehouse
+
+
+# --- parsed real reports (shared by the extraction tests) ---------------------------------------------------------
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/golden.py
+SEED = RAW / LIAONING
+SHANGHAI_PDF = RAW / SHANGHAI
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
