@@ -228,3 +228,172 @@ def built(tmp_path_factory):
 
 def q(con, sql, *params):
     return con.execute(sql, list(params)).fetchall()
+
+
+# --- the build -------------------------------------------------------------------------------------------------
+
+def test_build_passes(built):
+    _, result = built
+    assert "ERROR=0" in result.stdout
+    assert "Completed successfully" in result.stdout
+
+
+def test_only_current_loaded_reports(built):
+    con, _ = built
+    assert {r[0] for r in q(con, "select report_id from marts.fct_report_summary")} == {R1, R2}
+    for table in ("fct_expenditure_by_function", "fct_three_public", "fct_procurement", "fct_project_performance"):
+        ids = {r[0] for r in q(con, f"select distinct report_id from marts.{table}")}
+        assert R1_OLD not in ids and R_FAILED not in ids, table
+
+
+def test_departments_are_canonical(built):
+    con, _ = built
+    rows = q(con, "select report_id, department, department_as_printed, department_id from marts.fct_report_summary "
+                  "order by year")
+    assert [(r[1], r[2]) for r in rows] == [("辽宁省数据局", "辽宁省营商环境建设局"), ("辽宁省数据局", "辽宁省数据局")]
+    assert rows[0][3] == rows[1][3]
+    dim = q(con, "select canonical_name, names_printed, region, level, report_count from marts.dim_department "
+                 "where department_id = ?", rows[0][3])
+    assert dim == [("辽宁省数据局", ["辽宁省数据局", "辽宁省营商环境建设局"], "辽宁省", "province", 2)]
+    assert q(con, "select region, level from marts.dim_department where canonical_name = '上海市普陀区财政局'") == [
+        ("上海市普陀区", "district")]
+
+
+def test_expenditure_by_function(built):
+    con, _ = built
+    assert q(con, "select scope, total, basic, project, level, parent_code, function_name "
+                  "from marts.fct_expenditure_by_function where report_id = ? and function_code = '2101101' "
+                  "order by scope", R1) == [
+        ("all_funds", 84.11, 76.53, 7.58, 3, "21011", "行政单位医疗"),
+        ("general_budget", 84.11, 76.53, 7.58, 3, "21011", "行政单位医疗"),
+    ]
+    # a blank cell stays NULL; the 合计 row (no code) is not a fact row
+    assert q(con, "select project from marts.fct_expenditure_by_function where function_code = '2101102'") == [(None,)]
+    assert q(con, "select count(*) from marts.fct_expenditure_by_function where function_code is null") == [(0,)]
+    assert q(con, "select total from marts.fct_income_by_function where report_id = ? and function_code = '2101101'",
+             R1) == [(84.12,)]
+
+
+def test_classification_dims(built):
+    con, _ = built
+    assert q(con, "select name, level, level_name, parent_code, in_reference, in_reports "
+                  "from marts.dim_function_class where code = '2010301'") == [
+        ("行政运行", 3, "项", "20103", True, True)]
+    # a code printed in a report but not in the reference list is added with its printed name
+    assert q(con, "select name, level, parent_code, in_reference, in_reports from marts.dim_economic_class "
+                  "where code = '30240'") == [("税金及附加费用", 2, "302", False, True)]
+    # one row per code even where the reference spells a name two ways
+    names = q(con, "select names_seen from marts.dim_economic_class where code = '30213'")[0][0]
+    assert len(names) == 2
+
+
+def test_basic_expenditure_by_economic_class(built):
+    con, _ = built
+    assert q(con, "select category, amount, level, parent_code from marts.fct_basic_expenditure_by_economic_class "
+                  "where economic_code = '30101'") == [("personnel", 491.50, 2, "301")]
+    assert q(con, "select personnel_total, public_total from marts.fct_report_summary where report_id = ?", R1) == [
+        (2362.06, 323.75)]
+
+
+def test_three_public(built):
+    con, _ = built
+    rows = dict((r[0], r[1:]) for r in q(con, "select item, budget, actual, completion_pct from marts.fct_three_public "
+                                              "where report_id = ?", R1))
+    assert set(rows) == {"total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase",
+                         "vehicle_operation"}
+    assert rows["total"] == (12.00, 11.96, 99.67)
+    assert rows["reception"] == (None, None, None)
+
+
+def test_procurement(built):
+    con, _ = built
+    row = q(con, "select total, goods, works, services, sme_amount, sme_share_pct, small_micro_amount, "
+                 "small_micro_share_pct, sme_share_services_pct, derived_keys, stated "
+                 "from marts.fct_procurement where report_id = ?", R1)[0]
+    # the reported share (17.50) wins over the derived one (17.496)
+    assert row == (2111.16, 2.45, 0.0, 2108.71, 369.36, 17.50, 366.91, 99.34, 17.40, [], True)
+    # 400万元 stated in 元 is converted
+    assert q(con, "select sme_amount from marts.fct_procurement where report_id = ?", R2) == [(400.0,)]
+
+
+def test_report_summary(built):
+    con, _ = built
+    cols = ("income_total", "income_total_source", "expenditure_total", "basic_total", "project_total",
+            "carryover_begin", "carryover_end", "agency_operating_cost", "three_public_total",
+            "three_public_total_source", "procurement_total", "sme_share_pct", "mean_project_score",
+            "reconciliation_fails", "reconciliation_passes", "reconciliation_not_run")
+    row = dict(zip(cols, q(con, f"select {', '.join(cols)} from marts.fct_report_summary where report_id = ?", R1)[0]))
+    assert row == dict(income_total=5741.50, income_total_source="table", expenditure_total=5516.90,
+                       basic_total=2685.87, project_total=2831.03, carryover_begin=2.18, carryover_end=226.77,
+                       agency_operating_cost=309.18, three_public_total=11.96, three_public_total_source="table",
+                       procurement_total=2111.16, sme_share_pct=17.50, mean_project_score=99.31,
+                       reconciliation_fails=1, reconciliation_passes=3, reconciliation_not_run=1)
+    # no table: the narrative is the fallback, and says so
+    assert q(con, "select three_public_total, three_public_total_source, income_total from marts.fct_report_summary "
+                  "where report_id = ?", R2) == [(20.5, "narrative", None)]
+
+
+def test_performance_and_reconciliation(built):
+    con, _ = built
+    assert q(con, "select project_name, budget, actual, execution_rate_pct, indicator_score, execution_score, "
+                  "deduction, total_score, indicator_count from marts.fct_project_performance") == [
+        ("辽宁省政务服务大厅运转经费", 1079.03, 1004.87, 93.13, 90.0, 9.31, 0.0, 99.31, 2)]
+    assert q(con, "select count(*), min(evaluated_name) from marts.fct_performance_indicator") == [
+        (2, "辽宁省政务服务大厅运转经费")]
+    assert q(con, "select unit_name, total_score, task_count from marts.fct_unit_performance") == [
+        ("辽宁省数据局本级", 95.0, 1)]
+    assert q(con, "select status, count(*) from quality.reconciliation group by 1 order by 1") == [
+        ("fail", 1), ("not_run", 1), ("pass", 3)]
+
+
+def _documented() -> dict[str, dict[str, dict]]:
+    out = {}
+    for path in (DBT_DIR / "models" / "marts" / "_marts.yml", DBT_DIR / "models" / "quality" / "_quality.yml"):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
+            out[model["name"]] = {c["name"]: c for c in model["columns"]}
+    return out
+
+
+def test_every_mart_column_is_documented(built):
+    con, _ = built
+    documented = _documented()
+    actual: dict[str, list[str]] = {}
+    for schema, table, column in q(con, "select table_schema, table_name, column_name from information_schema.columns "
+                                        "where table_schema in ('marts', 'quality') and table_name <> 'gx_results' "
+                                        "order by table_name, ordinal_position"):
+        actual.setdefault(table, []).append(column)
+    assert set(actual) == set(documented)
+    for table, columns in actual.items():
+        assert list(documented[table]) == columns, table  # same columns, same order
+        for column in documented[table].values():
+            meta = column.get("meta") or {}
+            assert column.get("description") and meta.get("zh") and "unit" in meta, (table, column["name"])
+    for table in ("fct_report_summary", "fct_expenditure_by_function", "fct_three_public", "fct_procurement"):
+        for column in ("report_id", "department", "year", "kind"):
+            assert column in actual[table]
+
+
+def test_docs_are_generated_from_the_yaml():
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    spec = spec_from_file_location("marts_doc", DBT_DIR / "scripts" / "marts_doc.py")
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (REPO / "docs" / "marts.md").read_text(encoding="utf-8") == module.render(), \
+        "regenerate: .venv/bin/python dbt/scripts/marts_doc.py > docs/marts.md"
+
+
+def test_broken_status_fails_the_build(built, tmp_path):
+    """A structural error (an unknown reconciliation status) fails `dbt build`; the marts of other models stay."""
+    con, _ = built
+    source = Path(con.execute("select path from duckdb_databases() where database_name = current_database()")
+                  .fetchone()[0])
+    copy = tmp_path / "gongkai.duckdb"
+    shutil.copy(source, copy)
+    with duckdb.connect(str(copy)) as c:
+        _insert(c, "reconciliation_checks", [dict(report_id=R1, check_name="x", category="x", tolerance=0.05,
+                                                  status="maybe")])
+    result = run_dbt(copy, "build", "--select", "stg_reconciliation_checks+", "--exclude", "fct_report_summary+",
+                     tmp=tmp_path)
+    assert result.returncode != 0
+    assert "accepted_values_stg_reconciliation_checks_status" in result.stdout

@@ -1,6 +1,7 @@
 """The ``gongkai`` command: parse one file, run the whole pipeline, query or export the warehouse.
 
-    gongkai parse FILE                      the report as JSON (unreadable input: one line on stderr, exit 2)
+    gongkai parse FILE [FILE…] [--summary]  the report as JSON, or a line per file (unreadable: stderr, exit 2)
+    gongkai synth --departments N --years M --out DIR [--seed S] [--pdf]
     gongkai run [--raw DIR] [--warehouse F] parse every file, load, build dbt, run checks, publish; print a summary
     gongkai query "SQL"                     run SQL against the warehouse, read-only
     gongkai export MART --format csv|parquet|xlsx --out PATH
@@ -29,24 +30,55 @@ def _err(message: str) -> None:
 # parse
 
 
-def cmd_parse(args: argparse.Namespace) -> int:
+def _parse_one(path: Path):
+    """(report, None) or (None, one-line error)."""
     from gongkai.extract.parser import ParseError, parse_file
+
+    if not path.is_file():
+        return None, f"gongkai: cannot read {path}: no such file"
+    try:
+        return parse_file(path), None
+    except ParseError as error:
+        return None, f"gongkai: cannot read {path}: [{error.kind}] {error}"
+    except Exception as error:  # noqa: BLE001 - never a traceback for bad input
+        return None, f"gongkai: cannot read {path}: [{type(error).__name__}] {error}"
+
+
+def _summary_line(path: Path, report) -> str:
+    from gongkai.extract.serialize import summarize
+
+    counts = summarize(report)
+    skipped = next((i.message for i in report.issues if i.kind == "budget_not_supported"), None)
+    head = f"{path}: {report.department} {report.fiscal_year} {report.kind}"
+    if skipped:
+        return f"{head}: skipped — {skipped}"
+    return (f"{head}: {counts['tables']} tables, {counts['table_rows']} table rows, "
+            f"{counts['narrative_facts']} narrative facts, {counts['projects']} projects; checks "
+            f"{counts['checks_passed']} pass / {counts['checks_failed']} fail / {counts['checks_not_run']} not run")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
     from gongkai.extract.serialize import report_to_dict
 
-    path = Path(args.file)
-    if not path.is_file():
-        _err(f"gongkai: cannot read {args.file}: no such file")
-        return EXIT_UNREADABLE
-    try:
-        report = parse_file(path)
-    except ParseError as error:
-        _err(f"gongkai: cannot read {args.file}: [{error.kind}] {error}")
-        return EXIT_UNREADABLE
-    except Exception as error:  # noqa: BLE001 - never a traceback for bad input
-        _err(f"gongkai: cannot read {args.file}: [{type(error).__name__}] {error}")
-        return EXIT_UNREADABLE
-    print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
-    return 0
+    status = 0
+    for name in args.files:
+        report, error = _parse_one(Path(name))
+        if error:
+            _err(error)
+            status = EXIT_UNREADABLE
+        elif args.summary or len(args.files) > 1:
+            print(_summary_line(Path(name), report))
+        else:
+            print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+    return status
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from gongkai.synth.cli import main as synth_main
+
+    argv = ["--departments", str(args.departments), "--years", str(args.years), "--out", args.out,
+            "--seed", str(args.seed)] + (["--pdf"] if args.pdf else [])
+    return synth_main(argv)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -135,8 +167,8 @@ def summarize(result, warehouse: Path) -> dict:
         }
         summary["reconciliation"] = dict(
             con.execute(
-                "SELECT status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
-                "ON f.report_id = r.report_id AND f.is_current GROUP BY status ORDER BY status"
+                "SELECT r.status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
+                "ON f.report_id = r.report_id AND f.is_current GROUP BY r.status ORDER BY r.status"
             ).fetchall()
         )
     finally:
@@ -303,9 +335,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="Chinese department final-accounts warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("parse", help="parse one report file and print it as JSON")
-    p.add_argument("file")
+    p = sub.add_parser("parse", help="parse report files: one file as JSON, or a summary line per file")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--summary", action="store_true", help="one line per file: tables, rows, checks pass/fail")
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("synth", help="generate synthetic reports with their truth (tests, benchmarks)")
+    p.add_argument("--departments", type=int, default=3)
+    p.add_argument("--years", type=int, default=2)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--pdf", action="store_true", help="also render each report to PDF")
+    p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("run", help="run the whole pipeline in-process and print a summary")
     p.add_argument("--raw", help="raw folder (default: $GONGKAI_RAW or <repo>/raw)")

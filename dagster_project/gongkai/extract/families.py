@@ -118,25 +118,40 @@ COLUMN_TERMS: dict[str, str] = {
     "actual": "决算数",
 }
 
-_LABEL_PREFIX = re.compile(r"^(?:公开)?(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]?表?")
-_TABLE_LABEL = re.compile(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９一二三四五六七八九十]{1,3}|\(\s*[0-9]{1,2}\s*表\s*\))")
+_TABLE_LABEL = re.compile(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_CHINESE_LABEL = re.compile(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
+_ORDINAL = re.compile(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
+
+
+def _title_candidates(text: str) -> list[str]:
+    """The title with each way a label can be printed around it removed: 公开01表, 表5, 表一, 一、, 1."""
+    compact = squeeze(text).replace("（", "(").replace("）", ")")
+    compact = compact.replace("(收入)支出", "收入支出")
+    compact = _TABLE_LABEL.sub("", compact)
+    candidates = [compact, _ORDINAL.sub("", compact, count=1)]
+    chinese = _CHINESE_LABEL.match(compact)
+    if chinese:  # 表一一般公共预算…: the numeral may run into the title, try each split
+        start = compact.index("表") + 1
+        candidates += [compact[start + n:] for n in range(1, chinese.end() - start + 1)]
+    return candidates
 
 
 def match_family(text: str) -> Family | None:
-    """The family whose title this line is, or None. Accepts a leading '一、' / '表1' / '公开01表' and spaced text."""
-    compact = squeeze(text).replace("（", "(").replace("）", ")")
-    compact = _TABLE_LABEL.sub("", compact)
-    compact = _LABEL_PREFIX.sub("", compact, count=1) if not compact.startswith(("一般", "财政", "国有", "政府")) else compact
-    compact = compact.replace("(收入)", "收入") if "(收入)支出" in compact else compact
-    for family in FAMILIES:
-        if family.pattern.match(compact):
-            return family
+    """The family whose title this line is, or None. Accepts 公开01表 / 表5 / 表一 / 一、 labels and spaced text."""
+    for candidate in _title_candidates(text):
+        for family in FAMILIES:
+            if family.pattern.match(candidate):
+                return family
     return None
 
 
+_PRINTED_LABEL = re.compile(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
+                            r"^表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
+
+
 def table_label(text: str) -> str | None:
-    found = _TABLE_LABEL.search(squeeze(text))
-    return found.group(1) if found else None
+    found = _PRINTED_LABEL.search(text.strip())
+    return squeeze(found.group(0)) if found else None
 
 
 # --- classification codes -----------------------------------------------------------------------------------------

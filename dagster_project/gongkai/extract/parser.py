@@ -13,7 +13,7 @@ from gongkai.extract.identity import read_identity
 from gongkai.extract.narrative import read_narrative_facts
 from gongkai.extract.performance import read_performance
 from gongkai.extract.reconciliation import reconcile
-from gongkai.extract.records import Document, ParseIssue, Report
+from gongkai.extract.records import Document, ParseIssue, Report, Source
 from gongkai.extract.table_builder import TableBuilder
 from gongkai.extract.tables import find_tables
 
@@ -61,6 +61,7 @@ def parse_document(document: Document) -> Report:
         size=document.size,
     )
     report.issues.extend(_page_issues(document))
+    _refuse_unreadable(document, identity)
     if identity.is_government_accounts:
         raise ParseError("not_a_report", "this is a government's overall final accounts (总决算), "
                                          "not a department report")
@@ -72,8 +73,10 @@ def parse_document(document: Document) -> Report:
     builder = TableBuilder(document.file)
     report.tables = _read_tables(document, builder)
     report.issues.extend(builder.issues)
-    if not report.tables and identity.department is None and identity.fiscal_year is None:
-        raise ParseError("not_a_report", "no report title, year or standard table found: not a department report")
+    if not report.tables and identity.department is None:
+        found = f"only a year ({identity.fiscal_year})" if identity.fiscal_year else "no report title or year"
+        raise ParseError("not_a_report", f"no department name and no standard table found ({found}): "
+                                         "not a department report")
     facts, issues = read_narrative_facts(document, identity.fiscal_year)
     report.narrative = facts
     report.issues.extend(issues)
@@ -92,7 +95,31 @@ def _read_tables(document: Document, builder: TableBuilder):
         tables, issues = read_pdf_tables(document)
         builder.issues.extend(issues)
         return tables
-    return builder.build(find_tables(document.lines))
+    raw_tables = find_tables(document.lines)
+    if raw_tables and document.lines:
+        last = raw_tables[-1]
+        end = last.body[-1] if last.body else last.title_line
+        if not last.has_note and end is document.lines[-1]:
+            builder.issues.append(ParseIssue(
+                "warning", "table_truncated",
+                f"the file ends inside the {last.family.title} ({last.family.key}) with no notes (注：) after it: "
+                "the table may be cut off", Source(document.file, end.page, end.line)))
+    return builder.build(raw_tables)
+
+
+def _refuse_unreadable(document: Document, identity) -> None:
+    """A document none of whose pages has readable text (every page scanned, (cid:N) or garbled) is refused as
+    'no_readable_text' rather than 'not_a_report': it may well be a report, only not one that can be read."""
+    if identity.department is not None or identity.fiscal_year is not None:
+        return
+    statuses = [page.status for page in document.pages]
+    unreadable = [s for s in statuses if s in ("scanned", "cid", "garbled", "error")]
+    if unreadable and all(s in ("scanned", "cid", "garbled", "error", "empty") for s in statuses):
+        counts = ", ".join(f"{unreadable.count(s)} {s}" for s in ("scanned", "cid", "garbled", "error")
+                           if s in unreadable)
+        hint = " (images only: it needs OCR)" if set(unreadable) == {"scanned"} else ""
+        raise ParseError("no_readable_text", f"none of the {len(statuses)} pages of {Path(document.file).name} has "
+                                             f"readable text: {counts}{hint}")
 
 
 def _page_issues(document: Document) -> list[ParseIssue]:

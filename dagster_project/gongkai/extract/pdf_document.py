@@ -7,9 +7,8 @@ runs, and characters spaced out one by one ('因 公 出 国') are joined. Every
 'text', 'empty', 'scanned' (images, no text layer), 'cid' (glyphs without a Unicode map), 'garbled' (U+FFFD runs)
 or 'error' (the page could not be read; the rest goes on).
 
-The page geometry (where each line sits vertically and the ruling lines) is kept for :mod:`pdf_tables`: call
-:func:`read_pdf` to get both, or :func:`read_pdf_document` for the Document alone (the geometry of the last few
-documents is cached and looked up by :func:`cached_geometry`).
+The page geometry (where each line sits vertically and the ruling lines) is kept on ``Document.geometry`` for
+:mod:`pdf_tables`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import hashlib
 import io
 import logging
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,23 +53,6 @@ class PageGeometry:
     boxes: list[LineBox] = field(default_factory=list)
     h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
     v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x, top, bottom)
-
-
-_CACHE: OrderedDict[tuple[str, str], list[PageGeometry]] = OrderedDict()
-_CACHE_SIZE = 4
-
-
-def cached_geometry(document: Document) -> list[PageGeometry] | None:
-    """The page geometry kept when ``document`` was read (None once evicted or for text documents)."""
-    return _CACHE.get((document.file, document.sha256))
-
-
-def _remember(document: Document, geometry: list[PageGeometry]) -> None:
-    key = (document.file, document.sha256)
-    _CACHE[key] = geometry
-    _CACHE.move_to_end(key)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
 
 
 def read_pdf_document(path: str | Path, data: bytes | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -127,8 +108,8 @@ def read_pdf(
         pages=pages,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        geometry=geometry,
     )
-    _remember(document, geometry)
     return document, geometry
 
 

@@ -29,7 +29,7 @@ from gongkai.extract.families import (
     parent_code,
     table_label,
 )
-from gongkai.extract.pdf_document import LineBox, PageGeometry, cached_geometry, read_pdf
+from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell, Document, Line, ParseIssue, Source, Table, TableRow
 from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
@@ -105,7 +105,7 @@ def read_pdf_tables(
 ) -> tuple[list[Table], list[ParseIssue]]:
     """The standard tables of a PDF report read by :func:`gongkai.extract.pdf_document.read_pdf_document`."""
     if geometry is None:
-        geometry = cached_geometry(document)
+        geometry = document.geometry
     if geometry is None:
         _, geometry = read_pdf(pdf_path or document.file)
     issues: list[ParseIssue] = []

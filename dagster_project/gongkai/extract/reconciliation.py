@@ -118,7 +118,7 @@ def check_function_table(ledger: Ledger, table: Table) -> None:
         if parent is None:
             continue
         for column in table.columns:
-            if all(r.cell(column).status == CELL_BLANK for r in (parent, *children)):
+            if all((c := r.cell(column)) is None or c.status == CELL_BLANK for r in (parent, *children)):
                 continue
             expected = _zero_if_blank(parent, column)
             actual = _sum_column(children, column)
@@ -163,7 +163,8 @@ def check_summary_table(ledger: Ledger, table: Table, column: str = "amount") ->
         for row in spending:
             if row.value("total") is not None:
                 parts = [_zero_if_blank(row, c) for c in ("general_budget", "government_fund", "state_capital")]
-                ledger.equal(f"{table.family}.row_total.{row.row_number}", "table", _value(row, "total"),
+                subject = row.item or row.label or f"#{row.row_number}"
+                ledger.equal(f"{table.family}.row_total.{subject}", "table", _value(row, "total"),
                              None if None in parts else _sum(parts) or 0.0, 3, row.source)
 
 
@@ -497,6 +498,16 @@ def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
                      tolerance=0.05 if attr != "budget" and attr != "actual" else ROUNDING)
 
 
+def _unique_names(checks: list[Check]) -> list[Check]:
+    """Two checks of one name (e.g. a label printed twice) get #2, #3… so (report, check_name) stays a key."""
+    seen: dict[str, int] = {}
+    for check in checks:
+        count = seen[check.name] = seen.get(check.name, 0) + 1
+        if count > 1:
+            check.name = f"{check.name}#{count}"
+    return checks
+
+
 def reconcile(report: Report) -> list[Check]:
     ledger = Ledger()
     for table in report.tables:
@@ -513,4 +524,4 @@ def reconcile(report: Report) -> list[Check]:
     check_across_tables(ledger, report)
     check_narrative(ledger, report)
     check_performance(ledger, report)
-    return ledger.checks
+    return _unique_names(ledger.checks)

@@ -70,6 +70,7 @@ class Document:
     pages: list[PageInfo]
     sha256: str = ""
     size: int = 0
+    geometry: list | None = None  # PDFs: per-page line positions and ruling lines, for the table reader
 
 
 @dataclass(slots=True)

@@ -101,7 +101,7 @@ def initial_candidates(table: SolverTable) -> None:
 
 
 def _consistent_children(
-    table: SolverTable, parent: list[float | None], children: list[SolverRow], presence: bool
+    table: SolverTable, parent: list[float | None], children: list[SolverRow], presence: bool, tolerance: float
 ) -> list[set[Placement]] | None:
     """Placements of each child that appear in at least one combination summing to ``parent`` per column."""
     columns = table.columns
@@ -114,12 +114,12 @@ def _consistent_children(
             target = parent[c]
             if presence and target is None and present[c]:
                 return False
-            if abs((target or 0.0) - sums[c]) > table.family_tolerance + 1e-9:
+            if abs((target or 0.0) - sums[c]) > tolerance + 1e-9:
                 return False
         return True
 
     non_negative = all(a >= 0 for child in children for a in child.amounts)
-    ceiling = [(v or 0.0) + table.family_tolerance + 1e-9 for v in parent]
+    ceiling = [(v or 0.0) + tolerance + 1e-9 for v in parent]
 
     def admissible(column: int, total: float) -> bool:
         if presence and parent[column] is None:
@@ -162,10 +162,12 @@ def _prune_family(table: SolverTable, parent_key: str, child_keys: list[str]) ->
     changed = False
     supported_parents: list[Placement] = []
     kept_children: list[set[Placement]] = [set() for _ in children]
-    for presence in (True, False):
+    # Sums that hold exactly are preferred; the 尾差 tolerance only when none does, and the presence rule (a column
+    # blank in the parent is blank in its children) before dropping it.
+    for tolerance, presence in ((1e-6, True), (table.family_tolerance, True), (table.family_tolerance, False)):
         for placement in parent.candidates:
             values = _values(parent, placement, table.columns)
-            kept = _consistent_children(table, values, children, presence)
+            kept = _consistent_children(table, values, children, presence, tolerance)
             if kept is None:
                 return False
             if any(kept):

@@ -101,10 +101,13 @@ class TableBuilder:
         source = self._source(raw_row.line)
         decided = decided_columns(len(raw_row.amounts), placements)
         cells = {c: Cell(c, None, None, CELL_BLANK, source) for c in columns}
+        unplaced: list[str] = []
         for original, where in zip(raw_row.amounts, decided):
-            if isinstance(where, int):
+            if isinstance(where, int) and where < len(columns):
                 cells[columns[where]] = Cell(columns[where], to_wan(parse_amount(original), unit), original,
                                              CELL_VALUE, source)
+            elif isinstance(where, int) or not where or max(where) >= len(columns):
+                unplaced.append(original)  # more amounts than the row has columns (a garbled or merged line)
             else:
                 candidates = tuple(columns[i] for i in where)
                 for column in candidates:
@@ -113,6 +116,10 @@ class TableBuilder:
                 self.issues.append(ParseIssue("warning", "ambiguous_column",
                                               f"{original} in row '{raw_row.code or raw_row.label}' could be in any "
                                               f"of {', '.join(candidates)}", source))
+        if unplaced:
+            self.issues.append(ParseIssue("warning", "extra_amounts",
+                                          f"row '{raw_row.code or raw_row.label}' has {len(raw_row.amounts)} amounts "
+                                          f"for {len(columns)} column(s): {', '.join(unplaced)} not placed", source))
         return [cells[c] for c in columns]
 
     # -- function-coded tables -------------------------------------------------------------------------------------

@@ -103,10 +103,10 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
     "writer into this run's build copy of the warehouse (per report: DELETE + INSERT in one transaction).",
 )
 def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
-    removed = gongkai.discard_stale_builds(context.instance, keep=context.run_id)
+    removed = gongkai.discard_stale_builds(context.instance, keep=context.run.run_id)
     for path in removed:
         context.log.info(f"removed stale build copy {path.name}")
-    build = gongkai.start_build(context.run_id, fresh=True)
+    build = gongkai.start_build(context.run.run_id, fresh=True)
     import duckdb
 
     con = duckdb.connect(str(build))
@@ -117,7 +117,7 @@ def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
     for path in summary.failed:
         context.log.warning(f"unreadable file recorded in raw.ingest_errors: {path}")
     if not run_publishes_at_end(context):
-        gongkai.publish(context.run_id)
+        gongkai.publish(context.run.run_id)
         context.log.info("this run does not include the `warehouse` asset: published after raw_tables")
     return dg.MaterializeResult(metadata=summary.as_metadata())
 
@@ -163,7 +163,7 @@ def _make_dbt_assets(project):
         pool=WAREHOUSE_POOL,
     )
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, dbt: DbtCliResource, gongkai: WarehouseResource):
-        build = gongkai.start_build(context.run_id)
+        build = gongkai.start_build(context.run.run_id)
         invocation = dbt_invocation(
             build, full_refresh=config.full_refresh or _full_refresh(context), vars=json.loads(config.vars_json or "{}")
         )
@@ -172,7 +172,7 @@ def _make_dbt_assets(project):
             cli = dbt.cli(invocation.args, context=context)
         yield from cli.stream()
         if not run_publishes_at_end(context):
-            gongkai.publish(context.run_id)
+            gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")
 
     return gongkai_dbt
@@ -192,7 +192,7 @@ DBT_KEYS: list[dg.AssetKey] = sorted(gongkai_dbt.keys, key=lambda k: k.to_user_s
     "upstream keep a bad build from being published; readers never see a half-written file.",
 )
 def warehouse(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
-    live = gongkai.publish(context.run_id)
+    live = gongkai.publish(context.run.run_id)
     if live is None:
         context.log.warning("nothing to publish: this run has no build copy")
         return dg.MaterializeResult(metadata={"published": False})

@@ -12,9 +12,8 @@ writers, so they never open the file next to a writer.
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import dagster as dg
 
@@ -24,13 +23,13 @@ from gongkai.warehouse.schema import RAW_TABLES
 
 
 @dataclass(frozen=True)
-class SuiteSpec:
-    """A quality suite to run as an asset check: which table it validates and how severe its failures are."""
+class SuiteCheck:
+    """A quality suite run as an asset check: the suite, the table it validates and the asset that owns it."""
 
-    name: str  # key in gongkai.quality's suites
-    schema: str  # 'raw' | 'marts' | …
-    table: str
-    severity: str  # 'error' | 'warning'
+    suite: str
+    table: str  # schema.table in the warehouse
+    asset_key: dg.AssetKey
+    blocking: bool  # the suite has expectations of severity 'error'
 
 
 def _quality():
@@ -39,84 +38,65 @@ def _quality():
     return importlib.import_module("gongkai.quality")
 
 
-def discover_suites() -> list[SuiteSpec]:
-    """The suites gongkai.quality declares (without importing GX), mapped to raw or mart tables."""
+def discover_suites(dbt_keys: Iterable[dg.AssetKey] = DBT_KEYS) -> list[SuiteCheck]:
+    """The suites of gongkai.quality whose table is a raw table or a dbt model of this project (GX not imported)."""
     quality = _quality()
     if quality is None:
         return []
-    lister: Callable[[], Iterable[Any]] | None = getattr(quality, "suite_specs", None)
-    raw_names = set(RAW_TABLES)
-    mart_names = {key.path[-1] for key in DBT_KEYS}
-    specs: list[SuiteSpec] = []
-    entries = list(lister()) if lister else [(name, None) for name in getattr(quality, "SUITES", {})]
-    for entry in entries:
-        name, severity, schema = _entry(entry)
-        table = name.split(".")[-1]
-        if schema is None:
-            schema = "raw" if table in raw_names and table not in mart_names else "marts"
-        if schema == "raw" and table not in raw_names:
+    by_table = {".".join(key.path[-2:]): key for key in dbt_keys}
+    found = []
+    for name, spec in quality.SUITES.items():
+        schema, _, table = spec.table.partition(".")
+        if schema == "raw" and table in RAW_TABLES:
+            key = RAW_TABLES_KEY
+        elif spec.table in by_table:
+            key = by_table[spec.table]
+        else:
             continue
-        if schema != "raw" and table not in mart_names:
-            continue
-        specs.append(SuiteSpec(name=name, schema=schema, table=table, severity=severity or "error"))
-    return sorted(specs, key=lambda s: (s.schema, s.table, s.name))
+        blocking = any(e.severity == quality.ERROR for e in spec.expectations)
+        found.append(SuiteCheck(name, spec.table, key, blocking))
+    return sorted(found, key=lambda c: c.suite)
 
 
-def _entry(entry) -> tuple[str, str | None, str | None]:
-    if isinstance(entry, tuple):
-        return entry[0], entry[1] if len(entry) > 1 else None, entry[2] if len(entry) > 2 else None
-    name = getattr(entry, "name", None) or getattr(entry, "table", None) or str(entry)
-    return name, getattr(entry, "severity", None), getattr(entry, "schema", None)
+def _describe(result) -> str:
+    where = f" [{result.column}]" if result.column else ""
+    count = f" ({result.unexpected_count} unexpected)" if result.unexpected_count else ""
+    note = result.details.get("note") if isinstance(result.details, dict) else ""
+    return f"{result.expectation}{where}{count}{' — ' + note if note else ''}"
 
 
-def _result_fields(result) -> tuple[bool, str, str, Any]:
-    get = (lambda k, d=None: result.get(k, d)) if isinstance(result, dict) else (lambda k, d=None: getattr(result, k, d))
-    success = bool(get("success", get("passed", False)))
-    severity = str(get("severity", "error"))
-    name = str(get("expectation", get("name", get("expectation_type", "expectation"))))
-    return success, severity, name, get("observed", get("observed_value", get("details")))
-
-
-def _make_suite_check(spec: SuiteSpec, asset_key: dg.AssetKey):
-    blocking = spec.severity == "error"
-
+def _make_suite_check(check: SuiteCheck):
     @dg.asset_check(
-        asset=asset_key,
-        name=f"gx_{spec.schema}_{spec.table}",
-        blocking=blocking,
+        asset=check.asset_key,
+        name=f"gx_{check.suite}",
+        blocking=check.blocking,
         pool=WAREHOUSE_POOL,
-        description=f"Great Expectations suite {spec.name!r} on {spec.schema}.{spec.table} "
-        f"({'blocking' if blocking else 'warning only'}).",
+        description=f"Great Expectations suite {check.suite!r} on {check.table} "
+        f"({'failed error expectations block downstream' if check.blocking else 'warnings only'}).",
     )
     def _check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
         quality = _quality()
-        with gongkai.connect(context.run_id) as con:
-            df = con.execute(f'SELECT * FROM "{spec.schema}"."{spec.table}"').df()
-            results = quality.run_suite(spec.name, df)
-            store = getattr(quality, "store_results", None)
-            if store is not None and gongkai.build_path(context.run_id).exists():
-                store(con, results)
-        failed_errors, failed_warnings, passed = [], [], 0
-        for result in results:
-            success, severity, name, observed = _result_fields(result)
-            if success:
-                passed += 1
-            elif severity == "error":
-                failed_errors.append(f"{name}: {observed}")
-            else:
-                failed_warnings.append(f"{name}: {observed}")
+        run_id = context.run.run_id
+        in_build = gongkai.build_path(run_id).exists()
+        with gongkai.connect(run_id, read_only=not in_build) as con:
+            result = quality.validate_table(con, check.suite, run_id=run_id[:16])
+            if in_build:  # results go into the warehouse being built (quality.gx_results), never into the live file
+                quality.store_results(con, result)
+        errors, warnings = result.errors, result.warnings
+        for warning in warnings:
+            context.log.warning(f"{check.table}: {_describe(warning)}")
         metadata = {
-            "rows": len(df),
-            "expectations_passed": passed,
-            "errors": len(failed_errors),
-            "warnings": len(failed_warnings),
-            "failed": dg.MetadataValue.md("\n".join(f"- {f}" for f in failed_errors + failed_warnings) or "none"),
+            "table": check.table,
+            "rows": result.rows,
+            "expectations": len(result.results),
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "failed": dg.MetadataValue.md("\n".join(f"- **{r.severity}** {_describe(r)}" for r in errors + warnings)
+                                          or "none"),
         }
-        for warning in failed_warnings:
-            context.log.warning(f"{spec.schema}.{spec.table}: {warning}")
-        if failed_errors:
+        if errors:
             return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
-        if failed_warnings:
+        if warnings:
             return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
         return dg.AssetCheckResult(passed=True, metadata=metadata)
 
@@ -131,7 +111,7 @@ def _make_suite_check(spec: SuiteSpec, asset_key: dg.AssetKey):
     description="Warn when a file in the raw folder could not be read (raw.report_files status 'failed').",
 )
 def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
-    with gongkai.connect(context.run_id, read_only=True) as con:
+    with gongkai.connect(context.run.run_id, read_only=True) as con:
         rows = con.execute(
             "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
         ).fetchall()
@@ -150,9 +130,4 @@ def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: Warehou
 
 
 def all_checks() -> list:
-    checks = [ingest_errors_check]
-    mart_keys = {key.path[-1]: key for key in DBT_KEYS}
-    for spec in discover_suites():
-        key = RAW_TABLES_KEY if spec.schema == "raw" else mart_keys[spec.table]
-        checks.append(_make_suite_check(spec, key))
-    return checks
+    return [ingest_errors_check] + [_make_suite_check(check) for check in discover_suites()]

@@ -122,7 +122,10 @@ class WarehouseResource(dg.ConfigurableResource):
 def run_publishes_at_end(context) -> bool:
     """True when this run includes the ``warehouse`` asset (which publishes); otherwise each writing step publishes."""
     selection = context.run.asset_selection
-    return selection is None or PUBLISH_KEY in selection
+    if selection:  # an empty selection means "the whole job"
+        return PUBLISH_KEY in selection
+    steps = context.run.step_keys_to_execute
+    return steps is None or PUBLISH_KEY.to_python_identifier() in steps
 
 
 @contextmanager

@@ -25,8 +25,8 @@ Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
-FUNCTION_CODE_RE = r"^\d{3}(\d{2}){0,2}$"
-ECONOMIC_CODE_RE = r"^\d{3}(\d{2})?$"
+FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
+ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2})?$"
 TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
 
 FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital")
@@ -228,6 +228,17 @@ def _prep_three_public(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 def _prep_procurement(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
     df["_parts_gap"] = identity_gap(df, "total", ["goods", "works", "services"])
+    df["_sme_over_total"] = (_num(df, "sme_amount") - _num(df, "total")).round(6)  # NaN when either is missing
+    return df
+
+
+def _prep_narrative_facts(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    df = df.copy()
+    key = df["fact_key"].astype(str)
+    value = _num(df, "value")
+    # year-over-year changes (*_change_amount / *_change_pct) are signed; levels are not
+    df["_level_value"] = value.where(~key.str.contains("_change_"))
+    df["_share_pct"] = value.where(key.str.endswith("share_pct") & ~key.str.contains("_change_"))
     return df
 
 
@@ -311,8 +322,9 @@ _SUITE_LIST: list[SuiteSpec] = [
     _suite("raw_narrative_facts", "raw.narrative_facts", [
         not_null("report_id"), not_null("fact_key"), not_null("value"),
         in_set("basis", ["reported", "comparative", "derived"]),
-        non_negative("value"),
-    ], None, "Narrative figures."),
+        between("_level_value", 0, None, WARNING, "stated amount ≥ 0 (changes from last year excepted)"),
+        pct("_share_pct"),
+    ], _prep_narrative_facts, "Narrative figures."),
     _suite("raw_performance_projects", "raw.performance_projects", [
         not_null("report_id"), not_null("project_name"), compound_unique(["report_id", "project_index"]),
         pct("total_score"), non_negative("budget"), non_negative("actual"), between("execution_rate_pct", 0, None),
@@ -367,7 +379,7 @@ _SUITE_LIST: list[SuiteSpec] = [
     ], _prep_three_public, "三公 by item."),
     _suite("fct_procurement", "marts.fct_procurement", [
         not_null("report_id"), unique("report_id"),
-        a_ge_b("total", "sme_amount", ERROR, "SME amount ≤ procurement total"),
+        between("_sme_over_total", None, TOLERANCE, ERROR, "SME amount ≤ procurement total (within 0.05)"),
         a_ge_b("sme_amount", "small_micro_amount", WARNING, "小微 ≤ SME"),
         non_negative("total"), non_negative("sme_amount"),
         pct("sme_share_pct"), pct("small_micro_share_pct"), pct("sme_share_goods_pct"), pct("sme_share_works_pct"),

@@ -168,7 +168,7 @@ def partition_key_for(rel_path: str) -> str:
 
 def path_for_partition_key(raw_dir: Path, key: str) -> str:
     """Inverse of :func:`partition_key_for` over the files the raw folder holds (the key itself if none matches)."""
-    if key == partition_key_for(key):
+    if key == partition_key_for(key) and (os.path.lexists(Path(raw_dir) / key) or "~" not in key):
         return key
     for rel in list_raw_files(raw_dir):
         if partition_key_for(rel) == key:

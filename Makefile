@@ -1,0 +1,34 @@
+# gongkai: make run | make test | make ui | make bench
+# Installation is idempotent: .venv/.installed is a stamp newer than pyproject.toml once `-e .[dev]` is installed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+UV := $(shell command -v uv 2>/dev/null)
+
+.PHONY: install run test ui bench clean-warehouse
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(UV)" ] && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv; fi
+	@UV_BIN="$$(command -v uv || echo '$(PYTHON) -m uv')"; \
+	  [ -x $(PY) ] || $$UV_BIN venv --python $(PYTHON) $(VENV); \
+	  $$UV_BIN pip install --python $(PY) -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/gongkai run
+
+test: install
+	$(VENV)/bin/pytest -q
+
+ui: install
+	mkdir -p .dagster_home && cp -n dagster.yaml .dagster_home/dagster.yaml 2>/dev/null || true
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+bench: install
+	@shopt -s nullglob; files=(benchmarks/*.py); \
+	  if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py"; exit 0; fi; \
+	  for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit 1; done

@@ -1,0 +1,63 @@
+"""Data quality for gongkai: Great Expectations 1.x suites on raw tables and marts, results into DuckDB.
+
+Suites are code (``gongkai.quality.suites``) and are persisted as JSON under ``expectations/expectations/``
+(a GX file context rooted at ``expectations/``: ``gx.get_context(mode="file", context_root_dir="expectations")``).
+Data are validated as pandas DataFrames (pandas datasource ``gongkai_pandas``, one dataframe asset and a
+whole-dataframe batch definition per suite) — not through GX's SQL datasource. Great Expectations is imported
+lazily, once per process, on the first call that needs it.
+
+Severities: ``'error'`` blocks downstream (broken keys, unknown statuses, malformed or unknown codes in marts, SME
+amount > procurement total); ``'warning'`` is recorded and the run goes on (a real report's own inconsistency:
+total ≠ basic + project, parent ≠ Σ children, a negative amount, a score over 100 …).
+
+Public API::
+
+    from gongkai.quality import SUITES, run_suite, validate_table, run_all, store_results, build_docs, get_context
+
+    SUITES: dict[str, SuiteSpec]          # keyed by asset/table name: 'raw_table_cells', 'fct_expenditure_by_function', …
+    SUITES[name].table                    # the DuckDB table it validates, e.g. 'marts.fct_expenditure_by_function'
+
+    result = run_suite(name, df, context=None, con=None)   # df: pandas rows of that table -> SuiteResult
+    result = validate_table(con, name)                     # reads SUITES[name].table from DuckDB, then run_suite
+    results = run_all(con, names=None, store=True, docs=False)  # every suite whose table exists, one run_id
+
+    result.success_errors   # bool: no 'error' expectation failed -> downstream may run
+    result.success          # bool: nothing failed at all
+    result.results          # list[ExpectationResult(suite, table, expectation, column, severity, success,
+                            #                        unexpected_count, details)]
+    result.errors, result.warnings   # the failed ones by severity
+
+    store_results(con, result_or_results)   # append to quality.gx_results (run_id, suite, table, expectation,
+                                            # column, severity, success, unexpected_count, details, validated_at)
+    build_docs()                            # GX data docs into warehouse/gx_docs (index.html)
+    get_context(root="expectations", docs_dir=None)   # the cached FileDataContext
+
+In Dagster: after loading raw (or after ``dbt build``), ``r = validate_table(con, 'raw_table_cells');
+store_results(con, r)``; fail the asset check / raise when ``not r.success_errors``; report ``r.warnings`` as
+metadata. Membership of codes in marts is checked against marts.dim_*_class (via ``con``); in raw tables against
+the reference seed (warning only — new codes appear in real reports).
+"""
+
+from gongkai.quality.gx import (
+    DEFAULT_DOCS_DIR,
+    EXPECTATIONS_DIR,
+    RESULTS_TABLE,
+    ExpectationResult,
+    SuiteResult,
+    build_docs,
+    build_suite,
+    get_context,
+    prepare_frame,
+    run_all,
+    run_suite,
+    store_results,
+    sync_suites,
+    validate_table,
+)
+from gongkai.quality.suites import ERROR, SUITES, WARNING, ExpectationSpec, Lookups, SuiteSpec
+
+__all__ = [
+    "DEFAULT_DOCS_DIR", "ERROR", "EXPECTATIONS_DIR", "RESULTS_TABLE", "SUITES", "WARNING", "ExpectationResult",
+    "ExpectationSpec", "Lookups", "SuiteResult", "SuiteSpec", "build_docs", "build_suite", "get_context",
+    "prepare_frame", "run_all", "run_suite", "store_results", "sync_suites", "validate_table",
+]

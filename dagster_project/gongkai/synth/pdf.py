@@ -1,0 +1,55 @@
+"""Rendering a synthetic report to PDF with reportlab: the same pages and lines as the text dump, drawn as plain text
+lines (one table per page, no ruling), in reportlab's built-in CID font STSong-Light (UniGB-UCS2-H encoding), which
+pdfplumber extracts back as real characters — no font file is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FONT = "STSong-Light"
+SIZE = 9
+LEADING = 14
+MARGIN = 50
+
+
+def _font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def render_pdf(dump, path: str | Path) -> Path:
+    """Draw ``dump`` (a :class:`gongkai.synth.render.Dump`) to ``path``; a page longer than the sheet continues on
+    the next sheet. The PDF is deterministic (invariant mode: no timestamps or random ids)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    _font()
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    pdf.setTitle(Path(path).stem)
+    for page in dump.pages:
+        if not page.lines:
+            continue
+        y = height - MARGIN
+        pdf.setFont(FONT, SIZE)
+        for line in page.lines:
+            if y < MARGIN:
+                pdf.showPage()
+                pdf.setFont(FONT, SIZE)
+                y = height - MARGIN
+            x = MARGIN + (len(line) - len(line.lstrip(" "))) * SIZE / 2
+            for token in line.split():  # a one-em gap between runs, so that word splitting sees the cell boundary
+                if token.startswith("单位：") and line.lstrip().startswith("部门："):
+                    pdf.drawRightString(width - MARGIN, y, token)  # as printed: the unit at the right margin
+                    continue
+                pdf.drawString(x, y, token)
+                x += stringWidth(token, FONT, SIZE) + SIZE
+            y -= LEADING
+        pdf.showPage()
+    pdf.save()
+    return Path(path)

@@ -1,0 +1,90 @@
+"""The gongkai command: parse, query (read-only, busy message), export errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from gongkai.cli import main
+from tests.conftest import LIAONING, RAW
+
+
+def test_parse_prints_json(capsys):
+    pytest.importorskip("gongkai.extract.serialize")
+    assert main(["parse", str(RAW / LIAONING)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "辽宁省数据局" in json.dumps(data, ensure_ascii=False)
+
+
+def test_parse_unreadable_is_one_line_exit_2(tmp_path, capsys):
+    pytest.importorskip("gongkai.extract.parser")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["parse", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "empty.txt" in err
+    assert main(["parse", str(tmp_path / "missing.pdf")]) == 2
+
+
+def test_parse_garbage_never_tracebacks(tmp_path):
+    pytest.importorskip("gongkai.extract.parser")
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4 not really a pdf \x00\x01")
+    proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "parse", str(junk)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.fixture()
+def small_warehouse(tmp_path):
+    path = tmp_path / "gongkai.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.fct_x AS SELECT '辽宁省数据局' AS department, 84.11 AS total")
+    con.close()
+    return path
+
+
+def test_query_is_read_only(small_warehouse, capsys):
+    assert main(["query", "SELECT * FROM marts.fct_x", "--warehouse", str(small_warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "辽宁省数据局" in out and "84.11" in out and "(1 row)" in out
+    assert main(["query", "CREATE TABLE marts.y (a INT)", "--warehouse", str(small_warehouse)]) == 1
+    assert "read-only" in capsys.readouterr().err.lower()
+
+
+def test_query_busy_when_a_writer_holds_the_lock(small_warehouse, capsys):
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
+         str(small_warehouse)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        assert main(["query", "SELECT 1", "--warehouse", str(small_warehouse)]) == 3
+        err = capsys.readouterr().err
+        assert "busy" in err and "retry" in err and "Traceback" not in err
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_query_missing_warehouse(tmp_path, capsys):
+    assert main(["query", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
+    assert "gongkai run" in capsys.readouterr().err
+
+
+def test_export_formats_and_unknown_mart(small_warehouse, tmp_path):
+    for fmt in ("csv", "parquet", "xlsx"):
+        out = tmp_path / f"x.{fmt}"
+        assert main(["export", "fct_x", "--format", fmt, "--out", str(out), "--warehouse", str(small_warehouse)]) == 0
+        assert out.stat().st_size > 0
+    assert "辽宁省数据局" in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    assert main(["export", "nope", "--format", "csv", "--out", str(tmp_path / "n.csv"),
+                 "--warehouse", str(small_warehouse)]) == 1
+    assert main(["export", "x; drop", "--format", "csv", "--out", str(tmp_path / "n.csv"),
+                 "--warehouse", str(small_warehouse)]) == 1

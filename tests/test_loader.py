@@ -1,0 +1,213 @@
+"""The loader: staging to Parquet, single-writer load, versions, errors, unsafe paths, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gongkai.extract.records import Cell, Check, Report, Source, Table, TableRow
+from gongkai.warehouse.load import (
+    list_raw_files,
+    load_staged,
+    partition_key_for,
+    path_for_partition_key,
+    report_rows,
+    stage_file,
+    stage_files,
+)
+
+
+class FakeParseError(Exception):
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+def fake_parse(path: Path) -> Report:
+    """A tiny deterministic 'parser': 'dept;year;value' per file; 'BAD' raises; 'BUDGET' is a budget report."""
+    data = path.read_bytes()
+    text = data.decode()
+    if text.startswith("BAD"):
+        raise FakeParseError("not_a_report", "no report title, year or standard table found")
+    dept, year, value = text.strip().split(";")
+    src = Source(path.name, 1, 3)
+    row = TableRow(
+        index=0,
+        label="一般公共服务支出",
+        code="201",
+        level=1,
+        source=src,
+        cells=[
+            Cell("合计", float(value), value, "value", Source(path.name, 1, 3)),
+            Cell("基本支出", None, None, "blank", None),
+            Cell("项目支出", None, "1.00", "ambiguous", Source(path.name, 1, 3), ("基本支出", "项目支出")),
+        ],
+    )
+    table = Table("expenditure", "支出决算表", "公开03表", "万元", ("合计", "基本支出", "项目支出"), [row], src)
+    return Report(
+        file=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="text",
+        department=dept,
+        fiscal_year=int(year),
+        kind="budget" if dept == "BUDGET" else "final",
+        tables=[table],
+        checks=[Check("total", "table", 1.0, 1.0, 0.01, "pass")],
+    )
+
+
+def ingest(raw: Path, warehouse: Path):
+    staging = warehouse.parent / "staging"
+    results = [stage_file(raw, rel, staging, parse=fake_parse) for rel in list_raw_files(raw)]
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        summary = load_staged(con, staging, raw)
+    finally:
+        con.close()
+    return results, summary
+
+
+def q(warehouse: Path, sql: str, params=None):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_rows_carry_provenance_and_candidates(tmp_path):
+    (tmp_path / "a.txt").write_text("辽宁省数据局;2024;84.11")
+    report = fake_parse(tmp_path / "a.txt")
+    rows = report_rows(report, "abc", "sub/a.txt")
+    cells = rows["table_cells"]
+    assert [c["column_name"] for c in cells] == ["合计", "基本支出", "项目支出"]
+    assert cells[0]["value"] == 84.11 and cells[0]["file"] == "sub/a.txt" and cells[0]["page"] == 1
+    assert cells[1]["value"] is None and cells[1]["line"] == 3  # a blank cell takes its row's provenance
+    assert cells[2]["candidates"] == "基本支出,项目支出"
+    assert rows["reconciliation_checks"][0]["difference"] == 0.0
+
+
+def test_reingest_changed_file_replaces_rows_and_keeps_old_version(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲局;2024;10.5")
+    (raw / "b.txt").write_text("乙局;2024;7.25")
+    _, summary = ingest(raw, wh)
+    assert sorted(summary.loaded) == ["a.txt", "b.txt"]
+    old_id = hashlib.sha256(b"\xe7\x94\xb2\xe5\xb1\x80;2024;10.5").hexdigest()[:16]
+    assert q(wh, "SELECT report_id FROM raw.report_files WHERE path = 'a.txt'") == [(old_id,)]
+
+    original_b = (raw / "b.txt").read_bytes()
+    (raw / "a.txt").write_text("甲局;2024;11.75")  # changed content at the same path
+    _, summary = ingest(raw, wh)
+    files = q(wh, "SELECT path, report_id, is_current, status FROM raw.report_files ORDER BY path, is_current")
+    assert [(p, c) for p, _, c, _ in files] == [("a.txt", False), ("a.txt", True), ("b.txt", True)]
+    assert files[0][1] == old_id
+    values = q(wh, "SELECT f.path, c.value FROM raw.table_cells c JOIN raw.report_files f USING (report_id) "
+               "WHERE c.column_name = '合计' ORDER BY f.path")
+    assert values == [("a.txt", 11.75), ("b.txt", 7.25)]  # the old version's data rows are gone
+    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [old_id]) == [(0,)]
+    assert (raw / "b.txt").read_bytes() == original_b  # originals untouched
+
+
+def test_corrupt_file_is_recorded_and_the_rest_loads(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "good.txt").write_text("甲局;2024;1")
+    (raw / "bad.txt").write_text("BAD bytes")
+    (raw / "budget.txt").write_text("BUDGET;2025;3")
+    results, summary = ingest(raw, wh)
+    by_path = {r.path: r for r in results}
+    assert by_path["bad.txt"].status == "failed" and by_path["bad.txt"].error_kind == "not_a_report"
+    assert summary.loaded == ["good.txt"] and summary.failed == ["bad.txt"] and summary.skipped == ["budget.txt"]
+    status = q(wh, "SELECT path, status, error_kind FROM raw.report_files ORDER BY path")
+    assert status == [("bad.txt", "failed", "not_a_report"), ("budget.txt", "skipped", "budget_report"),
+                      ("good.txt", "loaded", None)]
+    errors = q(wh, "SELECT path, sha256, error_kind, message, first_seen, last_seen FROM raw.ingest_errors")
+    assert len(errors) == 1 and errors[0][0] == "bad.txt" and errors[0][2] == "not_a_report"
+    assert errors[0][1] == hashlib.sha256(b"BAD bytes").hexdigest()
+    first_seen = errors[0][4]
+    ingest(raw, wh)  # upsert: one row, first_seen kept, last_seen moves
+    again = q(wh, "SELECT first_seen, last_seen FROM raw.ingest_errors")
+    assert len(again) == 1 and again[0][0] == first_seen and again[0][1] >= errors[0][5]
+    assert (raw / "bad.txt").read_text() == "BAD bytes"
+
+
+def test_parser_crash_never_stops_the_batch(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.txt").write_text("whatever")
+
+    def crash(path):
+        raise ZeroDivisionError("boom")
+
+    result = stage_file(raw, "x.txt", tmp_path / "staging", parse=crash)
+    assert result.status == "failed" and result.error_kind == "parser_crash" and "boom" in result.message
+
+
+def test_path_outside_raw_is_refused(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("甲局;2024;1")
+    os.symlink(secret, raw / "link.txt")
+    (raw / "ok.txt").write_text("乙局;2024;2")
+    results, summary = ingest(raw, wh)
+    link = next(r for r in results if r.path == "link.txt")
+    assert link.status == "failed" and link.error_kind == "unsafe_path"
+    assert q(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("link.txt", "unsafe_path")]
+    assert q(wh, "SELECT path FROM raw.report_files") == [("ok.txt",)]
+    result = stage_file(raw, "../secret.txt", tmp_path / "staging", parse=fake_parse)
+    assert result.error_kind == "unsafe_path"
+
+
+def test_same_raw_gives_identical_warehouse(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(3):
+        (raw / f"r{i}.txt").write_text(f"局{i};2024;{i}.5")
+    dumps = []
+    for n in range(2):
+        wh = tmp_path / f"wh{n}" / "g.duckdb"
+        ingest(raw, wh)
+        ingest(raw, wh)  # re-running on the same raw/ changes nothing
+        dumps.append(q(wh, "SELECT * EXCLUDE (first_seen, last_seen) FROM raw.report_files ORDER BY ALL")
+                     + q(wh, "SELECT * FROM raw.table_cells"))
+    assert dumps[0] == dumps[1]
+
+
+def test_staging_cache_and_partition_keys(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "a...b.txt").write_text("甲局;2024;1")
+    key = partition_key_for("sub/a...b.txt")
+    assert "..." not in key and path_for_partition_key(raw, key) == "sub/a...b.txt"
+    assert partition_key_for("2024/x.pdf") == "2024/x.pdf"
+    # the real parser is not used: cached results are returned for the same content
+    first = stage_file(raw, "sub/a...b.txt", tmp_path / "staging", parse=fake_parse)
+    [(cached, was_cached)] = stage_files(raw, ["sub/a...b.txt"], tmp_path / "staging")
+    assert was_cached and cached.report_id == first.report_id and cached.status == "loaded"
+
+
+@pytest.mark.skipif(not (Path(__file__).parents[1] / "raw" / "000_c669139aa1fe8f20.txt").exists(), reason="no seed")
+def test_real_liaoning_file_loads(tmp_path):
+    pytest.importorskip("gongkai.extract.parser")
+    from tests.conftest import LIAONING, RAW
+
+    staging = tmp_path / "staging"
+    result = stage_file(RAW, LIAONING, staging)
+    assert result.status == "loaded", result.summary()
+    con = duckdb.connect(str(tmp_path / "g.duckdb"))
+    try:
+        load_staged(con, staging, RAW)
+        n, bad = con.execute("SELECT count(*), count(*) FILTER (WHERE file <> ?) FROM raw.table_cells",
+                             [LIAONING]).fetchone()
+        dept = con.execute("SELECT department FROM raw.report_files").fetchone()[0]
+    finally:
+        con.close()
+    assert n > 100 and bad == 0 and dept == "辽宁省数据局"

@@ -1,0 +1,223 @@
+"""Great Expectations suites (gongkai.quality) on small DataFrames built from real seed values.
+
+The seed is the Liaoning 2024 report (辽宁省数据局, raw/000_*.txt): 支出决算表 row 2101101 行政单位医疗 total 84.11,
+basic 76.53, project 7.58; its parent 21011 89.36 / 81.78 / 7.58 with sibling 2101102 5.25 / 5.25 / –; procurement
+2,111.16 with SME 369.36 (17.50%). Each broken copy must fail the right expectation with the right severity.
+A temporary copy of expectations/ is used so the committed context is not touched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from gongkai.quality import ERROR, SUITES, WARNING, Lookups, run_suite, store_results
+from gongkai.quality.gx import EXPECTATIONS_DIR, build_docs, get_context, prepare_frame
+
+R = "c669139aa1fe8f20"
+REPORT = dict(report_id=R, department_id="218fd8bfc9da68bd", department="辽宁省数据局", year=2024, kind="final")
+LOOKUPS = Lookups(function_codes={"210", "21011", "2101101", "2101102"}, economic_codes={"301", "30101", "30102"})
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gx") / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, root, ignore=shutil.ignore_patterns("uncommitted"))
+    return get_context(root, docs_dir=root.parent / "gx_docs")
+
+
+def expenditure(**overrides_by_code) -> pd.DataFrame:
+    rows = [
+        ("210", None, 1, 89.36, 81.78, 7.58),
+        ("21011", "210", 2, 89.36, 81.78, 7.58),
+        ("2101101", "21011", 3, 84.11, 76.53, 7.58),
+        ("2101102", "21011", 3, 5.25, 5.25, None),
+    ]
+    out = []
+    for code, parent, level, total, basic, project in rows:
+        row = dict(REPORT, scope="all_funds", function_code=code, parent_code=parent, level=level, total=total,
+                   basic=basic, project=project, remittance_to_superior=None, business=None,
+                   subsidy_to_affiliates=None)
+        row.update(overrides_by_code.get(code, {}))
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def procurement(**overrides) -> pd.DataFrame:
+    row = dict(REPORT, total=2111.16, goods=2.45, works=0.0, services=2108.71, sme_amount=369.36, sme_share_pct=17.50,
+               small_micro_amount=366.91, small_micro_share_pct=99.34, sme_share_goods_pct=100.0,
+               sme_share_works_pct=0.0, sme_share_services_pct=17.40, sme_reserved_amount=None,
+               small_micro_reserved_amount=None)
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def failed(result) -> set[tuple[str, str | None, str]]:
+    return {(r.expectation, r.column, r.severity) for r in result.failed}
+
+
+def test_suites_are_persisted_as_json():
+    for name, spec in SUITES.items():
+        path = EXPECTATIONS_DIR / "expectations" / f"{name}.json"
+        assert path.exists(), f"run gongkai.quality.get_context() to write {path}"
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        assert [e["type"] for e in stored["expectations"]] == [
+            "".join("_" + c.lower() if c.isupper() else c for c in e.type).lstrip("_") for e in spec.expectations
+        ], f"{path} is out of date with the code"
+        assert [e["meta"]["gongkai_severity"] for e in stored["expectations"]] == [e.severity for e in spec.expectations]
+
+
+def test_seed_rows_pass(context):
+    result = run_suite("fct_expenditure_by_function", expenditure(), context, lookups=LOOKUPS)
+    assert result.success, failed(result)
+    assert result.success_errors
+    assert result.rows == 4
+    assert {r.severity for r in result.results} == {ERROR, WARNING}
+
+
+def test_identity_break_is_a_warning(context):
+    broken = expenditure(**{"2101101": dict(project=9.99)})  # 76.53 + 9.99 ≠ 84.11
+    result = run_suite("fct_expenditure_by_function", broken, context, lookups=LOOKUPS)
+    assert result.success_errors  # a report's own inconsistency does not block
+    assert not result.success
+    assert ("expect_column_values_to_be_between", "_identity_gap", WARNING) in failed(result)
+    identity = next(r for r in result.failed if r.column == "_identity_gap")
+    assert identity.unexpected_count == 1
+    # 21011's project (7.58) no longer equals Σ children (9.99): the parent = Σ children identity warns too
+    assert ("expect_column_values_to_be_between", "_children_gap_project", WARNING) in failed(result)
+    assert not result.errors
+
+
+def test_parent_not_sum_of_children_is_a_warning(context):
+    broken = expenditure(**{"21011": dict(total=99.36)})
+    result = run_suite("fct_expenditure_by_function", broken, context, lookups=LOOKUPS)
+    assert ("expect_column_values_to_be_between", "_children_gap_total", WARNING) in failed(result)
+    assert result.success_errors
+
+
+def test_duplicate_key_is_an_error(context):
+    df = expenditure()
+    broken = pd.concat([df, df.iloc[[2]]], ignore_index=True)  # 2101101 twice
+    result = run_suite("fct_expenditure_by_function", broken, context, lookups=LOOKUPS)
+    assert not result.success_errors
+    assert ("expect_compound_columns_to_be_unique", "report_id,scope,function_code", ERROR) in failed(result)
+
+
+def test_malformed_and_unknown_codes_are_errors(context):
+    broken = expenditure(**{"2101102": dict(function_code="21011O2")})  # letter O, not zero
+    result = run_suite("fct_expenditure_by_function", broken, context, lookups=LOOKUPS)
+    assert ("expect_column_values_to_match_regex", "function_code", ERROR) in failed(result)
+    assert ("expect_column_values_to_be_in_set", "_code_in_dim", ERROR) in failed(result)
+    assert not result.success_errors
+
+
+def test_negative_amount_and_bad_scope(context):
+    broken = expenditure(**{"2101102": dict(scope="everything", total=-5.25, basic=-5.25)})
+    result = run_suite("fct_expenditure_by_function", broken, context, lookups=LOOKUPS)
+    assert ("expect_column_values_to_be_between", "total", WARNING) in failed(result)
+    assert ("expect_column_values_to_be_in_set", "scope", ERROR) in failed(result)
+
+
+def test_procurement_seed_passes_and_sme_over_total_is_an_error(context):
+    ok = run_suite("fct_procurement", procurement(), context)
+    assert ok.success, failed(ok)
+    broken = run_suite("fct_procurement", procurement(sme_amount=2500.0), context)
+    assert not broken.success_errors
+    assert ("expect_column_values_to_be_between", "_sme_over_total", ERROR) in failed(broken)
+    # 尾差: an SME amount 0.01 above the total (a real Shanghai report: 251.26 vs 251.25) is tolerated
+    assert run_suite("fct_procurement", procurement(total=251.25, sme_amount=251.26, goods=4.79, services=246.47,
+                                                    works=0.0), context).success_errors
+    shares = run_suite("fct_procurement", procurement(sme_share_pct=117.5, goods=20.45), context)
+    assert shares.success_errors
+    assert ("expect_column_values_to_be_between", "sme_share_pct", WARNING) in failed(shares)
+    assert ("expect_column_values_to_be_between", "_parts_gap", WARNING) in failed(shares)
+
+
+def test_three_public_identities(context):
+    items = {"total": (12.00, 11.96), "overseas_travel": (None, None), "reception": (None, None),
+             "vehicle_total": (12.00, 11.96), "vehicle_purchase": (None, None), "vehicle_operation": (12.00, 11.96)}
+    df = pd.DataFrame([dict(REPORT, item=k, budget=b, actual=a,
+                            completion_pct=None if not b else round(a / b * 100, 2)) for k, (b, a) in items.items()])
+    assert run_suite("fct_three_public", df, context).success
+    df.loc[df["item"] == "vehicle_operation", "actual"] = 10.00
+    result = run_suite("fct_three_public", df, context)
+    assert ("expect_column_values_to_be_between", "_parts_gap_actual", WARNING) in failed(result)
+    assert result.success_errors
+
+
+def test_raw_table_cells(context):
+    cells = pd.DataFrame([
+        dict(report_id=R, table_family="expenditure", row_index=3, code="2101101", column_name=c, value=v,
+             cell_status="value" if v is not None else "blank", category=None, side=None)
+        for c, v in (("total", 84.11), ("basic", 76.53), ("project", 7.58))
+    ] + [dict(report_id=R, table_family="general_budget_basic_expenditure", row_index=0, code="30101",
+              column_name="amount", value=491.50, cell_status="value", category="personnel", side=None)])
+    ok = run_suite("raw_table_cells", cells, context, lookups=LOOKUPS)
+    assert ok.success, failed(ok)
+    broken = cells.copy()
+    broken.loc[0, "column_name"] = "amount"  # not a column of the expenditure family
+    broken.loc[1, "value"] = None  # a 'value' cell without a value
+    broken.loc[3, "code"] = "3010"  # malformed economic code
+    result = run_suite("raw_table_cells", broken, context, lookups=LOOKUPS)
+    got = failed(result)
+    assert ("expect_column_values_to_be_in_set", "_column_known", ERROR) in got
+    assert ("expect_column_values_to_be_in_set", "_value_matches_status", ERROR) in got
+    assert ("expect_column_values_to_match_regex", "_economic_code", ERROR) in got
+    assert ("expect_column_values_to_be_in_set", "_economic_code_known", WARNING) in got
+
+
+def test_narrative_changes_may_be_negative(context):
+    facts = pd.DataFrame([
+        dict(report_id=R, fact_key="income_total", value=5743.67, unit="万元", basis="reported"),
+        dict(report_id=R, fact_key="income_total_change_amount", value=-2770.16, unit="万元", basis="reported"),
+        dict(report_id=R, fact_key="sme_share_pct", value=17.50, unit="%", basis="reported"),
+    ])
+    assert run_suite("raw_narrative_facts", facts, context).success
+    facts.loc[0, "value"] = -5743.67
+    facts.loc[2, "value"] = 175.0
+    result = run_suite("raw_narrative_facts", facts, context)
+    assert {("expect_column_values_to_be_between", "_level_value", WARNING),
+            ("expect_column_values_to_be_between", "_share_pct", WARNING)} <= failed(result)
+    assert result.success_errors
+
+
+def test_project_scores(context):
+    project = dict(REPORT, project_index=1, project_name="辽宁省政务服务大厅运转经费", budget=1079.03, actual=1004.87,
+                   execution_rate_pct=93.13, indicator_score=90.0, execution_score=9.31, deduction=0.0,
+                   total_score=99.31)
+    assert run_suite("fct_project_performance", pd.DataFrame([project]), context).success
+    broken = run_suite("fct_project_performance", pd.DataFrame([dict(project, total_score=109.31)]), context)
+    assert ("expect_column_values_to_be_between", "total_score", WARNING) in failed(broken)
+    assert ("expect_column_values_to_be_between", "_score_gap", WARNING) in failed(broken)
+    assert broken.success_errors
+
+
+def test_helper_columns_do_not_touch_the_input():
+    df = expenditure()
+    frame = prepare_frame("fct_expenditure_by_function", df, lookups=LOOKUPS)
+    assert "_identity_gap" not in df.columns
+    assert frame.loc[frame["function_code"] == "2101101", "_identity_gap"].item() == pytest.approx(0.0)
+    assert pd.isna(frame.loc[frame["function_code"] == "2101101", "_children_gap_total"].item())  # a 项: no children
+
+
+def test_store_results_and_docs(context, tmp_path):
+    result = run_suite("fct_procurement", procurement(sme_amount=2500.0), context, run_id="testrun0000000001")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    n = store_results(con, result)
+    assert n == len(result.results)
+    rows = con.execute(
+        "select suite, \"table\", expectation, \"column\", severity, success, unexpected_count, details "
+        "from quality.gx_results where not success"
+    ).fetchall()
+    assert ("fct_procurement", "marts.fct_procurement", "expect_column_values_to_be_between",
+            "_sme_over_total", "error", False, 1) == rows[0][:7]
+    assert json.loads(rows[0][7])["note"] == "SME amount ≤ procurement total (within 0.05)"
+    assert con.execute("select count(distinct run_id) from quality.gx_results").fetchone()[0] == 1
+    sites = build_docs(context)
+    index = Path(sites["gongkai_docs"].removeprefix("file://"))
+    assert index.exists()
