@@ -505,18 +505,12 @@ def test_pdf_with_a_scanned_page(tmp_path):
     assert [c.value for c in expenditure.row(item="total").cells[:3]] == [2940.05, 2336.91, 603.14]
 
 
-CID_BUG = ("pdf_document._read_page compares the number of (cid:N) glyphs with the number of characters of their "
-           "text ('(cid:12)' counts 8), so a page printed only in (cid:N) glyphs is never given status 'cid'")
-
-
-@pytest.mark.xfail(strict=True, reason=CID_BUG)
 def test_cid_pdf(tmp_path):
     error = _expect_error(_write(tmp_path, "cid.pdf", cid_pdf()), "no_readable_text")
     assert str(error) == "none of the 1 pages of cid.pdf has readable text: 1 cid"
 
 
 @needs_shanghai
-@pytest.mark.xfail(strict=True, reason=CID_BUG)
 def test_pdf_with_a_cid_page(tmp_path):
     report = _parse(_write(tmp_path, "mixed-cid.pdf", _shanghai_pages(cid_pdf())))
     _assert_consistent(report)

@@ -230,3 +230,28 @@ def test_changed_number_fails_a_check(seed_statuses, after, old, new, caught_by)
     assert changed, "a changed number went unnoticed"
     assert any(statuses.get(name) in ("fail", "not_run") for name in caught_by), {n: statuses.get(n) for n in caught_by}
     assert not any(statuses.get(name) == "pass" for name in caught_by)
+
+
+# --- crashes the fuzzer found (fixed in table_builder._cells), kept as regressions ------------------------------------
+
+
+def test_garbled_amount_in_economic_table():
+    """'2,362.06' garbled to ',2.06' used to raise ValueError('not an amount') from parse_amount."""
+    report = parse_text("\n".join(SEED_LINES).replace("人员经费合计 2,362.06", "人员经费合计 ,2.06"))
+    issues = [(i.kind, i.message) for i in report.issues if i.kind == "unreadable_amount"]
+    assert issues == [("unreadable_amount", "',2.06' in row '人员经费合计' is not an amount: the cell is left blank")]
+    row = report.table("general_budget_basic_expenditure").row(item="personnel_total")
+    assert row.cells[0].status == CELL_BLANK and row.cells[0].value is None
+    statuses = {c.name: c.status for c in report.checks}
+    assert statuses["general_budget_basic_expenditure.personnel_total"] == "not_run"
+    assert statuses["cross.basic_personnel_public"] == "not_run"
+
+
+def test_extra_amount_in_summary_row():
+    """A second amount on the income side of the 财政拨款收入支出决算总表 used to raise IndexError."""
+    text = "\n".join(SEED_LINES).replace("一、一般公共预算财政拨款 1 5,741.50 一、", "一、一般公共预算财政拨款 1 5,741.50 9.99 一、")
+    report = parse_text(text)
+    issues = [(i.kind, i.message) for i in report.issues if i.kind == "extra_amounts"]
+    assert issues == [("extra_amounts", "row '一、一般公共预算财政拨款' has 2 amounts for 1 column(s): 9.99 not placed")]
+    row = report.table("appropriation_summary").row(item="general_budget_appropriation", side="income")
+    assert (row.value("amount"), row.cell("amount").original) == (5741.5, "5,741.50")

@@ -54,6 +54,22 @@ all_names as (
 
 printed_codes as (
     select distinct code from printed
+),
+
+by_year as (
+    select code, year, name_normalized, canonical_name, is_canonical_name
+    from {{ ref('dim_' ~ kind ~ '_class_name_by_year') }}
+),
+
+canonical as (
+    select
+        code,
+        any_value(canonical_name) as canonical_name,
+        max(year) as canonical_name_year,
+        count(distinct name_normalized) as distinct_names,
+        list(distinct year order by year) filter (where not is_canonical_name) as years_other_name
+    from by_year
+    group by code
 )
 
 select
@@ -65,10 +81,95 @@ select
     a.names_seen,
     rn.years_seen as reference_years_seen,
     rn.code is not null as in_reference,
-    pc.code is not null as in_reports
+    pc.code is not null as in_reports,
+    coalesce(cn.canonical_name, {{ normalize_class_name('coalesce(rn.name, pn.name)') }}) as canonical_name,
+    cn.canonical_name_year,
+    coalesce(cn.distinct_names, 0) > 1 as name_drifted,
+    coalesce(cn.years_other_name, []) as years_other_name
 from codes as c
 left join reference_name as rn using (code)
 left join printed_name as pn using (code)
 left join all_names as a using (code)
 left join printed_codes as pc using (code)
+left join canonical as cn using (code)
+{%- endmacro %}
+
+
+{#- Body of dim_function_class_name_by_year / dim_economic_class_name_by_year: one row per code x year with the name
+    of that year (printed in that year's reports, the most frequent spelling; else the reference list's name for
+    that year), and the code's canonical name (the name of its latest year, brackets normalized). -#}
+{% macro classification_names_by_year(kind, families) -%}
+with reference as (
+    select
+        replace(trim(code), ' ', '') as code,
+        trim(name_as_printed) as name,
+        trim(y)::integer as year
+    from {{ ref('observed_classification_codes') }},
+        unnest(string_split(years_seen, ';')) as t(y)
+    where kind = '{{ kind }}' and trim(y) <> ''
+),
+
+reference_year as (
+    select code, year, name
+    from reference
+    qualify row_number() over (partition by code, year order by name) = 1
+),
+
+printed as (
+    select
+        c.code,
+        r.year,
+        {{ strip_code('c.row_label') }} as name,
+        count(distinct c.report_id) as reports
+    from {{ ref('stg_table_cells') }} as c
+    inner join {{ ref('int_reports_current') }} as r using (report_id)
+    where c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+      and c.code is not null
+      and r.year is not null
+      and regexp_matches(c.code, '{{ "^\\d{3}(\\d{2}){0,2}$" if kind == "function" else "^\\d{3}(\\d{2})?$" }}')
+      and {{ strip_code('c.row_label') }} is not null
+    group by all
+),
+
+printed_year as (
+    select code, year, name, sum(reports) over (partition by code, year) as reports
+    from printed
+    qualify row_number() over (partition by code, year order by reports desc, name) = 1
+),
+
+years as (
+    select
+        coalesce(p.code, f.code) as code,
+        coalesce(p.year, f.year) as year,
+        coalesce(p.name, f.name) as name,
+        case when p.name is not null then 'report' else 'reference' end as source,
+        p.name as printed_name,
+        f.name as reference_name,
+        coalesce(p.reports, 0) as report_count
+    from printed_year as p
+    full outer join reference_year as f on f.code = p.code and f.year = p.year
+),
+
+named as (
+    select
+        *,
+        {{ normalize_class_name('name') }} as name_normalized,
+        last_value({{ normalize_class_name('name') }}) over (
+            partition by code order by year rows between unbounded preceding and unbounded following
+        ) as canonical_name
+    from years
+)
+
+select
+    code,
+    year,
+    name,
+    name_normalized,
+    source,
+    printed_name,
+    reference_name,
+    report_count,
+    canonical_name,
+    name_normalized = canonical_name as is_canonical_name
+from named
 {%- endmacro %}

@@ -49,3 +49,9 @@
     case when {{ table_expr }} is not null then 'table' when {{ fact_expr }} is not null then 'narrative' end
         as {{ name }}_source,
 {%- endmacro %}
+
+{#- A classification name for comparison across years: whitespace removed, half-width brackets made full-width
+    ("维修(护)费" and "维修（护）费" compare equal). -#}
+{% macro normalize_class_name(expr) -%}
+    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '\s', '', 'g'), '(', '（'), ')', '）')
+{%- endmacro %}

@@ -132,6 +132,7 @@ def _read_page(page, number: int) -> tuple[PageGeometry, PageInfo]:
     _collect_rules(page, geo)
     rows = _cluster_rows(chars)
     cid = 0
+    cid_chars = 0
     replacement = 0
     total = 0
     line_no = 0
@@ -140,7 +141,9 @@ def _read_page(page, number: int) -> tuple[PageGeometry, PageInfo]:
         raw_text = " ".join(w[0] for w in words)
         if not raw_text.strip():
             continue
-        cid += len(_CID.findall(raw_text))
+        found = _CID.findall(raw_text)
+        cid += len(found)
+        cid_chars += sum(len(f) for f in found)
         replacement += raw_text.count(REPLACEMENT)
         total += sum(len(w[0]) for w in words)
         line_no += 1
@@ -149,7 +152,8 @@ def _read_page(page, number: int) -> tuple[PageGeometry, PageInfo]:
         geo.boxes.append(LineBox(top=min(c["top"] for c in row), bottom=max(c["bottom"] for c in row), baseline=baseline))
     if total == 0:
         status = "scanned" if page.images else "empty"
-    elif cid > max(5, total // 5):
+    elif cid and cid * 5 > total - cid_chars + cid and cid >= min(5, (total - cid_chars + cid) // 2 or 1):
+        # '(cid:12)' is one glyph printed as eight characters: compare glyphs with glyphs
         status = "cid"
     elif replacement > max(20, total // 10):
         status = "garbled"

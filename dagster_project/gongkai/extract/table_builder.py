@@ -30,7 +30,7 @@ from gongkai.extract.records import (
     TableRow,
 )
 from gongkai.extract.solver import Anchor, SolverRow, SolverTable, decided_columns, solve
-from gongkai.extract.text import parse_amount, squeeze, to_wan
+from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
 TOTAL_KEY = "合计"
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
@@ -103,6 +103,11 @@ class TableBuilder:
         cells = {c: Cell(c, None, None, CELL_BLANK, source) for c in columns}
         unplaced: list[str] = []
         for original, where in zip(raw_row.amounts, decided):
+            if not is_amount(original):  # e.g. ',2.06' left by a garbled text layer
+                self.issues.append(ParseIssue("warning", "unreadable_amount",
+                                              f"'{original}' in row '{raw_row.code or raw_row.label}' is not an "
+                                              "amount: the cell is left blank", source))
+                continue
             if isinstance(where, int) and where < len(columns):
                 cells[columns[where]] = Cell(columns[where], to_wan(parse_amount(original), unit), original,
                                              CELL_VALUE, source)

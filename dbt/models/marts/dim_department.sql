@@ -1,4 +1,6 @@
--- One row per department (canonical name after 机构改革 renames, via seeds/department_aliases.csv).
+-- One row per department: one identity across 机构改革 renames (canonical name via seeds/department_aliases.csv,
+-- else a rename rule of seeds/department_rename_rules.csv, else the printed name), with its region and level
+-- (seed, else the place prefix of the name via seeds/places.csv). Names over time: dim_department_name.
 with names as (
     select * from {{ ref('int_department_names') }}
 ),
@@ -18,7 +20,12 @@ select
     max(n.level) as level,
     coalesce(max(r.report_count), 0) as report_count,
     max(r.first_year) as first_year,
-    max(r.last_year) as last_year
+    max(r.last_year) as last_year,
+    max(n.province) as province,
+    max(n.city) as city,
+    max(n.district) as district,
+    max(n.region_source) as region_source,
+    count(distinct n.name) filter (where n.seen_on_report) > 1 as renamed
 from names as n
 left join reports as r using (department_id)
 group by n.department_id, n.canonical_name

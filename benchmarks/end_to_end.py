@@ -1,0 +1,244 @@
+"""Benchmark: the whole pipeline on N generated reports — empty warehouse → every mart and check — then an
+incremental run (one new report) and a no-change re-run, then the comparison queries.
+
+    python benchmarks/end_to_end.py [--reports 100 1000 5000] [--no-incremental] [--no-queries] [--keep]
+
+Each run is `run_pipeline()` (what `gongkai run` does) in a fresh child process, so the figures include Python,
+Dagster and definitions start-up, like a real `gongkai run`. Measured per run: wall, CPU of the whole process tree
+(user+sys, includes the parse pool and the dbt subprocess), peak memory (summed RSS of the tree, sampled every
+0.2 s, and the largest single process), warehouse file and staging sizes, and the split across Dagster steps
+(parse = parsed_report, load = raw_tables, dbt = gongkai_dbt, GX = every asset-check step, publish = warehouse).
+
+Corpora are generated once (synth.generate_corpus, 5 years per department, seed 7) under $GONGKAI_BENCH_DIR
+(default /tmp/gongkai-bench) and the first N text reports are hard-linked into raw-N/ (the .truth.json files are not).
+Targets (issue 7): 1,000 reports < 180 s; one new report into 1,000 < 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _lib import BENCH_DIR, REPO, Row, dir_size, format_table, machine_line, record, run_process  # noqa: E402
+
+YEARS = 5
+SEED = 7
+E2E_TARGET_S = {1000: 180.0}
+INCREMENTAL_TARGET_S = 20.0
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# corpus
+
+
+def corpus(n: int) -> Path:
+    """raw-N/: the first N generated text reports (hard links into a generated corpus big enough for N)."""
+    departments = max(1, math.ceil(n / YEARS))
+    # one big corpus serves every smaller N (the first N files of a bigger corpus are the same reports)
+    existing = sorted(BENCH_DIR.glob(f"gen-{SEED}-*x{YEARS}"), key=lambda p: int(p.name.split("-")[2].split("x")[0]))
+    source = next((p for p in existing if int(p.name.split("-")[2].split("x")[0]) >= departments
+                   and (p / "corpus.truth.json").exists()), None)
+    if source is None:
+        from gongkai.synth import generate_corpus
+
+        source = BENCH_DIR / f"gen-{SEED}-{departments}x{YEARS}"
+        t = time.perf_counter()
+        generate_corpus(source, departments=departments, years=YEARS, seed=SEED)
+        print(f"generated {departments * YEARS} reports in {time.perf_counter() - t:.1f} s → {source}", file=sys.stderr)
+    files = sorted(source.glob("*.txt"), key=lambda p: (p.stem.split("_", 1)[1], p.stem))[:n]
+    raw = BENCH_DIR / f"raw-{n}"
+    if raw.exists() and len(list(raw.glob("*.txt"))) == n and not list(raw.glob("*extra*")):
+        return raw
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+    for f in files:
+        os.link(f, raw / f.name)
+    return raw
+
+
+def extra_report() -> Path:
+    """One report that is not in any raw-N/ (another seed)."""
+    folder = BENCH_DIR / "extra"
+    if not (folder / "corpus.truth.json").exists():
+        from gongkai.synth import generate_corpus
+
+        generate_corpus(folder, departments=1, years=1, seed=SEED + 1000)
+    return sorted(folder.glob("*.txt"))[0]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# child: one in-process pipeline run, step timings as JSON on stdout
+
+
+def child() -> None:
+    t_start = time.perf_counter()
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    logging.getLogger("dagster").setLevel(logging.ERROR)
+    import dagster as dg
+
+    from gongkai.cli import run_pipeline
+
+    t_imported = time.perf_counter()
+    instance = dg.DagsterInstance.ephemeral()
+    result, summary = run_pipeline(instance=instance)
+    t_run = time.perf_counter()
+    steps: dict[str, dict[str, float]] = {}
+    dbt_models: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        step = steps.setdefault(event.step_key, {})
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            step["start"] = entry.timestamp
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
+            step["end"] = entry.timestamp
+            step["status"] = kind
+        elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("gongkai_dbt"):
+            mat = event.event_specific_data.materialization
+            duration = mat.metadata.get("Execution Duration")
+            if duration is not None:
+                dbt_models[mat.asset_key.to_user_string()] = float(duration.value)
+    durations = {k: v["end"] - v["start"] for k, v in steps.items() if "start" in v and "end" in v}
+    print(json.dumps({
+        "import_s": t_imported - t_start,
+        "run_s": t_run - t_imported,
+        "success": summary["success"],
+        "reports": summary.get("reports", {}),
+        "marts": summary.get("marts", {}),
+        "checks": summary["checks"],
+        "failed_steps": summary.get("failed_steps", []),
+        "steps": durations,
+        "dbt_models": dbt_models,
+    }, ensure_ascii=False))
+
+
+def stage_split(steps: dict[str, float]) -> dict[str, float]:
+    split = {"parse": 0.0, "load": 0.0, "dbt": 0.0, "gx": 0.0, "publish": 0.0, "other checks": 0.0}
+    for key, seconds in steps.items():
+        if key.startswith("parsed_report"):
+            split["parse"] += seconds
+        elif key == "raw_tables":
+            split["load"] += seconds
+        elif key.startswith("gongkai_dbt"):
+            split["dbt"] += seconds
+        elif key == "warehouse":
+            split["publish"] += seconds
+        elif "gx_" in key:
+            split["gx"] += seconds
+        else:
+            split["other checks"] += seconds
+    return split
+
+
+def pipeline_run(raw: Path, warehouse: Path, label: str) -> tuple[dict, object]:
+    env = dict(os.environ, GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse), DAGSTER_HOME="",
+               GX_ANALYTICS_ENABLED="False")
+    env.pop("DAGSTER_HOME")
+    proc = run_process([sys.executable, __file__, "--child"], env=env, cwd=REPO)
+    if proc.returncode != 0:
+        print(proc.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"{label}: pipeline child failed (exit {proc.returncode})")
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not info["success"]:
+        print(f"WARNING {label}: run not successful; failed steps {info['failed_steps']}", file=sys.stderr)
+    return info, proc
+
+
+def rows_for(n: int, label: str, info: dict, proc, warehouse: Path, target: float | None) -> list[Row]:
+    bench = f"{label} n={n}"
+    load = f"{proc.load_before} → {proc.load_after.split('/')[0]}"
+    rows = [Row(bench, "wall (whole process)", proc.wall, "s", f"< {target:.0f} s" if target else "",
+                (proc.wall < target) if target else None, f"{proc.cpu:.1f} s", load)]
+    split = stage_split(info["steps"])
+    rows.append(Row(bench, "start-up (imports+defs)", info["import_s"], "s", load=load))
+    for stage, seconds in split.items():
+        if seconds:
+            rows.append(Row(bench, f"step: {stage}", seconds, "s", load=load))
+    overhead = info["run_s"] - sum(split.values())
+    rows.append(Row(bench, "run overhead (Dagster)", overhead, "s", load=load))
+    rows.append(Row(bench, "peak RSS, tree (sum)", proc.peak_tree_rss_mb, "MB", load=load))
+    rows.append(Row(bench, "peak RSS, one process", proc.max_single_rss_mb, "MB", load=load))
+    if warehouse.exists():
+        rows.append(Row(bench, "warehouse file", warehouse.stat().st_size / 2**20, "MB", load=load))
+    staging = warehouse.parent / "staging"
+    if staging.exists():
+        rows.append(Row(bench, "staging (Parquet)", dir_size(staging) / 2**20, "MB", load=load))
+    return rows
+
+
+def bench_size(n: int, *, incremental: bool, queries: bool, query_runs: int) -> list[Row]:
+    raw = corpus(n)
+    work = BENCH_DIR / f"wh-{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    warehouse = work / "gongkai.duckdb"
+    work.mkdir(parents=True)
+    info, proc = pipeline_run(raw, warehouse, f"e2e n={n}")
+    rows = rows_for(n, "e2e", info, proc, warehouse, E2E_TARGET_S.get(n))
+    reports = info["reports"]
+    rows.append(Row(f"e2e n={n}", "reports loaded/failed/skipped",
+                    f"{reports.get('loaded', 0)}/{reports.get('failed', 0)}/{reports.get('skipped', 0)}"))
+    slow = sorted(info["dbt_models"].items(), key=lambda kv: -kv[1])[:3]
+    for model, seconds in slow:
+        rows.append(Row(f"e2e n={n}", f"dbt model {model}", seconds, "s"))
+    steps = sorted(((k, v) for k, v in info["steps"].items() if "gx_" in k), key=lambda kv: -kv[1])[:3]
+    for key, seconds in steps:
+        rows.append(Row(f"e2e n={n}", f"GX {key.split('gx_', 1)[1]}", seconds, "s"))
+    (work / "e2e.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    if incremental:
+        info2, proc2 = pipeline_run(raw, warehouse, f"no-change n={n}")
+        rows += rows_for(n, "re-run, no change", info2, proc2, warehouse, None)[:9]
+        new = extra_report()
+        link = raw / f"zz_extra_{new.name}"
+        os.link(new, link)
+        try:
+            info3, proc3 = pipeline_run(raw, warehouse, f"incremental n={n}")
+        finally:
+            link.unlink()
+        rows += rows_for(n, "+1 report", info3, proc3, warehouse, INCREMENTAL_TARGET_S)[:9]
+        (work / "incremental.json").write_text(json.dumps(info3, ensure_ascii=False, indent=1))
+    if queries:
+        from queries import run_queries
+
+        rows += run_queries(warehouse, runs=query_runs, label=f"queries n={n}")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, nargs="+", default=[100])
+    parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--no-queries", action="store_true")
+    parser.add_argument("--query-runs", type=int, default=20)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child()
+        return
+    print(machine_line())
+    rows: list[Row] = []
+    for n in args.reports:
+        if n > 1000 and os.getloadavg()[0] > 1.0 and not os.environ.get("GONGKAI_BENCH_FORCE"):
+            print(f"note: load average {os.getloadavg()[0]:.2f} on a shared machine; running n={n} anyway "
+                  "(figures will be noisy)", file=sys.stderr)
+        size_rows = bench_size(n, incremental=not args.no_incremental, queries=not args.no_queries,
+                               query_runs=args.query_runs)
+        record(size_rows, script="end_to_end", reports=n)
+        rows += size_rows
+    print(format_table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+-- One row per department x year: the headline figures of fct_report_summary (same names) for the comparison marts.
+-- basis 'report': the department-year's preferred report (dim_report_version.is_preferred) is loaded;
+-- basis 'comparative': no report of that year is loaded, the figures are the comparatives a later report states
+-- (fct_reported_comparative; only what the narrative gives: expenditure, carry-over, 机关运行经费, 三公 …).
+-- The SME flag compares sme_share_pct with the policy threshold, dbt var sme_share_threshold_pct (default 30:
+-- 政府采购 reserves at least 30% of procurement for small and medium enterprises).
+{%- set threshold = var('sme_share_threshold_pct', 30) %}
+with preferred as (
+    select report_id
+    from {{ ref('dim_report_version') }}
+    where is_preferred and kind = 'final'
+),
+
+reported as (
+    select
+        s.department_id,
+        s.year,
+        'report' as basis,
+        s.report_id,
+        cast(null as varchar) as reported_by_report_id,
+        s.income_total,
+        s.grand_total,
+        s.expenditure_total,
+        s.basic_total,
+        s.project_total,
+        s.carryover_begin,
+        s.carryover_end,
+        s.agency_operating_cost,
+        s.three_public_total,
+        s.procurement_total,
+        s.sme_share_pct,
+        s.project_count,
+        s.mean_project_score,
+        s.reconciliation_fails
+    from {{ ref('fct_report_summary') }} as s
+    inner join preferred using (report_id)
+    where s.department_id is not null
+),
+
+comparative as (
+    select
+        c.department_id,
+        c.year,
+        'comparative' as basis,
+        cast(null as varchar) as report_id,
+        any_value(c.reported_by_report_id) as reported_by_report_id,
+        cast(null as double) as income_total,  -- the narrative's income_total is 收入总计: see grand_total
+        max(c.value) filter (where c.fact_key = 'income_total') as grand_total,
+        max(c.value) filter (where c.fact_key = 'expenditure_total') as expenditure_total,
+        max(c.value) filter (where c.fact_key = 'expenditure_basic') as basic_total,
+        max(c.value) filter (where c.fact_key = 'expenditure_project') as project_total,
+        max(c.value) filter (where c.fact_key = 'carryover_begin') as carryover_begin,
+        max(c.value) filter (where c.fact_key = 'carryover_end') as carryover_end,
+        max(c.value) filter (where c.fact_key = 'agency_operating_cost') as agency_operating_cost,
+        max(c.value) filter (where c.fact_key = 'three_public_total') as three_public_total,
+        max(c.value) filter (where c.fact_key = 'procurement_total') as procurement_total,
+        max(c.value) filter (where c.fact_key = 'sme_share_pct') as sme_share_pct,
+        cast(null as bigint) as project_count,
+        cast(null as double) as mean_project_score,
+        cast(null as bigint) as reconciliation_fails
+    from {{ ref('fct_reported_comparative') }} as c
+    where c.department_id is not null
+      and not exists (select 1 from reported as r where r.department_id = c.department_id and r.year = c.year)
+    group by c.department_id, c.year
+),
+
+years as (
+    select * from reported
+    union all by name
+    select * from comparative
+)
+
+select
+    y.department_id,
+    d.canonical_name as department,
+    y.year,
+    y.basis,
+    y.report_id,
+    y.reported_by_report_id,
+    d.region,
+    d.province,
+    d.level,
+    y.income_total,
+    y.grand_total,
+    y.expenditure_total,
+    y.basic_total,
+    y.project_total,
+    y.carryover_begin,
+    y.carryover_end,
+    y.agency_operating_cost,
+    y.three_public_total,
+    y.procurement_total,
+    y.sme_share_pct,
+    {{ threshold }}::double as sme_threshold_pct,
+    case when y.sme_share_pct is not null then y.sme_share_pct >= {{ threshold }} end as sme_share_meets_policy,
+    y.project_count,
+    y.mean_project_score,
+    y.reconciliation_fails
+from years as y
+inner join {{ ref('dim_department') }} as d using (department_id)
