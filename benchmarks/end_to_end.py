@@ -95,6 +95,7 @@ def child() -> None:
     t_run = time.perf_counter()
     steps: dict[str, dict[str, float]] = {}
     dbt_models: dict[str, float] = {}
+    failures: dict[str, str] = {}
     for entry in instance.all_logs(result.run_id):
         event = entry.dagster_event
         if event is None or not event.step_key:
@@ -106,6 +107,9 @@ def child() -> None:
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             step["end"] = entry.timestamp
             step["status"] = kind
+            if kind == "STEP_FAILURE":
+                error = event.event_specific_data.error
+                failures[event.step_key] = (error.message if error else "?")[-2000:]
         elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("gongkai_dbt"):
             mat = event.event_specific_data.materialization
             duration = mat.metadata.get("Execution Duration")
@@ -120,6 +124,7 @@ def child() -> None:
         "marts": summary.get("marts", {}),
         "checks": summary["checks"],
         "failed_steps": summary.get("failed_steps", []),
+        "failures": failures,
         "steps": durations,
         "dbt_models": dbt_models,
     }, ensure_ascii=False))
@@ -154,6 +159,8 @@ def pipeline_run(raw: Path, warehouse: Path, label: str) -> tuple[dict, object]:
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     if not info["success"]:
         print(f"WARNING {label}: run not successful; failed steps {info['failed_steps']}", file=sys.stderr)
+        for step, message in info.get("failures", {}).items():
+            print(f"  {step}: {message}", file=sys.stderr)
     return info, proc
 
 

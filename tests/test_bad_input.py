@@ -217,6 +217,12 @@ def test_readme_is_not_a_report(tmp_path):
     assert str(error).startswith("no department name and no standard table found")
 
 
+def test_garbled_text_dump(tmp_path):
+    """A dump whose text is all U+FFFD (a font without a Unicode map, dumped by a lossy tool)."""
+    error = _expect_error(_write(tmp_path, "garbled.txt", ("\ufffd" * 30 + "\n") * 40), "no_readable_text")
+    assert str(error) == "none of the 1 pages of garbled.txt has readable text: 1 garbled"
+
+
 def test_english_text_is_not_a_report(tmp_path):
     text = "Annual report of the water board, 2024.\nIncome 1,234.00\nExpenditure 1,111.00\n" * 20
     _expect_error(_write(tmp_path, "english.txt", text), "not_a_report")

@@ -14,12 +14,18 @@ import json
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_UNREADABLE = 2
 EXIT_BUSY = 3
 EXIT_ERROR = 1
 BUSY_MESSAGE = "gongkai: the warehouse is busy (another process holds a write lock on {path}); retry in a moment"
+RUN_LOCKED_MESSAGE = (
+    "gongkai: another `gongkai run` is already running on {warehouse} ({holder}); this run was not started. "
+    "Retry when it has finished, or use `gongkai run --wait` to queue behind it"
+)
+READ_ONLY_MESSAGE = "gongkai: query refused: `gongkai query` opens the warehouse read-only, so it cannot change it ({error})"
 
 
 def _err(message: str) -> None:
@@ -92,11 +98,72 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ["GONGKAI_WAREHOUSE"] = str(Path(args.warehouse).absolute())
 
 
-def run_pipeline(*, full_refresh: bool = False, instance=None):
+class RunLocked(Exception):
+    """Another ``gongkai run`` holds the run lock of this warehouse."""
+
+
+def run_lock_path(warehouse: Path) -> Path:
+    return Path(warehouse).parent / ".gongkai-run.lock"
+
+
+@contextmanager
+def run_lock(warehouse: Path, *, wait: bool = False, on_wait=None):
+    """Serialize whole runs on one warehouse: an exclusive ``fcntl.flock`` on ``<warehouse dir>/.gongkai-run.lock``.
+
+    The kernel drops the lock when its holder dies (kill -9 included), so a crashed run never blocks the next.
+    Without ``wait`` a held lock raises :class:`RunLocked` (message names the holder); with it, we queue.
+    No-op where fcntl is missing (Windows).
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = run_lock_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "holder unknown"
+            if not wait:
+                raise RunLocked(RUN_LOCKED_MESSAGE.format(warehouse=warehouse, holder=holder)) from None
+            if on_wait is not None:
+                on_wait(holder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        from datetime import datetime, timezone
+
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None):
     """Run everything in-process: add a partition per raw file, then one run over all of them.
 
-    Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE.
+    Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
+    serialized by :func:`run_lock`: with ``wait`` (the default for library callers) a second run queues; without it
+    it raises :class:`RunLocked` at once (``gongkai run`` without ``--wait``).
     """
+    from gongkai.warehouse.paths import warehouse_path
+
+    with run_lock(warehouse_path(), wait=wait, on_wait=on_wait):
+        return _run_pipeline(full_refresh=full_refresh, instance=instance)
+
+
+def _run_pipeline(*, full_refresh: bool = False, instance=None):
     import dagster as dg
 
     from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
@@ -205,7 +272,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")
     if not args.verbose:
         logging.getLogger("dagster").setLevel(logging.WARNING)
-    result, summary = run_pipeline(full_refresh=args.full_refresh)
+    def waiting(holder: str) -> None:
+        _err(f"gongkai: another `gongkai run` is running on this warehouse ({holder}); waiting for it to finish")
+
+    try:
+        result, summary = run_pipeline(full_refresh=args.full_refresh, wait=args.wait, on_wait=waiting)
+    except RunLocked as locked:
+        _err(str(locked))
+        return EXIT_BUSY
     print(format_summary(summary))
     return 0 if result.success else EXIT_ERROR
 
@@ -280,7 +354,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     except duckdb.Error as error:
-        _err(f"gongkai: query failed: {error}")
+        if "read-only" in str(error).lower() or "read only" in str(error).lower():
+            _err(READ_ONLY_MESSAGE.format(error=error))
+        else:
+            _err(f"gongkai: query failed: {error}")
         return EXIT_ERROR
     finally:
         con.close()
@@ -353,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", help="warehouse file (default: $GONGKAI_WAREHOUSE or <repo>/warehouse/gongkai.duckdb)")
     p.add_argument("--full-refresh", action="store_true", help="re-parse every file and dbt build --full-refresh")
     p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's run log")
+    p.add_argument("--wait", action="store_true",
+                   help="if another run holds this warehouse's run lock, wait for it (default: refuse, exit 3)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")

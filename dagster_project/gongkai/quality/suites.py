@@ -404,6 +404,34 @@ _SUITE_LIST: list[SuiteSpec] = [
     _suite("dim_economic_class", "marts.dim_economic_class", [
         not_null("code"), unique("code"), regex("code", ECONOMIC_CODE_RE), in_set("level", [1, 2]),
     ], None, "Economic classification."),
+    # comparison across departments and years (docs/comparison.md) ------------------------------------------
+    _suite("fct_department_year", "marts.fct_department_year", [
+        not_null("department_id"), not_null("year"), compound_unique(["department_id", "year"]),
+        in_set("basis", ["report", "comparative"]),
+        non_negative("expenditure_total"), non_negative("three_public_total"), non_negative("agency_operating_cost"),
+        pct("sme_share_pct"), pct("mean_project_score"),
+    ], None, "One row per department × year (report or comparative basis)."),
+    _suite("fct_department_year_change", "marts.fct_department_year_change", [
+        not_null("department_id"), compound_unique(["department_id", "year", "metric"]),
+        in_set("check_status", ["pass", "fail", "not_run"]),
+        within_tolerance("amount_difference", WARNING, "computed change = stated change within 0.05"),
+        within_tolerance("pct_difference", WARNING, "computed change % = stated change % within 0.05"),
+    ], None, "Year-on-year change checked against the stated change."),
+    _suite("fct_department_year_rank", "marts.fct_department_year_rank", [
+        not_null("department_id"), compound_unique(["department_id", "year", "metric"]),
+        between("region_rank", 1, None, ERROR), between("province_rank", 1, None, ERROR),
+        pct("region_percentile", ERROR), pct("province_percentile", ERROR),
+    ], None, "Rank and percentile within region and province."),
+    _suite("fct_project_performance_distribution", "marts.fct_project_performance_distribution", [
+        compound_unique(["grain", "department_id", "year", "measure"]),
+        in_set("grain", ["department_year", "year", "overall"]),
+        in_set("measure", ["execution_rate_pct", "total_score"]),
+        pct("below_threshold_share_pct", ERROR),
+    ], None, "Distribution of project execution rates and scores."),
+    _suite("comparative_reconciliation", "quality.comparative_reconciliation", [
+        not_null("fact_key"), in_set("status", ["pass", "fail", "not_run"]),
+        within_tolerance("difference", WARNING, "a later report's comparative = the year's own figure within 0.05"),
+    ], None, "Comparatives of a later report vs the year's own report."),
     _suite("reconciliation", "quality.reconciliation", [
         not_null("report_id"), in_set("status", ["pass", "fail", "not_run"]),
         compound_unique(["report_id", "check_name"], WARNING),

@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -425,12 +426,81 @@ class StageResult:
         return f"{self.path}: {self.status} [{self.error_kind}] {self.message}"
 
 
-def _default_parse(path: Path, display_path: str | None = None) -> Report:
-    from gongkai.extract.parser import parse_file
+#: The parser the parse step calls, as "module:function" (resolved in the worker process, so a test can point it
+#: at a stand-in by setting this attribute; it must be importable by name).
+PARSE_FUNCTION = "gongkai.extract.parser:parse_file"
+#: Per-file wall-clock limit of the parse step, in seconds (GONGKAI_PARSE_TIMEOUT overrides; 0 = no limit).
+#: The slowest real report (the Putuo PDF, 25 pages) parses in ~5 s on a loaded 2-core machine; 300 pages at
+#: ~1 s a page is well inside the limit.
+DEFAULT_PARSE_TIMEOUT = 600.0
+#: A PDF whose page tree declares more pages than this is refused ('too_many_pages') before it is parsed; the
+#: extraction library reads at most its own MAX_PAGES pages and would silently drop the rest.
+MAX_PDF_PAGES = 300
 
+
+class PipelineParseError(Exception):
+    """A file refused by the parse step itself (before or around the parser): ``kind`` as for ParseError."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def parse_timeout() -> float:
+    """The per-file parse deadline in seconds (``GONGKAI_PARSE_TIMEOUT``; 0 or negative: none)."""
+    value = os.environ.get("GONGKAI_PARSE_TIMEOUT", "").strip()
+    if not value:
+        return DEFAULT_PARSE_TIMEOUT
+    try:
+        return float(value)
+    except ValueError:
+        return DEFAULT_PARSE_TIMEOUT
+
+
+def _resolve(ref: str) -> Callable[[Path], Report]:
+    import importlib
+
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The page count a PDF's page tree declares (/Root /Pages /Count), read without parsing any page; None if the
+    file is not a PDF or the count cannot be read (the parser then reports what is wrong)."""
+    if b"%PDF-" not in data[:1024]:
+        return None
+    try:
+        import io
+
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import resolve1
+
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
+        return int(count)
+    except Exception:  # noqa: BLE001 - encrypted, truncated, odd trees: the parser says what is wrong
+        return None
+
+
+def check_page_limit(path: Path, data: bytes | None = None, limit: int | None = None) -> None:
+    """Raise ``PipelineParseError('too_many_pages')`` for a PDF declaring more than ``limit`` pages."""
+    limit = MAX_PDF_PAGES if limit is None else limit
+    data = Path(path).read_bytes() if data is None else data
+    count = pdf_page_count(data)
+    if count is not None and count > limit:
+        raise PipelineParseError(
+            "too_many_pages",
+            f"{Path(path).name} has {count} pages, over the {limit}-page limit for one report "
+            "(a department's final accounts run to tens of pages); not parsed",
+        )
+
+
+def _default_parse(path: Path, display_path: str | None = None, parse_ref: str | None = None) -> Report:
     # display_path is not passed: the PDF reader re-opens document.file (a bug reported to the extract owners);
     # every staged row gets the raw-relative path anyway.
-    return parse_file(path)
+    check_page_limit(path)
+    return _resolve(parse_ref or PARSE_FUNCTION)(path)
 
 
 def _error_kind(exc: BaseException) -> tuple[str, str]:
@@ -480,6 +550,25 @@ def _write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str
     return final
 
 
+@contextmanager
+def _staging_lock(staging: Path, report_id: str):
+    """An exclusive lock on one staged report (fcntl.flock; none where fcntl is missing). Two paths holding the same
+    bytes share a staged folder: without the lock, two parse workers would each read the old report_files.parquet
+    and the second rename would drop the first path's row."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    with open(Path(staging) / f".{report_id}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _merge_report_files(final_dir: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
     """The same content at several paths shares a report_id: keep one report_files row per path."""
     existing = final_dir / "report_files.parquet"
@@ -510,10 +599,16 @@ def stage_file(
     rel_path: str,
     staging: Path,
     parse: Callable[[Path], Report] | None = None,
+    *,
+    parse_ref: str | None = None,
 ) -> StageResult:
-    """Parse one raw file and stage its rows as Parquet. Never raises for a bad file; never touches the original."""
+    """Parse one raw file and stage its rows as Parquet. Never raises for a bad file; never touches the original.
+
+    ``parse`` is a callable; without it the page limit is checked and ``parse_ref`` (default :data:`PARSE_FUNCTION`)
+    is called. This function has no deadline: :func:`stage_files` runs it in a child process that it can stop.
+    """
     if parse is None:
-        parse = lambda p: _default_parse(p, rel_path)  # noqa: E731
+        parse = lambda p: _default_parse(p, rel_path, parse_ref)  # noqa: E731
     raw_dir = Path(raw_dir)
     # 1. refuse paths that leave the raw folder, without reading them
     try:
@@ -562,9 +657,10 @@ def stage_file(
             row = report_file_row(
                 report, status=STATUS_LOADED, table_rows=sum(len(t.rows) for t in report.tables), **common
             )
-            tables["report_files"] = _merge_report_files(staging / report_id, row)
             tables["ingest_errors"] = []
-            staged = _write_staged(staging, report_id, tables)
+            with _staging_lock(staging, report_id):  # the same bytes at two paths: parse workers merge in turn
+                tables["report_files"] = _merge_report_files(staging / report_id, row)
+                staged = _write_staged(staging, report_id, tables)
             return StageResult(
                 rel_path,
                 report_id,
@@ -577,8 +673,9 @@ def stage_file(
                 kind=report.kind,
             )
     tables = _error_tables(row)
-    tables["report_files"] = _merge_report_files(staging / report_id, row)
-    staged = _write_staged(staging, report_id, tables)
+    with _staging_lock(staging, report_id):
+        tables["report_files"] = _merge_report_files(staging / report_id, row)
+        staged = _write_staged(staging, report_id, tables)
     return StageResult(
         rel_path, report_id, sha, row["status"], staged, row["error_kind"], row["error_message"], kind=row["kind"]
     )
@@ -605,6 +702,8 @@ def staged_result(raw_dir: Path, rel_path: str, staging: Path) -> StageResult | 
         return None
     for row in files:
         if row["path"] == rel_path and row["sha256"] == sha:
+            if row["error_kind"] in RETRY_KINDS:  # may succeed next time (a loaded machine, a killed worker)
+                return None
             counts = {}
             for table in DATA_TABLES:
                 try:
@@ -636,22 +735,173 @@ def _stage_one(args: tuple[str, str, str, bool]) -> tuple[StageResult, bool]:
     return stage_file(Path(raw_dir), rel_path, Path(staging)), False
 
 
+#: Error kinds that are not cached in staging: the next run parses the file again.
+RETRY_KINDS = frozenset({"timeout", "parser_died"})
+
+
+def stage_error(raw_dir: Path, rel_path: str, staging: Path, kind: str, message: str) -> StageResult:
+    """Stage a file the parse step gave up on (deadline, dead worker) as 'failed' with ``kind``, without parsing."""
+    def refuse(_path: Path) -> Report:
+        raise PipelineParseError(kind, message)
+
+    return stage_file(Path(raw_dir), rel_path, Path(staging), parse=refuse)
+
+
+def _child_stage(conn, raw_dir: str, rel_path: str, staging: str, parse_ref: str) -> None:
+    """Worker process: import the parser, say 'ready' (the deadline starts then), stage one file and send the
+    StageResult back (staging is written by the worker itself)."""
+    try:
+        parse = _resolve(parse_ref)
+        conn.send("ready")
+
+        def guarded(path: Path) -> Report:
+            check_page_limit(path)
+            return parse(path)
+
+        conn.send(stage_file(Path(raw_dir), rel_path, Path(staging), parse=guarded))
+    finally:
+        conn.close()
+
+
+_CONTEXT = None
+#: Seconds a worker may take to start and import the parser before its file is given up on (machine overloaded).
+STARTUP_SECONDS = 300.0
+
+
+def _mp_context():
+    """forkserver where available (cheap forks of a clean, preloaded server process; safe in a threaded parent)."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        import multiprocessing
+
+        try:
+            _CONTEXT = multiprocessing.get_context("forkserver")
+            _CONTEXT.set_forkserver_preload(["gongkai.warehouse.load", "gongkai.extract.parser"])
+        except ValueError:  # no forkserver (Windows)
+            _CONTEXT = multiprocessing.get_context("spawn")
+    return _CONTEXT
+
+
+@dataclass
+class _Worker:
+    index: int
+    rel_path: str
+    process: Any
+    conn: Any
+    deadline: float
+    ready: bool = False
+    result: StageResult | None = None
+
+
+def _stage_with_deadline(
+    raw_dir: Path, rel_paths: list[str], staging: Path, *, workers: int, timeout: float
+) -> list[StageResult]:
+    """Stage each file in its own child process, at most ``workers`` at a time. A child that parses for longer than
+    ``timeout`` seconds is killed and its file staged as 'failed' / 'timeout'; one that dies without an answer is
+    staged as 'parser_died'. The clock starts when the child has imported the parser and says it is ready."""
+    import time
+    from multiprocessing.connection import wait
+
+    ctx = _mp_context()
+    results: dict[int, StageResult] = {}
+    queue = list(enumerate(rel_paths))
+    running: list[_Worker] = []
+
+    def finish(worker: _Worker, result: StageResult) -> None:
+        worker.conn.close()
+        running.remove(worker)
+        results[worker.index] = result
+
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                index, rel = queue.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(
+                    target=_child_stage, args=(send, str(raw_dir), rel, str(staging), PARSE_FUNCTION), daemon=True
+                )
+                process.start()
+                send.close()
+                running.append(_Worker(index, rel, process, receive, time.monotonic() + STARTUP_SECONDS))
+            handles = [w.conn for w in running] + [w.process.sentinel for w in running]
+            wait(handles, timeout=max(0.0, min(w.deadline for w in running) - time.monotonic()))
+            for worker in list(running):
+                try:
+                    while worker.result is None and worker.conn.poll():
+                        message = worker.conn.recv()
+                        if message == "ready":
+                            worker.ready = True
+                            worker.deadline = time.monotonic() + timeout
+                        else:
+                            worker.result = message
+                except (EOFError, OSError):
+                    pass
+                if worker.result is not None:
+                    worker.process.join()
+                    finish(worker, worker.result)
+                elif not worker.process.is_alive():
+                    worker.process.join()
+                    finish(worker, stage_error(
+                        raw_dir, worker.rel_path, staging, "parser_died",
+                        f"the parser process died (exit code {worker.process.exitcode}) while reading the file; "
+                        "it is tried again on the next run",
+                    ))
+                elif time.monotonic() >= worker.deadline:
+                    worker.process.kill()
+                    worker.process.join()
+                    if worker.ready:
+                        message = (f"parsing took longer than {timeout:g} s (the per-file limit, GONGKAI_PARSE_TIMEOUT) "
+                                   "and was stopped; the file was not loaded and is tried again on the next run")
+                    else:
+                        message = (f"the parser process did not start within {STARTUP_SECONDS:g} s (machine "
+                                   "overloaded?); the file was not loaded and is tried again on the next run")
+                    finish(worker, stage_error(raw_dir, worker.rel_path, staging, "timeout", message))
+    finally:
+        for worker in running:
+            worker.process.kill()
+            worker.process.join()
+            worker.conn.close()
+    return [results[i] for i in range(len(rel_paths))]
+
+
 def stage_files(
-    raw_dir: Path, rel_paths: Iterable[str], staging: Path, *, force: bool = False, workers: int | None = None
+    raw_dir: Path,
+    rel_paths: Iterable[str],
+    staging: Path,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    timeout: float | None = None,
 ) -> list[tuple[StageResult, bool]]:
-    """Stage many files, in parallel processes when there are several. Returns (result, was_cached) per path.
+    """Stage many files. Returns (result, was_cached) per path, in the order given.
 
-    A file already staged for its current content by this parser version is not parsed again unless ``force``.
+    A file already staged for its current content by this parser version is not parsed again unless ``force``
+    (cache hits are only hashed, in this process). The others are parsed in child processes, at most ``workers``
+    (default: the CPU count) at a time, each with a wall-clock deadline of ``timeout`` seconds (default
+    :func:`parse_timeout`); ``timeout <= 0`` parses in this process with no deadline.
     """
-    jobs = [(str(raw_dir), rel, str(staging), force) for rel in rel_paths]
-    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) <= 1:
-        return [_stage_one(job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_stage_one, jobs))
+    rel_paths = list(rel_paths)
+    timeout = parse_timeout() if timeout is None else timeout
+    out: list[tuple[StageResult, bool] | None] = [None] * len(rel_paths)
+    todo: list[int] = []
+    for i, rel in enumerate(rel_paths):
+        cached = None if force else staged_result(Path(raw_dir), rel, Path(staging))
+        if cached is not None:
+            out[i] = (cached, True)
+        else:
+            todo.append(i)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = max(1, min(workers, len(todo) or 1))
+    if timeout and timeout > 0:
+        staged = _stage_with_deadline(
+            Path(raw_dir), [rel_paths[i] for i in todo], Path(staging), workers=workers, timeout=timeout
+        )
+        for i, result in zip(todo, staged, strict=True):
+            out[i] = (result, False)
+    else:
+        for i in todo:
+            out[i] = (stage_file(Path(raw_dir), rel_paths[i], Path(staging)), False)
+    return [o for o in out if o is not None]
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ with facts as (
 select
     v.department_id,
     v.department,
-    coalesce(f.fiscal_year, v.year - 1) as year,
+    -- a comparative is about an earlier year: the fact's fiscal_year when it says so, else the report's year − 1
+    coalesce(case when f.fiscal_year < v.year then f.fiscal_year end, v.year - 1) as year,
     f.fact_key,
     f.value,
     f.unit,
