@@ -124,6 +124,9 @@ def _refuse_unreadable(document: Document, identity) -> None:
 
 def _page_issues(document: Document) -> list[ParseIssue]:
     issues = []
+    if document.pages_total and document.pages_total > len(document.pages):
+        issues.append(ParseIssue("warning", "page_limit", f"only the first {len(document.pages)} of "
+                                 f"{document.pages_total} pages were read (page limit)"))
     for page in document.pages:
         if page.status in ("scanned", "cid", "garbled", "error"):
             issues.append(ParseIssue("warning", f"page_{page.status}",

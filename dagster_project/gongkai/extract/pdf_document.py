@@ -109,6 +109,7 @@ def read_pdf(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         geometry=geometry,
+        pages_total=len(page_list),
     )
     return document, geometry
 
@@ -116,7 +117,8 @@ def read_pdf(
 def _open_error(exc: Exception, path: Path, *encryption: type) -> DocumentError:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(inner, encryption) or "password" in str(inner).lower() or "encrypt" in str(inner).lower():
-        return DocumentError("encrypted_pdf", f"{path.name} is encrypted: {inner}")
+        return DocumentError("encrypted_pdf", f"{path.name} is encrypted and needs a password to be read"
+                                              + (f" ({inner})" if str(inner) else ""))
     return DocumentError("corrupt_pdf", f"{path.name} cannot be opened as a PDF: {type(inner).__name__}: {inner}")
 
 

@@ -71,6 +71,7 @@ class Document:
     sha256: str = ""
     size: int = 0
     geometry: list | None = None  # PDFs: per-page line positions and ruling lines, for the table reader
+    pages_total: int | None = None  # pages in the file, when more than were read (a page limit)
 
 
 @dataclass(slots=True)

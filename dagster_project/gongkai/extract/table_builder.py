@@ -340,11 +340,12 @@ def _row_keys(raw_rows: list[found.RawRow]) -> list[str]:
 
 def _code_families(keys: list[str]) -> list[tuple[str, list[str]]]:
     children: dict[str, list[str]] = {}
+    present = set(keys)
     for key in keys:
         if key == TOTAL_KEY or not key.isdigit():
             continue
         parent = parent_code(key) or TOTAL_KEY
-        if parent in keys:
+        if parent in present:
             children.setdefault(parent, []).append(key)
     # deepest families first so that decided children constrain their parents early
     return sorted(children.items(), key=lambda item: -len(item[0]) if item[0] != TOTAL_KEY else 0)
