@@ -17,7 +17,7 @@ from gongkai.extract.text import REPLACEMENT, restore_brackets, to_simplified
 _PDF_MARKER = re.compile(r"^\s*<PDF_KEY>")
 _PAGE_NUMBER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
 _PAGE_START = re.compile(r"^ \S")
-_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 # Per-file limits: a department report's text dump is well under 1 MB (the seed is 60 KB) and parses at roughly
 # 2 s per MB; a PDF's pages are bounded by pdf_document.MAX_PAGES. Larger files are refused as 'too_large'.
@@ -42,7 +42,7 @@ def decode(data: bytes) -> tuple[str, str]:
     text, encoding = _decode(data)
     if not text.strip():
         raise DocumentError("empty_file", "the file holds only whitespace")
-    controls = sum(1 for ch in text if ch in _CONTROL)
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise DocumentError("unknown_encoding", f"the file holds binary data ({controls} control characters after "
                                                 f"decoding as {encoding}), not report text")
@@ -105,31 +105,32 @@ def _is_plausible(o: int) -> bool:
 
 def split_pages(text: str, file: str) -> tuple[list[Line], list[PageInfo]]:
     """Split a decoded text dump into non-empty, normalized lines numbered by file line and page."""
+    text = to_simplified(text.replace("\u3000", " "))
     lines: list[Line] = []
-    page = 1
-    page_has_content = False
+    pages: list[PageInfo] = []
+    page, chars, replacements = 1, 0, 0
     pending_break = False
-    replacement_counts: dict[int, int] = {}
-    char_counts: dict[int, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped:
             continue
-        starts_page = _PDF_MARKER.match(raw) or _PAGE_START.match(raw) or pending_break
-        if starts_page and page_has_content:
-            page += 1
-            page_has_content = False
+        marker = "<PDF_KEY>" in raw and _PDF_MARKER.match(raw)
+        starts_page = marker or pending_break or (raw[0] == " " and _PAGE_START.match(raw) is not None)
+        if starts_page and chars:
+            pages.append(_page_info(page, chars, replacements))
+            page, chars, replacements = page + 1, 0, 0
         pending_break = False
-        if _PDF_MARKER.match(raw):
+        if marker:
             continue
-        if _PAGE_NUMBER.match(raw) and page_has_content:
+        if len(stripped) <= 8 and chars and _PAGE_NUMBER.match(raw):
             pending_break = True
             continue
-        replacement_counts[page] = replacement_counts.get(page, 0) + stripped.count(REPLACEMENT)
-        char_counts[page] = char_counts.get(page, 0) + len(stripped)
-        lines.append(Line(text=normalize(stripped), page=page, line=number))
-        page_has_content = True
-    pages = [_page_info(p, char_counts.get(p, 0), replacement_counts.get(p, 0)) for p in range(1, page + 1)]
+        if REPLACEMENT in stripped:
+            replacements += stripped.count(REPLACEMENT)
+            stripped = restore_brackets(stripped)
+        chars += len(stripped)
+        lines.append(Line(text=stripped, page=page, line=number))
+    pages.append(_page_info(page, chars, replacements))
     return lines, pages
 
 

@@ -49,13 +49,15 @@ def read_identity(lines: list[Line]) -> Identity:
     government_accounts = 0
     for line in lines:
         compact = squeeze(line.text)
+        if "算" not in compact and "部门" not in compact and "单位" not in compact and "表" not in compact:
+            continue  # every reading below names 决算/预算, 部门, 单位 or a table
         for pattern, text, weight in ((_SCOPE, compact, 3), (_TABLE_DEPARTMENT, line.text, 1),
                                       (_PART_HEADING, compact, 2)):
             found = pattern.search(text)
             if found:
                 departments[found.group("dept")] += weight
-        table_kind = _TABLE_KIND.search(compact)
-        if table_kind and len(compact) < 40:
+        table_kind = _TABLE_KIND.search(compact) if len(compact) < 40 else None
+        if table_kind:
             kinds[table_kind.group("kind")] += 1
         weight = 10 if line.page == 1 else 1
         for found in _YEAR_KIND.finditer(compact):

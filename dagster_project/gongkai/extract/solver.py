@@ -139,10 +139,14 @@ def _consistent_children(
         for placement in child.candidates:
             new_sums = sums[:]
             new_present = present[:]
+            fits_so_far = True
             for amount, column in zip(child.amounts, placement):
                 new_sums[column] += amount
                 new_present[column] = True
-            if all(admissible(column, new_sums[column]) for column in placement):
+                if not admissible(column, new_sums[column]):
+                    fits_so_far = False
+                    break
+            if fits_so_far:
                 chosen.append(placement)
                 search(index + 1, new_sums, new_present)
                 chosen.pop()

@@ -347,8 +347,8 @@ def _code_families(keys: list[str]) -> list[tuple[str, list[str]]]:
         parent = parent_code(key) or TOTAL_KEY
         if parent in present:
             children.setdefault(parent, []).append(key)
-    # deepest families first so that decided children constrain their parents early
-    return sorted(children.items(), key=lambda item: -len(item[0]) if item[0] != TOTAL_KEY else 0)
+    # the 合计 row first, then 类, 款: the anchored top decides the rows below it with the least search
+    return sorted(children.items(), key=lambda item: len(item[0]) if item[0] != TOTAL_KEY else 0)
 
 
 def _table_total(table: Table) -> float | None:

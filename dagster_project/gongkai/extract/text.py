@@ -35,7 +35,7 @@ def to_simplified(text: str) -> str:
 
 def squeeze(text: str) -> str:
     """Remove all whitespace (PDF text often spaces out CJK characters) for matching titles and labels."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def is_amount(token: str) -> bool:
