@@ -22,6 +22,7 @@ run: install
 	$(VENV)/bin/gongkai run
 
 test: install
+	@bash tests/browser_setup.sh  # Debian's chromium for tests/test_browser.py (as root, if missing; never fails)
 	$(VENV)/bin/pytest -q
 
 ui: install

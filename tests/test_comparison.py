@@ -21,7 +21,7 @@ from conftest import RAW, module_exists
 # seed 7: no two generated departments share a name in one year (seed 11 has two 昆明市商务局: indistinguishable)
 DEPARTMENTS, YEARS, SEED = 20, 6, 7
 REISSUED = "reissued/2022_synth-7-0003_更正.txt"  # sorts after "2022_synth-7-0003.txt"
-SEED_REPORT = "c669139aa1fe8f20"
+SEED_PATH = "000_c669139aa1fe8f20.txt"  # the Liaoning 2024 seed in raw/
 
 
 @pytest.fixture(scope="session")
@@ -243,13 +243,14 @@ def test_seed_comparatives_for_2023(comparison):
     row = rows(con, "select * from marts.fct_department_year where department = '辽宁省数据局' and year = 2023")
     assert len(row) == 1
     row = row[0]
+    seed_report = q(con, "select report_id from marts.fct_report_summary where path = ?", SEED_PATH)[0][0]
     assert row["basis"] == "comparative"
-    assert row["reported_by_report_id"] == SEED_REPORT
+    assert row["reported_by_report_id"] == seed_report
     assert row["agency_operating_cost"] == pytest.approx(361.04)
     assert row["three_public_total"] == pytest.approx(13.60)
     assert row["expenditure_total"] == pytest.approx(8208.16)
     assert q(con, "select basis, report_id from marts.fct_department_year where department = '辽宁省数据局' "
-                  "and year = 2024") == [("report", SEED_REPORT)]
+                  "and year = 2024") == [("report", seed_report)]
     # the 2023 report is not loaded: the reconciliation is recorded as not run
     assert {r[0] for r in q(con, "select status from quality.comparative_reconciliation "
                                  "where department = '辽宁省数据局' and year = 2023")} == {"not_run"}

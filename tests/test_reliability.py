@@ -196,9 +196,10 @@ def _list(raw: Path) -> list[str]:
 
 
 def file_states(base: Path) -> dict[str, tuple]:
-    """Bytes hash, mtime and link target of every file under ``base`` (links: lstat + target), to prove nothing moved."""
+    """Bytes hash, mtime and link target of every input under ``base``/raw and ``base``/outside (links: lstat and
+    target), to prove nothing was changed, moved or deleted."""
     states = {}
-    for root, dirs, files in os.walk(base, followlinks=False):
+    for root, dirs, files in [w for top in ("raw", "outside") for w in os.walk(base / top, followlinks=False)]:
         for name in files + [d for d in dirs if (Path(root) / d).is_symlink()]:
             path = Path(root) / name
             if path.is_symlink():
@@ -352,6 +353,21 @@ def test_batch_messages_in_the_dagster_run_log(batch):
             continue
         word = "SKIPPED" if status == "skipped" else "UNREADABLE"
         assert f"{word} {path}: {status or 'failed'} [{kind}]" in logs, path
+
+
+@pytest.mark.slow
+def test_batch_summary_printed_by_gongkai_run(batch):
+    """What `gongkai run` prints (exit 0: bad files never fail a run): every file not loaded, with its message."""
+    from gongkai.cli import format_summary
+
+    text = format_summary(batch["summary"])
+    assert "reports: loaded 6, failed 5, skipped 1" in text
+    assert "files not loaded (raw.ingest_errors): 8" in text
+    assert "  empty.txt: [empty_file] empty.txt is empty (0 bytes)" in text
+    assert "  up: [unsafe_path] refused: 'up' resolves outside the raw folder" in text
+    assert ("skipped: budget-2025.pdf: [budget_report] budget report (部门预算): not loaded — gongkai loads final "
+            "accounts (部门决算) only") in text
+    assert "failed check: raw_tables:ingest_errors (WARN)" in text
 
 
 @pytest.mark.slow

@@ -232,6 +232,14 @@ def summarize(result, warehouse: Path) -> dict:
         summary["marts"] = {
             name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for (name,) in marts
         }
+        from gongkai.warehouse.load import current_ingest_errors
+        from gongkai.warehouse.paths import raw_dir
+
+        summary["ingest_errors"] = current_ingest_errors(con, raw_dir())
+        summary["skipped_files"] = con.execute(
+            "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'skipped' "
+            "ORDER BY path"
+        ).fetchall()
         summary["reconciliation"] = dict(
             con.execute(
                 "SELECT r.status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
@@ -257,6 +265,14 @@ def format_summary(summary: dict) -> str:
         lines.append("rows per mart:")
         width = max(len(n) for n in summary["marts"])
         lines += [f"  {name:<{width}}  {count}" for name, count in summary["marts"].items()]
+    errors = summary.get("ingest_errors", [])
+    if errors:
+        lines.append(f"files not loaded (raw.ingest_errors): {len(errors)}")
+        lines += [f"  {path}: [{kind}] {message}" for path, kind, message in errors[:50]]
+        if len(errors) > 50:
+            lines.append(f"  … and {len(errors) - 50} more: SELECT * FROM raw.ingest_errors")
+    for path, kind, message in summary.get("skipped_files", [])[:50]:
+        lines.append(f"skipped: {path}: [{kind}] {message}")
     for check in summary.get("failed_checks", [])[:20]:
         lines.append(f"  failed check: {check}")
     if summary.get("failed_steps"):

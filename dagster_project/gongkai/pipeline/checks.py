@@ -19,6 +19,7 @@ import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY
 from gongkai.pipeline.resources import WAREHOUSE_POOL, WarehouseResource
+from gongkai.warehouse.load import current_ingest_errors
 from gongkai.warehouse.schema import RAW_TABLES
 
 
@@ -108,20 +109,20 @@ def _make_suite_check(check: SuiteCheck):
     name="ingest_errors",
     blocking=False,
     pool=WAREHOUSE_POOL,
-    description="Warn when a file in the raw folder could not be read (raw.report_files status 'failed').",
+    description="Warn when a file in the raw folder could not be loaded (its current row in raw.ingest_errors: "
+    "unreadable, refused path, timeout).",
 )
 def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
     with gongkai.connect(context.run.run_id, read_only=True) as con:
         rows = con.execute(
             "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
         ).fetchall()
-        failed = con.execute(
-            "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'failed' "
-            "ORDER BY path"
-        ).fetchall()
+        # every file the raw folder holds now that could not be loaded, refused paths (no report_files row) included
+        failed = current_ingest_errors(con, gongkai.raw_dir())
     counts = {status: n for status, n in rows}
     metadata = {
         **{f"files_{k}": v for k, v in counts.items()},
+        "ingest_errors": len(failed),
         "failed_files": dg.MetadataValue.md("\n".join(f"- {p}: [{k}] {m}" for p, k, m in failed) or "none"),
     }
     return dg.AssetCheckResult(

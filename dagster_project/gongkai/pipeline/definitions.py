@@ -12,10 +12,16 @@ from gongkai.pipeline.resources import WarehouseResource
 from gongkai.pipeline.schedules import daily_full_refresh
 from gongkai.pipeline.sensors import JOB_NAME, raw_folder_sensor
 
+#: Run tag of every run that writes (and publishes) the warehouse.
+WRITER_TAG = "gongkai/warehouse_writer"
+
 #: Everything: parse (partitioned) → raw_tables → dbt → checks → warehouse (publish).
 gongkai_all = dg.define_asset_job(
     JOB_NAME,
     selection=dg.AssetSelection.all(include_sources=False),
+    # Lets dagster.yaml queue whole runs: concurrency.runs.tag_concurrency_limits [{key: WRITER_TAG, limit: 1}]
+    # (docs/reliability.md). Steps that open DuckDB are serialized by the pool gongkai_warehouse regardless.
+    tags={WRITER_TAG: "true"},
     description="Parse the selected report partitions, load the raw schema, build the dbt models, run the checks "
     "and publish the warehouse.",
 )

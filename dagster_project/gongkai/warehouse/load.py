@@ -1025,9 +1025,19 @@ def load_staged(
                 if item.report_id not in loaded_ids:
                     _delete_report_rows(con, item.report_id)
                     if row["status"] == STATUS_LOADED:
+                        # The same bytes at several paths share one staged folder, whose rows name the path that
+                        # happened to be parsed last; provenance names the first current path (pairs are in path
+                        # order), so that the rows do not depend on which parse worker finished first.
                         for table in DATA_TABLES:
                             parquet = item.folder / f"{table}.parquet"
-                            if parquet.exists():
+                            if not parquet.exists():
+                                continue
+                            if any(name == "file" for name, _ in TABLE_COLUMNS[table]):
+                                con.execute(
+                                    f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT * REPLACE (?::VARCHAR AS file) "
+                                    "FROM read_parquet(?)", [path, str(parquet)]
+                                )
+                            else:
                                 con.execute(
                                     f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT * FROM read_parquet(?)", [str(parquet)]
                                 )
@@ -1077,6 +1087,14 @@ def load_staged(
     for table in RAW_TABLES:
         summary.rows[table] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchone()[0]
     return summary
+
+
+def current_ingest_errors(con, raw_dir: Path) -> list[tuple[str, str, str]]:
+    """(path, error_kind, message) of the raw.ingest_errors rows for what the raw folder holds now (same path and
+    content; refused paths have sha256 ''), in path order. Rows of older contents stay in the table as history."""
+    current = scan_raw(raw_dir)
+    rows = con.execute(f"SELECT path, sha256, error_kind, message FROM {SCHEMA}.ingest_errors ORDER BY path").fetchall()
+    return [(path, kind, message) for path, sha, kind, message in rows if current.get(path) == sha]
 
 
 def ingest(
