@@ -30,6 +30,4 @@ ui: install
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
 
 bench: install
-	@shopt -s nullglob; files=(benchmarks/*.py); \
-	  if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py"; exit 0; fi; \
-	  for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit 1; done
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)

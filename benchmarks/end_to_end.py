@@ -96,6 +96,7 @@ def child() -> None:
     steps: dict[str, dict[str, float]] = {}
     dbt_models: dict[str, float] = {}
     failures: dict[str, str] = {}
+    parse_meta: dict[str, int] = {}
     for entry in instance.all_logs(result.run_id):
         event = entry.dagster_event
         if event is None or not event.step_key:
@@ -110,6 +111,11 @@ def child() -> None:
             if kind == "STEP_FAILURE":
                 error = event.event_specific_data.error
                 failures[event.step_key] = (error.message if error else "?")[-2000:]
+        elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("parsed_report"):
+            meta = event.event_specific_data.materialization.metadata
+            for name in ("files", "parsed", "from_cache"):
+                if name in meta:
+                    parse_meta[name] = int(meta[name].value)
         elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("gongkai_dbt"):
             mat = event.event_specific_data.materialization
             duration = mat.metadata.get("Execution Duration")
@@ -125,6 +131,7 @@ def child() -> None:
         "checks": summary["checks"],
         "failed_steps": summary.get("failed_steps", []),
         "failures": failures,
+        "parse": parse_meta,
         "steps": durations,
         "dbt_models": dbt_models,
     }, ensure_ascii=False))
@@ -171,6 +178,9 @@ def rows_for(n: int, label: str, info: dict, proc, warehouse: Path, target: floa
                 (proc.wall < target) if target else None, f"{proc.cpu:.1f} s", load)]
     split = stage_split(info["steps"])
     rows.append(Row(bench, "start-up (imports+defs)", info["import_s"], "s", load=load))
+    if info.get("parse"):
+        p = info["parse"]
+        rows.append(Row(bench, "files / from staging cache", f"{p.get('files', '?')} / {p.get('from_cache', '?')}"))
     for stage, seconds in split.items():
         if seconds:
             rows.append(Row(bench, f"step: {stage}", seconds, "s", load=load))
@@ -206,7 +216,7 @@ def bench_size(n: int, *, incremental: bool, queries: bool, query_runs: int) -> 
     (work / "e2e.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
     if incremental:
         info2, proc2 = pipeline_run(raw, warehouse, f"no-change n={n}")
-        rows += rows_for(n, "re-run, no change", info2, proc2, warehouse, None)[:9]
+        rows += rows_for(n, "re-run, no change", info2, proc2, warehouse, None)[:10]
         new = extra_report()
         link = raw / f"zz_extra_{new.name}"
         os.link(new, link)
@@ -214,7 +224,7 @@ def bench_size(n: int, *, incremental: bool, queries: bool, query_runs: int) -> 
             info3, proc3 = pipeline_run(raw, warehouse, f"incremental n={n}")
         finally:
             link.unlink()
-        rows += rows_for(n, "+1 report", info3, proc3, warehouse, INCREMENTAL_TARGET_S)[:9]
+        rows += rows_for(n, "+1 report", info3, proc3, warehouse, INCREMENTAL_TARGET_S)[:10]
         (work / "incremental.json").write_text(json.dumps(info3, ensure_ascii=False, indent=1))
     if queries:
         from queries import run_queries

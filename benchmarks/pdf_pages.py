@@ -83,7 +83,7 @@ def _pdfium(data: bytes, max_pages: int) -> int:
             chars = text.get_text_range()
             boxes = [text.get_charbox(i) for i in range(count)]
             sizes = [raw.FPDFText_GetFontSize(text.raw, i) for i in range(count)]
-            rules = [obj.get_pos() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH])]
+            rules = [obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH])]
             n += len(chars) + len(boxes) + len(sizes) + len(rules) * 0
             text.close()
             page.close()

@@ -40,10 +40,18 @@ def e2e(tmp_path_factory):
     old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
     os.environ["GONGKAI_RAW"] = str(raw)
     os.environ["GONGKAI_WAREHOUSE"] = str(warehouse)
+    # a persistent instance (not an ephemeral one): tests/test_browser.py serves the Dagster UI from this run
+    import dagster as dg
+
+    home = base / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(home))
     try:
-        result, summary = run_pipeline()
-        yield {"warehouse": warehouse, "raw": raw, "result": result, "summary": summary}
+        result, summary = run_pipeline(instance=instance)
+        yield {"warehouse": warehouse, "raw": raw, "result": result, "summary": summary, "dagster_home": home}
     finally:
+        instance.dispose()
         for key, value in old.items():
             if value is None:
                 os.environ.pop(key, None)

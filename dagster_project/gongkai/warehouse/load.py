@@ -433,9 +433,10 @@ PARSE_FUNCTION = "gongkai.extract.parser:parse_file"
 #: The slowest real report (the Putuo PDF, 25 pages) parses in ~5 s on a loaded 2-core machine; 300 pages at
 #: ~1 s a page is well inside the limit.
 DEFAULT_PARSE_TIMEOUT = 600.0
-#: A PDF whose page tree declares more pages than this is refused ('too_many_pages') before it is parsed; the
-#: extraction library reads at most its own MAX_PAGES pages and would silently drop the rest.
-MAX_PDF_PAGES = 300
+#: A PDF whose page tree declares more pages than this is refused ('too_many_pages') before it is parsed: it is no
+#: department report (those run to tens of pages). Below it, the extraction library reads at most its own
+#: pdf_document.MAX_PAGES (300) pages and records a 'page_limit' issue for the rest.
+MAX_PDF_PAGES = 2000
 
 
 class PipelineParseError(Exception):
@@ -491,7 +492,7 @@ def check_page_limit(path: Path, data: bytes | None = None, limit: int | None = 
     if count is not None and count > limit:
         raise PipelineParseError(
             "too_many_pages",
-            f"{Path(path).name} has {count} pages, over the {limit}-page limit for one report "
+            f"{Path(path).name} has {count} pages, over the {limit}-page limit for one file "
             "(a department's final accounts run to tens of pages); not parsed",
         )
 

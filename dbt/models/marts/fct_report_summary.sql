@@ -39,8 +39,9 @@ three_public as (
 facts as (
     select
         report_id,
-        max(value) filter (where fact_key = 'income_total') as income_total,
-        max(value) filter (where fact_key = 'expenditure_total') as expenditure_total,
+        -- the narrative's 收入总计 (income_total) is the grand total: the fallback is its 本年收入/支出合计
+        max(value) filter (where fact_key = 'income_current_year') as income_total,
+        max(value) filter (where fact_key = 'expenditure_current_year') as expenditure_total,
         max(value) filter (where fact_key = 'expenditure_basic') as expenditure_basic,
         max(value) filter (where fact_key = 'expenditure_project') as expenditure_project,
         max(value) filter (where fact_key = 'carryover_begin') as carryover_begin,
