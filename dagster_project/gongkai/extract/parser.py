@@ -67,7 +67,7 @@ def parse_document(document: Document) -> Report:
                                          "not a department report")
     if identity.kind == "budget":
         report.issues.append(ParseIssue("warning", "budget_not_supported",
-                                        f"{document.file} is a budget (预算) report: its tables are not read yet; "
+                                        "this is a budget (预算) report: its tables are not read yet; "
                                         "only its identity is recorded"))
         return report
     builder = TableBuilder(document.file)
