@@ -239,12 +239,17 @@ def main() -> None:
     parser.add_argument("--no-incremental", action="store_true")
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--query-runs", type=int, default=20)
+    parser.add_argument("--parse-in-process", action="store_true",
+                        help="GONGKAI_PARSE_TIMEOUT=0: parse in the step's own process (no child per file, no "
+                             "deadline) — isolates the per-file process cost")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child()
         return
-    print(machine_line())
+    if args.parse_in_process:
+        os.environ["GONGKAI_PARSE_TIMEOUT"] = "0"
+    print(machine_line() + (" [GONGKAI_PARSE_TIMEOUT=0]" if args.parse_in_process else ""))
     rows: list[Row] = []
     for n in args.reports:
         if n > 1000 and os.getloadavg()[0] > 1.0 and not os.environ.get("GONGKAI_BENCH_FORCE"):
@@ -252,7 +257,7 @@ def main() -> None:
                   "(figures will be noisy)", file=sys.stderr)
         size_rows = bench_size(n, incremental=not args.no_incremental, queries=not args.no_queries,
                                query_runs=args.query_runs)
-        record(size_rows, script="end_to_end", reports=n)
+        record(size_rows, script="end_to_end", reports=n, parse_in_process=args.parse_in_process)
         rows += size_rows
     print(format_table(rows))
 

@@ -150,7 +150,8 @@ def run_lock(warehouse: Path, *, wait: bool = False, on_wait=None):
         handle.close()
 
 
-def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None):
+def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
+                 log_level: str = "DEBUG"):
     """Run everything in-process: add a partition per raw file, then one run over all of them.
 
     Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
@@ -160,10 +161,10 @@ def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True
     from gongkai.warehouse.paths import warehouse_path
 
     with run_lock(warehouse_path(), wait=wait, on_wait=on_wait):
-        return _run_pipeline(full_refresh=full_refresh, instance=instance)
+        return _run_pipeline(full_refresh=full_refresh, instance=instance, log_level=log_level)
 
 
-def _run_pipeline(*, full_refresh: bool = False, instance=None):
+def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str = "DEBUG"):
     import dagster as dg
 
     from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
@@ -185,16 +186,18 @@ def _run_pipeline(*, full_refresh: bool = False, instance=None):
         instance.add_dynamic_partitions(report_files_partitions.name, new)
     ordered = [k for k in instance.get_dynamic_partitions(report_files_partitions.name) if k in set(keys)]
     job = defs.resolve_job_def(JOB_NAME)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
     if ordered:
         tags.update(partition_range_tags(ordered))
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
         from gongkai.pipeline.assets import PUBLISH_KEY, RAW_TABLES_KEY
 
         selection = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.to_user_string() != "parsed_report"]
         result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, asset_selection=selection or [RAW_TABLES_KEY, PUBLISH_KEY]
+            instance=instance, tags=tags, raise_on_error=False, run_config=run_config,
+            asset_selection=selection or [RAW_TABLES_KEY, PUBLISH_KEY],
         )
     return result, summarize(result, warehouse_path())
 
@@ -291,11 +294,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     def waiting(holder: str) -> None:
         _err(f"gongkai: another `gongkai run` is running on this warehouse ({holder}); waiting for it to finish")
 
+    import contextlib
+    import io
+
+    captured = io.StringIO()  # dbt's own progress lines: shown with -v, or when the run fails
+    quiet = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(captured)
     try:
-        result, summary = run_pipeline(full_refresh=args.full_refresh, wait=args.wait, on_wait=waiting)
+        with quiet:
+            result, summary = run_pipeline(full_refresh=args.full_refresh, wait=args.wait, on_wait=waiting,
+                                           log_level="DEBUG" if args.verbose else "WARNING")
     except RunLocked as locked:
         _err(str(locked))
         return EXIT_BUSY
+    if not result.success and captured.getvalue():
+        print("\n".join(captured.getvalue().splitlines()[-40:]))
     print(format_summary(summary))
     return 0 if result.success else EXIT_ERROR
 

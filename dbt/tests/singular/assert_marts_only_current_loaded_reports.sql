@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_report_summary'}}}) }}
 -- Every mart row belongs to a loaded report that is the current version at its path.
 {% set marts = ['fct_expenditure_by_function', 'fct_income_by_function', 'fct_fund_appropriation_by_function',
                 'fct_basic_expenditure_by_economic_class', 'fct_three_public', 'fct_procurement',

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_report_summary'}}}) }}
 -- fct_report_summary and fct_procurement hold exactly one row per current loaded report.
 select r.report_id, count(s.report_id) as summary_rows, count(p.report_id) as procurement_rows
 from {{ ref('int_reports_current') }} as r
