@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ] && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv; fi
 	@UV_BIN="$$(command -v uv || echo '$(PYTHON) -m uv')"; \
 	  [ -x $(PY) ] || $$UV_BIN venv --python $(PYTHON) $(VENV); \
-	  $$UV_BIN pip install --python $(PY) -e '.[dev]'
+	  $$UV_BIN pip install --compile-bytecode --python $(PY) -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -211,3 +211,24 @@ def test_real_liaoning_file_loads(tmp_path):
     finally:
         con.close()
     assert n > 100 and bad == 0 and dept == "辽宁省数据局"
+
+
+def test_an_incremental_load_leaves_unchanged_reports_alone(tmp_path, monkeypatch):
+    import gongkai.warehouse.load as load
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲局;2024;10.5")
+    (raw / "b.txt").write_text("乙局;2024;7.25")
+    ingest(raw, wh)
+    rewritten: list[str] = []
+    delete = load._delete_report_rows
+    monkeypatch.setattr(load, "_delete_report_rows", lambda con, rid: (rewritten.append(rid), delete(con, rid)))
+    (raw / "b.txt").write_text("乙局;2024;8.00")  # b changes, a does not
+    (raw / "c.txt").write_text("甲局;2024;10.5")  # a's bytes under a second name: no second copy of the rows
+    ingest(raw, wh)
+    a_id, b_id = (hashlib.sha256(t.encode()).hexdigest()[:16] for t in ("甲局;2024;10.5", "乙局;2024;8.00"))
+    assert a_id not in rewritten  # a's rows were neither deleted nor inserted again
+    assert b_id in rewritten
+    assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(6,)]  # two current reports × three cells
+    assert q(wh, "SELECT file, count(*) FROM raw.load_state GROUP BY 1 ORDER BY 1") == [("a.txt", 1), ("b.txt", 1)]

@@ -87,9 +87,14 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(name, _TYPES[sql_type]) for name, sql_type in staged_columns(table)])
 
 
+LOAD_STATE = "load_state"  # bookkeeping: which staged version of each report the data rows hold
+
+
 def create_raw_schema(con) -> None:
     for statement in create_statements(SCHEMA):
         con.execute(statement)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{LOAD_STATE} "
+                "(report_id VARCHAR NOT NULL, parser VARCHAR NOT NULL, file VARCHAR NOT NULL)")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -777,7 +782,7 @@ def _mp_context():
 
         try:
             _CONTEXT = multiprocessing.get_context("forkserver")
-            _CONTEXT.set_forkserver_preload(["gongkai.warehouse.load", "gongkai.extract.parser"])
+            _CONTEXT.set_forkserver_preload(["pandas", "pyarrow", "gongkai.warehouse.load", "gongkai.extract.parser"])
         except ValueError:  # no forkserver (Windows)
             _CONTEXT = multiprocessing.get_context("spawn")
     return _CONTEXT
@@ -984,8 +989,15 @@ def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
 
 
 def _delete_report_rows(con, report_id: str) -> None:
-    for table in DATA_TABLES:
+    for table in (*DATA_TABLES, LOAD_STATE):
         con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE report_id = ?", [report_id])
+
+
+def _staged_parser(item: "_Staged") -> str:
+    try:
+        return json.loads((item.folder / "_meta.json").read_text()).get("parser", "")
+    except (OSError, ValueError):
+        return ""
 
 
 def load_staged(
@@ -1019,13 +1031,21 @@ def load_staged(
     pairs.sort(key=lambda p: (p[0], p[1].report_id))
 
     loaded_ids: set[str] = set()
+    # An incremental run leaves the rows of a report alone when they came from the same staged version (same content,
+    # same parser) under the same path; everything else is deleted and inserted again.
+    already = {(r, p, f) for r, p, f in con.execute(f"SELECT report_id, parser, file FROM {SCHEMA}.{LOAD_STATE}").fetchall()}
     for path, item, row in pairs:
         con.execute("BEGIN TRANSACTION")
         try:
             if row is not None:
+                parser = _staged_parser(item)
+                unchanged = row["status"] == STATUS_LOADED and (item.report_id, parser, path) in already
+                if item.report_id not in loaded_ids and unchanged:
+                    loaded_ids.add(item.report_id)
                 if item.report_id not in loaded_ids:
                     _delete_report_rows(con, item.report_id)
                     if row["status"] == STATUS_LOADED:
+                        con.execute(f"INSERT INTO {SCHEMA}.{LOAD_STATE} VALUES (?, ?, ?)", [item.report_id, parser, path])
                         # The same bytes at several paths share one staged folder, whose rows name the path that
                         # happened to be parsed last; provenance names the first current path (pairs are in path
                         # order), so that the rows do not depend on which parse worker finished first.
