@@ -48,9 +48,10 @@ def read_identity(lines: list[Line]) -> Identity:
     _read_cover_lines(head, departments, years, kinds)
     government_accounts = 0
     for line in lines:
-        compact = squeeze(line.text)
-        if "算" not in compact and "部门" not in compact and "单位" not in compact and "表" not in compact:
+        text = line.text
+        if "算" not in text and "部" not in text and "单" not in text and "表" not in text:
             continue  # every reading below names 决算/预算, 部门, 单位 or a table
+        compact = squeeze(text)
         for pattern, text, weight in ((_SCOPE, compact, 3), (_TABLE_DEPARTMENT, line.text, 1),
                                       (_PART_HEADING, compact, 2)):
             found = pattern.search(text)

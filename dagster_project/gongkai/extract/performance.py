@@ -293,10 +293,10 @@ class _LevelMatch:
     remainder: _Fragment | None
 
 
-def _match_level(fragments: list[_Fragment], vocabulary: _Vocabulary) -> _LevelMatch | None:
-    """A level name at the start of ``fragments`` (wrapped over up to four lines, or merged with the next cell)."""
+def _match_level(fragments: list[_Fragment], vocabulary: _Vocabulary, start: int = 0) -> _LevelMatch | None:
+    """A level name at ``fragments[start]`` (wrapped over up to four lines, or merged with the next cell)."""
     joins: list[str] = []
-    for fragment in fragments[:_MAX_LEVEL_FRAGMENTS]:
+    for fragment in fragments[start : start + _MAX_LEVEL_FRAGMENTS]:
         joined = (joins[-1] if joins else "") + fragment.text
         if len(joined) > _MAX_LEVEL_NAME:
             break
@@ -305,19 +305,19 @@ def _match_level(fragments: list[_Fragment], vocabulary: _Vocabulary) -> _LevelM
         level = vocabulary.level_of(joins[count - 1])
         if level is not None:
             return _LevelMatch(level, joins[count - 1], count, None)
-    if not fragments:
+    if start >= len(fragments):
         return None
-    merged = vocabulary.prefix_of(fragments[0].text)
+    first = fragments[start]
+    merged = vocabulary.prefix_of(first.text)
     if merged is None:
         return None
-    first = fragments[0]
     remainder = _Fragment(first.text[len(merged[1]):], first.line, first.page)
     return _LevelMatch(merged[0], merged[1], 1, remainder)
 
 
 def _first_level_index(fragments: list[_Fragment], vocabulary: _Vocabulary) -> int | None:
     for index in range(len(fragments)):
-        if _match_level(fragments[index:], vocabulary) is not None:
+        if _match_level(fragments, vocabulary, index) is not None:
             return index
     return None
 

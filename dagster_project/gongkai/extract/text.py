@@ -29,8 +29,12 @@ def restore_brackets(text: str) -> str:
     return "".join(out)
 
 
+_HAS_TRADITIONAL = re.compile("[" + "".join(chr(c) for c in _TRADITIONAL) + "]")
+
+
 def to_simplified(text: str) -> str:
-    return text.translate(_TRADITIONAL)
+    # translate() looks every character up in a dict; a regex scan first is far cheaper for simplified text
+    return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
 
 
 def squeeze(text: str) -> str:
