@@ -227,8 +227,10 @@ def test_an_incremental_load_leaves_unchanged_reports_alone(tmp_path, monkeypatc
     (raw / "b.txt").write_text("乙局;2024;8.00")  # b changes, a does not
     (raw / "c.txt").write_text("甲局;2024;10.5")  # a's bytes under a second name: no second copy of the rows
     ingest(raw, wh)
-    a_id, b_id = (hashlib.sha256(t.encode()).hexdigest()[:16] for t in ("甲局;2024;10.5", "乙局;2024;8.00"))
+    a_id, old_b_id = (hashlib.sha256(t.encode()).hexdigest()[:16] for t in ("甲局;2024;10.5", "乙局;2024;7.25"))
     assert a_id not in rewritten  # a's rows were neither deleted nor inserted again
-    assert b_id in rewritten
+    assert old_b_id in rewritten  # the old version of b is retired
+    values = q(wh, "SELECT file, value FROM raw.table_cells WHERE column_name = '合计' ORDER BY file")
+    assert values == [("a.txt", 10.5), ("b.txt", 8.0)]
     assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(6,)]  # two current reports × three cells
     assert q(wh, "SELECT file, count(*) FROM raw.load_state GROUP BY 1 ORDER BY 1") == [("a.txt", 1), ("b.txt", 1)]

@@ -993,6 +993,35 @@ def _delete_report_rows(con, report_id: str) -> None:
         con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE report_id = ?", [report_id])
 
 
+def _insert_staged_rows(con, to_insert: list[tuple["_Staged", str]]) -> None:
+    """Insert the staged rows of every (re)loaded report with one statement per table, in path order and each file's
+    row order (so the table reads the same on every run); ``file`` names the report's path."""
+    if not to_insert:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _staged_paths (filename VARCHAR, path VARCHAR, ord INTEGER)")
+        for table in DATA_TABLES:
+            files = [(str(item.folder / f"{table}.parquet"), path) for item, path in to_insert]
+            files = [(name, path, n) for n, (name, path) in enumerate(files) if Path(name).exists()]
+            if not files:
+                continue
+            con.execute("DELETE FROM _staged_paths")
+            con.executemany("INSERT INTO _staged_paths VALUES (?, ?, ?)", files)
+            replace = "REPLACE (m.path AS file)" if any(name == "file" for name, _ in TABLE_COLUMNS[table]) else ""
+            con.execute(
+                f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT p.* EXCLUDE (filename, file_row_number) {replace} "
+                "FROM read_parquet(?, filename = true, file_row_number = true, union_by_name = true) p "
+                "JOIN _staged_paths m USING (filename) ORDER BY m.ord, p.file_row_number",
+                [[name for name, _, _ in files]],
+            )
+        con.execute("DROP TABLE _staged_paths")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _staged_parser(item: "_Staged") -> str:
     try:
         return json.loads((item.folder / "_meta.json").read_text()).get("parser", "")
@@ -1034,6 +1063,9 @@ def load_staged(
     # An incremental run leaves the rows of a report alone when they came from the same staged version (same content,
     # same parser) under the same path; everything else is deleted and inserted again.
     already = {(r, p, f) for r, p, f in con.execute(f"SELECT report_id, parser, file FROM {SCHEMA}.{LOAD_STATE}").fetchall()}
+    present = {r for r, _, _ in already} | {r for (r,) in con.execute(
+        f"SELECT DISTINCT report_id FROM {SCHEMA}.report_files WHERE status = ?", [STATUS_LOADED]).fetchall()}
+    to_insert: list[tuple[_Staged, str]] = []
     for path, item, row in pairs:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -1043,25 +1075,14 @@ def load_staged(
                 if item.report_id not in loaded_ids and unchanged:
                     loaded_ids.add(item.report_id)
                 if item.report_id not in loaded_ids:
-                    _delete_report_rows(con, item.report_id)
+                    if item.report_id in present:
+                        _delete_report_rows(con, item.report_id)
                     if row["status"] == STATUS_LOADED:
                         con.execute(f"INSERT INTO {SCHEMA}.{LOAD_STATE} VALUES (?, ?, ?)", [item.report_id, parser, path])
                         # The same bytes at several paths share one staged folder, whose rows name the path that
                         # happened to be parsed last; provenance names the first current path (pairs are in path
                         # order), so that the rows do not depend on which parse worker finished first.
-                        for table in DATA_TABLES:
-                            parquet = item.folder / f"{table}.parquet"
-                            if not parquet.exists():
-                                continue
-                            if any(name == "file" for name, _ in TABLE_COLUMNS[table]):
-                                con.execute(
-                                    f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT * REPLACE (?::VARCHAR AS file) "
-                                    "FROM read_parquet(?)", [path, str(parquet)]
-                                )
-                            else:
-                                con.execute(
-                                    f"INSERT INTO {SCHEMA}.{table} BY NAME SELECT * FROM read_parquet(?)", [str(parquet)]
-                                )
+                        to_insert.append((item, path))
                     loaded_ids.add(item.report_id)
                 _upsert_report_file(con, row, now)
                 con.execute(
@@ -1081,6 +1102,8 @@ def load_staged(
             con.execute("ROLLBACK")
             raise
         log(f"loaded {path} ({item.report_id}, {row['status'] if row else 'failed'})")
+
+    _insert_staged_rows(con, to_insert)
 
     # Versions the raw folder no longer holds: keep their report_files row, drop their data rows.
     con.execute("BEGIN TRANSACTION")
