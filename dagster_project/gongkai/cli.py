@@ -363,18 +363,25 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def _open_warehouse():
+    """(read-only connection, 0), or (None, exit code) after a one-line message: busy, or no warehouse yet."""
+    try:
+        return connect_read_only(), 0
+    except WarehouseBusy as busy:
+        _err(str(busy))
+        return None, EXIT_BUSY
+    except FileNotFoundError as error:
+        _err(f"gongkai: {error}")
+        return None, EXIT_ERROR
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
     _set_paths(args)
-    try:
-        con = connect_read_only()
-    except WarehouseBusy as busy:
-        _err(str(busy))
-        return EXIT_BUSY
-    except FileNotFoundError as error:
-        _err(f"gongkai: {error}")
-        return EXIT_ERROR
+    con, status = _open_warehouse()
+    if con is None:
+        return status
     try:
         cursor = con.execute(args.sql)
         if cursor.description is None:
@@ -402,14 +409,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         _err(f"gongkai: not a table name: {args.mart!r}")
         return EXIT_ERROR
     table = args.mart if "." in args.mart else f"marts.{args.mart}"
-    try:
-        con = connect_read_only()
-    except WarehouseBusy as busy:
-        _err(str(busy))
-        return EXIT_BUSY
-    except FileNotFoundError as error:
-        _err(f"gongkai: {error}")
-        return EXIT_ERROR
+    con, status = _open_warehouse()
+    if con is None:
+        return status
     try:
         schema, name = table.split(".")
         exists = con.execute(
