@@ -122,14 +122,15 @@ def split_pages(text: str, file: str) -> tuple[list[Line], list[PageInfo]]:
         pending_break = False
         if marker:
             continue
-        if len(stripped) <= 8 and chars and _PAGE_NUMBER.match(raw):
+        short_number = len(stripped) <= 8 and (stripped[0] == "-" or stripped[0].isdigit())  # (cheap tests first)
+        if short_number and chars and _PAGE_NUMBER.match(stripped):  # a bare page number: '12', '- 12 -'
             pending_break = True
             continue
         if REPLACEMENT in stripped:
             replacements += stripped.count(REPLACEMENT)
             stripped = restore_brackets(stripped)
         chars += len(stripped)
-        lines.append(Line(text=stripped, page=page, line=number))
+        lines.append(Line(stripped, page, number))
     pages.append(_page_info(page, chars, replacements))
     return lines, pages
 

@@ -136,9 +136,15 @@ def _title_candidates(text: str) -> list[str]:
     return candidates
 
 
+# Matches where any family's title pattern does: one test rules out a text that is no title at all.
+_ANY_TITLE = re.compile("|".join(f"(?:{family.pattern.pattern})" for family in FAMILIES))
+
+
 def match_family(text: str) -> Family | None:
     """The family whose title this line is, or None. Accepts 公开01表 / 表5 / 表一 / 一、 labels and spaced text."""
     for candidate in _title_candidates(text):
+        if not _ANY_TITLE.match(candidate):
+            continue
         for family in FAMILIES:
             if family.pattern.match(candidate):
                 return family
@@ -157,6 +163,7 @@ def table_label(text: str) -> str | None:
 # --- classification codes -----------------------------------------------------------------------------------------
 
 _SPACED_CODE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
+_COMPACT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=\s|[^\d.,]|$)")
 
 
 def code_level(code: str) -> int | None:
@@ -173,7 +180,7 @@ def leading_code(text: str) -> tuple[str, str] | None:
     spaced = _SPACED_CODE.match(text)
     if spaced and spaced.group(2):
         return "".join(g for g in spaced.groups() if g), text[spaced.end():].strip()
-    compact = re.match(r"^(\d{3}(?:\d{2}){0,2})(?=\s|[^\d.,]|$)", text)
+    compact = _COMPACT_CODE.match(text)
     if compact and len(compact.group(1)) in (3, 5, 7):
         return compact.group(1), text[compact.end():].strip()
     return None
@@ -181,7 +188,21 @@ def leading_code(text: str) -> tuple[str, str] | None:
 
 # --- items of labelled (non-coded) tables ---------------------------------------------------------------------------
 
-THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
+@dataclass(frozen=True, slots=True)
+class ItemPatterns:
+    """(item key, label pattern) pairs, tried in order, and one pattern matching where any of them does: most labels
+    (the 类 lines of a summary table) name no item, and one search tells so."""
+
+    items: tuple[tuple[str, re.Pattern[str]], ...]
+    any_item: re.Pattern[str]
+
+
+def _items(*items: tuple[str, str]) -> ItemPatterns:
+    return ItemPatterns(tuple((key, re.compile(expr)) for key, expr in items),
+                        re.compile("|".join(f"(?:{expr})" for _, expr in items)))
+
+
+THREE_PUBLIC_ITEMS: ItemPatterns = _items(
     ("vehicle_total", r"购置及运行"),
     ("vehicle_operation", r"运行(维护)?费"),
     ("vehicle_purchase", r"购置费"),
@@ -191,7 +212,7 @@ THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
     ("total", r"^合计|三公.*经费$|^小计"),
 )
 
-SUMMARY_ITEMS: tuple[tuple[str, str], ...] = (
+SUMMARY_ITEMS: ItemPatterns = _items(
     ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
     ("government_fund_appropriation", r"政府性基金预算财政拨款(收入)?$"),
     ("state_capital_appropriation", r"国有资本经营(预算)?财政拨款(收入)?$"),
@@ -211,15 +232,13 @@ SUMMARY_ITEMS: tuple[tuple[str, str], ...] = (
 
 
 _ITEM_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]")
-_COMPILED_ITEMS: dict[tuple[tuple[str, str], ...], list[tuple[str, re.Pattern[str]]]] = {}
 
 
-def match_item(label: str, items: tuple[tuple[str, str], ...]) -> str | None:
-    compiled = _COMPILED_ITEMS.get(items)
-    if compiled is None:
-        compiled = _COMPILED_ITEMS[items] = [(key, re.compile(expr)) for key, expr in items]
+def match_item(label: str, items: ItemPatterns) -> str | None:
     compact = _ITEM_NUMBERING.sub("", squeeze(label))
-    for key, pattern in compiled:
+    if not items.any_item.search(compact):
+        return None
+    for key, pattern in items.items:
         if pattern.search(compact):
             return key
     return None

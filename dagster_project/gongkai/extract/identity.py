@@ -22,7 +22,8 @@ _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept
 _COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?[\u4e00-\u9fff]{0,3}?部门(?P<kind>决算|预算)(?:公开|报告)?$")
 _TABLE_KIND = re.compile(r"(?P<kind>决算|预算)(?:总|明细)?表$")
 _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
-_UNITS_HEADING = re.compile(r"单位构成")
+_NEXT_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+_NOT_A_UNIT = re.compile(r"纳入|包括|序号|编制范围|[，。：:]$")
 _UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
 _UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)(（本级）)?$")
 
@@ -52,19 +53,16 @@ def read_identity(lines: list[Line]) -> Identity:
         if "算" not in text and "部" not in text and "单" not in text and "表" not in text:
             continue  # every reading below names 决算/预算, 部门, 单位 or a table
         compact = squeeze(text)
-        for pattern, text, weight in ((_SCOPE, compact, 3), (_TABLE_DEPARTMENT, line.text, 1),
-                                      (_PART_HEADING, compact, 2)):
-            found = pattern.search(text)
-            if found:
-                departments[found.group("dept")] += weight
-        table_kind = _TABLE_KIND.search(compact) if len(compact) < 40 else None
+        _count_departments(text, compact, departments)
+        table_kind = _TABLE_KIND.search(compact) if len(compact) < 40 and compact.endswith("表") else None
         if table_kind:
             kinds[table_kind.group("kind")] += 1
-        weight = 10 if line.page == 1 else 1
-        for found in _YEAR_KIND.finditer(compact):
-            years[int(found.group("year"))] += weight
-            kinds[found.group("kind")] += weight
-        if _GOVERNMENT_ACCOUNTS.search(compact):
+        if "年" in compact and "算" in compact:
+            weight = 10 if line.page == 1 else 1
+            for found in _YEAR_KIND.finditer(compact):
+                years[int(found.group("year"))] += weight
+                kinds[found.group("kind")] += weight
+        if ("总决算" in compact or "表" in compact) and _GOVERNMENT_ACCOUNTS.search(compact):
             government_accounts += 1
     kind = kinds.most_common(1)[0][0] if kinds else None
     return Identity(
@@ -74,6 +72,17 @@ def read_identity(lines: list[Line]) -> Identity:
         units_in_scope=read_units_in_scope(lines),
         is_government_accounts=government_accounts >= 3,
     )
+
+
+def _count_departments(text: str, compact: str, departments: Counter[str]) -> None:
+    """The department named by a scope sentence (weight 3), a table's 部门：line (1) or a part heading (2).
+    Each pattern's literal (纳入, a colon, 第) is tested first: most lines hold none of them."""
+    if "纳入" in compact and (found := _SCOPE.search(compact)):
+        departments[found.group("dept")] += 3
+    if (":" in text or "：" in text) and (found := _TABLE_DEPARTMENT.search(text)):
+        departments[found.group("dept")] += 1
+    if compact.startswith("第") and (found := _PART_HEADING.search(compact)):
+        departments[found.group("dept")] += 2
 
 
 def _read_cover_lines(head: list[Line], departments: Counter[str], years: Counter[int], kinds: Counter[str]) -> None:
@@ -92,7 +101,7 @@ def _read_cover_lines(head: list[Line], departments: Counter[str], years: Counte
 def read_units_in_scope(lines: list[Line]) -> list[str]:
     """The units listed under 部门决算单位构成 (the 本级 unit and its subordinates)."""
     for start, line in enumerate(lines):
-        if _UNITS_HEADING.search(line.text):
+        if "单位构成" in line.text:
             units = _units_after(lines, start)
             if units:
                 return units
@@ -103,9 +112,9 @@ def _units_after(lines: list[Line], start: int) -> list[str]:
     units: list[str] = []
     for line in lines[start + 1 : start + 40]:
         compact = line.text.strip()
-        if re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)", compact):
+        if _NEXT_SECTION.match(compact):
             break
-        if re.search(r"纳入|包括|序号|编制范围|[，。：:]$", compact) or compact.isdigit():
+        if _NOT_A_UNIT.search(compact) or compact.isdigit():
             continue
         found = _UNIT_LINE.match(compact)
         if found and _UNIT_SUFFIX.search(found.group("name")):

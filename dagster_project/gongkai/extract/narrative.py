@@ -1,8 +1,8 @@
 """Figures stated in the narrative part of a report (决算情况说明) read into :class:`NarrativeFact` records.
 
 The narrative runs from the part heading (第X部分 … 决算情况说明) to the first standard table title or the 名词解释
-section. Its lines are joined into one compact text (whitespace removed, except a single space between two numbers)
-so that sentences wrapped over lines, or rebuilt from PDF text runs, read the same; every character keeps the line it
+section. Its lines are joined into one compact text (whitespace removed, except a single space between a number
+ending one line and a number starting the next) so that sentences wrapped over lines, or rebuilt from PDF text runs, read the same; every character keeps the line it
 came from, so each fact's :class:`Source` is the line where its number is printed.
 
 Reading is keyword driven. A section heading (一、… / （一）…) gives the topic of the text below it, which decides the
@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from gongkai.extract.families import match_family
 from gongkai.extract.records import Document, Line, NarrativeFact, ParseIssue, Source
+from gongkai.extract.text import squeeze
 
 # --- patterns ------------------------------------------------------------------------------------------------------
 
@@ -47,8 +48,6 @@ def _p(name: str) -> str:
 
 _FULLWIDTH = str.maketrans("()％０１２３４５６７８９．", "（）%0123456789.")
 _HAS_FULLWIDTH = re.compile("[()％０-９．]")
-_SPACES = re.compile(r"\s+")
-_DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 
 _PART_START = re.compile(r"^第[一二三四五六七八九十\d]+部分.*决算情况|^[一二三四五六七八九十]+、收入支出决算总体情况")
 _GLOSSARY = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、)?名词解释")
@@ -57,6 +56,8 @@ _EVALUATION_TABLE = re.compile(r"^[^《“]*(?:绩效自评表|绩效评价表)$
 _PERFORMANCE_PART = re.compile(rf"^(?:第[一二三四五六七八九十\d]+部分|{_CN_ORDINAL}、).{{0,12}}绩效")
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*$")
 
+_DIGIT = re.compile(r"\d")
+_NUMBER_PREFIX = re.compile(r"^(?:[（(]\d+[）)]|\d+[、.．])")
 _HEADING_FIRST = frozenset("一二三四五六七八九十（")
 _TOP_HEADING = re.compile(rf"^{_CN_ORDINAL}、")
 _SUB_HEADING = re.compile(rf"^[（(]{_CN_ORDINAL}[)）]")
@@ -166,12 +167,13 @@ class _Text:
 
 
 def compact_line(text: str) -> str:
-    """Drop whitespace (PDF text runs, spaced CJK) but keep one space between two numbers; unify brackets/digits."""
+    """Drop whitespace (PDF text runs, spaced CJK) and unify brackets/digits. Two numbers within one line run
+    together; :func:`join_lines` keeps a space only between a number ending one line and one starting the next."""
     if _HAS_FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH)
     if " " not in text and "\t" not in text:
         return text
-    return _SPACES.sub("", _DIGIT_GAP.sub(" ", text))
+    return squeeze(text)
 
 
 def join_lines(lines: list[Line], file: str) -> _Text:
@@ -201,7 +203,7 @@ def join_lines(lines: list[Line], file: str) -> _Text:
 
 def topic_of(heading: str, default: str) -> str:
     """The topic of a section from its heading (三公, 采购, 一般公共预算 …); ``default`` when it names none."""
-    head = re.split(r"\d", heading, maxsplit=1)[0]
+    head = _DIGIT.split(heading, maxsplit=1)[0]
     for word, topic in _TOPICS:
         if word in head:
             return topic
@@ -214,24 +216,31 @@ def topic_of(heading: str, default: str) -> str:
 def narrative_lines(lines: list[Line]) -> list[Line]:
     """The lines of the narrative part: from its heading to the first table title or 名词解释 (longest such run,
     so a table of contents is skipped), plus a 绩效 part printed after it."""
-    squeezed = [_SPACES.sub("", line.text) for line in lines]
-    starts = [i for i, s in enumerate(squeezed) if _is_start(s)]
+    starts = [i for i, line in enumerate(lines) if "算" in line.text and _is_start(line.text)]  # (cheap test first)
     best: tuple[int, int] = (0, 0)
     for start in starts or [0]:
         if best[0] < start < best[1]:
             continue
-        end = _region_end(squeezed, start + 1)
+        end = _region_end(lines, start + 1)
         if end - start > best[1] - best[0]:
             best = (start, end)
-    return lines[best[0]: best[1]] + _performance_part(squeezed, lines, best[1])
+    return lines[best[0]: best[1]] + _performance_part(lines, best[1])
 
 
 def _is_start(text: str) -> bool:
+    """The narrative heading. Like the tests below, it first looks for a character the heading cannot lack (决算),
+    so most lines are never squeezed."""
+    if "算" not in text:
+        return False
+    text = squeeze(text)
     return ("部分" in text or "、收入支出" in text) and bool(_PART_START.match(text)) and not _TOC_ENTRY.search(text)
 
 
 def _is_stop(text: str) -> bool:
     """名词解释, a later part (决算表/附件), a self-evaluation table title or a standard table title."""
+    if "释" not in text and "部" not in text and "表" not in text:  # 名词解释, 第X部分, …表
+        return False
+    text = squeeze(text)
     if "名词解释" in text[:16] and _GLOSSARY.match(text):
         return True
     if "部分" in text[:8] and _PART_OTHER.match(text):
@@ -241,20 +250,22 @@ def _is_stop(text: str) -> bool:
     return bool(_EVALUATION_TABLE.match(text)) or (len(text) <= 40 and match_family(text) is not None)
 
 
-def _region_end(squeezed: list[str], start: int) -> int:
-    for index in range(start, len(squeezed)):
-        if _is_stop(squeezed[index]):
+def _region_end(lines: list[Line], start: int) -> int:
+    for index in range(start, len(lines)):
+        if _is_stop(lines[index].text):
             return index
-    return len(squeezed)
+    return len(lines)
 
 
-def _performance_part(squeezed: list[str], lines: list[Line], after: int) -> list[Line]:
+def _performance_part(lines: list[Line], after: int) -> list[Line]:
     """A 预算绩效 part printed after the glossary or the tables (some reports put it last)."""
     for index in range(after + 1, len(lines)):
-        text = squeezed[index]
+        if "效" not in lines[index].text:  # 绩效
+            continue
+        text = squeeze(lines[index].text)
         if "绩效" in text[:20] and _PERFORMANCE_PART.match(text) and not text.endswith("表") \
                 and not _TOC_ENTRY.search(text):
-            return lines[index: _region_end(squeezed, index + 1)]
+            return lines[index: _region_end(lines, index + 1)]
     return []
 
 
@@ -294,7 +305,7 @@ class _Collector:
     def claim(self, match: re.Match[str], *groups: str) -> bool:
         """Claim the offsets of the given number groups; False if one was already read by another rule."""
         offsets = [match.start(g) for g in groups if match.group(g) is not None]
-        if any(o in self.claimed for o in offsets):
+        if not self.claimed.isdisjoint(offsets):
             return False
         self.claimed.update(offsets)
         return True
@@ -595,12 +606,14 @@ _ITEM_HEAD = re.compile(
 )
 _ITEM_AMOUNT = re.compile(rf"[：:]?{_a('v')}")
 _ITEM_INITIAL = re.compile(rf"年初预算(?:数)?为{_a('v')}")
-_ITEM_ACTUAL = re.compile(rf"(?:支出)?决算(?:数)?为{_a('v')}")
+# A leading optional word ('(?:支出)?决算', '(?:全年)?预算') would not change what is read, only make the search slow
+# (no literal to scan for): the two patterns below start at the word that is always printed.
+_ITEM_ACTUAL = re.compile(rf"决算(?:数)?为{_a('v')}")  # also 支出决算为 …
 _ITEM_COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的{_p('v')}")
 
 _PROJECT_HEAD = re.compile(r"[“\"](?P<name>[^“”\"]{2,80})[”\"](?:项目)?(?:绩效)?自评(?:综述|结果|情况)")
 _PROJECT_SCORE = re.compile(rf"得分(?:为)?{_n('v')}分")
-_PROJECT_BUDGET = re.compile(rf"(?:全年)?预算(?:数|金额)?为{_a('v')}")
+_PROJECT_BUDGET = re.compile(rf"预算(?:数|金额)?为{_a('v')}")  # also 全年预算为 …
 _PROJECT_ACTUAL = re.compile(rf"执行(?:数|金额)?为{_a('v')}")
 _PROJECT_RATE = re.compile(rf"(?:完成预算的|执行率(?:为|达到)?){_p('v')}")
 
@@ -628,7 +641,7 @@ def _item_heads(text: str) -> Iterator[re.Match[str]]:
 
 
 def _strip_ordinal(name: str) -> str:
-    return re.sub(r"^(?:[（(]\d+[）)]|\d+[、.．])", "", name)
+    return _NUMBER_PREFIX.sub("", name)
 
 
 def _section_end(text: _Text, offset: int) -> int:
@@ -891,7 +904,7 @@ def read_narrative_facts(document: Document, fiscal_year: int | None) -> tuple[l
     text = join_lines(lines, document.file)
     year = fiscal_year if fiscal_year is not None else infer_year(text.text)
     collector = _Collector(text, year)
-    if not _is_start(_SPACES.sub("", lines[0].text)):
+    if not _is_start(lines[0].text):
         collector.issues.append(ParseIssue(
             "info", "narrative_heading_not_found",
             "no 决算情况说明 heading: read from the start of the document to the first table or 名词解释",

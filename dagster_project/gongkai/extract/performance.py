@@ -41,6 +41,7 @@ _PROJECT_TITLE = re.compile(r"^[^《》，。,]{0,8}?项目(?:（政策）)?(?:�
 _UNIT_TITLE = re.compile(r"^[^《》，。,]{0,8}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 
 _OPERATORS = {"≥": ">=", "≤": "<=", "＝": "=", "＞": ">", "＜": "<", "＞＝": ">=", "＜＝": "<="}
+_OPERATOR = re.compile("[<>=≥≤＝＞＜]")  # a character of every operator below; most lines have none
 _QUANT_ROW = re.compile(r"^(?P<label>.*?)\s*(?P<op>>=|<=|＞＝|＜＝|≥|≤|=|＝|>|<|＞|＜)\s*(?P<rest>\S.*)$")
 _SCORE_TAIL = re.compile(rf"^(?:(?P<pre>.*?\S)\s+)?(?P<completion>{_NUM}%?)\s+(?P<weight>{_NUM})\s+(?P<score>{_NUM})$")
 _TASK_ROW = re.compile(
@@ -59,16 +60,17 @@ _UNIT_INCOME = re.compile(rf"预算收入(?:金额)?(?:（万元）)?\s*(?P<valu
 _UNIT_EXPENDITURE = re.compile(rf"预算支出(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 
 _GOAL_HEADER = re.compile(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)")
-_INDICATOR_START = re.compile(r"^(?:绩效指标|一级指)")
-_REPEATED_HEADER = re.compile(r"^一级指")
+_INDICATOR_START = ("绩效指标", "一级指")  # line prefixes
+_REPEATED_HEADER = "一级指"
 _SUBTOTAL = re.compile(rf"指标自评得分小计\s*(?P<value>{_NUM})")
 _EXECUTION_SCORE = re.compile(rf"执行率得分\s*(?P<value>{_NUM})")
 _DEDUCTION = re.compile(rf"减分项?\s*(?P<value>{_NUM})")
 _PROJECT_TOTAL = re.compile(rf"(?:自评)?总得分\s*(?P<value>{_NUM})")
 _UNIT_TOTAL = re.compile(rf"^(?:总评价得分|评价总得分|自评总得分|总得分|总分)\s*[:：]?\s*(?P<value>{_NUM})")
-_HEADER_TOKEN = re.compile(
-    r"原因|措施|分值|得分|^(?:运算)?符号$|^度量|^(?:完成)?程度$|完成值$|目标值$|^指标值$|^绩效指标$|^一级指标|^二级指标"
-)
+# Column headings of an indicator table: words anywhere, endings, and whole or leading cell texts.
+_HEADER_WORDS = ("原因", "措施", "分值", "得分")
+_HEADER_ENDINGS = ("完成值", "目标值")
+_HEADER_CELL = re.compile(r"^(?:(?:运算)?符号$|度量|(?:完成)?程度$|指标值$|绩效指标$|一级指标|二级指标)")
 _GRADE_START = re.compile(r"^(?:全部或基本|全部|基本|大部分|部分|未|没有)(?:达成|完成|实现|达到)")
 _YEAR_START = re.compile(r"^20\d\d年")
 _SENTENCE_END = re.compile(r"[。；;！!]$")
@@ -79,6 +81,7 @@ _TASK_LABEL = "年度主要任务"
 # 一级/二级指标 names of the standard frameworks: projects (产出/效益/满意度/成本) and unit evaluations (整体绩效).
 _PROJECT_LEVEL1 = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标"})
 _PROJECT_LEVEL2 = re.compile(r"^(?:(?!指标)[\u4e00-\u9fff]){0,8}(?:数量|质量|时效|成本|效益|影响|满意度)指标$")
+_PROJECT_LEVEL2_SUFFIX = "指标"  # of every name _PROJECT_LEVEL2 matches: a cheap test before the pattern
 _UNIT_LEVEL1 = _PROJECT_LEVEL1 | frozenset(
     {"履职效能", "预算执行", "管理效率", "运行成本", "社会效应", "可持续性", "投入", "过程", "产出", "效益", "效果"}
 )
@@ -103,7 +106,7 @@ def read_performance(document: Document) -> tuple[list[ProjectEvaluation], list[
     issues: list[ParseIssue] = []
     parser: _TableParser | None = None
     for line in document.lines:
-        kind = _title_kind(line.text)
+        kind = _title_kind(line.text) if "自评表" in line.text else None  # (the cheap test of _title_kind, inlined)
         if kind is not None:
             _finish(parser, projects, units, issues)
             parser = _ProjectParser(document.file, line) if kind == "project" else _UnitParser(document.file, line)
@@ -149,6 +152,12 @@ def _width(text: str) -> float:
     return sum(0.5 if ord(ch) < 128 or unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text)
 
 
+def _is_heading(text: str) -> bool:
+    """A column heading of an indicator table (偏差原因分析, 分值, 得分, 指标值, 一级指标 …)."""
+    return (any(word in text for word in _HEADER_WORDS) or text.endswith(_HEADER_ENDINGS)
+            or _HEADER_CELL.match(text) is not None)
+
+
 def _number(text: str | None) -> float | None:
     if text is None:
         return None
@@ -186,10 +195,6 @@ class _Fragment:
     page: int
 
 
-def _fragment(line: Line) -> _Fragment:
-    return _Fragment(line.text, line.line, line.page)
-
-
 def _texts(fragments: list[_Fragment]) -> list[str]:
     return [f.text for f in fragments]
 
@@ -220,11 +225,13 @@ class _Numbers:
 
 def _parse_numbers(text: str) -> _Numbers | None:
     """'消防维保次数 >= 12 次 12 100% 12.5 12.5' or '100% 12.5 12.5' (qualitative tail) → :class:`_Numbers`."""
-    match = _QUANT_ROW.match(text)
+    match = _QUANT_ROW.match(text) if _OPERATOR.search(text) else None
     if match:
         numbers = _quantitative(match)
         if numbers is not None:
             return numbers
+    if not text[-1:].isdecimal():  # a score tail ends with the score (cheap test: most lines are cell text)
+        return None
     tail = _SCORE_TAIL.match(text)
     if tail is None:
         return None
@@ -255,21 +262,24 @@ def _is_score_triple(tokens: list[str]) -> bool:
 class _Vocabulary:
     """Names of 一级指标 and 二级指标 of one table kind."""
 
-    __slots__ = ("level1", "level2", "level2_pattern", "_prefix")
+    __slots__ = ("level1", "level2", "level2_pattern", "level2_suffix", "_levels", "_prefix")
 
-    def __init__(self, level1: frozenset[str], level2: frozenset[str], level2_pattern: re.Pattern | None):
+    def __init__(self, level1: frozenset[str], level2: frozenset[str], level2_pattern: re.Pattern | None,
+                 level2_suffix: str = ""):
         self.level1 = level1
         self.level2 = level2
         self.level2_pattern = level2_pattern
+        self.level2_suffix = level2_suffix
+        self._levels = {name: 2 for name in level2} | {name: 1 for name in level1}  # a name in both lists is 一级
         names = sorted((n for n in level1 | level2 if len(n) >= 4), key=len, reverse=True)
         self._prefix = re.compile("^(?:" + "|".join(map(re.escape, names)) + r")(?=\S{3})") if names else None
 
     def level_of(self, text: str) -> int | None:
-        if text in self.level1:
-            return 1
-        if text in self.level2 or (self.level2_pattern is not None and self.level2_pattern.match(text)):
+        level = self._levels.get(text)
+        if (level is None and self.level2_pattern is not None and text.endswith(self.level2_suffix)
+                and self.level2_pattern.match(text)):
             return 2
-        return None
+        return level
 
     def prefix_of(self, text: str) -> tuple[int, str] | None:
         """A level name printed merged with the 三级指标 on one line: '资产管理固定资产利用率' → (2, '资产管理')."""
@@ -281,8 +291,8 @@ class _Vocabulary:
         return (2 if match[0] in self.level2 else 1), match[0]
 
 
-_PROJECT_VOCABULARY = _Vocabulary(_PROJECT_LEVEL1, frozenset(), _PROJECT_LEVEL2)
-_UNIT_VOCABULARY = _Vocabulary(_UNIT_LEVEL1, _UNIT_LEVEL2, _PROJECT_LEVEL2)
+_PROJECT_VOCABULARY = _Vocabulary(_PROJECT_LEVEL1, frozenset(), _PROJECT_LEVEL2, _PROJECT_LEVEL2_SUFFIX)
+_UNIT_VOCABULARY = _Vocabulary(_UNIT_LEVEL1, _UNIT_LEVEL2, _PROJECT_LEVEL2, _PROJECT_LEVEL2_SUFFIX)
 
 
 @dataclass(slots=True)
@@ -296,8 +306,9 @@ class _LevelMatch:
 def _match_level(fragments: list[_Fragment], vocabulary: _Vocabulary, start: int = 0) -> _LevelMatch | None:
     """A level name at ``fragments[start]`` (wrapped over up to four lines, or merged with the next cell)."""
     joins: list[str] = []
+    joined = ""
     for fragment in fragments[start : start + _MAX_LEVEL_FRAGMENTS]:
-        joined = (joins[-1] if joins else "") + fragment.text
+        joined += fragment.text
         if len(joined) > _MAX_LEVEL_NAME:
             break
         joins.append(joined)
@@ -352,10 +363,10 @@ class _IndicatorReader:
         self.issues: list[ParseIssue] = []
 
     def text(self, line: Line) -> None:
-        if _REPEATED_HEADER.match(line.text):
+        if line.text.startswith(_REPEATED_HEADER):
             self.close_reason()
             self.in_header = True
-        self.pending.append(_fragment(line))
+        self.pending.append(_Fragment(line.text, line.line, line.page))
 
     def row(self, line: Line, numbers: _Numbers, late: bool = False) -> None:
         fragments = self._take_labels(numbers)
@@ -367,7 +378,7 @@ class _IndicatorReader:
 
     def hold(self, line: Line) -> None:
         """Keep a line that may turn out to name a late row (printed after the score line)."""
-        self.pending.append(_fragment(line))
+        self.pending.append(_Fragment(line.text, line.line, line.page))
 
     def drop_pending(self) -> None:
         self.pending = []
@@ -391,7 +402,7 @@ class _IndicatorReader:
 
     def _drop_header(self, fragments: list[_Fragment]) -> list[_Fragment]:
         """Column headings before the first row: cut after the last heading, then at the first level name."""
-        last_header = max((i for i, f in enumerate(fragments) if _HEADER_TOKEN.search(f.text)), default=-1)
+        last_header = next((i for i in reversed(range(len(fragments))) if _is_heading(fragments[i].text)), -1)
         fragments = fragments[last_header + 1:]
         start = _first_level_index(fragments, self.vocabulary)
         return fragments[start:] if start is not None else fragments
@@ -584,7 +595,7 @@ class _TableParser:
         raise NotImplementedError
 
     def _goal_line(self, line: Line) -> None:
-        if _INDICATOR_START.match(line.text):
+        if line.text.startswith(_INDICATOR_START):
             self.phase = "rows"
             self.reader.text(line)
         else:
@@ -648,7 +659,7 @@ class _ProjectParser(_TableParser):
         text = _brackets(line.text)
         if _GOAL_HEADER.match(squeeze(text)):
             self.phase = "goal"
-        elif _INDICATOR_START.match(text):
+        elif text.startswith(_INDICATOR_START):
             self.phase = "rows"
             self.reader.text(line)
         elif match := _PROJECT_NAME.match(text):
@@ -671,7 +682,7 @@ class _ProjectParser(_TableParser):
                 setattr(self, attribute, _number(match["value"]))
 
     def _row_line(self, line: Line) -> None:
-        if _SUBTOTAL.search(line.text) or _PROJECT_TOTAL.search(line.text):
+        if "得分" in line.text and (_SUBTOTAL.search(line.text) or _PROJECT_TOTAL.search(line.text)):
             self.reader.close_reason()
             self._scores(line.text)
             self.phase = "after"
@@ -756,7 +767,7 @@ class _UnitParser(_TableParser):
         text = _brackets(line.text)
         if _GOAL_HEADER.match(squeeze(text)):
             self.phase = "goal"
-        elif _INDICATOR_START.match(text):
+        elif text.startswith(_INDICATOR_START):
             self.phase = "rows"
             self.reader.text(line)
         elif (match := _UNIT_NAME.match(text)) and self.unit_name is None:

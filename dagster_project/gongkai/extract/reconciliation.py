@@ -15,6 +15,7 @@ from gongkai.extract.records import (
     CHECK_FAIL,
     CHECK_NOT_RUN,
     CHECK_PASS,
+    Cell,
     Check,
     NarrativeFact,
     ProjectEvaluation,
@@ -25,6 +26,7 @@ from gongkai.extract.records import (
 )
 from gongkai.extract.text import squeeze
 
+_UNIT_HINT = re.compile(r"（([^（）]+)）$")  # 项目名（实施单位）
 ROUNDING = 0.02  # 尾差: reports round each printed cell to 0.01
 PERCENT = 0.02
 
@@ -44,7 +46,8 @@ class Ledger:
         detail: str = "",
         tolerance: float | None = None,
     ) -> None:
-        tolerance = tolerance if tolerance is not None else round(ROUNDING + 0.005 * max(0, terms - 3), 4)
+        if tolerance is None:  # 尾差 grows with the number of rounded terms beyond three
+            tolerance = ROUNDING if terms <= 3 else round(ROUNDING + 0.005 * (terms - 3), 4)
         if expected is None or actual is None:
             status, detail = CHECK_NOT_RUN, detail or "an input is missing or ambiguous"
         else:
@@ -77,17 +80,19 @@ def _sum_column(rows: list[TableRow], column: str) -> float | None:
 
 
 def _value(row: TableRow | None, column: str) -> float | None:
-    if row is None:
-        return None
-    cell = row.cell(column)
+    return None if row is None else _cell_value(row.cell(column))
+
+
+def _cell_value(cell: Cell | None) -> float | None:
     return None if cell is None or cell.status == CELL_AMBIGUOUS else cell.value
 
 
 def _zero_if_blank(row: TableRow | None, column: str) -> float | None:
     """A printed row whose cell is blank is 0 for an identity; a missing row or ambiguous cell is unknown."""
-    if row is None:
-        return None
-    cell = row.cell(column)
+    return None if row is None else _cell_zero_if_blank(row.cell(column))
+
+
+def _cell_zero_if_blank(cell: Cell | None) -> float | None:
     if cell is None or cell.status == CELL_AMBIGUOUS:
         return None
     return cell.value if cell.value is not None else 0.0
@@ -99,32 +104,48 @@ def _zero_if_blank(row: TableRow | None, column: str) -> float | None:
 def check_function_table(ledger: Ledger, table: Table) -> None:
     """Each row's total = Σ its columns; 合计 = Σ 类; 类 = Σ 款; 款 = Σ 项, per column."""
     parts = [c for c in table.columns if c not in ("total", "carryover_begin", "income", "carryover_end")]
-    coded = {r.code: r for r in table.rows if r.code}
-    for row in table.rows:
-        if row.value("total") is not None and "total" in table.columns and parts:
-            subject = row.code or "total"
-            values = [_zero_if_blank(row, c) for c in parts]
-            ledger.equal(f"{table.family}.row_total.{subject}", "table", _value(row, "total"),
-                         None if None in values else _sum(values) or 0.0, len(parts), row.source)
-    total_row = table.row(item="total")
-    families: dict[str | None, list[TableRow]] = {}
-    for row in table.rows:
-        if row.code:
-            parent = row.parent_code if row.parent_code in coded else None
-            if row.level == 1 or parent is not None:
-                families.setdefault(parent, []).append(row)
+    rows = [_RowCells(row) for row in table.rows]
+    coded = {r.row.code: r for r in rows if r.row.code}
+    for r in rows:
+        total = r.by_column.get("total")
+        if total is not None and total.value is not None and "total" in table.columns and parts:
+            subject = r.row.code or "total"
+            values = [_cell_zero_if_blank(r.by_column.get(c)) for c in parts]
+            ledger.equal(f"{table.family}.row_total.{subject}", "table", _cell_value(total),
+                         None if None in values else _sum(values) or 0.0, len(parts), r.row.source)
+    total_row = next((r for r in rows if r.row.item == "total"), None)
+    families: dict[str | None, list[_RowCells]] = {}
+    for r in rows:
+        if r.row.code:
+            parent = r.row.parent_code if r.row.parent_code in coded else None
+            if r.row.level == 1 or parent is not None:
+                families.setdefault(parent, []).append(r)
     for parent_code, children in families.items():
         parent = coded.get(parent_code) if parent_code else total_row
         if parent is None:
             continue
         for column in table.columns:
-            if all((c := r.cell(column)) is None or c.status == CELL_BLANK for r in (parent, *children)):
+            parent_cell = parent.by_column.get(column)
+            child_cells = [child.by_column.get(column) for child in children]
+            if all(c is None or c.status == CELL_BLANK for c in (parent_cell, *child_cells)):
                 continue
-            expected = _zero_if_blank(parent, column)
-            actual = _sum_column(children, column)
-            ledger.equal(f"{table.family}.children.{parent_code or 'total'}.{column}", "table", expected,
-                         actual if actual is not None or _ambiguous(children, column) else 0.0,
-                         len(children) + 1, parent.source)
+            ambiguous = any(c is not None and c.status == CELL_AMBIGUOUS for c in child_cells)
+            actual = None if ambiguous else _sum([c.value if c is not None else None for c in child_cells])
+            ledger.equal(f"{table.family}.children.{parent_code or 'total'}.{column}", "table",
+                         _cell_zero_if_blank(parent_cell), actual if actual is not None or ambiguous else 0.0,
+                         len(children) + 1, parent.row.source)
+
+
+class _RowCells:
+    """A table row with its cells by column, for checks that look each cell up many times."""
+
+    __slots__ = ("row", "by_column")
+
+    def __init__(self, row: TableRow):
+        self.row = row
+        self.by_column: dict[str, Cell] = {}
+        for cell in row.cells:
+            self.by_column.setdefault(cell.column, cell)  # the first cell of a column, as TableRow.cell finds it
 
 
 def check_summary_table(ledger: Ledger, table: Table, column: str = "amount") -> None:
@@ -256,19 +277,35 @@ def _check_class_lines(ledger: Ledger, summary: Table | None, coded: Table | Non
                          2, row.source)
 
 
+class _Facts:
+    """The report's narrative facts by key: :meth:`Report.fact` (reported, else derived) without scanning every fact
+    of the report at each look-up."""
+
+    def __init__(self, report: Report):
+        self._by_key: dict[str, list[NarrativeFact]] = {}
+        for fact in report.narrative:
+            self._by_key.setdefault(fact.key, []).append(fact)
+
+    def fact(self, key: str) -> NarrativeFact | None:
+        facts = self._by_key.get(key, ())
+        for wanted in ("reported", "derived"):
+            for fact in facts:
+                if fact.basis == wanted:
+                    return fact
+        return None
+
+
 # --- narrative against tables ------------------------------------------------------------------------------------------
 
 
-def check_narrative(ledger: Ledger, report: Report) -> None:
+def check_narrative(ledger: Ledger, report: Report, facts: _Facts | None = None) -> None:
+    facts = facts or _Facts(report)
     summary = report.table("income_expenditure_summary")
     spending = report.table("expenditure")
     appropriation = report.table("appropriation_summary")
     general = report.table("general_budget_expenditure")
     economic = report.table("general_budget_basic_expenditure")
     three = report.table("three_public")
-
-    def fact(key: str) -> NarrativeFact | None:
-        return report.fact(key)
 
     grand_total = _row_value(summary, "amount", item="grand_total", side="income")
     spending_total = _row_value(summary, "amount", item="expenditure_total", side="expenditure")
@@ -290,17 +327,17 @@ def check_narrative(ledger: Ledger, report: Report) -> None:
     for item in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
         expected[f"three_public_{item}"] = _zero_if_blank(three.row(item=item), "actual") if three else None
     for key, value in expected.items():
-        stated = fact(key)
+        stated = facts.fact(key)
         if stated is not None:
             ledger.equal(f"narrative.{key}", "narrative", value, stated.value, 2, stated.source)
-    stated_total = fact("expenditure_total")
+    stated_total = facts.fact("expenditure_total")
     if stated_total is not None:
         # 支出总计 is printed for 本年支出合计 in some provinces and for 总计 in others: either reading is the table's
         options = [v for v in (spending_total, spending_grand) if v is not None]
         nearest = min(options, key=lambda v: abs(v - stated_total.value)) if options else None
         ledger.equal("narrative.expenditure_total", "narrative", nearest, stated_total.value, 2, stated_total.source)
     _check_narrative_classes(ledger, report, general)
-    _check_stated_percentages(ledger, report)
+    _check_stated_percentages(ledger, report, facts)
 
 
 def _check_narrative_classes(ledger: Ledger, report: Report, general: Table | None) -> None:
@@ -354,9 +391,9 @@ def _prior(current: float | None, change: float | None) -> float | None:
     return None if current is None or change is None else current - change
 
 
-def _check_stated_percentages(ledger: Ledger, report: Report) -> None:
+def _check_stated_percentages(ledger: Ledger, report: Report, facts: _Facts) -> None:
     """A stated % must be recomputable from the stated amounts; procurement parts add up."""
-    value = lambda key: (f.value if (f := report.fact(key)) else None)  # noqa: E731
+    value = lambda key: (f.value if (f := facts.fact(key)) else None)  # noqa: E731
     three = report.table("three_public")
     budget = value("three_public_budget")
     if budget is None and three is not None:
@@ -371,18 +408,18 @@ def _check_stated_percentages(ledger: Ledger, report: Report) -> None:
         ratios[f"{base}_change_pct"] = (value(f"{base}_change_amount"),
                                         _prior(value(amount_key), value(f"{base}_change_amount")))
     for key, (part, whole) in ratios.items():
-        stated = report.fact(key)
+        stated = facts.fact(key)
         if stated is not None and stated.basis == "reported":
             ledger.equal(f"narrative.recomputed.{key}", "narrative", _pct(part, whole), stated.value, 2,
                          stated.source, tolerance=pct_tolerance(part, whole))
     _check_project_rates(ledger, report)
-    total = report.fact("procurement_total")
+    total = facts.fact("procurement_total")
     if total is not None:
         parts = [value(k) for k in ("procurement_goods", "procurement_works", "procurement_services")]
         ledger.equal("narrative.procurement_parts", "narrative", total.value,
                      None if None in parts else _sum(parts), 3, total.source)
         ledger.at_most("narrative.sme_within_total", "narrative", total.value, value("sme_amount"), total.source)
-    sme = report.fact("sme_amount")
+    sme = facts.fact("sme_amount")
     if sme is not None:
         ledger.at_most("narrative.small_micro_within_sme", "narrative", sme.value, value("small_micro_amount"),
                        sme.source)
@@ -391,7 +428,8 @@ def _check_stated_percentages(ledger: Ledger, report: Report) -> None:
 # --- performance ---------------------------------------------------------------------------------------------------
 
 
-def check_performance(ledger: Ledger, report: Report) -> None:
+def check_performance(ledger: Ledger, report: Report, facts: _Facts | None = None) -> None:
+    facts = facts or _Facts(report)
     for project in report.projects:
         subject = _project_subject(project)
         scores = [i.score for i in project.indicators]
@@ -419,7 +457,7 @@ def check_performance(ledger: Ledger, report: Report) -> None:
     _check_narrative_projects(ledger, report)
     for key, records in (("performance_project_funds", report.projects),
                          ("performance_unit_funds", report.unit_evaluations)):
-        stated = report.fact(key)
+        stated = facts.fact(key)
         budgets = [getattr(r, "budget", None) if key == "performance_project_funds" else r.budget_expenditure
                    for r in records]
         if stated is not None and records:
@@ -427,7 +465,7 @@ def check_performance(ledger: Ledger, report: Report) -> None:
                          len(budgets), stated.source)
     for key, count in (("performance_projects_count", len(report.projects)),
                        ("performance_units_count", len(report.unit_evaluations))):
-        stated = report.fact(key)
+        stated = facts.fact(key)
         if stated is not None:
             ledger.equal(f"narrative.{key}", "narrative", float(count) if count else None, stated.value,
                          source=stated.source, tolerance=0.0,
@@ -439,15 +477,19 @@ def _project_subject(project: ProjectEvaluation) -> str:
     return f"{squeeze(project.name)}{unit}"
 
 
-def match_project(name: str, projects: list[ProjectEvaluation]) -> ProjectEvaluation | None:
-    """The attachment a narrative project name refers to: exact name, or name + （unit hint） matched to 实施单位."""
+def match_project(name: str, projects: list[ProjectEvaluation],
+                  compact_names: list[str] | None = None) -> ProjectEvaluation | None:
+    """The attachment a narrative project name refers to: exact name, or name + （unit hint） matched to 实施单位.
+    ``compact_names`` are the projects' names squeezed, when the caller has them at hand."""
+    if compact_names is None:
+        compact_names = [squeeze(p.name) for p in projects]
     compact = squeeze(name).replace("(", "（").replace(")", "）")
-    exact = [p for p in projects if squeeze(p.name) == compact]
+    exact = [p for p, p_name in zip(projects, compact_names) if p_name == compact]
     if len(exact) == 1:
         return exact[0]
-    hint = re.search(r"（([^（）]+)）$", compact)
+    hint = _UNIT_HINT.search(compact)
     base = compact[: hint.start()] if hint else compact
-    candidates = exact or [p for p in projects if squeeze(p.name) == base]
+    candidates = exact or [p for p, p_name in zip(projects, compact_names) if p_name == base]
     if len(candidates) <= 1 or not hint:
         return candidates[0] if len(candidates) == 1 else None
     scored = sorted(candidates, key=lambda p: -_overlap(hint.group(1), p.implementing_unit or ""))
@@ -487,10 +529,11 @@ def _check_project_rates(ledger: Ledger, report: Report) -> None:
 def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
     fields = {"project_budget": "budget", "project_actual": "actual", "project_execution_rate_pct":
               "execution_rate_pct", "project_score": "total_score"}
+    compact_names = [squeeze(p.name) for p in report.projects]
     for stated in report.narrative:
         if stated.key not in fields or stated.qualifier is None or stated.basis != "reported":
             continue
-        project = match_project(stated.qualifier, report.projects)
+        project = match_project(stated.qualifier, report.projects, compact_names)
         attr = fields[stated.key]
         ledger.equal(f"narrative.{stated.key}.{_project_subject(project) if project else squeeze(stated.qualifier)}",
                      "narrative", getattr(project, attr) if project else None, stated.value, 2, stated.source,
@@ -522,6 +565,7 @@ def reconcile(report: Report) -> list[Check]:
         elif table.family == "three_public":
             check_three_public(ledger, table)
     check_across_tables(ledger, report)
-    check_narrative(ledger, report)
-    check_performance(ledger, report)
+    facts = _Facts(report)
+    check_narrative(ledger, report, facts)
+    check_performance(ledger, report, facts)
     return _unique_names(ledger.checks)

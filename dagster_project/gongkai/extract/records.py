@@ -132,12 +132,12 @@ class Table:
         return [r for r in self.rows if all(getattr(r, k) == v for k, v in items)]
 
     def row(self, **conditions: object) -> TableRow | None:
-        items = list(conditions.items())
+        """The first row whose attributes have the given values (``row(item="total", side="income")``)."""
+        if not conditions:
+            return self.rows[0] if self.rows else None
+        (key, value), *others = conditions.items()  # the first condition rules out most rows by itself
         for r in self.rows:
-            for k, v in items:
-                if getattr(r, k) != v:
-                    break
-            else:
+            if getattr(r, key) == value and all(getattr(r, k) == v for k, v in others):
                 return r
         return None
 

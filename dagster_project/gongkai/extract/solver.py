@@ -54,16 +54,6 @@ def _values(row: SolverRow, placement: Placement, columns: int) -> list[float | 
     return values
 
 
-def _row_identity_holds(values: list[float | None], total_column: int | None, tolerance: float) -> bool:
-    if total_column is None:
-        return True
-    total = values[total_column]
-    parts = [v for i, v in enumerate(values) if i != total_column and v is not None]
-    if total is None:
-        return not parts
-    return abs(total - sum(parts)) <= tolerance + 1e-9
-
-
 def _anchors_hold(values: list[float | None], anchors: list[Anchor], tolerance: float) -> bool:
     for anchor in anchors:
         value = values[anchor.column]
@@ -87,75 +77,94 @@ def initial_candidates(table: SolverTable) -> None:
             row.candidates = [()]
             continue
         placements = list(combinations(range(table.columns), k)) if k <= table.columns else []
+        balanced = placements
         if table.total_column is not None:
             placements = [p for p in placements if table.total_column in p]
-        valid = [
-            p
-            for p in placements
-            if _row_identity_holds(_values(row, p, table.columns), table.total_column, table.row_tolerance)
-            and _anchors_hold(_values(row, p, table.columns), row.anchors, table.row_tolerance)
-        ]
+            # the row identity depends only on which amount is the total: decide it once per amount
+            total_holds = _identity_holds_by_total(row.amounts, table.row_tolerance)
+            balanced = [p for p in placements if total_holds[p.index(table.total_column)]]
+        valid = _anchored(row, balanced, table.columns, table.row_tolerance)
         if not valid:  # the report breaks the identity: keep what the anchors allow, reconciliation reports it
-            valid = [p for p in placements if _anchors_hold(_values(row, p, table.columns), row.anchors, 0.02)]
+            valid = _anchored(row, placements, table.columns, 0.02)
         row.candidates = valid or placements
+
+
+def _identity_holds_by_total(amounts: list[float], tolerance: float) -> list[bool]:
+    """For each amount: whether the row identity (total = Σ the other amounts) holds when it is the row's total."""
+    return [abs(total - sum(amounts[:i] + amounts[i + 1:])) <= tolerance + 1e-9 for i, total in enumerate(amounts)]
+
+
+def _anchored(row: SolverRow, placements: list[Placement], columns: int, tolerance: float) -> list[Placement]:
+    """The placements that satisfy the row's anchors (all of them when it has none)."""
+    if not row.anchors:
+        return placements
+    return [p for p in placements if _anchors_hold(_values(row, p, columns), row.anchors, tolerance)]
 
 
 def _consistent_children(
     table: SolverTable, parent: list[float | None], children: list[SolverRow], presence: bool, tolerance: float
 ) -> list[set[Placement]] | None:
     """Placements of each child that appear in at least one combination summing to ``parent`` per column."""
-    columns = table.columns
-    kept: list[set[Placement]] = [set() for _ in children]
-    chosen: list[Placement] = []
-    budget = [_SEARCH_LIMIT]
+    search = _ChildrenSearch(table.columns, parent, children, presence, tolerance)
+    try:
+        search.visit(0, [0.0] * table.columns, [False] * table.columns)
+    except OverflowError:
+        return None
+    return search.kept
 
-    def fits(sums: list[float], present: list[bool]) -> bool:
-        for c in range(columns):
-            target = parent[c]
-            if presence and target is None and present[c]:
+
+class _ChildrenSearch:
+    """The depth-first search of :func:`_consistent_children`: one placement per child, pruned as soon as a column's
+    running sum cannot reach the parent's value. (A class rather than a recursive closure, which would be a reference
+    cycle keeping the search's lists alive until the garbage collector runs.)"""
+
+    def __init__(self, columns: int, parent: list[float | None], children: list[SolverRow], presence: bool,
+                 tolerance: float):
+        self.columns = columns
+        self.parent = parent
+        self.children = children
+        self.presence = presence
+        self.tolerance = tolerance
+        self.kept: list[set[Placement]] = [set() for _ in children]
+        self.chosen: list[Placement] = []
+        self.budget = _SEARCH_LIMIT
+        self.non_negative = all(a >= 0 for child in children for a in child.amounts)
+        self.ceiling = [(v or 0.0) + tolerance + 1e-9 for v in parent]  # a sum of non-negative amounts stays below
+        self.blocked = [presence and v is None for v in parent]  # a column blank in the parent takes no child amount
+
+    def fits(self, sums: list[float], present: list[bool]) -> bool:
+        for c in range(self.columns):
+            target = self.parent[c]
+            if self.presence and target is None and present[c]:
                 return False
-            if abs((target or 0.0) - sums[c]) > tolerance + 1e-9:
+            if abs((target or 0.0) - sums[c]) > self.tolerance + 1e-9:
                 return False
         return True
 
-    non_negative = all(a >= 0 for child in children for a in child.amounts)
-    ceiling = [(v or 0.0) + tolerance + 1e-9 for v in parent]
-
-    def admissible(column: int, total: float) -> bool:
-        if presence and parent[column] is None:
-            return False
-        return not non_negative or total <= ceiling[column]
-
-    def search(index: int, sums: list[float], present: list[bool]) -> None:
-        budget[0] -= 1
-        if budget[0] < 0:
+    def visit(self, index: int, sums: list[float], present: list[bool]) -> None:
+        self.budget -= 1
+        if self.budget < 0:
             raise OverflowError
-        if index == len(children):
-            if fits(sums, present):
-                for i, placement in enumerate(chosen):
-                    kept[i].add(placement)
+        if index == len(self.children):
+            if self.fits(sums, present):
+                for i, placement in enumerate(self.chosen):
+                    self.kept[i].add(placement)
             return
-        child = children[index]
+        child = self.children[index]
+        blocked, ceiling, non_negative = self.blocked, self.ceiling, self.non_negative
         for placement in child.candidates:
-            new_sums = sums[:]
-            new_present = present[:]
-            fits_so_far = True
-            for amount, column in zip(child.amounts, placement):
-                new_sums[column] += amount
-                new_present[column] = True
-                if not admissible(column, new_sums[column]):
-                    fits_so_far = False
-                    break
-            if fits_so_far:
-                chosen.append(placement)
-                search(index + 1, new_sums, new_present)
-                chosen.pop()
-
-    try:
-        search(0, [0.0] * columns, [False] * columns)
-    except OverflowError:
-        return None
-    return kept
+            for amount, column in zip(child.amounts, placement):  # (a placement's columns are distinct)
+                if blocked[column] or (non_negative and sums[column] + amount > ceiling[column]):
+                    break  # this placement cannot be part of a sum equal to the parent
+            else:
+                new_sums = sums[:]
+                new_present = present[:]
+                for amount, column in zip(child.amounts, placement):
+                    new_sums[column] += amount
+                    new_present[column] = True
+                self.chosen.append(placement)
+                self.visit(index + 1, new_sums, new_present)
+                self.chosen.pop()
 
 
 def _prune_family(table: SolverTable, parent_key: str, child_keys: list[str]) -> bool:
@@ -208,6 +217,9 @@ def solve(table: SolverTable) -> dict[str, list[Placement]]:
 
 def decided_columns(amount_count: int, placements: list[Placement]) -> list[int | tuple[int, ...]]:
     """For each amount: its column if every remaining placement agrees, else the tuple of possible columns."""
+    if len(placements) == 1:  # decided: every amount's column is known
+        placement = placements[0]
+        return [placement[i] for i in range(amount_count)]
     result: list[int | tuple[int, ...]] = []
     for i in range(amount_count):
         columns = sorted({p[i] for p in placements})

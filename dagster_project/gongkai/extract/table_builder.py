@@ -30,9 +30,10 @@ from gongkai.extract.records import (
     TableRow,
 )
 from gongkai.extract.solver import Anchor, SolverRow, SolverTable, decided_columns, solve
-from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
+from gongkai.extract.text import parse_amount, squeeze, to_wan
 
 TOTAL_KEY = "合计"
+_ECONOMIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_total", "合计": "total"}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
 
 BUILD_ORDER = (
@@ -97,27 +98,27 @@ class TableBuilder:
         columns: tuple[str, ...],
         placements: list[tuple[int, ...]],
         unit: str,
+        source: Source,
     ) -> list[Cell]:
-        source = self._source(raw_row.line)
-        decided = decided_columns(len(raw_row.amounts), placements)
-        cells = {c: Cell(c, None, None, CELL_BLANK, source) for c in columns}
+        placed: dict[str, Cell] = {}  # columns without a cell here are blank
         unplaced: list[str] = []
-        for original, where in zip(raw_row.amounts, decided):
-            if not is_amount(original):  # e.g. ',2.06' left by a garbled text layer
+        for original, where in zip(raw_row.amounts, decided_columns(len(raw_row.amounts), placements)):
+            try:
+                value = parse_amount(original)
+            except ValueError:  # e.g. ',2.06' left by a garbled text layer
                 self.issues.append(ParseIssue("warning", "unreadable_amount",
                                               f"'{original}' in row '{raw_row.code or raw_row.label}' is not an "
                                               "amount: the cell is left blank", source))
                 continue
             if isinstance(where, int) and where < len(columns):
-                cells[columns[where]] = Cell(columns[where], to_wan(parse_amount(original), unit), original,
-                                             CELL_VALUE, source)
+                placed[columns[where]] = Cell(columns[where], to_wan(value, unit), original, CELL_VALUE, source)
             elif isinstance(where, int) or not where or max(where) >= len(columns):
                 unplaced.append(original)  # more amounts than the row has columns (a garbled or merged line)
             else:
                 candidates = tuple(columns[i] for i in where)
                 for column in candidates:
-                    if cells[column].status != CELL_VALUE:
-                        cells[column] = Cell(column, None, original, CELL_AMBIGUOUS, source, candidates)
+                    if column not in placed or placed[column].status != CELL_VALUE:
+                        placed[column] = Cell(column, None, original, CELL_AMBIGUOUS, source, candidates)
                 self.issues.append(ParseIssue("warning", "ambiguous_column",
                                               f"{original} in row '{raw_row.code or raw_row.label}' could be in any "
                                               f"of {', '.join(candidates)}", source))
@@ -125,7 +126,7 @@ class TableBuilder:
             self.issues.append(ParseIssue("warning", "extra_amounts",
                                           f"row '{raw_row.code or raw_row.label}' has {len(raw_row.amounts)} amounts "
                                           f"for {len(columns)} column(s): {', '.join(unplaced)} not placed", source))
-        return [cells[c] for c in columns]
+        return [placed.get(c) or Cell(c, None, None, CELL_BLANK, source) for c in columns]
 
     # -- function-coded tables -------------------------------------------------------------------------------------
 
@@ -145,12 +146,13 @@ class TableBuilder:
         rows = []
         for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
             code = raw_row.code
+            source = self._source(raw_row.line)
             rows.append(
                 TableRow(
                     index=index,
                     label=clean_label(raw_row.label) if code else TOTAL_KEY,
-                    cells=self._cells(raw_row, columns, solved[key], raw.unit),
-                    source=self._source(raw_row.line),
+                    cells=self._cells(raw_row, columns, solved[key], raw.unit, source),
+                    source=source,
                     code=code,
                     level=code_level(code) if code else None,
                     parent_code=parent_code(code) if code else None,
@@ -210,25 +212,29 @@ class TableBuilder:
     def _build_income_expenditure_summary(self, raw: found.RawTable) -> Table:
         rows = []
         for index, raw_row in enumerate(found.summary_rows(raw)):
-            rows.append(self._summary_row(index, raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit))
+            item = match_item(raw_row.label, SUMMARY_ITEMS)
+            rows.append(self._summary_row(index, raw_row, item, ("amount",), _in_order(raw_row), raw.unit))
         return self._table(raw, ("amount",), rows)
 
-    def _summary_row(self, index, raw_row, columns, placements, unit) -> TableRow:
+    def _summary_row(self, index, raw_row, item, columns, placements, unit) -> TableRow:
+        """A row of a summary table; ``item`` is what :func:`match_item` reads from its label."""
         label = clean_label(raw_row.label)
+        source = self._source(raw_row.line)
         return TableRow(
             index=index,
             label=label,
-            cells=self._cells(raw_row, columns, placements, unit),
-            source=self._source(raw_row.line),
-            item=match_item(raw_row.label, SUMMARY_ITEMS) if label else None,
+            cells=self._cells(raw_row, columns, placements, unit, source),
+            source=source,
+            item=item if label else None,
             side=raw_row.side,
             row_number=raw_row.row_number,
         )
 
     def _build_appropriation_summary(self, raw: found.RawTable) -> Table:
         raw_rows = found.summary_rows(raw)
+        items = [match_item(r.label, SUMMARY_ITEMS) for r in raw_rows]
         spending = ("total", "general_budget", "government_fund", "state_capital")
-        anchors = self._appropriation_anchors(raw_rows, spending)
+        anchors = self._appropriation_anchors(raw_rows, items, spending)
         solver_rows = {
             str(i): SolverRow(str(i), self._amounts(r), anchors.get(i, []))
             for i, r in enumerate(raw_rows)
@@ -237,11 +243,11 @@ class TableBuilder:
         solved = solve(SolverTable(len(spending), solver_rows, []))
         rows = []
         carryover_section = {"income": False, "expenditure": False}
-        for index, raw_row in enumerate(raw_rows):
+        for index, (raw_row, item) in enumerate(zip(raw_rows, items)):
             if raw_row.side == "expenditure":
-                row = self._summary_row(index, raw_row, spending, solved[str(index)], raw.unit)
+                row = self._summary_row(index, raw_row, item, spending, solved[str(index)], raw.unit)
             else:
-                row = self._summary_row(index, raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit)
+                row = self._summary_row(index, raw_row, item, ("amount",), _in_order(raw_row), raw.unit)
             if row.item in ("carryover_begin", "carryover_end"):
                 carryover_section[raw_row.side] = True
             elif carryover_section.get(raw_row.side) and row.item and row.item.endswith("_appropriation"):
@@ -250,16 +256,15 @@ class TableBuilder:
         columns = ("amount",) + spending
         return self._table(raw, columns, rows)
 
-    def _appropriation_anchors(self, raw_rows, spending) -> dict[int, list[Anchor]]:
+    def _appropriation_anchors(self, raw_rows, items, spending) -> dict[int, list[Anchor]]:
         sources = {
             "general_budget": self.tables.get("general_budget_expenditure"),
             "government_fund": self.tables.get("government_fund"),
             "state_capital": self.tables.get("state_capital"),
         }
         anchors: dict[int, list[Anchor]] = {}
-        for index, raw_row in enumerate(raw_rows):
+        for index, (raw_row, item) in enumerate(zip(raw_rows, items)):
             label = clean_label(raw_row.label)
-            item = match_item(raw_row.label, SUMMARY_ITEMS)
             for column, table in sources.items():
                 if table is None:
                     continue
@@ -281,13 +286,14 @@ class TableBuilder:
         rows = []
         for index, raw_row in enumerate(found.economic_rows(raw)):
             code = raw_row.code
-            item = {"人员经费合计": "personnel_total", "公用经费合计": "public_total", "合计": "total"}.get(raw_row.label)
+            item = _ECONOMIC_TOTALS.get(raw_row.label)
+            source = self._source(raw_row.line)
             rows.append(
                 TableRow(
                     index=index,
                     label=clean_label(raw_row.label),
-                    cells=self._cells(raw_row, ("amount",), [tuple(range(len(raw_row.amounts)))], raw.unit),
-                    source=self._source(raw_row.line),
+                    cells=self._cells(raw_row, ("amount",), _in_order(raw_row), raw.unit, source),
+                    source=source,
                     code=code,
                     level=code_level(code) if code else None,
                     parent_code=parent_code(code) if code else None,
@@ -308,17 +314,22 @@ class TableBuilder:
             ("vehicle_total", ["vehicle_purchase", "vehicle_operation"]),
         ]
         solved = solve(SolverTable(2, solver_rows, families, total_column=None))
-        rows = [
-            TableRow(
-                index=i,
-                label=clean_label(r.label),
-                cells=self._cells(r, columns, solved[k], raw.unit),
-                source=self._source(r.line),
+        rows = []
+        for index, (key, raw_row, item) in enumerate(zip(keys, raw_rows, items)):
+            source = self._source(raw_row.line)
+            rows.append(TableRow(
+                index=index,
+                label=clean_label(raw_row.label),
+                cells=self._cells(raw_row, columns, solved[key], raw.unit, source),
+                source=source,
                 item=item,
-            )
-            for i, (k, r, item) in enumerate(zip(keys, raw_rows, items))
-        ]
+            ))
         return self._table(raw, columns, rows)
+
+
+def _in_order(raw_row: found.RawRow) -> list[tuple[int, ...]]:
+    """The one placement of a row whose amounts fill its columns in order (single-column tables, income side)."""
+    return [tuple(range(len(raw_row.amounts)))]
 
 
 def economic_category(code: str) -> str:

@@ -18,10 +18,11 @@ _FURNITURE = re.compile(r"单位[:：]|部门[:：]|公开\s*\d+\s*表|栏次|^�
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DEPARTMENT = re.compile(r"部门[:：]\s*(\S+)")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
-_NOTE = re.compile(r"^注[:：]")
+_LATER_SECTIONS = ("预算项目", "项目支出绩效", "部门（单位）整体", "部门整体")
+_NOTE = ("注:", "注：")  # the prefixes of a table's notes
 _HEADER_END = re.compile(r"^栏次")
 _ECONOMIC_SEGMENT = re.compile(r"(?<!\S)(3\d{2}(?:\d{2})?)\s+(\S+?)(?:\s+(-?[\d,]+\.\d+))?(?=\s+3\d{2}(?:\d{2})?\s|\s*$)")
-_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_ECONOMIC_TOTAL = re.compile(r"(人员经费合计|公用经费合计|合计)\s*(-?[\d,]+\.\d+)?")
 
 
 @dataclass(slots=True)
@@ -66,7 +67,7 @@ def find_tables(lines: list[Line]) -> list[RawTable]:
     current: RawTable | None = None
     in_note = False
     for index, line in enumerate(lines):
-        family = _is_title(lines, index)
+        family = _is_title(lines, index) if "表" in line.text else None  # (the cheap test of _is_title, inlined)
         if family is not None:
             current = RawTable(family=family, title_line=line)
             tables.append(current)
@@ -74,10 +75,10 @@ def find_tables(lines: list[Line]) -> list[RawTable]:
             continue
         if current is None:
             continue
-        if _PART.match(line.text) or line.text.startswith(("预算项目", "项目支出绩效", "部门（单位）整体", "部门整体")):
+        if _ends_tables(line.text):
             current = None
             continue
-        if _NOTE.match(line.text):
+        if line.text.startswith(_NOTE):
             in_note = True
             current.has_note = True
             continue
@@ -88,15 +89,22 @@ def find_tables(lines: list[Line]) -> list[RawTable]:
     return tables
 
 
+def _ends_tables(text: str) -> bool:
+    """A part heading (第三部分 …) or a performance section: the standard tables end here."""
+    return text.startswith(_LATER_SECTIONS) or (text.startswith("第") and _PART.match(text) is not None)
+
+
 def _read_furniture(table: RawTable, line: Line) -> None:
-    unit = _UNIT.search(line.text)
+    """The unit, department and printed label of a table, from its header lines (each test names its literal)."""
+    text = line.text
+    unit = _UNIT.search(text) if "单位" in text else None
     if unit:
         table.unit = unit.group(1)
-    department = _DEPARTMENT.search(line.text)
-    if department and table.department is None:
+    department = _DEPARTMENT.search(text) if "部门" in text and table.department is None else None
+    if department:
         table.department = department.group(1)
-    label = table_label(line.text)
-    if label and table.label is None:
+    label = table_label(text) if "表" in text and table.label is None else None
+    if label:
         table.label = label
 
 
@@ -128,11 +136,11 @@ def function_rows(table: RawTable) -> list[RawRow]:
         coded = leading_code(text)
         if coded:
             label, amounts = _split_amounts(coded[1])
-            rows.append(RawRow(label=label, amounts=amounts, line=line, code=coded[0]))
+            rows.append(RawRow(label, amounts, line, coded[0]))
             continue
         label, amounts = _split_amounts(text)
         if squeeze(label).startswith(("合计", "总计")):
-            rows.append(RawRow(label="合计", amounts=amounts, line=line))
+            rows.append(RawRow("合计", amounts, line))
         elif rows and not label:
             rows[-1].amounts.extend(amounts)
         elif rows and label and not rows[-1].amounts:
@@ -148,10 +156,12 @@ def economic_rows(table: RawTable) -> list[RawRow]:
         text = line.text
         for segment in _ECONOMIC_SEGMENT.finditer(text):
             code, label, amount = segment.groups()
-            rows.append(RawRow(label=label, amounts=[amount] if amount else [], line=line, code=code))
-        for total in re.finditer(r"(人员经费合计|公用经费合计|合计)\s*(-?[\d,]+\.\d+)?", text):
+            rows.append(RawRow(label, [amount] if amount else [], line, code))
+        if "合计" not in text:
+            continue
+        for total in _ECONOMIC_TOTAL.finditer(text):
             if not _ECONOMIC_SEGMENT.search(text[: total.start()]) or total.group(1) != "合计":
-                rows.append(RawRow(label=total.group(1), amounts=[total.group(2)] if total.group(2) else [], line=line))
+                rows.append(RawRow(total.group(1), [total.group(2)] if total.group(2) else [], line))
     return rows
 
 
@@ -165,7 +175,7 @@ def summary_rows(table: RawTable) -> list[RawRow]:
             if right_start is None and len(segments) > 1 and position == 1:
                 right_start = number
             side = "expenditure" if right_start is not None and number >= right_start else "income"
-            rows.append(RawRow(label=label, amounts=amounts, line=line, side=side, row_number=number))
+            rows.append(RawRow(label, amounts, line, side=side, row_number=number))
     return rows
 
 
@@ -173,7 +183,7 @@ def _summary_segments(text: str) -> list[tuple[str, int, list[str]]]:
     segments: list[tuple[str, int, list[str]]] = []
     label: list[str] = []
     for token in text.split():
-        if _ROW_NUMBER.match(token):
+        if len(token) <= 3 and token.isdecimal():  # a row number (行次)
             segments.append((" ".join(label), int(token), []))
             label = []
         elif is_amount(token) and segments and not label:
@@ -189,7 +199,7 @@ def labelled_rows(table: RawTable) -> list[RawRow]:
     for line in data_lines(table) or _after_header(table):
         label, amounts = _split_amounts(line.text)
         if label:
-            rows.append(RawRow(label=label, amounts=amounts, line=line))
+            rows.append(RawRow(label, amounts, line))
         elif rows:
             rows[-1].amounts.extend(amounts)
     return rows
