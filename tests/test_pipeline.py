@@ -75,7 +75,7 @@ def test_blocking_checks(defs):
 def test_dbt_invocation_is_pure_and_explicit(tmp_path):
     wh = tmp_path / "build" / "run.duckdb"
     inv = dbt_invocation(wh)
-    assert inv.args == ["build"] and inv.env == {"GONGKAI_WAREHOUSE": str(wh)}
+    assert inv.args == ["build"] and inv.env == {"GONGKAI_DBT_PATH": str(wh)}
     inv = dbt_invocation(wh, full_refresh=True, vars={"b": 2, "a": "辽宁"}, select=["marts"])
     assert inv.args == ["build", "--vars", '{"a":"辽宁","b":2}', "--full-refresh", "--select", "marts"]
     assert dbt_invocation(wh, full_refresh=True, vars={"b": 2, "a": "辽宁"}, select=["marts"]) == inv

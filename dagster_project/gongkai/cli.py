@@ -236,9 +236,9 @@ def summarize(result, warehouse: Path) -> dict:
             name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for (name,) in marts
         }
         from gongkai.warehouse.load import current_ingest_errors
-        from gongkai.warehouse.paths import raw_dir
+        from gongkai.warehouse.paths import raw_dir, staging_dir
 
-        summary["ingest_errors"] = current_ingest_errors(con, raw_dir())
+        summary["ingest_errors"] = current_ingest_errors(con, raw_dir(), staging_dir(warehouse))
         summary["skipped_files"] = con.execute(
             "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'skipped' "
             "ORDER BY path"

@@ -7,12 +7,13 @@ One lineage graph: the dbt sources (``source('raw', …)``) are mapped onto the 
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from gongkai.pipeline.dbt_project import build_dbt_project, dbt_invocation, dbt_project_available
+from gongkai.pipeline.dbt_project import build_dbt_project, dbt_invocation, dbt_project_available, keep_partial_parse
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
     WAREHOUSE_POOL,
@@ -163,14 +164,16 @@ def _make_dbt_assets(project):
         pool=WAREHOUSE_POOL,
     )
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, dbt: DbtCliResource, gongkai: WarehouseResource):
-        build = gongkai.start_build(context.run.run_id)
-        invocation = dbt_invocation(
-            build, full_refresh=config.full_refresh or _full_refresh(context), vars=json.loads(config.vars_json or "{}")
-        )
-        context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_WAREHOUSE={build})")
-        with temporary_env(**invocation.env):
-            cli = dbt.cli(invocation.args, context=context)
-        yield from cli.stream()
+        with gongkai.stable_build_name(context.run.run_id) as build:
+            invocation = dbt_invocation(
+                build, full_refresh=config.full_refresh or _full_refresh(context),
+                vars=json.loads(config.vars_json or "{}"),
+            )
+            context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
+            with temporary_env(**invocation.env):
+                cli = dbt.cli(invocation.args, context=context)
+                yield from cli.stream()
+        keep_partial_parse(cli.target_path, Path(project.project_dir) / project.target_path)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")

@@ -118,7 +118,7 @@ def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: Warehou
             "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
         ).fetchall()
         # every file the raw folder holds now that could not be loaded, refused paths (no report_files row) included
-        failed = current_ingest_errors(con, gongkai.raw_dir())
+        failed = current_ingest_errors(con, gongkai.raw_dir(), gongkai.staging_dir())
     counts = {status: n for status, n in rows}
     metadata = {
         **{f"files_{k}": v for k, v in counts.items()},

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from gongkai.warehouse.paths import DBT_PROJECT_DIR
+from dagster_dbt import DbtCliResource
+
+from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 @dataclass(frozen=True)
 class DbtInvocation:
-    """What to run: the dbt CLI arguments and the environment the profile reads (GONGKAI_WAREHOUSE)."""
+    """What to run: the dbt CLI arguments and the environment the profile reads (GONGKAI_DBT_PATH)."""
 
     args: list[str]
     env: dict[str, str] = field(default_factory=dict)
@@ -43,7 +51,7 @@ def dbt_invocation(
         args.append("--full-refresh")
     if select:
         args += ["--select", *select]
-    return DbtInvocation(args=args, env={"GONGKAI_WAREHOUSE": str(warehouse)})
+    return DbtInvocation(args=args, env={"GONGKAI_DBT_PATH": str(warehouse)})
 
 
 def dbt_project_available(project_dir: Path = DBT_PROJECT_DIR) -> bool:
@@ -65,22 +73,47 @@ def _newest_source_mtime(project_dir: Path) -> float:
 
 
 def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):
-    """The DbtProject, with target/manifest.json prepared (``dbt parse``) when missing or older than the sources."""
+    """The DbtProject, with target/manifest.json prepared (``dbt parse``) when missing or older than the sources.
+
+    The parse sees the profile as the pipeline's runs will (GONGKAI_DBT_PATH = the stable build name), so its
+    partial_parse.msgpack, which dagster-dbt copies into every invocation's target folder, is valid for them.
+    """
     from dagster_dbt import DbtProject
+
+    from gongkai.pipeline.resources import temporary_env
 
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project_dir):
-        from dagster_dbt import DbtCliResource
-
-        if (project_dir / "packages.yml").exists() or (project_dir / "dependencies.yml").exists():
-            DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-                ["deps", "--quiet"], target_path=project.target_path
-            ).wait()
-        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet"], target_path=project.target_path
-        ).wait()
+        cli = GongkaiDbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        with temporary_env(GONGKAI_DBT_PATH=str(dbt_build_path())):
+            if (project_dir / "packages.yml").exists() or (project_dir / "dependencies.yml").exists():
+                cli.cli(["deps", "--quiet"], target_path=project.target_path).wait()
+            cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project
+
+
+def keep_partial_parse(invocation_target: Path, project_target: Path) -> None:
+    """Copy a finished invocation's partial_parse.msgpack to the project's target folder, from where dagster-dbt
+    seeds the next invocation: the next run parses only what changed (atomic replace; a missing file is no error)."""
+    source = Path(invocation_target) / PARTIAL_PARSE_FILE
+    if not source.exists() or Path(invocation_target).resolve() == Path(project_target).resolve():
+        return
+    Path(project_target).mkdir(parents=True, exist_ok=True)
+    tmp = Path(project_target) / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, Path(project_target) / PARTIAL_PARSE_FILE)
+
+
+class GongkaiDbtCliResource(DbtCliResource):
+    """dagster-dbt's CLI resource, minus a ``dbt --version`` subprocess per run (≈ 4 s): dbt-core is installed in
+    this very environment (pyproject pins it), so its version is read from the package metadata."""
+
+    @cached_property
+    def _cli_version(self):
+        from packaging import version
+
+        return version.parse(importlib.metadata.version("dbt-core"))
 
 
 def dbt_executable() -> str:

@@ -105,6 +105,35 @@ class WarehouseResource(dg.ConfigurableResource):
         return removed
 
     @contextmanager
+    def stable_build_name(self, run_id: str):
+        """This run's build copy under the stable name dbt's profile points at (:func:`paths.dbt_build_path`): a hard
+        link made for the length of a block, so dbt's partial parsing holds across runs. Where hard links are not
+        supported the build copy's own path is used (dbt then parses the whole project)."""
+        import duckdb
+
+        build = self.start_build(run_id)
+        stable = paths.dbt_build_path(self.live_path())
+        wal = stable.with_name(stable.name + ".wal")
+        stable.parent.mkdir(parents=True, exist_ok=True)
+        stable.unlink(missing_ok=True)  # left by a run that was killed: runs that write are serialized
+        wal.unlink(missing_ok=True)
+        try:
+            os.link(build, stable)
+        except OSError:
+            yield build
+            return
+        try:
+            yield stable
+        finally:
+            if wal.exists():  # fold a write-ahead log into the file before the name goes away
+                con = duckdb.connect(str(stable))
+                try:
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+            stable.unlink(missing_ok=True)
+
+    @contextmanager
     def connect(self, run_id: str | None = None, *, read_only: bool = False):
         """A DuckDB connection to this run's build copy (if it exists), else to the live warehouse."""
         import duckdb

@@ -36,7 +36,7 @@ def partition_range_tags(keys: list[str]) -> dict[str, str]:
 )
 def raw_folder_sensor(context: dg.SensorEvaluationContext, gongkai: WarehouseResource):
     previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    now = scan_raw(gongkai.raw_dir())
+    now = scan_raw(gongkai.raw_dir(), gongkai.staging_dir())
     changed = sorted(p for p, sha in now.items() if previous.get(p) != sha)
     removed = sorted(p for p in previous if p not in now)
     existing = list(context.instance.get_dynamic_partitions(report_files_partitions.name))

@@ -17,6 +17,7 @@ Loading the same staged reports twice gives the same rows in the same order (rep
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gongkai.extract.records import Report
+from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
 from gongkai.warehouse.schema import RAW_TABLES, create_statements
 
 SCHEMA = "raw"
@@ -105,10 +107,6 @@ class UnsafePathError(Exception):
     """A path under the raw folder that resolves outside it (symlink or ``..``): refused, never read."""
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def report_id_for(sha256: str) -> str:
     return sha256[:16]
 
@@ -146,18 +144,24 @@ def list_raw_files(raw_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def file_fingerprint(raw_dir: Path, rel_path: str) -> str:
-    """sha256 of the file's bytes; '' for a path refused as unsafe or unreadable (it is recorded by the parse step)."""
+def file_fingerprint(raw_dir: Path, rel_path: str, cache: FingerprintCache | None = None) -> str:
+    """sha256 of the file's bytes; '' for a path refused as unsafe or unreadable (it is recorded by the parse step).
+    With a ``cache``, a file whose stat is unchanged since it was last hashed is not read again."""
     try:
         path = safe_path(raw_dir, rel_path)
-        return sha256_bytes(path.read_bytes())
+        return (cache or FingerprintCache(None)).sha256(rel_path, path)
     except (UnsafePathError, OSError):
         return ""
 
 
-def scan_raw(raw_dir: Path) -> dict[str, str]:
-    """path → sha256 of what the raw folder holds now ('' for refused or unreadable paths)."""
-    return {rel: file_fingerprint(raw_dir, rel) for rel in list_raw_files(raw_dir)}
+def scan_raw(raw_dir: Path, staging: Path | None = None) -> dict[str, str]:
+    """path → sha256 of what the raw folder holds now ('' for refused or unreadable paths). With ``staging``, the
+    fingerprint cache there spares reading files whose stat has not changed."""
+    cache = FingerprintCache(staging)
+    current = {rel: file_fingerprint(raw_dir, rel, cache) for rel in list_raw_files(raw_dir)}
+    cache.keep_only(set(current))
+    cache.save()
+    return current
 
 
 # Dagster partition keys may not contain these; a key that had to be changed gets a short hash of the path.
@@ -523,6 +527,7 @@ def _write_table(rows: list[dict[str, Any]], table: str, path: Path) -> None:
     pq.write_table(pa.table(columns, schema=schema), path)
 
 
+@functools.cache
 def parser_fingerprint() -> str:
     """A hash of the extraction library's source: staged output of another parser version is parsed again."""
     import gongkai.extract as extract
@@ -542,7 +547,7 @@ def _write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str
     try:
         for table, rows in tables.items():
             _write_table(rows, table, tmp / f"{table}.parquet")
-        (tmp / "_meta.json").write_text(json.dumps({"parser": parser_fingerprint()}))
+        (tmp / "_meta.json").write_text(json.dumps(_staged_meta(tables), ensure_ascii=False))
         old = None
         if final.exists():
             old = staging / f".{report_id}.old.{os.getpid()}"
@@ -554,6 +559,38 @@ def _write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+def _staged_meta(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """_meta.json of a staged folder: the parser version plus what the cache check and the loader need (the
+    report_files and ingest_errors rows, the row count of every table), so that they read one small file."""
+    return {
+        "parser": parser_fingerprint(),
+        "report_files": tables.get("report_files", []),
+        "ingest_errors": tables.get("ingest_errors", []),
+        "row_counts": {t: len(tables.get(t, [])) for t in DATA_TABLES},
+    }
+
+
+def _read_meta(folder: Path) -> dict[str, Any]:
+    """A staged folder's _meta.json; the rows and counts are read from its Parquet files if the meta predates them."""
+    meta = json.loads((folder / "_meta.json").read_text())
+    if "report_files" not in meta:
+        meta["report_files"] = _parquet_rows(folder / "report_files.parquet")
+        meta["ingest_errors"] = _parquet_rows(folder / "ingest_errors.parquet")
+        meta["row_counts"] = {t: _parquet_count(folder / f"{t}.parquet") for t in DATA_TABLES}
+    return meta
+
+
+def _parquet_rows(path: Path) -> list[dict[str, Any]]:
+    return pq.read_table(path).to_pylist() if path.exists() else []
+
+
+def _parquet_count(path: Path) -> int:
+    try:
+        return pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowException):
+        return 0
 
 
 @contextmanager
@@ -691,31 +728,25 @@ class _Changed(Exception):
     pass
 
 
-def staged_result(raw_dir: Path, rel_path: str, staging: Path) -> StageResult | None:
+def staged_result(
+    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None
+) -> StageResult | None:
     """The staged result for the file's current content if it was staged by this parser version, else None."""
-    try:
-        path = safe_path(raw_dir, rel_path)
-        sha = sha256_bytes(path.read_bytes())
-    except (UnsafePathError, OSError):
+    sha = file_fingerprint(raw_dir, rel_path, cache)
+    if not sha:
         return None
     folder = Path(staging) / report_id_for(sha)
     try:
-        meta = json.loads((folder / "_meta.json").read_text())
-        files = pq.read_table(folder / "report_files.parquet").to_pylist()
+        meta = _read_meta(folder)
     except (OSError, ValueError, pa.ArrowException):
         return None
     if meta.get("parser") != parser_fingerprint():
         return None
-    for row in files:
+    for row in meta["report_files"]:
         if row["path"] == rel_path and row["sha256"] == sha:
             if row["error_kind"] in RETRY_KINDS:  # may succeed next time (a loaded machine, a killed worker)
                 return None
-            counts = {}
-            for table in DATA_TABLES:
-                try:
-                    counts[table] = pq.read_metadata(folder / f"{table}.parquet").num_rows
-                except (OSError, pa.ArrowException):
-                    counts[table] = 0
+            counts = {t: int(meta["row_counts"].get(t, 0)) for t in DATA_TABLES}
             return StageResult(
                 rel_path,
                 report_id_for(sha),
@@ -890,12 +921,14 @@ def stage_files(
     timeout = parse_timeout() if timeout is None else timeout
     out: list[tuple[StageResult, bool] | None] = [None] * len(rel_paths)
     todo: list[int] = []
+    fingerprints = FingerprintCache(Path(staging))
     for i, rel in enumerate(rel_paths):
-        cached = None if force else staged_result(Path(raw_dir), rel, Path(staging))
+        cached = None if force else staged_result(Path(raw_dir), rel, Path(staging), fingerprints)
         if cached is not None:
             out[i] = (cached, True)
         else:
             todo.append(i)
+    fingerprints.save()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     workers = max(1, min(workers, len(todo) or 1))
     if timeout and timeout > 0:
@@ -938,6 +971,7 @@ class _Staged:
     folder: Path
     files: list[dict[str, Any]]  # report_files rows (one per path)
     errors: list[dict[str, Any]]  # ingest_errors rows
+    parser: str = ""  # the parser version that staged it
 
 
 def read_staged(staging: Path) -> list[_Staged]:
@@ -945,10 +979,11 @@ def read_staged(staging: Path) -> list[_Staged]:
     if not Path(staging).is_dir():
         return out
     for folder in sorted(p for p in Path(staging).iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files_path, errors_path = folder / "report_files.parquet", folder / "ingest_errors.parquet"
-        files = pq.read_table(files_path).to_pylist() if files_path.exists() else []
-        errors = pq.read_table(errors_path).to_pylist() if errors_path.exists() else []
-        out.append(_Staged(folder.name, folder, files, errors))
+        try:
+            meta = _read_meta(folder)
+        except (OSError, ValueError):  # no _meta.json: a folder that was never completely staged
+            continue
+        out.append(_Staged(folder.name, folder, meta["report_files"], meta["ingest_errors"], meta.get("parser", "")))
     return out
 
 
@@ -988,6 +1023,31 @@ def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
         )
 
 
+def _touch_unchanged_files(con, files: list[tuple[str, str]], now: datetime) -> None:
+    """report_files rows of (report_id, path) pairs loaded before and unchanged: seen now, current at their path."""
+    if not files:
+        return
+    pairs = pa.table({"report_id": [r for r, _ in files], "path": [p for _, p in files]})
+    con.register("_unchanged_files", pairs)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"UPDATE {SCHEMA}.report_files f SET last_seen = ?, is_current = true FROM _unchanged_files u "
+            "WHERE f.report_id = u.report_id AND f.path = u.path",
+            [now],
+        )
+        con.execute(
+            f"UPDATE {SCHEMA}.report_files f SET is_current = false FROM _unchanged_files u "
+            "WHERE f.path = u.path AND f.report_id <> u.report_id AND f.is_current"
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_unchanged_files")
+
+
 def _delete_report_rows(con, report_id: str) -> None:
     for table in (*DATA_TABLES, LOAD_STATE):
         con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE report_id = ?", [report_id])
@@ -1022,13 +1082,6 @@ def _insert_staged_rows(con, to_insert: list[tuple["_Staged", str]]) -> None:
         raise
 
 
-def _staged_parser(item: "_Staged") -> str:
-    try:
-        return json.loads((item.folder / "_meta.json").read_text()).get("parser", "")
-    except (OSError, ValueError):
-        return ""
-
-
 def load_staged(
     con,
     staging: Path,
@@ -1044,7 +1097,7 @@ def load_staged(
     now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     log = log or (lambda _msg: None)
     create_raw_schema(con)
-    current = scan_raw(raw_dir)  # path -> sha256 ('' for refused/unreadable paths)
+    current = scan_raw(raw_dir, staging)  # path -> sha256 ('' for refused/unreadable paths)
     summary = LoadSummary()
     staged = read_staged(staging)
 
@@ -1066,11 +1119,18 @@ def load_staged(
     present = {r for r, _, _ in already} | {r for (r,) in con.execute(
         f"SELECT DISTINCT report_id FROM {SCHEMA}.report_files WHERE status = ?", [STATUS_LOADED]).fetchall()}
     to_insert: list[tuple[_Staged, str]] = []
+    unchanged_files: list[tuple[str, str]] = []
     for path, item, row in pairs:
+        if row is not None and row["status"] == STATUS_LOADED and (item.report_id, item.parser, path) in already:
+            # the same staged version under the same path: its rows stay; its report_files row is touched in bulk
+            loaded_ids.add(item.report_id)
+            unchanged_files.append((item.report_id, path))
+            summary.loaded.append(path)
+            continue
         con.execute("BEGIN TRANSACTION")
         try:
             if row is not None:
-                parser = _staged_parser(item)
+                parser = item.parser
                 unchanged = row["status"] == STATUS_LOADED and (item.report_id, parser, path) in already
                 if item.report_id not in loaded_ids and unchanged:
                     loaded_ids.add(item.report_id)
@@ -1103,6 +1163,7 @@ def load_staged(
             raise
         log(f"loaded {path} ({item.report_id}, {row['status'] if row else 'failed'})")
 
+    _touch_unchanged_files(con, unchanged_files, now)
     _insert_staged_rows(con, to_insert)
 
     # Versions the raw folder no longer holds: keep their report_files row, drop their data rows.
@@ -1133,10 +1194,10 @@ def load_staged(
     return summary
 
 
-def current_ingest_errors(con, raw_dir: Path) -> list[tuple[str, str, str]]:
+def current_ingest_errors(con, raw_dir: Path, staging: Path | None = None) -> list[tuple[str, str, str]]:
     """(path, error_kind, message) of the raw.ingest_errors rows for what the raw folder holds now (same path and
     content; refused paths have sha256 ''), in path order. Rows of older contents stay in the table as history."""
-    current = scan_raw(raw_dir)
+    current = scan_raw(raw_dir, staging)
     rows = con.execute(f"SELECT path, sha256, error_kind, message FROM {SCHEMA}.ingest_errors ORDER BY path").fetchall()
     return [(path, kind, message) for path, sha, kind, message in rows if current.get(path) == sha]
 

@@ -29,3 +29,13 @@ def staging_dir(warehouse: Path | None = None) -> Path:
 def build_dir(warehouse: Path | None = None) -> Path:
     """Per-run build copies of the warehouse (published by an atomic ``os.replace``)."""
     return (warehouse or warehouse_path()).parent / "build"
+
+
+def dbt_build_path(warehouse: Path | None = None) -> Path:
+    """The stable name under which dbt sees a run's build copy (a hard link to it, for the length of the dbt step).
+
+    dbt re-parses the whole project when the profile's connection changes; a per-run file name would change it on
+    every run. The file keeps the warehouse's own name, so its DuckDB catalog name is the live file's.
+    """
+    warehouse = warehouse or warehouse_path()
+    return build_dir(warehouse) / "dbt" / warehouse.name
