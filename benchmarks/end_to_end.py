@@ -91,7 +91,7 @@ def child() -> None:
 
     t_imported = time.perf_counter()
     instance = dg.DagsterInstance.ephemeral()
-    result, summary = run_pipeline(instance=instance)
+    result, summary = run_pipeline(instance=instance, log_level="WARNING")
     t_run = time.perf_counter()
     steps: dict[str, dict[str, float]] = {}
     dbt_models: dict[str, float] = {}

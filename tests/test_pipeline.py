@@ -135,22 +135,43 @@ def test_sensor_new_unchanged_changed_removed(tmp_path):
         assert changed.run_requests[0].run_key != request.run_key
         assert not changed.dynamic_partitions_requests
 
-        # a second file: partition added, one run over the whole range
+        # a second file: partition added (at the end), the run parses just that one
         (raw / "sub").mkdir()
         (raw / "sub" / "b.pdf").write_bytes(b"%PDF-1.4 b")
         more = _evaluate(instance, raw, changed.cursor)
         assert list(more.dynamic_partitions_requests[0].partition_keys) == ["sub/b.pdf"]
         tags = more.run_requests[0].tags
         assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == (
-            "a.txt", "sub/b.pdf")
+            "sub/b.pdf", "sub/b.pdf")
         _apply(instance, more)
 
-        # removed file: its partition is deleted
+        # the first file changed again: the range runs from it to the last partition
+        (raw / "a.txt").write_text("report a, corrected twice")
+        first = _evaluate(instance, raw, more.cursor)
+        tags = first.run_requests[0].tags
+        assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == (
+            "a.txt", "sub/b.pdf")
+
+        # removed file: its partition is deleted; the run reloads and rebuilds without parsing
         (raw / "a.txt").unlink()
-        gone = _evaluate(instance, raw, more.cursor)
+        gone = _evaluate(instance, raw, first.cursor)
         assert isinstance(gone.dynamic_partitions_requests[0], dg.DeleteDynamicPartitionsRequest)
+        [reload] = gone.run_requests
+        assert "dagster/asset_partition_range_start" not in reload.tags
+        assert dg.AssetKey("raw_tables") in reload.asset_selection
+        assert dg.AssetKey("parsed_report") not in reload.asset_selection
         _apply(instance, gone)
         assert instance.get_dynamic_partitions("report_files") == ["sub/b.pdf"]
+
+
+def test_parse_range_runs_from_first_stale_key_to_the_end():
+    from gongkai.pipeline.sensors import parse_range
+
+    keys = ["a", "b", "c", "d"]
+    assert parse_range(keys, set()) == []
+    assert parse_range(keys, {"d"}) == ["d"]
+    assert parse_range(keys, {"c", "b"}) == ["b", "c", "d"]
+    assert parse_range(keys, {"x"}) == []
 
 
 def test_schedule_requests_full_refresh_over_all_partitions():

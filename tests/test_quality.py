@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -221,3 +222,59 @@ def test_store_results_and_docs(context, tmp_path):
     sites = build_docs(context)
     index = Path(sites["gongkai_docs"].removeprefix("file://"))
     assert index.exists()
+
+
+def test_partitioned_suite_validates_only_changed_reports(context, tmp_path):
+    """raw_table_cells on two reports: the first run validates both; later runs only the report whose rows changed,
+    carrying the recorded failures of the other — the verdict is always that of a full validation."""
+    from gongkai.quality import validate_changed_reports, validate_table
+    from gongkai.quality.incremental import STATE_TABLE
+
+    def cells(report_id: str, economic_code: str) -> pd.DataFrame:
+        return pd.DataFrame([
+            dict(report_id=report_id, table_family="expenditure", row_index=3, code="2101101", column_name="total",
+                 value=84.11, cell_status="value", category=None, side=None),
+            dict(report_id=report_id, table_family="general_budget_basic_expenditure", row_index=0, code=economic_code,
+                 column_name="amount", value=491.50, cell_status="value", category="personnel", side=None),
+        ])
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE SCHEMA raw")
+    frame = pd.concat([cells("a", "30101"), cells("b", "3010")])  # b: a malformed economic code (error)
+    con.execute("CREATE TABLE raw.table_cells AS SELECT * FROM frame")
+
+    def run(versions):
+        result = validate_changed_reports(con, "raw_table_cells", versions, context)
+        regex = next(r for r in result.results if r.column == "_economic_code")
+        return result, regex
+
+    first, regex = run({"a": "v1", "b": "v1"})
+    assert first.rows == 4 and not regex.success and regex.unexpected_count == 1
+    assert [r.success for r in validate_table(con, "raw_table_cells", context).results] == \
+        [r.success for r in first.results]
+    assert con.execute(f"SELECT count(*) FROM {STATE_TABLE}").fetchone()[0] == 2
+
+    again, regex = run({"a": "v1", "b": "v1"})  # nothing changed: nothing read, b's failure carried
+    assert again.rows == 0 and not regex.success and regex.details["carried_reports_failing"] == 1
+
+    con.execute("DELETE FROM raw.table_cells WHERE report_id = 'b'")
+    fixed = cells("b", "30102")
+    con.execute("INSERT INTO raw.table_cells SELECT * FROM fixed")
+    repaired, regex = run({"a": "v1", "b": "v2"})  # b reloaded and fixed: only b's rows validated
+    assert repaired.rows == 2 and repaired.success_errors and regex.success
+
+    gone, _ = run({"a": "v2"})  # a reloaded, b removed
+    assert gone.rows == 2 and gone.success_errors
+    assert con.execute(f"SELECT report_id FROM {STATE_TABLE}").fetchall() == [("a",)]
+
+
+def test_only_row_level_suites_are_partitioned():
+    from gongkai.quality.suites import compound_unique, is_partitionable, not_null, unique
+
+    spec = SUITES["raw_table_cells"]
+    assert spec.partition_column == "report_id" and is_partitionable(spec, "report_id")
+    assert not is_partitionable(replace(spec, expectations=(compound_unique(["table_family", "row_index"]),)),
+                                "report_id")
+    assert not is_partitionable(replace(spec, expectations=(unique("code"),)), "report_id")
+    assert is_partitionable(replace(spec, expectations=(not_null("code"),)), "report_id")
+    assert SUITES["raw_report_files"].partition_column is None  # one current version per path: across reports

@@ -152,7 +152,8 @@ def run_lock(warehouse: Path, *, wait: bool = False, on_wait=None):
 
 def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
                  log_level: str = "DEBUG"):
-    """Run everything in-process: add a partition per raw file, then one run over all of them.
+    """Run everything in-process: add a partition per raw file, then one run that parses the partitions from the
+    first file not yet staged for its content to the last (none: the run only reloads, rebuilds and checks).
 
     Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
     serialized by :func:`run_lock`: with ``wait`` (the default for library callers) a second run queues; without it
@@ -169,12 +170,13 @@ def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str =
 
     from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
     from gongkai.pipeline.definitions import defs
-    from gongkai.pipeline.sensors import JOB_NAME, partition_range_tags
-    from gongkai.warehouse.load import list_raw_files, partition_key_for
-    from gongkai.warehouse.paths import raw_dir, warehouse_path
+    from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
+    from gongkai.warehouse.load import list_raw_files, partition_key_for, stale_files
+    from gongkai.warehouse.paths import raw_dir, staging_dir, warehouse_path
 
     raw = raw_dir()
-    keys = [partition_key_for(p) for p in list_raw_files(raw)]
+    files = list_raw_files(raw)
+    keys = [partition_key_for(p) for p in files]
     instance = instance or dg.DagsterInstance.ephemeral()
     existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
     stale = [k for k in existing if k not in keys]
@@ -185,19 +187,17 @@ def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str =
     if new:
         instance.add_dynamic_partitions(report_files_partitions.name, new)
     ordered = [k for k in instance.get_dynamic_partitions(report_files_partitions.name) if k in set(keys)]
+    to_parse = set(keys) if full_refresh else {partition_key_for(p) for p in stale_files(raw, files, staging_dir())}
+    parse_keys = parse_range(ordered, to_parse)
     job = defs.resolve_job_def(JOB_NAME)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
-    if ordered:
-        tags.update(partition_range_tags(ordered))
+    if parse_keys:
+        tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
-        from gongkai.pipeline.assets import PUBLISH_KEY, RAW_TABLES_KEY
-
-        selection = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.to_user_string() != "parsed_report"]
         result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, run_config=run_config,
-            asset_selection=selection or [RAW_TABLES_KEY, PUBLISH_KEY],
+            instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
         )
     return result, summarize(result, warehouse_path())
 

@@ -13,7 +13,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from gongkai.pipeline.dbt_project import build_dbt_project, dbt_invocation, dbt_project_available, keep_partial_parse
+from gongkai.pipeline.dbt_project import (
+    build_dbt_project,
+    dbt_invocation,
+    dbt_project_available,
+    invocation_target,
+    keep_partial_parse,
+)
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
     WAREHOUSE_POOL,
@@ -21,6 +27,7 @@ from gongkai.pipeline.resources import (
     run_publishes_at_end,
     temporary_env,
 )
+from gongkai.warehouse.paths import dbt_build_path
 from gongkai.warehouse.load import (
     STATUS_FAILED,
     STATUS_LOADED,
@@ -38,7 +45,7 @@ FULL_REFRESH_TAG = "gongkai/full_refresh"
 RAW_TABLES_KEY = dg.AssetKey("raw_tables")
 
 
-def _full_refresh(context) -> bool:
+def is_full_refresh(context) -> bool:
     return context.run.tags.get(FULL_REFRESH_TAG, "").lower() in ("1", "true", "yes")
 
 
@@ -58,7 +65,7 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
     raw = gongkai.raw_dir()
     keys = list(context.partition_keys)
     rel_paths = [path_for_partition_key(raw, key) for key in keys]
-    force = config.force or _full_refresh(context)
+    force = config.force or is_full_refresh(context)
     outcomes = stage_files(raw, rel_paths, gongkai.staging_dir(), force=force)
     counts = {STATUS_LOADED: 0, STATUS_FAILED: 0, STATUS_SKIPPED: 0}
     cached = 0
@@ -166,14 +173,16 @@ def _make_dbt_assets(project):
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, dbt: DbtCliResource, gongkai: WarehouseResource):
         with gongkai.stable_build_name(context.run.run_id) as build:
             invocation = dbt_invocation(
-                build, full_refresh=config.full_refresh or _full_refresh(context),
+                build, full_refresh=config.full_refresh or is_full_refresh(context),
                 vars=json.loads(config.vars_json or "{}"),
             )
             context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
+            saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
+            target = invocation_target(project, context.run.run_id, saved_state)
             with temporary_env(**invocation.env):
-                cli = dbt.cli(invocation.args, context=context)
+                cli = dbt.cli(invocation.args, context=context, target_path=target)
                 yield from cli.stream()
-        keep_partial_parse(cli.target_path, Path(project.project_dir) / project.target_path)
+        keep_partial_parse(cli.target_path, Path(project.project_dir) / project.target_path, saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -93,16 +94,32 @@ def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):
     return project
 
 
-def keep_partial_parse(invocation_target: Path, project_target: Path) -> None:
-    """Copy a finished invocation's partial_parse.msgpack to the project's target folder, from where dagster-dbt
-    seeds the next invocation: the next run parses only what changed (atomic replace; a missing file is no error)."""
+def keep_partial_parse(invocation_target: Path, *folders: Path) -> None:
+    """Copy a finished invocation's partial_parse.msgpack into each folder (the project's target folder, from where
+    dagster-dbt seeds every invocation, and the warehouse's own dbt folder): the next run parses only what changed.
+    Atomic replace; a missing file is no error."""
     source = Path(invocation_target) / PARTIAL_PARSE_FILE
-    if not source.exists() or Path(invocation_target).resolve() == Path(project_target).resolve():
+    if not source.exists():
         return
-    Path(project_target).mkdir(parents=True, exist_ok=True)
-    tmp = Path(project_target) / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, Path(project_target) / PARTIAL_PARSE_FILE)
+    for folder in folders:
+        if Path(invocation_target).resolve() == Path(folder).resolve():
+            continue
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        tmp = Path(folder) / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, Path(folder) / PARTIAL_PARSE_FILE)
+
+
+def invocation_target(project, run_id: str, saved_state: Path) -> Path:
+    """A fresh target folder for one dbt invocation, seeded with the partial_parse.msgpack this warehouse's last
+    run left in ``saved_state`` (its profile points at this warehouse's stable build name, so it stays valid even
+    when other warehouses were built in between). Without one, dagster-dbt seeds it from the project's target."""
+    target = Path(project.project_dir) / project.target_path / f"gongkai_dbt-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
+    target.mkdir(parents=True)
+    saved = Path(saved_state) / PARTIAL_PARSE_FILE
+    if saved.exists():
+        shutil.copyfile(saved, target / PARTIAL_PARSE_FILE)
+    return target
 
 
 class GongkaiDbtCliResource(DbtCliResource):

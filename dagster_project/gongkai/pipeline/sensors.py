@@ -2,8 +2,9 @@
 
 Cursor: JSON ``{path: sha256}`` of what the raw folder held at the last tick (files are addressed by content, so a
 touched-but-unchanged file triggers nothing). On a change the sensor adds partitions for new files, deletes those of
-removed files, and requests ONE ``gongkai_all`` run over the whole partition range: ``parsed_report`` re-parses only
-the files whose content (or the parser) changed — everything else is a staging-cache hit — and dbt runs once.
+removed files, and requests ONE ``gongkai_all`` run over the partition range from the first new or changed file to the
+last partition (new files are appended, so adding a report parses just that one; any file in the range whose content
+is already staged is a cache hit) — and dbt runs once. When files were only removed, the run skips parsing.
 """
 
 
@@ -12,8 +13,8 @@ import json
 
 import dagster as dg
 
-from gongkai.pipeline.assets import report_files_partitions
-from gongkai.pipeline.resources import WarehouseResource
+from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, report_files_partitions
+from gongkai.pipeline.resources import PUBLISH_KEY, WarehouseResource
 from gongkai.warehouse.load import partition_key_for, scan_raw
 
 JOB_NAME = "gongkai_all"
@@ -25,6 +26,17 @@ def partition_range_tags(keys: list[str]) -> dict[str, str]:
         "dagster/asset_partition_range_start": keys[0],
         "dagster/asset_partition_range_end": keys[-1],
     }
+
+
+def parse_range(ordered_keys: list[str], stale_keys: set[str]) -> list[str]:
+    """The partitions a run parses: from the first stale key (in stored order) to the last key; [] if none is stale."""
+    first = next((i for i, key in enumerate(ordered_keys) if key in stale_keys), None)
+    return [] if first is None else ordered_keys[first:]
+
+
+def without_parsing() -> list[dg.AssetKey]:
+    """Every asset but ``parsed_report``: a run that only reloads what is staged (files removed, nothing to parse)."""
+    return [RAW_TABLES_KEY, *DBT_KEYS, PUBLISH_KEY]
 
 
 @dg.sensor(
@@ -52,14 +64,14 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext, gongkai: WarehouseRes
         requests.append(report_files_partitions.build_delete_request(to_delete))
     keys = [k for k in existing if k in wanted] + to_add  # the stored order after the requests apply
     state = json.dumps(now, sort_keys=True, ensure_ascii=False)
-    run_requests = []
-    if keys:
-        run_requests.append(
-            dg.RunRequest(
-                run_key=hashlib.sha256(state.encode()).hexdigest()[:20],
-                job_name=JOB_NAME,
-                tags={**partition_range_tags(keys), "gongkai/changed_files": str(len(changed) + len(removed))},
-            )
-        )
+    run_key = hashlib.sha256(state.encode()).hexdigest()[:20]
+    tags = {"gongkai/changed_files": str(len(changed) + len(removed))}
+    to_parse = parse_range(keys, {partition_key_for(p) for p in changed})
+    if to_parse:
+        run_request = dg.RunRequest(run_key=run_key, job_name=JOB_NAME, tags={**partition_range_tags(to_parse), **tags})
+    else:
+        run_request = dg.RunRequest(run_key=run_key, job_name=JOB_NAME, tags=tags,
+                                    asset_selection=without_parsing())
+    run_requests = [run_request] if keys or removed else []
     context.log.info(f"changed: {changed}; removed: {removed}; partitions +{len(to_add)} -{len(to_delete)}")
     return dg.SensorResult(run_requests=run_requests, dynamic_partitions_requests=requests, cursor=state)

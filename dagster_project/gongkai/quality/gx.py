@@ -55,9 +55,12 @@ class ExpectationResult:
     success: bool
     unexpected_count: int | None
     details: dict[str, Any] = field(default_factory=dict)
+    #: unexpected rows per value of the suite's partition column (when asked for), not stored
+    by_partition: dict[str, int] | None = field(default=None, compare=False, repr=False)
 
     def as_row(self, run_id: str, validated_at: datetime) -> dict[str, Any]:
         row = asdict(self)
+        row.pop("by_partition")
         row["details"] = json.dumps(self.details, ensure_ascii=False, default=str)
         return {"run_id": run_id, **row, "validated_at": validated_at}
 
@@ -263,14 +266,21 @@ def run_suite(
     con=None,
     lookups: Lookups | None = None,
     run_id: str | None = None,
+    by_partition: bool = False,
 ) -> SuiteResult:
     """Validate ``df`` (rows of the suite's table) with suite ``name``; results are also stored in the context
     (for data docs). ``con`` (DuckDB) or ``lookups`` supply the dimension codes for membership expectations
-    (marts: marts.dim_*_class; raw / no connection: the seed's reference codes)."""
+    (marts: marts.dim_*_class; raw / no connection: the seed's reference codes). With ``by_partition`` each failed
+    result also counts its unexpected rows per value of the suite's ``partition_column``."""
     spec = SUITES[name]
     context = context or get_context()
     frame = prepare_frame(name, df, con=con, lookups=lookups)
     run_id = run_id or uuid.uuid4().hex[:16]
+    result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
+    if by_partition and spec.partition_column:
+        result_format = {**result_format, "result_format": "COMPLETE",
+                         "unexpected_index_column_names": [spec.partition_column],
+                         "return_unexpected_index_query": False}
     with _lock:
         definition = _validation_definition(context, spec)
         from great_expectations.core.run_identifier import RunIdentifier
@@ -278,15 +288,15 @@ def run_suite(
         validated_at = datetime.now(timezone.utc)
         outcome = definition.run(
             batch_parameters={"dataframe": frame},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+            result_format=result_format,
             run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
         )
-    results = [_plain(spec, r) for r in outcome.results]
+    results = [_plain(spec, r, by_partition) for r in outcome.results]
     results.sort(key=lambda r: r.details.get("index", 0))
     return SuiteResult(spec.name, spec.table, run_id, validated_at.replace(tzinfo=None), len(frame), results)
 
 
-def _plain(spec: SuiteSpec, result) -> ExpectationResult:
+def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationResult:
     config = result.expectation_config
     meta = config.meta or {}
     index = meta.get("gongkai_index")
@@ -304,6 +314,12 @@ def _plain(spec: SuiteSpec, result) -> ExpectationResult:
     if info.get("raised_exception"):
         details["exception"] = info.get("exception_message")
     unexpected = body.get("unexpected_count")
+    partitions = None
+    if by_partition and "unexpected_index_list" in body:
+        partitions = {}
+        for row in body["unexpected_index_list"]:
+            key = str(row.get(spec.partition_column))
+            partitions[key] = partitions.get(key, 0) + 1
     return ExpectationResult(
         suite=spec.name,
         table=spec.table,
@@ -313,6 +329,7 @@ def _plain(spec: SuiteSpec, result) -> ExpectationResult:
         success=bool(result.success),
         unexpected_count=int(unexpected) if unexpected is not None else None,
         details=details,
+        by_partition=partitions,
     )
 
 

@@ -71,6 +71,27 @@ class SuiteSpec:
     expectations: tuple[ExpectationSpec, ...]
     prepare: Prepare | None = None
     description: str = ""
+    #: Set when the suite's verdict on the table is the union of its verdicts on each report's rows (row-level
+    #: expectations, keys that include this column, a row-local ``prepare``): it may then validate only the reports
+    #: (re)loaded since its last run and carry the outcome of the others (gongkai.quality.incremental).
+    partition_column: str | None = None
+
+
+#: Expectations decided row by row (or, for compound keys, within the rows that share the key's values).
+ROW_LEVEL_TYPES = frozenset({
+    "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween",
+    "ExpectColumnValuesToMatchRegex", "ExpectColumnPairValuesAToBeGreaterThanB", "ExpectCompoundColumnsToBeUnique",
+})
+
+
+def is_partitionable(spec: SuiteSpec, column: str) -> bool:
+    """Whether every expectation of ``spec`` holds on the table exactly when it holds on each ``column`` group."""
+    for exp in spec.expectations:
+        if exp.type not in ROW_LEVEL_TYPES or "mostly" in exp.kwargs:
+            return False
+        if exp.type == "ExpectCompoundColumnsToBeUnique" and column not in exp.kwargs["column_list"]:
+            return False
+    return True
 
 
 @dataclass
@@ -287,8 +308,10 @@ def _prep_indicators(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 # --- the suites -------------------------------------------------------------------------------------------------
 
 def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: Prepare | None = None,
-           description: str = "") -> SuiteSpec:
-    return SuiteSpec(name, table, tuple(expectations), prepare, description)
+           description: str = "", partition_column: str | None = None) -> SuiteSpec:
+    spec = SuiteSpec(name, table, tuple(expectations), prepare, description, partition_column)
+    assert partition_column is None or is_partitionable(spec, partition_column), name
+    return spec
 
 
 _FUNCTION_KEYS_EXP = ["report_id", "scope", "function_code"]
@@ -318,30 +341,30 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("category", ["personnel", "public"]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
-    ], _prep_table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status."),
+    ], _prep_table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status.", "report_id"),
     _suite("raw_narrative_facts", "raw.narrative_facts", [
         not_null("report_id"), not_null("fact_key"), not_null("value"),
         in_set("basis", ["reported", "comparative", "derived"]),
         between("_level_value", 0, None, WARNING, "stated amount ≥ 0 (changes from last year excepted)"),
         pct("_share_pct"),
-    ], _prep_narrative_facts, "Narrative figures."),
+    ], _prep_narrative_facts, "Narrative figures.", "report_id"),
     _suite("raw_performance_projects", "raw.performance_projects", [
         not_null("report_id"), not_null("project_name"), compound_unique(["report_id", "project_index"]),
         pct("total_score"), non_negative("budget"), non_negative("actual"), between("execution_rate_pct", 0, None),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
     ], lambda df, lk: _prep_projects(df.rename(columns={"indicator_subtotal": "indicator_score"}), lk),
-        "Project self-evaluations."),
+        "Project self-evaluations.", "report_id"),
     _suite("raw_performance_indicators", "raw.performance_indicators", [
         compound_unique(["report_id", "evaluation_kind", "evaluation_index", "indicator_index"]),
         in_set("evaluation_kind", ["project", "unit"]),
         pct("score"), pct("weight"),
         a_ge_b("weight", "score", WARNING, "indicator score ≤ weight"),
-    ], _prep_indicators, "Indicator rows of self-evaluations."),
+    ], _prep_indicators, "Indicator rows of self-evaluations.", "report_id"),
     _suite("raw_reconciliation_checks", "raw.reconciliation_checks", [
         not_null("report_id"), not_null("check_name"),
         in_set("status", ["pass", "fail", "not_run"]),
         between("tolerance", 0, None, ERROR),
-    ], None, "The loader's identity checks."),
+    ], None, "The loader's identity checks.", "report_id"),
     # marts ----------------------------------------------------------------------------------------------------
     _suite("fct_expenditure_by_function", "marts.fct_expenditure_by_function", [
         not_null("report_id"), not_null("function_code"), compound_unique(_FUNCTION_KEYS_EXP),

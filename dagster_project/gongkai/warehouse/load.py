@@ -901,6 +901,14 @@ def _stage_with_deadline(
     return [results[i] for i in range(len(rel_paths))]
 
 
+def stale_files(raw_dir: Path, rel_paths: Iterable[str], staging: Path) -> list[str]:
+    """The files a run must parse: those not staged for their current content by this parser version."""
+    cache = FingerprintCache(Path(staging))
+    stale = [rel for rel in rel_paths if staged_result(Path(raw_dir), rel, Path(staging), cache) is None]
+    cache.save()
+    return stale
+
+
 def stage_files(
     raw_dir: Path,
     rel_paths: Iterable[str],
@@ -1021,6 +1029,14 @@ def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
         con.execute(
             f"INSERT INTO {SCHEMA}.report_files ({names}) VALUES ({marks})", [row[c] for c in cols] + [now, now, True]
         )
+
+
+def loaded_versions(con) -> dict[str, str]:
+    """report_id → the version of its rows in the raw tables (parser fingerprint and path of the staged copy)."""
+    return dict(con.execute(
+        f"SELECT report_id, string_agg(parser || '|' || file, ';' ORDER BY file) FROM {SCHEMA}.{LOAD_STATE} "
+        "GROUP BY report_id"
+    ).fetchall())
 
 
 def _touch_unchanged_files(con, files: list[tuple[str, str]], now: datetime) -> None:

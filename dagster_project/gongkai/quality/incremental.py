@@ -1,0 +1,155 @@
+"""Validate what changed: a partitioned suite (``SuiteSpec.partition_column``) runs on the rows of the reports
+(re)loaded since it last ran on this warehouse, and carries the outcome of every other report.
+
+The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
+with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
+fingerprint) and ``quality.gx_partition_failures`` (per report, how many rows failed each expectation). The
+fingerprint covers the suite code, the runner and the reference codes: change any of them and the next run
+validates every row again. So does a failed expectation whose rows GX cannot attribute to reports (an exception).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from gongkai.quality import gx as runner
+from gongkai.quality import suites
+from gongkai.quality.gx import ExpectationResult, SuiteResult
+from gongkai.quality.suites import SEED_CODES, SUITES
+
+STATE_TABLE = "quality.gx_partition_state"
+FAILURES_TABLE = "quality.gx_partition_failures"
+
+_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS quality",
+    f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
+    "(suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, report_id VARCHAR NOT NULL, version VARCHAR NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {FAILURES_TABLE} (suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
+    "report_id VARCHAR NOT NULL, expectation_index INTEGER NOT NULL, unexpected_count BIGINT NOT NULL)",
+)
+
+
+def suite_fingerprint(name: str) -> str:
+    """A hash of what decides a suite's outcome on unchanged rows: the suites, this runner, the reference codes."""
+    digest = hashlib.sha256(name.encode())
+    for path in (Path(suites.__file__), Path(runner.__file__), Path(__file__), SEED_CODES):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def validate_changed_reports(con, name: str, versions: Mapping[str, str], context=None, *,
+                             run_id: str | None = None, full: bool = False) -> SuiteResult:
+    """Run partitioned suite ``name`` on the rows of the reports in ``versions`` (report_id → version of its rows)
+    that it has not validated at that version — all of them when ``full`` or on first use — and merge in the
+    failures recorded for the others. ``con`` must be writable (the state is updated)."""
+    spec = SUITES[name]
+    column = spec.partition_column
+    if column is None:
+        raise ValueError(f"suite {name!r} has no partition column")
+    fingerprint = suite_fingerprint(name)
+    for statement in _DDL:
+        con.execute(statement)
+    validated = dict(con.execute(f"SELECT report_id, version FROM {STATE_TABLE} WHERE suite = ? AND fingerprint = ?",
+                                 [name, fingerprint]).fetchall())
+    full = full or not validated
+    todo = sorted(versions) if full else sorted(r for r, v in versions.items() if validated.get(r) != v)
+    frame = _rows(con, spec.table, column, None if full else todo)
+    run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    fresh = runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True) if len(frame) else None
+    carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in set(todo)])
+    _save_state(con, name, fingerprint, versions, todo, fresh, full)
+    return _merge(spec, fresh, carried, rows=len(frame), validated=len(todo), run_id=run_id)
+
+
+def _rows(con, table: str, column: str, report_ids: list[str] | None):
+    if report_ids is None:
+        return con.execute(f"SELECT * FROM {table}").df()
+    con.register("_gx_reports", pa.table({"report_id": pa.array(report_ids, pa.string())}))
+    try:
+        return con.execute(f"SELECT * FROM {table} WHERE {column} IN (SELECT report_id FROM _gx_reports)").df()
+    finally:
+        con.unregister("_gx_reports")
+
+
+def _carried_failures(con, name: str, fingerprint: str, report_ids: list[str]) -> dict[int, tuple[int, int]]:
+    """expectation index → (reports failing it, unexpected rows) among ``report_ids``, as recorded."""
+    if not report_ids:
+        return {}
+    con.register("_gx_carried", pa.table({"report_id": pa.array(report_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count) FROM {FAILURES_TABLE} "
+            "WHERE suite = ? AND fingerprint = ? AND report_id IN (SELECT report_id FROM _gx_carried) GROUP BY 1",
+            [name, fingerprint],
+        ).fetchall()
+    finally:
+        con.unregister("_gx_carried")
+    return {int(i): (int(n), int(count)) for i, n, count in rows}
+
+
+def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], todo: list[str],
+                fresh: SuiteResult | None, full: bool) -> None:
+    failures = []
+    for result in fresh.failed if fresh else []:
+        if result.by_partition is None:  # not attributable to reports: validate everything next time
+            con.execute(f"DELETE FROM {STATE_TABLE} WHERE suite = ?", [name])
+            con.execute(f"DELETE FROM {FAILURES_TABLE} WHERE suite = ?", [name])
+            return
+        failures += [(r, result.details["index"], n) for r, n in result.by_partition.items()]
+    current = pa.table({"report_id": pa.array(list(versions), pa.string()),
+                        "redone": pa.array([full or r in set(todo) for r in versions], pa.bool_())})
+    con.register("_gx_current", current)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in (STATE_TABLE, FAILURES_TABLE):
+            con.execute(
+                f"DELETE FROM {table} WHERE suite = ? AND (fingerprint <> ? OR report_id NOT IN "
+                "(SELECT report_id FROM _gx_current WHERE NOT redone))",
+                [name, fingerprint],
+            )
+        state = pa.table({"report_id": pa.array(todo, pa.string()),
+                          "version": pa.array([versions[r] for r in todo], pa.string())})
+        con.execute(f"INSERT INTO {STATE_TABLE} SELECT ?, ?, report_id, version FROM state", [name, fingerprint])
+        failed = pa.table({"report_id": pa.array([f[0] for f in failures], pa.string()),
+                           "expectation_index": pa.array([f[1] for f in failures], pa.int32()),
+                           "unexpected_count": pa.array([f[2] for f in failures], pa.int64())})
+        con.execute(f"INSERT INTO {FAILURES_TABLE} SELECT ?, ?, report_id, expectation_index, unexpected_count "
+                    "FROM failed", [name, fingerprint])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_gx_current")
+
+
+def _snake(type_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name).lower()
+
+
+def _merge(spec, fresh: SuiteResult | None, carried: dict[int, tuple[int, int]], *, rows: int, validated: int,
+           run_id: str) -> SuiteResult:
+    by_index = {r.details.get("index"): r for r in fresh.results} if fresh else {}
+    results = []
+    for index, exp in enumerate(spec.expectations):
+        reports, count = carried.get(index, (0, 0))
+        scope = {"validated_reports": validated, "carried_reports_failing": reports, "carried_unexpected": count}
+        result = by_index.get(index)
+        if result is None:
+            results.append(ExpectationResult(
+                spec.name, spec.table, _snake(exp.type), exp.column, exp.severity, success=count == 0,
+                unexpected_count=count, details={"index": index, "note": exp.note, **scope},
+            ))
+            continue
+        total = None if result.unexpected_count is None and not count else (result.unexpected_count or 0) + count
+        results.append(replace(result, success=result.success and count == 0, unexpected_count=total,
+                               details={**result.details, **scope}, by_partition=None))
+    validated_at = fresh.validated_at if fresh else datetime.now(timezone.utc).replace(tzinfo=None)
+    return SuiteResult(spec.name, spec.table, run_id, validated_at, rows, results)
