@@ -24,6 +24,7 @@ from gongkai.quality import suites
 from gongkai.quality.gx import ExpectationResult, SuiteResult
 from gongkai.quality.suites import SEED_CODES, SUITES
 
+BATCH_REPORTS = 500  # reports validated per pandas frame: bounds memory on a full validation
 STATE_TABLE = "quality.gx_partition_state"
 FAILURES_TABLE = "quality.gx_partition_failures"
 
@@ -45,10 +46,12 @@ def suite_fingerprint(name: str) -> str:
 
 
 def validate_changed_reports(con, name: str, versions: Mapping[str, str], context=None, *,
-                             run_id: str | None = None, full: bool = False) -> SuiteResult:
+                             run_id: str | None = None, full: bool = False,
+                             batch_reports: int = BATCH_REPORTS) -> SuiteResult:
     """Run partitioned suite ``name`` on the rows of the reports in ``versions`` (report_id → version of its rows)
-    that it has not validated at that version — all of them when ``full`` or on first use — and merge in the
-    failures recorded for the others. ``con`` must be writable (the state is updated)."""
+    that it has not validated at that version — all of them when ``full`` or on first use — ``batch_reports``
+    reports at a time, and merge in the failures recorded for the others. ``con`` must be writable (the state is
+    updated)."""
     spec = SUITES[name]
     column = spec.partition_column
     if column is None:
@@ -60,17 +63,41 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
                                  [name, fingerprint]).fetchall())
     full = full or not validated
     todo = sorted(versions) if full else sorted(r for r, v in versions.items() if validated.get(r) != v)
-    frame = _rows(con, spec.table, column, None if full else todo)
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-    fresh = runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True) if len(frame) else None
+    batches, rows = [], 0
+    for start in range(0, len(todo), batch_reports):  # bounded memory: one batch of reports in pandas at a time
+        frame = _rows(con, spec.table, column, todo[start:start + batch_reports])
+        rows += len(frame)
+        if len(frame):
+            batches.append(runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
+    fresh = _combine(batches)
     carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in set(todo)])
     _save_state(con, name, fingerprint, versions, todo, fresh, full)
-    return _merge(spec, fresh, carried, rows=len(frame), validated=len(todo), run_id=run_id)
+    return _merge(spec, fresh, carried, rows=rows, validated=len(todo), run_id=run_id)
 
 
-def _rows(con, table: str, column: str, report_ids: list[str] | None):
-    if report_ids is None:
-        return con.execute(f"SELECT * FROM {table}").df()
+def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
+    """One result from the results of disjoint batches of reports (a partitioned suite's verdict is their union)."""
+    if len(batches) <= 1:
+        return batches[0] if batches else None
+    combined = []
+    for parts in zip(*(b.results for b in batches), strict=True):
+        failed = [p for p in parts if not p.success]
+        first = failed[0] if failed else parts[0]
+        counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+        by_partition = None
+        if all(p.by_partition is not None for p in failed):
+            by_partition = {k: n for p in failed for k, n in p.by_partition.items()}
+        details = dict(first.details)
+        if "element_count" in details:
+            details["element_count"] = sum(p.details.get("element_count", 0) for p in parts)
+        combined.append(replace(first, success=not failed, unexpected_count=sum(counts) if counts else None,
+                                details=details, by_partition=by_partition))
+    last = batches[-1]
+    return SuiteResult(last.suite, last.table, last.run_id, last.validated_at, sum(b.rows for b in batches), combined)
+
+
+def _rows(con, table: str, column: str, report_ids: list[str]):
     con.register("_gx_reports", pa.table({"report_id": pa.array(report_ids, pa.string())}))
     try:
         return con.execute(f"SELECT * FROM {table} WHERE {column} IN (SELECT report_id FROM _gx_reports)").df()
