@@ -315,3 +315,18 @@ def test_e2e_cli_query_and_export(e2e, tmp_path, capsys):
         assert main(["export", "fct_three_public", "--format", fmt, "--out", str(target),
                      "--warehouse", str(e2e["warehouse"])]) == 0
         assert target.stat().st_size > 0
+
+
+def test_prune_invocation_targets_keeps_the_newest(tmp_path):
+    import os
+
+    from gongkai.pipeline.dbt_project import prune_invocation_targets
+
+    for i in range(5):
+        folder = tmp_path / f"gongkai_dbt-run{i}-abc"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "manifest.json").write_text("{}")
+    removed = prune_invocation_targets(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == ["gongkai_dbt-run0-abc", "gongkai_dbt-run1-abc", "gongkai_dbt-run2-abc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gongkai_dbt-run3-abc", "gongkai_dbt-run4-abc", "manifest.json"]

@@ -19,6 +19,7 @@ from dagster_dbt import DbtCliResource
 from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+KEPT_INVOCATION_TARGETS = 10  # per-run dbt target folders kept for inspection
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,23 @@ def keep_partial_parse(invocation_target: Path, *folders: Path) -> None:
         os.replace(tmp, Path(folder) / PARTIAL_PARSE_FILE)
 
 
+def prune_invocation_targets(root: Path, keep: int = KEPT_INVOCATION_TARGETS) -> list[Path]:
+    """Remove all but the ``keep`` newest per-run target folders (compiled SQL, logs, run_results of earlier runs:
+    several MB each, one per run). Returns the removed folders."""
+    folders = sorted((p for p in Path(root).glob("gongkai_dbt-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    removed = folders[:-keep] if keep > 0 else folders
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
 def invocation_target(project, run_id: str, saved_state: Path) -> Path:
     """A fresh target folder for one dbt invocation, seeded with the partial_parse.msgpack this warehouse's last
     run left in ``saved_state`` (its profile points at this warehouse's stable build name, so it stays valid even
     when other warehouses were built in between). Without one, dagster-dbt seeds it from the project's target."""
-    target = Path(project.project_dir) / project.target_path / f"gongkai_dbt-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
+    root = Path(project.project_dir) / project.target_path
+    prune_invocation_targets(root)
+    target = root / f"gongkai_dbt-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
     saved = Path(saved_state) / PARTIAL_PARSE_FILE
     if saved.exists():
