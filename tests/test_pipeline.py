@@ -271,6 +271,25 @@ def test_e2e_raw_tables(e2e):
     assert _one(e2e, "SELECT count(*) FROM raw.table_cells WHERE file IS NULL OR page IS NULL")[0][0] == 0
 
 
+@pytest.mark.slow
+def test_e2e_partitioned_gx_state_matches_a_full_validation(e2e):
+    """The real reports' per-report failure counts (codes printed in the Liaoning text and the Putuo PDF that the
+    reference list lacks) add up to what a full validation of raw.table_cells finds."""
+    from gongkai.quality import validate_table
+
+    state = _one(e2e, "SELECT suite, count(*) FROM quality.gx_partition_state GROUP BY 1 ORDER BY 1")
+    assert [n for _, n in state] == [2] * 5  # two real reports, five partitioned raw suites
+    carried = dict(_one(e2e, "SELECT expectation_index, sum(unexpected_count) FROM quality.gx_partition_failures "
+                             "WHERE suite = 'raw_table_cells' GROUP BY 1"))
+    con = duckdb.connect(str(_db(e2e)), read_only=True)
+    try:
+        full = validate_table(con, "raw_table_cells")
+    finally:
+        con.close()
+    expected = {r.details["index"]: r.unexpected_count for r in full.results if not r.success}
+    assert carried == expected and sum(expected.values()) > 0
+
+
 LIAONING_ID = "(SELECT report_id FROM raw.report_files WHERE path = '000_c669139aa1fe8f20.txt' AND is_current)"
 
 

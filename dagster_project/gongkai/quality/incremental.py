@@ -23,6 +23,7 @@ from gongkai.quality import gx as runner
 from gongkai.quality import suites
 from gongkai.quality.gx import ExpectationResult, SuiteResult
 from gongkai.quality.suites import SEED_CODES, SUITES
+from gongkai.warehouse.duck import registered, transaction
 
 BATCH_REPORTS = 500  # reports validated per pandas frame: bounds memory on a full validation
 STATE_TABLE = "quality.gx_partition_state"
@@ -71,7 +72,8 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
         if len(frame):
             batches.append(runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
     fresh = _combine(batches)
-    carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in set(todo)])
+    redone = set(todo)
+    carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in redone])
     _save_state(con, name, fingerprint, versions, todo, fresh, full)
     return _merge(spec, fresh, carried, rows=rows, validated=len(todo), run_id=run_id)
 
@@ -98,26 +100,24 @@ def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
 
 
 def _rows(con, table: str, column: str, report_ids: list[str]):
-    con.register("_gx_reports", pa.table({"report_id": pa.array(report_ids, pa.string())}))
-    try:
+    with registered(con, "_gx_reports", _ids(report_ids)):
         return con.execute(f"SELECT * FROM {table} WHERE {column} IN (SELECT report_id FROM _gx_reports)").df()
-    finally:
-        con.unregister("_gx_reports")
+
+
+def _ids(report_ids: list[str]) -> pa.Table:
+    return pa.table({"report_id": pa.array(report_ids, pa.string())})
 
 
 def _carried_failures(con, name: str, fingerprint: str, report_ids: list[str]) -> dict[int, tuple[int, int]]:
     """expectation index → (reports failing it, unexpected rows) among ``report_ids``, as recorded."""
     if not report_ids:
         return {}
-    con.register("_gx_carried", pa.table({"report_id": pa.array(report_ids, pa.string())}))
-    try:
+    with registered(con, "_gx_carried", _ids(report_ids)):
         rows = con.execute(
             f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count) FROM {FAILURES_TABLE} "
             "WHERE suite = ? AND fingerprint = ? AND report_id IN (SELECT report_id FROM _gx_carried) GROUP BY 1",
             [name, fingerprint],
         ).fetchall()
-    finally:
-        con.unregister("_gx_carried")
     return {int(i): (int(n), int(count)) for i, n, count in rows}
 
 
@@ -130,31 +130,25 @@ def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], t
             con.execute(f"DELETE FROM {FAILURES_TABLE} WHERE suite = ?", [name])
             return
         failures += [(r, result.details["index"], n) for r, n in result.by_partition.items()]
+    redone = set(todo)
     current = pa.table({"report_id": pa.array(list(versions), pa.string()),
-                        "redone": pa.array([full or r in set(todo) for r in versions], pa.bool_())})
-    con.register("_gx_current", current)
-    con.execute("BEGIN TRANSACTION")
-    try:
+                        "redone": pa.array([full or r in redone for r in versions], pa.bool_())})
+    state = pa.table({"report_id": pa.array(todo, pa.string()),
+                      "version": pa.array([versions[r] for r in todo], pa.string())})
+    failed = pa.table({"report_id": pa.array([f[0] for f in failures], pa.string()),
+                       "expectation_index": pa.array([f[1] for f in failures], pa.int32()),
+                       "unexpected_count": pa.array([f[2] for f in failures], pa.int64())})
+    with registered(con, "_gx_current", current), registered(con, "_gx_state", state), \
+            registered(con, "_gx_failed", failed), transaction(con):
         for table in (STATE_TABLE, FAILURES_TABLE):
             con.execute(
                 f"DELETE FROM {table} WHERE suite = ? AND (fingerprint <> ? OR report_id NOT IN "
                 "(SELECT report_id FROM _gx_current WHERE NOT redone))",
                 [name, fingerprint],
             )
-        state = pa.table({"report_id": pa.array(todo, pa.string()),
-                          "version": pa.array([versions[r] for r in todo], pa.string())})
-        con.execute(f"INSERT INTO {STATE_TABLE} SELECT ?, ?, report_id, version FROM state", [name, fingerprint])
-        failed = pa.table({"report_id": pa.array([f[0] for f in failures], pa.string()),
-                           "expectation_index": pa.array([f[1] for f in failures], pa.int32()),
-                           "unexpected_count": pa.array([f[2] for f in failures], pa.int64())})
+        con.execute(f"INSERT INTO {STATE_TABLE} SELECT ?, ?, report_id, version FROM _gx_state", [name, fingerprint])
         con.execute(f"INSERT INTO {FAILURES_TABLE} SELECT ?, ?, report_id, expectation_index, unexpected_count "
-                    "FROM failed", [name, fingerprint])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("_gx_current")
+                    "FROM _gx_failed", [name, fingerprint])
 
 
 def _snake(type_name: str) -> str:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gongkai.extract.records import Report
+from gongkai.warehouse.duck import registered, transaction
 from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
 from gongkai.warehouse.schema import RAW_TABLES, create_statements
 
@@ -1044,9 +1045,7 @@ def _touch_unchanged_files(con, files: list[tuple[str, str]], now: datetime) -> 
     if not files:
         return
     pairs = pa.table({"report_id": [r for r, _ in files], "path": [p for _, p in files]})
-    con.register("_unchanged_files", pairs)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with registered(con, "_unchanged_files", pairs), transaction(con):
         con.execute(
             f"UPDATE {SCHEMA}.report_files f SET last_seen = ?, is_current = true FROM _unchanged_files u "
             "WHERE f.report_id = u.report_id AND f.path = u.path",
@@ -1056,12 +1055,6 @@ def _touch_unchanged_files(con, files: list[tuple[str, str]], now: datetime) -> 
             f"UPDATE {SCHEMA}.report_files f SET is_current = false FROM _unchanged_files u "
             "WHERE f.path = u.path AND f.report_id <> u.report_id AND f.is_current"
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("_unchanged_files")
 
 
 def _delete_report_rows(con, report_id: str) -> None:
@@ -1074,8 +1067,7 @@ def _insert_staged_rows(con, to_insert: list[tuple["_Staged", str]]) -> None:
     row order (so the table reads the same on every run); ``file`` names the report's path."""
     if not to_insert:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE _staged_paths (filename VARCHAR, path VARCHAR, ord INTEGER)")
         for table in DATA_TABLES:
             files = [(str(item.folder / f"{table}.parquet"), path) for item, path in to_insert]
@@ -1092,10 +1084,6 @@ def _insert_staged_rows(con, to_insert: list[tuple["_Staged", str]]) -> None:
                 [[name for name, _, _ in files]],
             )
         con.execute("DROP TABLE _staged_paths")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def load_staged(
@@ -1143,8 +1131,7 @@ def load_staged(
             unchanged_files.append((item.report_id, path))
             summary.loaded.append(path)
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             if row is not None:
                 parser = item.parser
                 unchanged = row["status"] == STATUS_LOADED and (item.report_id, parser, path) in already
@@ -1173,18 +1160,13 @@ def load_staged(
             for err in item.errors:
                 if err["path"] == path:
                     _upsert_ingest_error(con, err, now)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         log(f"loaded {path} ({item.report_id}, {row['status'] if row else 'failed'})")
 
     _touch_unchanged_files(con, unchanged_files, now)
     _insert_staged_rows(con, to_insert)
 
     # Versions the raw folder no longer holds: keep their report_files row, drop their data rows.
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         stale = con.execute(
             f"SELECT report_id, path, sha256 FROM {SCHEMA}.report_files WHERE is_current ORDER BY path, report_id"
         ).fetchall()
@@ -1201,10 +1183,6 @@ def load_staged(
         for (report_id,) in orphans:
             _delete_report_rows(con, report_id)
             summary.retired.append(report_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     for table in RAW_TABLES:
         summary.rows[table] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchone()[0]
     return summary
