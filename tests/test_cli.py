@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from gongkai.cli import main
-from tests.conftest import LIAONING, RAW
+from tests.conftest import LIAONING, RAW, SEED, SHANGHAI_PDF
 
 
 def test_parse_prints_json(capsys):
@@ -88,3 +88,30 @@ def test_export_formats_and_unknown_mart(small_warehouse, tmp_path):
                  "--warehouse", str(small_warehouse)]) == 1
     assert main(["export", "x; drop", "--format", "csv", "--out", str(tmp_path / "n.csv"),
                  "--warehouse", str(small_warehouse)]) == 1
+
+
+def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
+    """`gongkai run --watch` on a real raw folder: a touched-but-unchanged file runs nothing; a new report runs once,
+    after it has held still for an interval; removing it runs once more."""
+    import os
+    import shutil
+
+    from gongkai.cli import watch
+    from gongkai.warehouse.load import scan_raw
+
+    raw, staging = tmp_path / "raw", tmp_path / "staging"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    pdf = SHANGHAI_PDF
+    steps = iter([
+        lambda: os.utime(raw / SEED.name),  # poll 1: touched, same content
+        lambda: shutil.copy(pdf, raw / pdf.name),  # poll 2: a new report …
+        lambda: None,  # … settles: run
+        lambda: None,  # poll 3: nothing
+        lambda: (raw / SEED.name).unlink(),  # poll 4: removed …
+        lambda: None,  # … settles: run
+    ])
+    runs = []
+    watch(lambda: runs.append(sorted(scan_raw(raw, staging))), lambda: scan_raw(raw, staging), interval=0,
+          cycles=4, sleep=lambda _: next(steps)())
+    assert runs == [[SEED.name], sorted([SEED.name, pdf.name]), [pdf.name]]

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from gongkai.pipeline.dbt_project import dbt_invocation
+from gongkai.pipeline.dbt_project import RUN_FLAGS, dbt_invocation
 
 # ---------------------------------------------------------------------------------------------------------------
 # definitions
@@ -75,11 +75,11 @@ def test_blocking_checks(defs):
 def test_dbt_invocation_is_pure_and_explicit(tmp_path):
     wh = tmp_path / "build" / "run.duckdb"
     inv = dbt_invocation(wh)
-    assert inv.args == ["build"] and inv.env == {"GONGKAI_DBT_PATH": str(wh)}
+    assert inv.args == ["build", *RUN_FLAGS] and inv.env == {"GONGKAI_DBT_PATH": str(wh)}
     inv = dbt_invocation(wh, full_refresh=True, vars={"b": 2, "a": "辽宁"}, select=["marts"])
-    assert inv.args == ["build", "--vars", '{"a":"辽宁","b":2}', "--full-refresh", "--select", "marts"]
+    assert inv.args == ["build", *RUN_FLAGS, "--vars", '{"a":"辽宁","b":2}', "--full-refresh", "--select", "marts"]
     assert dbt_invocation(wh, full_refresh=True, vars={"b": 2, "a": "辽宁"}, select=["marts"]) == inv
-    assert dbt_invocation(wh, command="test", full_refresh=True).args == ["test"]
+    assert dbt_invocation(wh, command="test", full_refresh=True).args == ["test", *RUN_FLAGS]
     with pytest.raises(ValueError):
         dbt_invocation("relative/path.duckdb")
 
@@ -273,21 +273,59 @@ def test_e2e_raw_tables(e2e):
 
 @pytest.mark.slow
 def test_e2e_partitioned_gx_state_matches_a_full_validation(e2e):
-    """The real reports' per-report failure counts (codes printed in the Liaoning text and the Putuo PDF that the
-    reference list lacks) add up to what a full validation of raw.table_cells finds."""
-    from gongkai.quality import validate_table
+    """Every partitioned suite, raw and mart: the state holds the real reports (marts: those the table has rows
+    of, at their current row hash), and the recorded per-report failure counts (e.g. codes printed in the Liaoning text and the Putuo PDF that the reference
+    list lacks) add up to what a full validation of the table finds."""
+    from gongkai.quality import SUITES, row_versions, validate_table
 
-    state = _one(e2e, "SELECT suite, count(*) FROM quality.gx_partition_state GROUP BY 1 ORDER BY 1")
-    assert [n for _, n in state] == [2] * 5  # two real reports, five partitioned raw suites
-    carried = dict(_one(e2e, "SELECT expectation_index, sum(unexpected_count) FROM quality.gx_partition_failures "
-                             "WHERE suite = 'raw_table_cells' GROUP BY 1"))
+    partitioned = sorted(n for n, s in SUITES.items() if s.partition_column)
+    state = dict(_one(e2e, "SELECT suite, count(*) FROM quality.gx_partition_state GROUP BY 1"))
     con = duckdb.connect(str(_db(e2e)), read_only=True)
     try:
-        full = validate_table(con, "raw_table_cells")
+        for name in partitioned:
+            table = SUITES[name].table
+            if table.startswith("raw."):  # every loaded report, rows or none
+                assert state.get(name) == 2, name
+            else:  # marts: the reports the table has rows of, at the version of the rows it holds now
+                assert dict(con.execute("SELECT report_id, version FROM quality.gx_partition_state WHERE suite = ?",
+                                        [name]).fetchall()) == row_versions(con, name)
+            carried = dict(con.execute("SELECT expectation_index, sum(unexpected_count) FROM "
+                                       "quality.gx_partition_failures WHERE suite = ? GROUP BY 1", [name]).fetchall())
+            full = validate_table(con, name)
+            assert carried == {r.details["index"]: r.unexpected_count for r in full.results if not r.success}, name
     finally:
         con.close()
-    expected = {r.details["index"]: r.unexpected_count for r in full.results if not r.success}
-    assert carried == expected and sum(expected.values()) > 0
+    assert {"raw_table_cells", "fct_expenditure_by_function", "reconciliation"} <= set(partitioned)
+    assert _one(e2e, "SELECT count(*) FROM quality.gx_partition_failures WHERE suite = 'raw_table_cells'")[0][0] > 0
+
+
+@pytest.mark.slow
+def test_e2e_mart_suite_revalidates_only_the_report_whose_rows_changed(e2e, tmp_path):
+    """On a copy of the real warehouse: one Liaoning expenditure row made negative changes that report's row hash
+    only, so only its rows are validated again; the Putuo report's outcome is carried."""
+    import shutil
+
+    from gongkai.quality import row_versions, validate_changed_reports
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(_db(e2e), copy)
+    con = duckdb.connect(str(copy))
+    try:
+        before = row_versions(con, "fct_expenditure_by_function")
+        con.execute(f"UPDATE marts.fct_expenditure_by_function SET total = -1 WHERE report_id = {LIAONING_ID} "
+                    "AND scope = 'all_funds' AND function_code = '2101101'")
+        after = row_versions(con, "fct_expenditure_by_function")
+        liaoning = con.execute(LIAONING_ID).fetchone()[0]
+        assert [r for r in after if after[r] != before[r]] == [liaoning] and len(after) == 2
+        rows = con.execute("SELECT count(*) FROM marts.fct_expenditure_by_function WHERE report_id = ?",
+                           [liaoning]).fetchone()[0]
+        result = validate_changed_reports(con, "fct_expenditure_by_function", after)
+    finally:
+        con.close()
+    negative = next(r for r in result.results if r.expectation == "expect_column_values_to_be_between"
+                    and r.column == "total")
+    assert negative.details["validated_reports"] == 1 and not negative.success and negative.unexpected_count == 1
+    assert result.rows == rows
 
 
 LIAONING_ID = "(SELECT report_id FROM raw.report_files WHERE path = '000_c669139aa1fe8f20.txt' AND is_current)"

@@ -3,6 +3,7 @@
     gongkai parse FILE [FILE…] [--summary]  the report as JSON, or a line per file (unreadable: stderr, exit 2)
     gongkai synth --departments N --years M --out DIR [--seed S] [--pdf]
     gongkai run [--raw DIR] [--warehouse F] parse every file, load, build dbt, run checks, publish; print a summary
+    gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
     gongkai query "SQL"                     run SQL against the warehouse, read-only
     gongkai export MART --format csv|parquet|xlsx --out PATH
 """
@@ -14,6 +15,8 @@ import json
 import os
 import re
 import sys
+import time
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -291,6 +294,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")
     if not args.verbose:
         logging.getLogger("dagster").setLevel(logging.WARNING)
+    if not args.watch:
+        return _run_once(args, wait=args.wait)
+    import dagster as dg
+
+    from gongkai.warehouse.load import scan_raw
+    from gongkai.warehouse.paths import raw_dir, staging_dir
+
+    instance = dg.DagsterInstance.ephemeral()  # one run history for the whole watch
+    try:
+        watch(lambda: _run_once(args, wait=True, instance=instance), lambda: scan_raw(raw_dir(), staging_dir()),
+              interval=args.interval, on_change=lambda: print(f"[{time.strftime('%H:%M:%S')}] raw folder changed"))
+    except KeyboardInterrupt:
+        print("gongkai: watch stopped")
+    return 0
+
+
+def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     def waiting(holder: str) -> None:
         _err(f"gongkai: another `gongkai run` is running on this warehouse ({holder}); waiting for it to finish")
 
@@ -299,17 +319,43 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     captured = io.StringIO()  # dbt's own progress lines: shown with -v, or when the run fails
     quiet = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(captured)
+    started = time.perf_counter()
     try:
         with quiet:
-            result, summary = run_pipeline(full_refresh=args.full_refresh, wait=args.wait, on_wait=waiting,
-                                           log_level="DEBUG" if args.verbose else "WARNING")
+            result, summary = run_pipeline(full_refresh=args.full_refresh, wait=wait, on_wait=waiting,
+                                           instance=instance, log_level="DEBUG" if args.verbose else "WARNING")
     except RunLocked as locked:
         _err(str(locked))
         return EXIT_BUSY
     if not result.success and captured.getvalue():
         print("\n".join(captured.getvalue().splitlines()[-40:]))
     print(format_summary(summary))
+    print(f"run took {time.perf_counter() - started:.1f} s", flush=True)
     return 0 if result.success else EXIT_ERROR
+
+
+def watch(run: Callable[[], object], scan: Callable[[], Hashable], *, interval: float,
+          on_change: Callable[[], None] = lambda: None, cycles: int | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run, then run again each time ``scan()`` (what the raw folder holds, by content) changes — once it has held
+    still for one more ``interval``, so a file still being copied is not read half-written. One process for every
+    run: Dagster's definitions, Great Expectations and the run history are loaded once. ``cycles`` bounds the loop
+    (tests); otherwise it runs until interrupted."""
+    last = scan()
+    run()
+    polls = 0
+    while cycles is None or polls < cycles:
+        sleep(interval)
+        polls += 1
+        now = scan()
+        if now == last:
+            continue
+        sleep(interval)
+        if scan() != now:  # still changing: look again next cycle
+            continue
+        last = now
+        on_change()
+        run()
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -462,6 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's run log")
     p.add_argument("--wait", action="store_true",
                    help="if another run holds this warehouse's run lock, wait for it (default: refuse, exit 3)")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: run again whenever the raw folder's content changes (Ctrl-C stops); runs "
+                        "after the first skip Python, Dagster and GX start-up")
+    p.add_argument("--interval", type=float, default=1.0, help="with --watch: seconds between looks at the raw folder")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")

@@ -1,7 +1,8 @@
 """Asset checks: Great Expectations suites (gongkai.quality) on raw_tables and on the marts, plus an ingest check.
 
-A partitioned raw suite validates only the reports (re)loaded since its last run on this warehouse and carries the
-recorded outcome of the others (gongkai.quality.incremental); a full refresh validates every row. A suite with
+A partitioned suite validates only the reports whose rows changed since its last run on this warehouse (raw: the
+reports (re)loaded; marts: the reports whose rows dbt rebuilt differently) and carries the recorded outcome of the
+others (gongkai.quality.incremental); a full refresh validates every row. A suite with
 severity 'error' is a *blocking* check: when it fails, downstream assets (dbt models, the publishing
 ``warehouse`` asset) are not materialized, so a bad build never replaces the live warehouse. A 'warning' suite is
 recorded (metadata, severity WARN) and the run goes on. GX is imported inside the check functions only: importing
@@ -83,7 +84,9 @@ def _make_suite_check(check: SuiteCheck):
         in_build = gongkai.build_path(run_id).exists()
         with gongkai.connect(run_id, read_only=not in_build) as con:
             if in_build and quality.SUITES[check.suite].partition_column:
-                result = quality.validate_changed_reports(con, check.suite, loaded_versions(con), run_id=run_id[:16],
+                raw = check.table.startswith("raw.")
+                versions = loaded_versions(con) if raw else quality.row_versions(con, check.suite)
+                result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16],
                                                           full=is_full_refresh(context))
             else:
                 result = quality.validate_table(con, check.suite, run_id=run_id[:16])

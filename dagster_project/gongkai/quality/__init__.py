@@ -32,7 +32,8 @@ Public API::
     build_docs()                            # GX data docs into warehouse/gx_docs (index.html)
 
     # partitioned suites (SuiteSpec.partition_column): only the reports whose rows changed since the last run
-    result = validate_changed_reports(con, name, versions)   # versions: report_id -> version of its loaded rows
+    result = validate_changed_reports(con, name, versions)   # versions: report_id -> version of its rows
+    row_versions(con, name)   # report_id -> hash of its rows in the suite's table (for tables dbt rebuilds)
     get_context(root="expectations", docs_dir=None)   # the cached FileDataContext
 
 In Dagster: after loading raw (or after ``dbt build``), ``r = validate_table(con, 'raw_table_cells');
@@ -57,12 +58,12 @@ from gongkai.quality.gx import (
     sync_suites,
     validate_table,
 )
-from gongkai.quality.incremental import suite_fingerprint, validate_changed_reports
+from gongkai.quality.incremental import row_versions, suite_fingerprint, validate_changed_reports
 from gongkai.quality.suites import ERROR, SUITES, WARNING, ExpectationSpec, Lookups, SuiteSpec
 
 __all__ = [
     "DEFAULT_DOCS_DIR", "ERROR", "EXPECTATIONS_DIR", "RESULTS_TABLE", "SUITES", "WARNING", "ExpectationResult",
     "ExpectationSpec", "Lookups", "SuiteResult", "SuiteSpec", "build_docs", "build_suite", "get_context",
-    "prepare_frame", "run_all", "run_suite", "store_results", "suite_fingerprint", "sync_suites",
+    "prepare_frame", "row_versions", "run_all", "run_suite", "store_results", "suite_fingerprint", "sync_suites",
     "validate_changed_reports", "validate_table",
 ]

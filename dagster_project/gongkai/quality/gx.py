@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from gongkai.quality.suites import ERROR, SUITES, Lookups, Severity, SuiteSpec
+from gongkai.quality.suites import ERROR, NULL_PARTITION, SUITES, Lookups, Severity, SuiteSpec, uses_dimensions
 
 REPO = Path(__file__).resolve().parents[3]
 EXPECTATIONS_DIR = REPO / "expectations"  # the GX context root (great_expectations.yml, suites as JSON)
@@ -247,7 +247,7 @@ def prepare_frame(name: str, df: pd.DataFrame, *, con=None, lookups: Lookups | N
     """The DataFrame a suite validates: ``df`` plus the suite's helper columns (``_…``)."""
     spec = SUITES[name]
     if lookups is None:
-        lookups = Lookups(con=con, use_dims=spec.table.startswith("marts."))
+        lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
     frame = df.copy()
     # GX's pandas engine and pandas 3's arrow-backed strings: hand it plain objects.
     for column in frame.columns:
@@ -318,7 +318,8 @@ def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationRe
     if by_partition and "unexpected_index_list" in body:
         partitions = {}
         for row in body["unexpected_index_list"]:
-            key = str(row.get(spec.partition_column))
+            value = row.get(spec.partition_column)
+            key = NULL_PARTITION if value is None or value != value else str(value)  # value != value: NaN
             partitions[key] = partitions.get(key, 0) + 1
     return ExpectationResult(
         suite=spec.name,

@@ -1,5 +1,10 @@
 """Validate what changed: a partitioned suite (``SuiteSpec.partition_column``) runs on the rows of the reports
-(re)loaded since it last ran on this warehouse, and carries the outcome of every other report.
+whose rows changed since it last ran on this warehouse, and carries the outcome of every other report.
+
+What "changed" means comes as a version per report: for a raw table the version of the report the loader holds
+(``load.loaded_versions``); for a table dbt derives (a mart rebuilt on every run) :func:`row_versions`, a hash of
+the report's rows there — folded with the dimension tables the suite looks codes up in, so a changed dimension
+revalidates every report.
 
 The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
 with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
@@ -22,7 +27,7 @@ import pyarrow as pa
 from gongkai.quality import gx as runner
 from gongkai.quality import suites
 from gongkai.quality.gx import ExpectationResult, SuiteResult
-from gongkai.quality.suites import SEED_CODES, SUITES
+from gongkai.quality.suites import DIMENSION_TABLES, NULL_PARTITION, SEED_CODES, SUITES, uses_dimensions
 from gongkai.warehouse.duck import registered, transaction
 
 BATCH_REPORTS = 500  # reports validated per pandas frame: bounds memory on a full validation
@@ -44,6 +49,25 @@ def suite_fingerprint(name: str) -> str:
     for path in (Path(suites.__file__), Path(runner.__file__), Path(__file__), SEED_CODES):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def row_versions(con, name: str) -> dict[str, str]:
+    """report_id → a hash of that report's rows in suite ``name``'s table (row count and the sum of row hashes:
+    order-free), with the content of the dimension tables the suite looks codes up in folded into each."""
+    spec = SUITES[name]
+    column = spec.partition_column
+    if column is None:
+        raise ValueError(f"suite {name!r} has no partition column")
+    context = ""
+    if uses_dimensions(spec):
+        parts = [con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(d)::HUGEINT), 0) FROM {table} d")
+                 .fetchone()[0] for table in DIMENSION_TABLES.values()]
+        context = "|" + "|".join(parts)
+    rows = con.execute(
+        f"SELECT coalesce({column}, '{NULL_PARTITION}') AS p, count(*) || ':' || sum(hash(t)::HUGEINT) "
+        f"FROM {spec.table} t GROUP BY p"
+    ).fetchall()
+    return {report: version + context for report, version in rows}
 
 
 def validate_changed_reports(con, name: str, versions: Mapping[str, str], context=None, *,
@@ -101,7 +125,8 @@ def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
 
 def _rows(con, table: str, column: str, report_ids: list[str]):
     with registered(con, "_gx_reports", _ids(report_ids)):
-        return con.execute(f"SELECT * FROM {table} WHERE {column} IN (SELECT report_id FROM _gx_reports)").df()
+        return con.execute(f"SELECT * FROM {table} WHERE coalesce({column}, '{NULL_PARTITION}') IN "
+                           "(SELECT report_id FROM _gx_reports)").df()
 
 
 def _ids(report_ids: list[str]) -> pa.Table:

@@ -72,10 +72,14 @@ class SuiteSpec:
     prepare: Prepare | None = None
     description: str = ""
     #: Set when the suite's verdict on the table is the union of its verdicts on each report's rows (row-level
-    #: expectations, keys that include this column, a row-local ``prepare``): it may then validate only the reports
-    #: (re)loaded since its last run and carry the outcome of the others (gongkai.quality.incremental).
+    #: expectations, keys that include this column, a ``prepare`` local to each report): it may then validate only
+    #: the reports whose rows changed since its last run and carry the outcome of the others
+    #: (gongkai.quality.incremental).
     partition_column: str | None = None
 
+
+#: The partition of rows whose partition column is NULL (no report_id is empty).
+NULL_PARTITION = ""
 
 #: Expectations decided row by row (or, for compound keys, within the rows that share the key's values).
 ROW_LEVEL_TYPES = frozenset({
@@ -92,6 +96,15 @@ def is_partitionable(spec: SuiteSpec, column: str) -> bool:
         if exp.type == "ExpectCompoundColumnsToBeUnique" and column not in exp.kwargs["column_list"]:
             return False
     return True
+
+
+#: The dimension tables mart suites check code membership against (Lookups.codes with ``use_dims``).
+DIMENSION_TABLES = {"function": "marts.dim_function_class", "economic": "marts.dim_economic_class"}
+
+
+def uses_dimensions(spec: SuiteSpec) -> bool:
+    """Whether the suite's membership expectations look codes up in :data:`DIMENSION_TABLES` (every marts suite)."""
+    return spec.table.startswith("marts.")
 
 
 @dataclass
@@ -112,7 +125,7 @@ class Lookups:
         found: set[str] | None = None
         if self.con is not None and self.use_dims:
             try:
-                found = {r[0] for r in self.con.execute(f"select code from marts.dim_{kind}_class").fetchall()}
+                found = {r[0] for r in self.con.execute(f"select code from {DIMENSION_TABLES[kind]}").fetchall()}
             except Exception:  # dims not built yet
                 found = None
         if found is None:
@@ -376,7 +389,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
         within_tolerance("_children_gap_basic", WARNING, "parent basic = Σ children within 0.05"),
         within_tolerance("_children_gap_project", WARNING, "parent project = Σ children within 0.05"),
-    ], _prep_function_fact(["report_id", "scope"], _EXP_COLUMNS), "Expenditure by function code."),
+    ], _prep_function_fact(["report_id", "scope"], _EXP_COLUMNS), "Expenditure by function code.", "report_id"),
     _suite("fct_income_by_function", "marts.fct_income_by_function", [
         not_null("report_id"), not_null("function_code"), compound_unique(["report_id", "function_code"]),
         regex("function_code", FUNCTION_CODE_RE),
@@ -384,7 +397,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("total"),
         within_tolerance("_identity_gap", WARNING, "total = Σ income sources within 0.05"),
         within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
-    ], _prep_function_fact(["report_id"], _INC_COLUMNS), "Income by function code."),
+    ], _prep_function_fact(["report_id"], _INC_COLUMNS), "Income by function code.", "report_id"),
     _suite("fct_basic_expenditure_by_economic_class", "marts.fct_basic_expenditure_by_economic_class", [
         not_null("report_id"), not_null("economic_code"), compound_unique(["report_id", "economic_code"]),
         regex("economic_code", ECONOMIC_CODE_RE),
@@ -392,14 +405,14 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("category", ["personnel", "public"]),
         non_negative("amount"),
         within_tolerance("_children_gap_amount", WARNING, "类 = Σ款 within 0.05"),
-    ], _prep_economic_fact, "Basic expenditure by economic code."),
+    ], _prep_economic_fact, "Basic expenditure by economic code.", "report_id"),
     _suite("fct_three_public", "marts.fct_three_public", [
         not_null("report_id"), compound_unique(["report_id", "item"]),
         in_set("item", list(THREE_PUBLIC_ITEMS)),
         non_negative("budget"), non_negative("actual"), between("completion_pct", 0, None),
         within_tolerance("_parts_gap_actual", WARNING,
                          "合计 = 出国 + 接待 + 用车; 用车 = 购置 + 运行维护 (actual) within 0.05"),
-    ], _prep_three_public, "三公 by item."),
+    ], _prep_three_public, "三公 by item.", "report_id"),
     _suite("fct_procurement", "marts.fct_procurement", [
         not_null("report_id"), unique("report_id"),
         between("_sme_over_total", None, TOLERANCE, ERROR, "SME amount ≤ procurement total (within 0.05)"),
@@ -413,7 +426,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         not_null("report_id"), compound_unique(["report_id", "project_index"]), not_null("project_name"),
         pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
-    ], _prep_projects, "Project self-evaluations."),
+    ], _prep_projects, "Project self-evaluations.", "report_id"),
     _suite("fct_report_summary", "marts.fct_report_summary", [
         not_null("report_id"), unique("report_id"),
         non_negative("income_total"), non_negative("expenditure_total"), non_negative("three_public_total"),
@@ -458,7 +471,7 @@ _SUITE_LIST: list[SuiteSpec] = [
     _suite("reconciliation", "quality.reconciliation", [
         not_null("report_id"), in_set("status", ["pass", "fail", "not_run"]),
         compound_unique(["report_id", "check_name"], WARNING),
-    ], None, "Reconciliation checks of current reports."),
+    ], None, "Reconciliation checks of current reports.", "report_id"),
 ]
 
 SUITES: dict[str, SuiteSpec] = {s.name: s for s in _SUITE_LIST}
