@@ -35,6 +35,20 @@ def loadavg() -> str:
     return f"{one:.2f}/{five:.2f}/{fifteen:.2f}"
 
 
+def speed_ms() -> float:
+    """This machine's speed now: the best of 5 runs of a fixed pure-Python workload, in ms (lower is faster). The
+    shared VM's speed varies over a session (the same dbt build took 12.5 s and 18 s an hour apart); figures taken at
+    different times compare only after scaling by this."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, (time.perf_counter() - t0) * 1000)
+    return best
+
+
 def machine() -> dict[str, str]:
     cpu = platform.processor() or "?"
     try:
@@ -53,12 +67,13 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     return {"nproc": str(os.cpu_count()), "memory": mem, "cpu": cpu, "python": platform.python_version(),
-            "load": loadavg()}
+            "load": loadavg(), "speed_ms": f"{speed_ms():.0f}"}
 
 
 def machine_line() -> str:
     m = machine()
-    return f"machine: nproc={m['nproc']}, memory={m['memory']}, cpu={m['cpu']}, python {m['python']}, load {m['load']}"
+    return (f"machine: nproc={m['nproc']}, memory={m['memory']}, cpu={m['cpu']}, python {m['python']}, load {m['load']}, "
+            f"speed {m['speed_ms']} ms (fixed Python workload; lower is faster)")
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _lib import BENCH_DIR, REPO, Row, dir_size, format_table, loadavg, machine_line, record, run_process  # noqa: E402
+from _lib import (  # noqa: E402
+    BENCH_DIR, REPO, Row, dir_size, format_table, loadavg, machine_line, record, run_process, speed_ms,
+)
 
 YEARS = 5
 SEED = 7
@@ -276,6 +278,7 @@ def bench_incremental_only(n: int, trials: int) -> list[Row]:
         shutil.copytree(base, work)
         new = extra_report()
         link = raw / f"zz_extra_{new.name}"
+        speed = speed_ms()
         os.link(new, link)
         try:
             info, proc = pipeline_run(raw, work / "gongkai.duckdb", f"incremental n={n}")
@@ -283,6 +286,7 @@ def bench_incremental_only(n: int, trials: int) -> list[Row]:
             link.unlink()
         rows += rows_for(n, f"+1 report (trial {trial})", info, proc, work / "gongkai.duckdb",
                          INCREMENTAL_TARGET_S)[:10]
+        rows.append(Row(f"+1 report (trial {trial}) n={n}", "machine speed before (lower: faster)", speed, "ms"))
         (work / "incremental.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
     return rows
 
@@ -327,7 +331,7 @@ def bench_watch(n: int, trials: int) -> list[Row]:
     for trial in range(1, trials + 1):
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(base, work)
-        load = loadavg()
+        load, speed = loadavg(), speed_ms()
         figures = watch_trial(raw, work)
         bench = f"+1 report, watch (trial {trial}) n={n}"
         rows += [
@@ -335,6 +339,7 @@ def bench_watch(n: int, trials: int) -> list[Row]:
             Row(bench, "new file → updated marts", figures["latency_s"], "s", f"< {INCREMENTAL_TARGET_S:.0f} s",
                 figures["latency_s"] < INCREMENTAL_TARGET_S, load=f"{load} → {loadavg().split('/')[0]}"),
             Row(bench, "of which the run", figures["run_s"], "s", load=load),
+            Row(bench, "machine speed before (lower: faster)", speed, "ms"),
         ]
     return rows
 

@@ -8,7 +8,7 @@ Per N (generated reports, as in end_to_end.py):
 - parse (cache hits): ``stage_files`` again — what every later run pays per unchanged file
 - load: ``load_staged`` into an empty DuckDB file (the single writer), then again with ONE new report staged
   (what an incremental run pays: only reports whose staged version is not loaded yet are inserted)
-- dbt: ``dbt build`` (models + 190 tests) against that file, in a subprocess (CPU from rusage), own target path
+- dbt: ``dbt build`` (models + tests) against that file, in a subprocess (CPU from rusage), own target path
 - GX: ``validate_table`` for every suite whose table exists (GX import measured separately)
 
 The machine is shared: CPU seconds are the figure to compare; wall is printed with the load average.

@@ -396,4 +396,4 @@ def test_broken_status_fails_the_build(built, tmp_path):
     result = run_dbt(copy, "build", "--select", "stg_reconciliation_checks+", "--exclude", "fct_report_summary+",
                      tmp=tmp_path)
     assert result.returncode != 0
-    assert "accepted_values_stg_reconciliation_checks_status" in result.stdout
+    assert "Failure in test checks_stg_reconciliation_checks" in result.stdout  # its accepted_values(status) rule

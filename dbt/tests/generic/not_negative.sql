@@ -1,6 +1,0 @@
-{#- Fails on every row where the column is below zero (NULL passes). -#}
-{% test not_negative(model, column_name) %}
-select *
-from {{ model }}
-where {{ column_name }} < 0
-{% endtest %}
