@@ -291,7 +291,7 @@ def bench_incremental_only(n: int, trials: int) -> list[Row]:
     return rows
 
 
-def watch_trial(raw: Path, work: Path, interval: float = 1.0) -> dict[str, float]:
+def watch_trial(raw: Path, work: Path, interval: float = 0.5) -> dict[str, float]:
     """One ``gongkai run --watch`` on ``work``: (first run s, file-to-updated-marts latency s, second run s)."""
     import signal
     import subprocess

@@ -511,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--watch", action="store_true",
                    help="keep running: run again whenever the raw folder's content changes (Ctrl-C stops); runs "
                         "after the first skip Python, Dagster and GX start-up")
-    p.add_argument("--interval", type=float, default=1.0, help="with --watch: seconds between looks at the raw folder")
+    p.add_argument("--interval", type=float, default=0.5, help="with --watch: seconds between looks at the raw folder")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")

@@ -8,8 +8,10 @@ severity 'error' is a *blocking* check: when it fails, downstream assets (dbt mo
 recorded (metadata, severity WARN) and the run goes on. GX is imported inside the check functions only: importing
 it costs seconds and must not slow down loading the definitions.
 
-Checks read the run's build copy of the warehouse (the one about to be published) through the same pool as the
-writers, so they never open the file next to a writer.
+The suites run in two steps — ``gx_raw_suites`` after loading, ``gx_model_suites`` after dbt — each one DuckDB
+connection and one GX import (per process), each suite still its own asset check ``gx_<suite>``; the UI can run any
+subset. Checks read the run's build copy of the warehouse (the one about to be published) through the same pool as
+the writers, so they never open the file next to a writer.
 """
 
 
@@ -34,6 +36,10 @@ class SuiteCheck:
     table: str  # schema.table in the warehouse
     asset_key: dg.AssetKey
     blocking: bool  # the suite has expectations of severity 'error'
+
+    @property
+    def name(self) -> str:
+        return f"gx_{self.suite}"
 
 
 def _quality():
@@ -69,48 +75,73 @@ def _describe(result) -> str:
     return f"{result.expectation}{where}{count}{' — ' + note if note else ''}"
 
 
-def _make_suite_check(check: SuiteCheck):
-    @dg.asset_check(
-        asset=check.asset_key,
-        name=f"gx_{check.suite}",
-        blocking=check.blocking,
+def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool):
+    """Run one suite on this run's copy (partitioned suites: the changed reports only) and record its results."""
+    if in_build and quality.SUITES[check.suite].partition_column:
+        raw = check.table.startswith("raw.")
+        versions = loaded_versions(con) if raw else quality.row_versions(con, check.suite)
+        result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16], full=full)
+    else:
+        result = quality.validate_table(con, check.suite, run_id=run_id[:16])
+    if in_build:  # results go into the warehouse being built (quality.gx_results), never into the live file
+        quality.store_results(con, result)
+    return result
+
+
+def _check_result(check: SuiteCheck, result, log) -> dg.AssetCheckResult:
+    errors, warnings = result.errors, result.warnings
+    for warning in warnings:
+        log.warning(f"{check.table}: {_describe(warning)}")
+    metadata = {
+        "table": check.table,
+        "rows": result.rows,  # rows validated in this run (partitioned suites: the changed reports' rows)
+        "expectations": len(result.results),
+        "errors": len(errors),
+        "warnings": len(warnings),
+        "failed": dg.MetadataValue.md("\n".join(f"- **{r.severity}** {_describe(r)}" for r in errors + warnings)
+                                      or "none"),
+    }
+    key = dict(asset_key=check.asset_key, check_name=check.name)
+    if errors:
+        return dg.AssetCheckResult(**key, passed=False, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
+    if warnings:
+        return dg.AssetCheckResult(**key, passed=False, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+    return dg.AssetCheckResult(**key, passed=True, metadata=metadata)
+
+
+def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
+    """One step for a group of suites (one DuckDB connection, one GX import per process), each its own asset check
+    ``gx_<suite>``; a subset can be run alone. A suite that raises is reported as a failed check (the others still
+    run)."""
+    by_key = {dg.AssetCheckKey(c.asset_key, c.name): c for c in checks}
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=[dg.AssetCheckSpec(c.name, asset=c.asset_key, blocking=c.blocking, description=(
+            f"Great Expectations suite {c.suite!r} on {c.table} "
+            f"({'failed error expectations block downstream' if c.blocking else 'warnings only'}).")) for c in checks],
+        can_subset=True,
         pool=WAREHOUSE_POOL,
-        description=f"Great Expectations suite {check.suite!r} on {check.table} "
-        f"({'failed error expectations block downstream' if check.blocking else 'warnings only'}).",
+        description=description,
     )
-    def _check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
+    def _checks(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource):
         quality = _quality()
         run_id = context.run.run_id
         in_build = gongkai.build_path(run_id).exists()
+        selected = [by_key[k] for k in sorted(context.selected_asset_check_keys, key=lambda k: k.name)]
         with gongkai.connect(run_id, read_only=not in_build) as con:
-            if in_build and quality.SUITES[check.suite].partition_column:
-                raw = check.table.startswith("raw.")
-                versions = loaded_versions(con) if raw else quality.row_versions(con, check.suite)
-                result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16],
-                                                          full=is_full_refresh(context))
-            else:
-                result = quality.validate_table(con, check.suite, run_id=run_id[:16])
-            if in_build:  # results go into the warehouse being built (quality.gx_results), never into the live file
-                quality.store_results(con, result)
-        errors, warnings = result.errors, result.warnings
-        for warning in warnings:
-            context.log.warning(f"{check.table}: {_describe(warning)}")
-        metadata = {
-            "table": check.table,
-            "rows": result.rows,  # rows validated in this run (partitioned suites: the changed reports' rows)
-            "expectations": len(result.results),
-            "errors": len(errors),
-            "warnings": len(warnings),
-            "failed": dg.MetadataValue.md("\n".join(f"- **{r.severity}** {_describe(r)}" for r in errors + warnings)
-                                          or "none"),
-        }
-        if errors:
-            return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
-        if warnings:
-            return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
-        return dg.AssetCheckResult(passed=True, metadata=metadata)
+            for check in selected:
+                try:
+                    result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context))
+                except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
+                    context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
+                    yield dg.AssetCheckResult(asset_key=check.asset_key, check_name=check.name, passed=False,
+                                              severity=dg.AssetCheckSeverity.ERROR,
+                                              metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"})
+                    continue
+                yield _check_result(check, result, context.log)
 
-    return _check
+    return _checks
 
 
 @dg.asset_check(
@@ -140,4 +171,12 @@ def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: Warehou
 
 
 def all_checks() -> list:
-    return [ingest_errors_check] + [_make_suite_check(check) for check in discover_suites()]
+    suites = discover_suites()
+    raw = [c for c in suites if c.asset_key == RAW_TABLES_KEY]
+    marts = [c for c in suites if c.asset_key != RAW_TABLES_KEY]
+    groups = [
+        ("gx_raw_suites", raw, "Great Expectations suites on the raw tables, after loading (blocking ones stop dbt)."),
+        ("gx_model_suites", marts, "Great Expectations suites on the marts and quality models, after dbt (blocking ones "
+                                   "stop the publish)."),
+    ]
+    return [ingest_errors_check] + [_make_suite_checks(name, checks, text) for name, checks, text in groups if checks]
