@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from gongkai.pipeline.dbt_project import (
     build_dbt_project,
@@ -20,12 +20,12 @@ from gongkai.pipeline.dbt_project import (
     invocation_target,
     keep_partial_parse,
 )
+from gongkai.pipeline.dbt_runner import stream_dbt
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
     WAREHOUSE_POOL,
     WarehouseResource,
     run_publishes_at_end,
-    temporary_env,
 )
 from gongkai.warehouse.paths import dbt_build_path
 from gongkai.warehouse.load import (
@@ -170,7 +170,7 @@ def _make_dbt_assets(project):
         name="gongkai_dbt",
         pool=WAREHOUSE_POOL,
     )
-    def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, dbt: DbtCliResource, gongkai: WarehouseResource):
+    def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, gongkai: WarehouseResource):
         with gongkai.stable_build_name(context.run.run_id) as build:
             invocation = dbt_invocation(
                 build, full_refresh=config.full_refresh or is_full_refresh(context),
@@ -179,10 +179,8 @@ def _make_dbt_assets(project):
             context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
             saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
             target = invocation_target(project, context.run.run_id, saved_state)
-            with temporary_env(**invocation.env):
-                cli = dbt.cli(invocation.args, context=context, target_path=target)
-                yield from cli.stream()
-        keep_partial_parse(cli.target_path, Path(project.project_dir) / project.target_path, saved_state)
+            yield from stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env)
+        keep_partial_parse(target, Path(project.project_dir) / project.target_path, saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-from gongkai.pipeline.assets import DBT_PROJECT, all_assets
-from gongkai.pipeline.dbt_project import GongkaiDbtCliResource, dbt_executable
+from gongkai.pipeline.assets import all_assets
 from gongkai.pipeline.checks import all_checks
 from gongkai.pipeline.resources import WarehouseResource
 from gongkai.pipeline.schedules import daily_full_refresh
@@ -26,18 +25,13 @@ gongkai_all = dg.define_asset_job(
 
 
 def build_definitions() -> dg.Definitions:
-    resources: dict = {"gongkai": WarehouseResource()}
-    if DBT_PROJECT is not None:
-        resources["dbt"] = GongkaiDbtCliResource(
-            project_dir=DBT_PROJECT, profiles_dir=str(DBT_PROJECT.project_dir), dbt_executable=dbt_executable()
-        )
     return dg.Definitions(
         assets=all_assets(),
         asset_checks=all_checks(),
         jobs=[gongkai_all],
         sensors=[raw_folder_sensor],
         schedules=[daily_full_refresh],
-        resources=resources,
+        resources={"gongkai": WarehouseResource()},
     )
 
 
