@@ -387,3 +387,42 @@ def test_prune_invocation_targets_keeps_the_newest(tmp_path):
     removed = prune_invocation_targets(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == ["gongkai_dbt-run0-abc", "gongkai_dbt-run1-abc", "gongkai_dbt-run2-abc"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gongkai_dbt-run3-abc", "gongkai_dbt-run4-abc", "manifest.json"]
+
+
+@pytest.mark.slow
+def test_e2e_dbt_in_process_leaves_no_database_open(e2e):
+    """dbt ran in this very process (dbtRunner): afterwards nothing here holds a DuckDB file of the warehouse open —
+    dbt-duckdb's class-level database is closed, so the publish and later readers never meet a second instance."""
+    import os
+
+    folder = str(e2e["warehouse"].parent)
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(folder) and ".duckdb" in target:
+            held.append(target)
+    assert held == []
+
+
+def test_dbt_project_fingerprint_follows_the_files(tmp_path):
+    """The parsed manifest is reused while the fingerprint holds: any change to a model, macro, seed or YAML (or to
+    --vars) changes it; nothing else does."""
+    import shutil
+
+    from gongkai.pipeline.dbt_runner import project_fingerprint
+    from gongkai.warehouse.paths import DBT_PROJECT_DIR
+
+    project = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    first = project_fingerprint(project)
+    assert project_fingerprint(project) == first
+    (project / "target").mkdir()
+    (project / "target" / "run_results.json").write_text("{}")  # build output is not project input
+    assert project_fingerprint(project) == first
+    assert project_fingerprint(project, "--vars", '{"a":1}') != first
+    model = project / "models" / "marts" / "fct_report_summary.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert project_fingerprint(project) != first
