@@ -270,12 +270,18 @@ def incremental_base(n: int) -> tuple[Path, Path, Path]:
     return raw, base, work
 
 
-def bench_incremental_only(n: int, trials: int) -> list[Row]:
+def fresh_trials(n: int, trials: int):
+    """(trial, raw folder, work folder) for each trial; the work folder a fresh copy of base-N/."""
     raw, base, work = incremental_base(n)
-    rows: list[Row] = []
     for trial in range(1, trials + 1):
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(base, work)
+        yield trial, raw, work
+
+
+def bench_incremental_only(n: int, trials: int) -> list[Row]:
+    rows: list[Row] = []
+    for trial, raw, work in fresh_trials(n, trials):
         new = extra_report()
         link = raw / f"zz_extra_{new.name}"
         speed = speed_ms()
@@ -326,11 +332,8 @@ def watch_trial(raw: Path, work: Path, interval: float = 0.5) -> dict[str, float
 
 
 def bench_watch(n: int, trials: int) -> list[Row]:
-    raw, base, work = incremental_base(n)
     rows: list[Row] = []
-    for trial in range(1, trials + 1):
-        shutil.rmtree(work, ignore_errors=True)
-        shutil.copytree(base, work)
+    for trial, raw, work in fresh_trials(n, trials):
         load, speed = loadavg(), speed_ms()
         figures = watch_trial(raw, work)
         bench = f"+1 report, watch (trial {trial}) n={n}"
