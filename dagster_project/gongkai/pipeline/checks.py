@@ -135,9 +135,11 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
                     result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context))
                 except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
                     context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
-                    yield dg.AssetCheckResult(asset_key=check.asset_key, check_name=check.name, passed=False,
-                                              severity=dg.AssetCheckSeverity.ERROR,
-                                              metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"})
+                    yield dg.AssetCheckResult(
+                        asset_key=check.asset_key, check_name=check.name, passed=False,
+                        severity=dg.AssetCheckSeverity.ERROR,
+                        metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"},
+                    )
                     continue
                 yield _check_result(check, result, context.log)
 
@@ -176,7 +178,7 @@ def all_checks() -> list:
     marts = [c for c in suites if c.asset_key != RAW_TABLES_KEY]
     groups = [
         ("gx_raw_suites", raw, "Great Expectations suites on the raw tables, after loading (blocking ones stop dbt)."),
-        ("gx_model_suites", marts, "Great Expectations suites on the marts and quality models, after dbt (blocking ones "
-                                   "stop the publish)."),
+        ("gx_model_suites", marts,
+         "Great Expectations suites on the marts and quality models, after dbt (blocking ones stop the publish)."),
     ]
     return [ingest_errors_check] + [_make_suite_checks(name, checks, text) for name, checks, text in groups if checks]
