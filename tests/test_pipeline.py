@@ -426,3 +426,25 @@ def test_dbt_project_fingerprint_follows_the_files(tmp_path):
     model = project / "models" / "marts" / "fct_report_summary.sql"
     model.write_text(model.read_text() + "\n-- changed\n")
     assert project_fingerprint(project) != first
+
+
+@pytest.mark.slow
+def test_in_process_dbt_builds_a_second_warehouse_of_another_name(e2e, tmp_path, monkeypatch):
+    """One process, two warehouses: the second (another file name, so another DuckDB catalog name in dbt's manifest)
+    is built correctly after the first — the parsed manifest kept in the process is per warehouse."""
+    import dagster as dg
+
+    from gongkai.cli import run_pipeline
+
+    warehouse = tmp_path / "other" / "second.duckdb"
+    monkeypatch.setenv("GONGKAI_RAW", str(e2e["raw"]))
+    monkeypatch.setenv("GONGKAI_WAREHOUSE", str(warehouse))
+    result, summary = run_pipeline(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert result.success, summary["failed_steps"]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute(f"SELECT total FROM marts.fct_expenditure_by_function WHERE report_id = {LIAONING_ID} "
+                          "AND scope = 'all_funds' AND function_code = '2101101'").fetchone()
+    finally:
+        con.close()
+    assert row and round(row[0], 2) == 84.11

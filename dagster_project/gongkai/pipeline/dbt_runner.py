@@ -10,6 +10,7 @@ materialization and each test's check result as dbt reports it.
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -103,11 +104,13 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
 
 
 def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):
-    """dbtRunner with the parsed manifest of this project (parsed once per process, project content and --vars)."""
+    """dbtRunner with the parsed manifest of this project (parsed once per process, project content, --vars and
+    warehouse)."""
     from dbt.cli.main import dbtRunner
 
     vars_args = args[args.index("--vars"):args.index("--vars") + 2] if "--vars" in args else []
-    key = project_fingerprint(project_dir, *vars_args)
+    # the profile's database path is in the manifest too (each node's database is the file's name)
+    key = project_fingerprint(project_dir, *vars_args, os.environ.get("GONGKAI_DBT_PATH", ""))
     manifest = _manifests.get(key)
     if manifest is None:
         parsed = dbtRunner().invoke(["parse", *vars_args, *location])
