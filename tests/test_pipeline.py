@@ -412,7 +412,7 @@ def test_dbt_project_fingerprint_follows_the_files(tmp_path):
     --vars) changes it; nothing else does."""
     import shutil
 
-    from gongkai.pipeline.dbt_runner import project_fingerprint
+    from gongkai.pipeline.dbt_project import project_fingerprint
     from gongkai.warehouse.paths import DBT_PROJECT_DIR
 
     project = tmp_path / "dbt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -64,18 +65,32 @@ def dbt_project_available(project_dir: Path = DBT_PROJECT_DIR) -> bool:
     return (project_dir / "dbt_project.yml").exists()
 
 
+PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
+
+
+def project_files(project_dir: Path) -> list[Path]:
+    """Every file dbt reads to parse the project, in a stable order."""
+    project_dir = Path(project_dir)
+    files = [p for sub in PROJECT_FOLDERS if (project_dir / sub).is_dir()
+             for p in (project_dir / sub).rglob("*") if p.is_file()]
+    files += [project_dir / name for name in PROJECT_FILES if (project_dir / name).exists()]
+    return sorted(files)
+
+
+def project_fingerprint(project_dir: Path, *extra: str) -> str:
+    """A hash of the project's files (paths and contents) and ``extra`` (e.g. the --vars): equal fingerprints
+    parse to the same manifest."""
+    digest = hashlib.sha256()
+    for path in project_files(project_dir):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for value in extra:
+        digest.update(value.encode() + b"\0")
+    return digest.hexdigest()
+
+
 def _newest_source_mtime(project_dir: Path) -> float:
-    newest = 0.0
-    for sub in ("models", "macros", "seeds", "tests", "snapshots", "analyses"):
-        folder = project_dir / sub
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    newest = max(newest, path.stat().st_mtime)
-    for name in ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml"):
-        if (project_dir / name).exists():
-            newest = max(newest, (project_dir / name).stat().st_mtime)
-    return newest
+    return max((path.stat().st_mtime for path in project_files(project_dir)), default=0.0)
 
 
 def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):

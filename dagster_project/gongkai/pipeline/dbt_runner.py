@@ -9,7 +9,6 @@ materialization and each test's check result as dbt reports it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import threading
@@ -19,34 +18,12 @@ from typing import Any
 
 import dagster as dg
 
+from gongkai.pipeline.dbt_project import project_fingerprint
 from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what dagster-dbt turns into Dagster events).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
-PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
-
 _manifests: dict[str, Any] = {}  # project fingerprint → dbt's parsed Manifest (one entry: the current project)
-
-
-def project_files(project_dir: Path) -> list[Path]:
-    """Every file dbt reads to parse the project, in a stable order."""
-    project_dir = Path(project_dir)
-    files = [p for sub in PROJECT_FOLDERS if (project_dir / sub).is_dir()
-             for p in (project_dir / sub).rglob("*") if p.is_file()]
-    files += [project_dir / name for name in PROJECT_FILES if (project_dir / name).exists()]
-    return sorted(files)
-
-
-def project_fingerprint(project_dir: Path, *extra: str) -> str:
-    """A hash of the project's files (paths and contents) and ``extra`` (e.g. the --vars): equal fingerprints
-    parse to the same manifest."""
-    digest = hashlib.sha256()
-    for path in project_files(project_dir):
-        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for value in extra:
-        digest.update(value.encode() + b"\0")
-    return digest.hexdigest()
 
 
 def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], *,
