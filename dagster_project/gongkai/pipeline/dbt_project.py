@@ -115,8 +115,9 @@ def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):
 
 
 def keep_partial_parse(invocation_target: Path, *folders: Path) -> None:
-    """Copy a finished invocation's partial_parse.msgpack into each folder (the project's target folder, from where
-    dagster-dbt seeds every invocation, and the warehouse's own dbt folder): the next run parses only what changed.
+    """Copy a finished invocation's partial_parse.msgpack into each folder (the project's target folder and the
+    warehouse's own dbt folder, from where :func:`invocation_target` seeds the next invocation): the next run parses
+    only what changed.
     Atomic replace; a missing file is no error."""
     source = Path(invocation_target) / PARTIAL_PARSE_FILE
     if not source.exists():
@@ -143,14 +144,16 @@ def prune_invocation_targets(root: Path, keep: int = KEPT_INVOCATION_TARGETS) ->
 def invocation_target(project, run_id: str, saved_state: Path) -> Path:
     """A fresh target folder for one dbt invocation, seeded with the partial_parse.msgpack this warehouse's last
     run left in ``saved_state`` (its profile points at this warehouse's stable build name, so it stays valid even
-    when other warehouses were built in between). Without one, dagster-dbt seeds it from the project's target."""
+    when other warehouses were built in between), else with the project target's (``dbt parse`` at definitions
+    load, or the last run of any warehouse)."""
     root = Path(project.project_dir) / project.target_path
     prune_invocation_targets(root)
     target = root / f"gongkai_dbt-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
-    saved = Path(saved_state) / PARTIAL_PARSE_FILE
-    if saved.exists():
-        shutil.copyfile(saved, target / PARTIAL_PARSE_FILE)
+    for source in (Path(saved_state) / PARTIAL_PARSE_FILE, root / PARTIAL_PARSE_FILE):
+        if source.exists():
+            shutil.copyfile(source, target / PARTIAL_PARSE_FILE)
+            break
     return target
 
 
