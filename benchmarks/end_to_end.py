@@ -99,7 +99,7 @@ def child() -> None:
     logging.getLogger("dagster").setLevel(logging.ERROR)
     import dagster as dg
 
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     t_imported = time.perf_counter()
     instance = dg.DagsterInstance.ephemeral()

@@ -41,7 +41,8 @@ def bench_parse(raw: Path, staging: Path, n: int, workers: list[int], sample: in
     """Parse + stage: in this process (timeout=0: no deadline, no child), then as the pipeline does it (one child
     process per file, GONGKAI_PARSE_TIMEOUT deadline) with 1 and 2 workers on the first ``sample`` files (CPU of
     forkserver children is not visible to rusage, so only wall is given for those)."""
-    from gongkai.warehouse.load import list_raw_files, stage_files
+    from gongkai.warehouse.raw_folder import list_raw_files
+    from gongkai.warehouse.staging import stage_files
 
     rel = list_raw_files(raw)
     rows = []
@@ -69,7 +70,8 @@ def bench_parse(raw: Path, staging: Path, n: int, workers: list[int], sample: in
 def bench_load(raw: Path, staging: Path, db: Path, n: int) -> list[Row]:
     import duckdb
 
-    from gongkai.warehouse.load import load_staged, stage_file
+    from gongkai.warehouse.load import load_staged
+    from gongkai.warehouse.staging import stage_file
 
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))

@@ -31,7 +31,7 @@ def e2e(tmp_path_factory):
     """
     if not module_exists("gongkai.extract.parser"):
         pytest.skip("the extraction library (gongkai.extract.parser) is not there yet")
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     base = tmp_path_factory.mktemp("e2e")
     raw = base / "raw"

@@ -151,7 +151,7 @@ def _run_pipeline(home: Path, raw: Path, warehouse: Path) -> dict:
     """One real run (both partitions, every check) recorded in the instance at ``home``; returns its summary."""
     import dagster as dg
 
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     paths = {"GONGKAI_RAW": str(raw), "GONGKAI_WAREHOUSE": str(warehouse)}
     old = {k: os.environ.get(k) for k in paths}
@@ -172,7 +172,7 @@ def dagster_ui(request, tmp_path_factory):
     served from it and nothing runs twice; otherwise the pipeline runs here once, into a fresh DAGSTER_HOME, while
     the servers load the definitions.
     """
-    from gongkai.warehouse.load import scan_raw
+    from gongkai.warehouse.raw_folder import scan_raw
 
     e2e = request.getfixturevalue("e2e")
     base = tmp_path_factory.mktemp("ui")

@@ -96,8 +96,8 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
     import os
     import shutil
 
-    from gongkai.cli import watch
-    from gongkai.warehouse.load import scan_raw
+    from gongkai.pipeline.watch import watch
+    from gongkai.warehouse.raw_folder import scan_raw
 
     raw, staging = tmp_path / "raw", tmp_path / "staging"
     raw.mkdir()

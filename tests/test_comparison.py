@@ -28,7 +28,7 @@ SEED_PATH = "000_c669139aa1fe8f20.txt"  # the Liaoning 2024 seed in raw/
 def comparison(tmp_path_factory):
     if not module_exists("gongkai.extract.parser"):
         pytest.skip("the extraction library is not there yet")
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
     from gongkai.synth import generate_corpus
 
     base = tmp_path_factory.mktemp("comparison")

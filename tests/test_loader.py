@@ -10,15 +10,10 @@ import duckdb
 import pytest
 
 from gongkai.extract.records import Cell, Check, Report, Source, Table, TableRow
-from gongkai.warehouse.load import (
-    list_raw_files,
-    load_staged,
-    partition_key_for,
-    path_for_partition_key,
-    report_rows,
-    stage_file,
-    stage_files,
-)
+from gongkai.warehouse.load import load_staged
+from gongkai.warehouse.raw_folder import list_raw_files, partition_key_for, path_for_partition_key
+from gongkai.warehouse.rows import report_rows
+from gongkai.warehouse.staging import stage_file, stage_files
 
 
 class FakeParseError(Exception):

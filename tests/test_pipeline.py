@@ -434,7 +434,7 @@ def test_in_process_dbt_builds_a_second_warehouse_of_another_name(e2e, tmp_path,
     is built correctly after the first — the parsed manifest kept in the process is per warehouse."""
     import dagster as dg
 
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     warehouse = tmp_path / "other" / "second.duckdb"
     monkeypatch.setenv("GONGKAI_RAW", str(e2e["raw"]))

@@ -190,7 +190,7 @@ def build_batch(base: Path) -> Path:
 
 
 def _list(raw: Path) -> list[str]:
-    from gongkai.warehouse.load import list_raw_files
+    from gongkai.warehouse.raw_folder import list_raw_files
 
     return list_raw_files(raw)
 
@@ -258,7 +258,7 @@ def query(warehouse: Path, sql: str, params=None):
 def batch(tmp_path_factory):
     import dagster as dg
 
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     base = tmp_path_factory.mktemp("reliability")
     raw = build_batch(base)
@@ -358,7 +358,7 @@ def test_batch_messages_in_the_dagster_run_log(batch):
 @pytest.mark.slow
 def test_batch_summary_printed_by_gongkai_run(batch):
     """What `gongkai run` prints (exit 0: bad files never fail a run): every file not loaded, with its message."""
-    from gongkai.cli import format_summary
+    from gongkai.pipeline.summary import format_summary
 
     text = format_summary(batch["summary"])
     assert "reports: loaded 6, failed 5, skipped 1" in text
@@ -401,13 +401,15 @@ def test_parse_timeout_through_the_parse_step(tmp_path, monkeypatch):
 
     from gongkai.pipeline.assets import parsed_report, report_files_partitions
     from gongkai.pipeline.resources import WarehouseResource
-    from gongkai.warehouse import load
+    from gongkai.warehouse import staging
+    from gongkai.warehouse.load import load_staged
+    from gongkai.warehouse.staged import staged_result
 
     raw = tmp_path / "raw"
     write(raw / "spin.pdf", b"%PDF-1.4 spins")
     shutil.copy(RAW / LIAONING, raw / LIAONING)
     warehouse = tmp_path / "wh" / "gongkai.duckdb"
-    monkeypatch.setattr(load, "PARSE_FUNCTION", f"{__name__}:spin_parse")
+    monkeypatch.setattr(staging, "PARSE_FUNCTION", f"{__name__}:spin_parse")
     monkeypatch.setenv("GONGKAI_PARSE_TIMEOUT", "20")
     keys = [LIAONING, "spin.pdf", "../outside.txt"]
     with dg.instance_for_test() as instance:
@@ -426,11 +428,11 @@ def test_parse_timeout_through_the_parse_step(tmp_path, monkeypatch):
             "GONGKAI_PARSE_TIMEOUT) and was stopped; the file was not loaded and is tried again on the next run") in logs
     assert f"{LIAONING}: parsed (辽宁省数据局 2024)" in logs
     # a '..' partition key (e.g. added by hand in the UI) is refused without being read
-    [(refused, _)] = load.stage_files(raw, ["../outside.txt"], load.Path(warehouse.parent / "staging"))
+    [(refused, _)] = staging.stage_files(raw, ["../outside.txt"], warehouse.parent / "staging")
     assert refused.error_kind == "unsafe_path" and "not a plain path inside the raw folder" in refused.message
     con = duckdb.connect(str(tmp_path / "load.duckdb"))
     try:
-        load.load_staged(con, warehouse.parent / "staging", raw)
+        load_staged(con, warehouse.parent / "staging", raw)
         errors = con.execute("SELECT path, error_kind, sha256 FROM raw.ingest_errors").fetchall()
         files = con.execute("SELECT path, status FROM raw.report_files ORDER BY path").fetchall()
     finally:
@@ -438,17 +440,17 @@ def test_parse_timeout_through_the_parse_step(tmp_path, monkeypatch):
     assert errors == [("spin.pdf", "timeout", hashlib.sha256(b"%PDF-1.4 spins").hexdigest())]
     assert files == [(LIAONING, "loaded"), ("spin.pdf", "failed")]
     # a timeout is not cached: the next run tries again
-    assert load.staged_result(raw, "spin.pdf", warehouse.parent / "staging") is None
-    assert load.staged_result(raw, LIAONING, warehouse.parent / "staging") is not None
+    assert staged_result(raw, "spin.pdf", warehouse.parent / "staging") is None
+    assert staged_result(raw, LIAONING, warehouse.parent / "staging") is not None
 
 
 def test_dying_parser_is_recorded(tmp_path, monkeypatch):
-    from gongkai.warehouse import load
+    from gongkai.warehouse import staging
 
     raw = tmp_path / "raw"
     write(raw / "a.txt", SEED_TEXT.encode())
-    monkeypatch.setattr(load, "PARSE_FUNCTION", f"{__name__}:dying_parse")
-    [(result, cached)] = load.stage_files(raw, ["a.txt"], tmp_path / "staging", timeout=60)
+    monkeypatch.setattr(staging, "PARSE_FUNCTION", f"{__name__}:dying_parse")
+    [(result, cached)] = staging.stage_files(raw, ["a.txt"], tmp_path / "staging", timeout=60)
     assert not cached and result.status == "failed" and result.error_kind == "parser_died"
     assert result.message.startswith("the parser process died (exit code -9)")
 
@@ -462,23 +464,24 @@ def blank_pdf(pages: int) -> bytes:
 
 
 def test_page_limit(tmp_path):
-    """Over load.MAX_PDF_PAGES the file is refused before parsing (the page tree's count is read, nothing else).
+    """Over limits.MAX_PDF_PAGES the file is refused before parsing (the page tree's count is read, nothing else).
     Between the extraction library's own MAX_PAGES and that, the first pages are read and a 'page_limit' issue
     recorded (tests/test_bad_input.py territory)."""
-    from gongkai.warehouse import load
+    from gongkai.warehouse.limits import MAX_PDF_PAGES, pdf_page_count
+    from gongkai.warehouse.staging import stage_file
 
     raw = tmp_path / "raw"
-    write(raw / "huge.pdf", blank_pdf(load.MAX_PDF_PAGES + 1))
+    write(raw / "huge.pdf", blank_pdf(MAX_PDF_PAGES + 1))
     write(raw / "ok.pdf", blank_pdf(3))
-    assert load.pdf_page_count((raw / "huge.pdf").read_bytes()) == load.MAX_PDF_PAGES + 1
-    assert load.pdf_page_count(b"not a pdf") is None and load.pdf_page_count(truncated_pdf()) is None
+    assert pdf_page_count((raw / "huge.pdf").read_bytes()) == MAX_PDF_PAGES + 1
+    assert pdf_page_count(b"not a pdf") is None and pdf_page_count(truncated_pdf()) is None
     started = time.monotonic()
-    result = load.stage_file(raw, "huge.pdf", tmp_path / "staging")
+    result = stage_file(raw, "huge.pdf", tmp_path / "staging")
     assert time.monotonic() - started < 30
     assert (result.status, result.error_kind) == ("failed", "too_many_pages")
-    assert result.message == (f"huge.pdf has {load.MAX_PDF_PAGES + 1} pages, over the {load.MAX_PDF_PAGES}-page "
+    assert result.message == (f"huge.pdf has {MAX_PDF_PAGES + 1} pages, over the {MAX_PDF_PAGES}-page "
                               "limit for one file (a department's final accounts run to tens of pages); not parsed")
-    assert load.stage_file(raw, "ok.pdf", tmp_path / "staging").error_kind != "too_many_pages"
+    assert stage_file(raw, "ok.pdf", tmp_path / "staging").error_kind != "too_many_pages"
 
 
 # --- idempotence, crash, concurrency --------------------------------------------------------------------------------
@@ -500,7 +503,7 @@ def test_crash_midway_then_clean_run_is_identical(batch):
     """Run 2 is killed (-9, with its dbt child) once its build copy exists: meanwhile a reader sees the last complete
     warehouse and a second `gongkai run` is refused by the run lock. Afterwards the live file is byte-for-byte the
     previous one; the clean run 3 gives the same warehouse as run 1 (a re-run and a run after a crash)."""
-    from gongkai.cli import run_pipeline
+    from gongkai.pipeline.run import run_pipeline
 
     if not batch["result"].success:
         pytest.skip("the batch run did not publish")
@@ -551,12 +554,12 @@ def test_crash_midway_then_clean_run_is_identical(batch):
 
 
 def test_run_lock_waits_or_refuses(tmp_path):
-    from gongkai.cli import RunLocked, run_lock
+    from gongkai.pipeline.run_lock import RunLocked, run_lock
 
     warehouse = tmp_path / "wh" / "gongkai.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from gongkai.cli import run_lock\n"
+         "import sys, time; from pathlib import Path; from gongkai.pipeline.run_lock import run_lock\n"
          "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(3)", str(warehouse)],
         stdout=subprocess.PIPE, text=True, cwd=REPO,
     )

@@ -16,18 +16,12 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Hashable
-from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_UNREADABLE = 2
 EXIT_BUSY = 3
 EXIT_ERROR = 1
 BUSY_MESSAGE = "gongkai: the warehouse is busy (another process holds a write lock on {path}); retry in a moment"
-RUN_LOCKED_MESSAGE = (
-    "gongkai: another `gongkai run` is already running on {warehouse} ({holder}); this run was not started. "
-    "Retry when it has finished, or use `gongkai run --wait` to queue behind it"
-)
 READ_ONLY_MESSAGE = "gongkai: query refused: `gongkai query` opens the warehouse read-only, so it cannot change it ({error})"
 
 
@@ -101,191 +95,6 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ["GONGKAI_WAREHOUSE"] = str(Path(args.warehouse).absolute())
 
 
-class RunLocked(Exception):
-    """Another ``gongkai run`` holds the run lock of this warehouse."""
-
-
-def run_lock_path(warehouse: Path) -> Path:
-    return Path(warehouse).parent / ".gongkai-run.lock"
-
-
-@contextmanager
-def run_lock(warehouse: Path, *, wait: bool = False, on_wait=None):
-    """Serialize whole runs on one warehouse: an exclusive ``fcntl.flock`` on ``<warehouse dir>/.gongkai-run.lock``.
-
-    The kernel drops the lock when its holder dies (kill -9 included), so a crashed run never blocks the next.
-    Without ``wait`` a held lock raises :class:`RunLocked` (message names the holder); with it, we queue.
-    No-op where fcntl is missing (Windows).
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    path = run_lock_path(warehouse)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "holder unknown"
-            if not wait:
-                raise RunLocked(RUN_LOCKED_MESSAGE.format(warehouse=warehouse, holder=holder)) from None
-            if on_wait is not None:
-                on_wait(holder)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        from datetime import datetime, timezone
-
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
-
-
-def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
-                 log_level: str = "DEBUG"):
-    """Run everything in-process: add a partition per raw file, then one run that parses the partitions from the
-    first file not yet staged for its content to the last (none: the run only reloads, rebuilds and checks).
-
-    Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
-    serialized by :func:`run_lock`: with ``wait`` (the default for library callers) a second run queues; without it
-    it raises :class:`RunLocked` at once (``gongkai run`` without ``--wait``).
-    """
-    from gongkai.warehouse.paths import warehouse_path
-
-    with run_lock(warehouse_path(), wait=wait, on_wait=on_wait):
-        return _run_pipeline(full_refresh=full_refresh, instance=instance, log_level=log_level)
-
-
-def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str = "DEBUG"):
-    import dagster as dg
-
-    from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
-    from gongkai.pipeline.definitions import defs
-    from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
-    from gongkai.warehouse.load import list_raw_files, partition_key_for, stale_files
-    from gongkai.warehouse.paths import raw_dir, staging_dir, warehouse_path
-
-    raw = raw_dir()
-    files = list_raw_files(raw)
-    keys = [partition_key_for(p) for p in files]
-    instance = instance or dg.DagsterInstance.ephemeral()
-    existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
-    stale = [k for k in existing if k not in keys]
-    if stale:
-        for key in stale:
-            instance.delete_dynamic_partition(report_files_partitions.name, key)
-    new = [k for k in keys if k not in existing]
-    if new:
-        instance.add_dynamic_partitions(report_files_partitions.name, new)
-    ordered = [k for k in instance.get_dynamic_partitions(report_files_partitions.name) if k in set(keys)]
-    to_parse = set(keys) if full_refresh else {partition_key_for(p) for p in stale_files(raw, files, staging_dir())}
-    parse_keys = parse_range(ordered, to_parse)
-    job = defs.resolve_job_def(JOB_NAME)
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
-    tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
-    if parse_keys:
-        tags.update(partition_range_tags(parse_keys))
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
-    else:
-        result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
-        )
-    return result, summarize(result, warehouse_path())
-
-
-def summarize(result, warehouse: Path) -> dict:
-    """Counts for the run summary: reports, rows per mart, checks, reconciliation."""
-    import duckdb
-
-    summary: dict = {"success": bool(result.success), "warehouse": str(warehouse), "checks": {"passed": 0, "failed": 0}}
-    failed_checks = []
-    for evaluation in result.get_asset_check_evaluations():
-        if evaluation.passed:
-            summary["checks"]["passed"] += 1
-        else:
-            summary["checks"]["failed"] += 1
-            failed_checks.append(
-                f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value})"
-            )
-    summary["failed_checks"] = failed_checks
-    summary["failed_steps"] = [
-        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
-    ]
-    if not warehouse.exists():
-        return summary
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        summary["reports"] = dict(
-            con.execute(
-                "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
-            ).fetchall()
-        )
-        marts = con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
-        ).fetchall()
-        summary["marts"] = {
-            name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for (name,) in marts
-        }
-        from gongkai.warehouse.load import current_ingest_errors
-        from gongkai.warehouse.paths import raw_dir, staging_dir
-
-        summary["ingest_errors"] = current_ingest_errors(con, raw_dir(), staging_dir(warehouse))
-        summary["skipped_files"] = con.execute(
-            "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'skipped' "
-            "ORDER BY path"
-        ).fetchall()
-        summary["reconciliation"] = dict(
-            con.execute(
-                "SELECT r.status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
-                "ON f.report_id = r.report_id AND f.is_current GROUP BY r.status ORDER BY r.status"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-    return summary
-
-
-def format_summary(summary: dict) -> str:
-    reports = summary.get("reports", {})
-    recon = summary.get("reconciliation", {})
-    lines = [
-        f"warehouse: {summary['warehouse']} ({'ok' if summary['success'] else 'RUN FAILED'})",
-        f"reports: loaded {reports.get('loaded', 0)}, failed {reports.get('failed', 0)}, "
-        f"skipped {reports.get('skipped', 0)}",
-        f"checks: passed {summary['checks']['passed']}, failed {summary['checks']['failed']}",
-        f"reconciliation: pass {recon.get('pass', 0)}, fail {recon.get('fail', 0)}, not_run {recon.get('not_run', 0)}",
-    ]
-    if summary.get("marts"):
-        lines.append("rows per mart:")
-        width = max(len(n) for n in summary["marts"])
-        lines += [f"  {name:<{width}}  {count}" for name, count in summary["marts"].items()]
-    errors = summary.get("ingest_errors", [])
-    if errors:
-        lines.append(f"files not loaded (raw.ingest_errors): {len(errors)}")
-        lines += [f"  {path}: [{kind}] {message}" for path, kind, message in errors[:50]]
-        if len(errors) > 50:
-            lines.append(f"  … and {len(errors) - 50} more: SELECT * FROM raw.ingest_errors")
-    for path, kind, message in summary.get("skipped_files", [])[:50]:
-        lines.append(f"skipped: {path}: [{kind}] {message}")
-    for check in summary.get("failed_checks", [])[:20]:
-        lines.append(f"  failed check: {check}")
-    if summary.get("failed_steps"):
-        lines.append(f"failed steps: {', '.join(summary['failed_steps'])}")
-    return "\n".join(lines)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     _set_paths(args)
     import logging
@@ -298,8 +107,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _run_once(args, wait=args.wait)
     import dagster as dg
 
-    from gongkai.warehouse.load import scan_raw
+    from gongkai.pipeline.watch import watch
     from gongkai.warehouse.paths import raw_dir, staging_dir
+    from gongkai.warehouse.raw_folder import scan_raw
 
     instance = dg.DagsterInstance.ephemeral()  # one run history for the whole watch
     try:
@@ -317,6 +127,10 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     import contextlib
     import io
 
+    from gongkai.pipeline.run import run_pipeline
+    from gongkai.pipeline.run_lock import RunLocked
+    from gongkai.pipeline.summary import format_summary
+
     captured = io.StringIO()  # dbt's own progress lines: shown with -v, or when the run fails
     quiet = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(captured)
     started = time.perf_counter()
@@ -332,30 +146,6 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     print(format_summary(summary))
     print(f"run took {time.perf_counter() - started:.1f} s", flush=True)
     return 0 if result.success else EXIT_ERROR
-
-
-def watch(run: Callable[[], object], scan: Callable[[], Hashable], *, interval: float,
-          on_change: Callable[[], None] = lambda: None, cycles: int | None = None,
-          sleep: Callable[[float], None] = time.sleep) -> None:
-    """Run, then run again each time ``scan()`` (what the raw folder holds, by content) changes — once it has held
-    still for one more ``interval``, so a file still being copied is not read half-written. One process for every
-    run: Dagster's definitions, Great Expectations and the run history are loaded once. ``cycles`` bounds the loop
-    (tests); otherwise it runs until interrupted."""
-    last = scan()
-    run()
-    polls = 0
-    while cycles is None or polls < cycles:
-        sleep(interval)
-        polls += 1
-        now = scan()
-        if now == last:
-            continue
-        sleep(interval)
-        if scan() != now:  # still changing: look again next cycle
-            continue
-        last = now
-        on_change()
-        run()
 
 
 # ------------------------------------------------------------------------------------------------------------------

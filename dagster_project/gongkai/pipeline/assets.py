@@ -27,17 +27,13 @@ from gongkai.pipeline.resources import (
     WarehouseResource,
     run_publishes_at_end,
 )
+from gongkai.warehouse.load import load_staged
 from gongkai.warehouse.paths import dbt_build_path
-from gongkai.warehouse.load import (
-    STATUS_FAILED,
-    STATUS_LOADED,
-    STATUS_SKIPPED,
-    load_staged,
-    path_for_partition_key,
-    stage_files,
-)
+from gongkai.warehouse.raw_folder import path_for_partition_key
+from gongkai.warehouse.schema import STATUS_FAILED, STATUS_LOADED, STATUS_SKIPPED
+from gongkai.warehouse.staging import stage_files
 
-#: One partition per report file; the key is the file's path relative to raw/ (sanitized, see load.partition_key_for).
+#: One partition per report file; the key is the file's path relative to raw/ (sanitized, see raw_folder.partition_key_for).
 report_files_partitions = dg.DynamicPartitionsDefinition(name="report_files")
 
 #: Run tag asking for a full refresh: re-parse every file (ignore the staging cache) and ``dbt build --full-refresh``.

@@ -15,7 +15,7 @@ import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, report_files_partitions
 from gongkai.pipeline.resources import PUBLISH_KEY, WarehouseResource
-from gongkai.warehouse.load import partition_key_for, scan_raw
+from gongkai.warehouse.raw_folder import partition_key_for, scan_raw
 
 JOB_NAME = "gongkai_all"
 

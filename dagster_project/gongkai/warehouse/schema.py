@@ -4,6 +4,13 @@ report_id identifies one file version: the first 16 hex digits of its sha256. Am
 a blank cell is NULL. Every value row carries file, page and line.
 """
 
+SCHEMA = "raw"
+
+#: report_files.status: the file's rows are loaded, it could not be read, or it was read and deliberately not loaded.
+STATUS_LOADED = "loaded"
+STATUS_FAILED = "failed"
+STATUS_SKIPPED = "skipped"
+
 RAW_TABLES: dict[str, str] = {
     "report_files": """
         report_id VARCHAR NOT NULL,          -- sha256[:16] of the file's bytes
@@ -190,7 +197,25 @@ RAW_TABLES: dict[str, str] = {
 }
 
 
-def create_statements(schema: str = "raw") -> list[str]:
+#: Tables filled from a parsed report, keyed by report_id (everything but report_files and ingest_errors).
+DATA_TABLES: tuple[str, ...] = tuple(t for t in RAW_TABLES if t not in ("report_files", "ingest_errors"))
+
+
+def _columns(ddl: str) -> list[tuple[str, str]]:
+    cols = []
+    for raw_line in ddl.splitlines():
+        line = raw_line.split("--", 1)[0].strip().rstrip(",")
+        if line:
+            name, sql_type = line.split()[:2]
+            cols.append((name, sql_type))
+    return cols
+
+
+#: table → [(column, SQL type)] in DDL order.
+TABLE_COLUMNS: dict[str, list[tuple[str, str]]] = {name: _columns(ddl) for name, ddl in RAW_TABLES.items()}
+
+
+def create_statements(schema: str = SCHEMA) -> list[str]:
     statements = [f"CREATE SCHEMA IF NOT EXISTS {schema}"]
     for name, columns in RAW_TABLES.items():
         statements.append(f"CREATE TABLE IF NOT EXISTS {schema}.{name} ({columns})")

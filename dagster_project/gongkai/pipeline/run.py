@@ -1,0 +1,56 @@
+"""One whole pipeline run in this process: partitions for the raw folder, the parse range, the Dagster job."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
+from gongkai.pipeline.definitions import defs
+from gongkai.pipeline.run_lock import run_lock
+from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
+from gongkai.pipeline.summary import summarize
+from gongkai.warehouse.paths import raw_dir, staging_dir, warehouse_path
+from gongkai.warehouse.raw_folder import list_raw_files, partition_key_for
+from gongkai.warehouse.staged import stale_files
+
+
+def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
+                 log_level: str = "DEBUG"):
+    """Run everything in-process: add a partition per raw file, then one run that parses the partitions from the
+    first file not yet staged for its content to the last (none: the run only reloads, rebuilds and checks).
+
+    Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
+    serialized by :func:`run_lock`: with ``wait`` (the default for library callers) a second run queues; without it
+    it raises :class:`~gongkai.pipeline.run_lock.RunLocked` at once (``gongkai run`` without ``--wait``).
+    """
+    with run_lock(warehouse_path(), wait=wait, on_wait=on_wait):
+        return _run_pipeline(full_refresh=full_refresh, instance=instance, log_level=log_level)
+
+
+def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str = "DEBUG"):
+    raw = raw_dir()
+    files = list_raw_files(raw)
+    keys = [partition_key_for(p) for p in files]
+    instance = instance or dg.DagsterInstance.ephemeral()
+    existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
+    stale = [k for k in existing if k not in keys]
+    if stale:
+        for key in stale:
+            instance.delete_dynamic_partition(report_files_partitions.name, key)
+    new = [k for k in keys if k not in existing]
+    if new:
+        instance.add_dynamic_partitions(report_files_partitions.name, new)
+    ordered = [k for k in instance.get_dynamic_partitions(report_files_partitions.name) if k in set(keys)]
+    to_parse = set(keys) if full_refresh else {partition_key_for(p) for p in stale_files(raw, files, staging_dir())}
+    parse_keys = parse_range(ordered, to_parse)
+    job = defs.resolve_job_def(JOB_NAME)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
+    if parse_keys:
+        tags.update(partition_range_tags(parse_keys))
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
+    else:
+        result = job.execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
+        )
+    return result, summarize(result, warehouse_path())

@@ -1,0 +1,87 @@
+"""The run summary: what a run loaded, failed, skipped and checked, read from its result and the published
+warehouse, and its printed form (``gongkai run``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from gongkai.warehouse.load import current_ingest_errors
+from gongkai.warehouse.paths import raw_dir, staging_dir
+
+
+def summarize(result, warehouse: Path) -> dict:
+    """Counts for the run summary: reports, rows per mart, checks, reconciliation."""
+    summary: dict = {"success": bool(result.success), "warehouse": str(warehouse), "checks": {"passed": 0, "failed": 0}}
+    failed_checks = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            summary["checks"]["passed"] += 1
+        else:
+            summary["checks"]["failed"] += 1
+            failed_checks.append(
+                f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value})"
+            )
+    summary["failed_checks"] = failed_checks
+    summary["failed_steps"] = [
+        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
+    ]
+    if not warehouse.exists():
+        return summary
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        summary["reports"] = dict(
+            con.execute(
+                "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
+            ).fetchall()
+        )
+        marts = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
+        ).fetchall()
+        summary["marts"] = {
+            name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for (name,) in marts
+        }
+        summary["ingest_errors"] = current_ingest_errors(con, raw_dir(), staging_dir(warehouse))
+        summary["skipped_files"] = con.execute(
+            "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'skipped' "
+            "ORDER BY path"
+        ).fetchall()
+        summary["reconciliation"] = dict(
+            con.execute(
+                "SELECT r.status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
+                "ON f.report_id = r.report_id AND f.is_current GROUP BY r.status ORDER BY r.status"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    reports = summary.get("reports", {})
+    recon = summary.get("reconciliation", {})
+    lines = [
+        f"warehouse: {summary['warehouse']} ({'ok' if summary['success'] else 'RUN FAILED'})",
+        f"reports: loaded {reports.get('loaded', 0)}, failed {reports.get('failed', 0)}, "
+        f"skipped {reports.get('skipped', 0)}",
+        f"checks: passed {summary['checks']['passed']}, failed {summary['checks']['failed']}",
+        f"reconciliation: pass {recon.get('pass', 0)}, fail {recon.get('fail', 0)}, not_run {recon.get('not_run', 0)}",
+    ]
+    if summary.get("marts"):
+        lines.append("rows per mart:")
+        width = max(len(n) for n in summary["marts"])
+        lines += [f"  {name:<{width}}  {count}" for name, count in summary["marts"].items()]
+    errors = summary.get("ingest_errors", [])
+    if errors:
+        lines.append(f"files not loaded (raw.ingest_errors): {len(errors)}")
+        lines += [f"  {path}: [{kind}] {message}" for path, kind, message in errors[:50]]
+        if len(errors) > 50:
+            lines.append(f"  … and {len(errors) - 50} more: SELECT * FROM raw.ingest_errors")
+    for path, kind, message in summary.get("skipped_files", [])[:50]:
+        lines.append(f"skipped: {path}: [{kind}] {message}")
+    for check in summary.get("failed_checks", [])[:20]:
+        lines.append(f"  failed check: {check}")
+    if summary.get("failed_steps"):
+        lines.append(f"failed steps: {', '.join(summary['failed_steps'])}")
+    return "\n".join(lines)

@@ -1,0 +1,263 @@
+"""The staging area on disk: ``staging/<report_id>/`` holds one Parquet file per raw table plus ``_meta.json``.
+
+A staged folder is written into a temp folder and renamed into place, so a reader never sees half a report. Its
+``_meta.json`` holds the parser version that staged it, the ``report_files`` and ``ingest_errors`` rows and the row
+count of every table, so that the cache check and the loader read one small file. Two paths holding the same bytes
+share one folder (one ``report_files`` row per path), merged under a per-report file lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gongkai.warehouse.fingerprints import FingerprintCache
+from gongkai.warehouse.raw_folder import file_fingerprint, report_id_for
+from gongkai.warehouse.schema import DATA_TABLES, STATUS_LOADED, TABLE_COLUMNS
+
+#: Columns of report_files the load step fills in (not staged).
+LOAD_COLUMNS = ("first_seen", "last_seen", "is_current")
+#: Error kinds that are not cached in staging: the next run parses the file again.
+RETRY_KINDS = frozenset({"timeout", "parser_died"})
+
+_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def staged_columns(table: str) -> list[tuple[str, str]]:
+    cols = TABLE_COLUMNS[table]
+    if table == "report_files":
+        cols = [c for c in cols if c[0] not in LOAD_COLUMNS]
+    if table == "ingest_errors":
+        cols = [c for c in cols if c[0] not in ("first_seen", "last_seen")]
+    return cols
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, _TYPES[sql_type]) for name, sql_type in staged_columns(table)])
+
+
+@dataclass
+class StageResult:
+    """What the parse step did with one file."""
+
+    path: str
+    report_id: str
+    sha256: str
+    status: str  # loaded (= parsed, ready to load) | failed | skipped
+    staged_dir: Path | None
+    error_kind: str | None = None
+    message: str | None = None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    department: str | None = None
+    fiscal_year: int | None = None
+    kind: str | None = None
+
+    def summary(self) -> str:
+        if self.status == STATUS_LOADED:
+            total = sum(self.row_counts.values())
+            return f"{self.path}: parsed ({self.department or '?'} {self.fiscal_year or '?'}), {total} rows staged"
+        return f"{self.path}: {self.status} [{self.error_kind}] {self.message}"
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """A hash of the extraction library's source: staged output of another parser version is parsed again."""
+    import gongkai.extract as extract
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(extract.__file__).parent.rglob("*.py")):
+        digest.update(path.relative_to(Path(extract.__file__).parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Writing
+
+
+def _write_table(rows: list[dict[str, Any]], table: str, path: Path) -> None:
+    schema = arrow_schema(table)
+    columns = {name: [r.get(name) for r in rows] for name in schema.names}
+    pq.write_table(pa.table(columns, schema=schema), path)
+
+
+def write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Write a report's staged tables atomically: into a temp folder, then rename it into place."""
+    staging.mkdir(parents=True, exist_ok=True)
+    final = staging / report_id
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report_id}.", dir=staging))
+    try:
+        for table, rows in tables.items():
+            _write_table(rows, table, tmp / f"{table}.parquet")
+        (tmp / "_meta.json").write_text(json.dumps(_staged_meta(tables), ensure_ascii=False))
+        old = None
+        if final.exists():
+            old = staging / f".{report_id}.old.{os.getpid()}"
+            os.replace(final, old)
+        os.replace(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _staged_meta(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        "parser": parser_fingerprint(),
+        "report_files": tables.get("report_files", []),
+        "ingest_errors": tables.get("ingest_errors", []),
+        "row_counts": {t: len(tables.get(t, [])) for t in DATA_TABLES},
+    }
+
+
+@contextmanager
+def staging_lock(staging: Path, report_id: str):
+    """An exclusive lock on one staged report (fcntl.flock; none where fcntl is missing). Two paths holding the same
+    bytes share a staged folder: without the lock, two parse workers would each read the old report_files.parquet
+    and the second rename would drop the first path's row."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    with open(Path(staging) / f".{report_id}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def merge_report_files(final_dir: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The same content at several paths shares a report_id: keep one report_files row per path."""
+    existing = final_dir / "report_files.parquet"
+    rows: list[dict[str, Any]] = []
+    if existing.exists():
+        try:
+            rows = [r for r in pq.read_table(existing).to_pylist() if r["path"] != row["path"]]
+        except Exception:  # a broken staged file is rewritten
+            rows = []
+    rows.append(row)
+    return sorted(rows, key=lambda r: r["path"])
+
+
+def write_staged_file(staging: Path, report_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Stage one path's tables: its report_files row is merged with those of other paths holding the same bytes."""
+    [row] = tables["report_files"]
+    with staging_lock(staging, report_id):
+        tables["report_files"] = merge_report_files(staging / report_id, row)
+        return write_staged(staging, report_id, tables)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    """A staged folder's _meta.json; the rows and counts are read from its Parquet files if the meta predates them."""
+    meta = json.loads((folder / "_meta.json").read_text())
+    if "report_files" not in meta:
+        meta["report_files"] = _parquet_rows(folder / "report_files.parquet")
+        meta["ingest_errors"] = _parquet_rows(folder / "ingest_errors.parquet")
+        meta["row_counts"] = {t: _parquet_count(folder / f"{t}.parquet") for t in DATA_TABLES}
+    return meta
+
+
+def _parquet_rows(path: Path) -> list[dict[str, Any]]:
+    return pq.read_table(path).to_pylist() if path.exists() else []
+
+
+def _parquet_count(path: Path) -> int:
+    try:
+        return pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowException):
+        return 0
+
+
+@dataclass
+class StagedReport:
+    """One staged folder, as the loader reads it."""
+
+    report_id: str
+    folder: Path
+    files: list[dict[str, Any]]  # report_files rows (one per path)
+    errors: list[dict[str, Any]]  # ingest_errors rows
+    parser: str = ""  # the parser version that staged it
+
+
+def read_staged(staging: Path) -> list[StagedReport]:
+    out: list[StagedReport] = []
+    if not Path(staging).is_dir():
+        return out
+    for folder in sorted(p for p in Path(staging).iterdir() if p.is_dir() and not p.name.startswith(".")):
+        try:
+            meta = read_meta(folder)
+        except (OSError, ValueError):  # no _meta.json: a folder that was never completely staged
+            continue
+        out.append(StagedReport(folder.name, folder, meta["report_files"], meta["ingest_errors"],
+                                meta.get("parser", "")))
+    return out
+
+
+def staged_result(
+    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None
+) -> StageResult | None:
+    """The staged result for the file's current content if it was staged by this parser version, else None."""
+    sha = file_fingerprint(raw_dir, rel_path, cache)
+    if not sha:
+        return None
+    folder = Path(staging) / report_id_for(sha)
+    try:
+        meta = read_meta(folder)
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    if meta.get("parser") != parser_fingerprint():
+        return None
+    for row in meta["report_files"]:
+        if row["path"] == rel_path and row["sha256"] == sha:
+            if row["error_kind"] in RETRY_KINDS:  # may succeed next time (a loaded machine, a killed worker)
+                return None
+            counts = {t: int(meta["row_counts"].get(t, 0)) for t in DATA_TABLES}
+            return StageResult(
+                rel_path,
+                report_id_for(sha),
+                sha,
+                row["status"],
+                folder,
+                row["error_kind"],
+                row["error_message"],
+                row_counts=counts if row["status"] == STATUS_LOADED else {},
+                department=row["department"],
+                fiscal_year=row["fiscal_year"],
+                kind=row["kind"],
+            )
+    return None
+
+
+def stale_files(raw_dir: Path, rel_paths, staging: Path) -> list[str]:
+    """The files a run must parse: those not staged for their current content by this parser version."""
+    cache = FingerprintCache(Path(staging))
+    stale = [rel for rel in rel_paths if staged_result(Path(raw_dir), rel, Path(staging), cache) is None]
+    cache.save()
+    return stale

@@ -1,0 +1,223 @@
+"""The parse step: a raw file → its rows staged as Parquet under ``staging/<report_id>/`` (see staged.py).
+
+:func:`stage_file` reads one file under the raw folder (never changing, moving or deleting it), parses it and stages
+its rows. A file that cannot be read is staged as error rows (``report_files`` with status 'failed' and
+``ingest_errors``); a budget report is staged as 'skipped'. A path that resolves outside the raw folder is refused
+without being read. :func:`stage_files` stages many: cache hits (content already staged by this parser version)
+are only hashed; the others are parsed in child processes with a deadline each (workers.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from gongkai.extract.records import Report
+from gongkai.warehouse import workers as child_processes
+from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
+from gongkai.warehouse.limits import PipelineParseError, check_page_limit, parse_timeout
+from gongkai.warehouse.raw_folder import UnsafePathError, report_id_for, safe_path
+from gongkai.warehouse.rows import error_tables, refused_tables, report_file_row, report_rows
+from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED, STATUS_SKIPPED
+from gongkai.warehouse.staged import StageResult, staged_result, write_staged, write_staged_file
+
+#: The parser the parse step calls, as "module:function" (resolved in the worker process, so a test can point it
+#: at a stand-in by setting this attribute; it must be importable by name).
+PARSE_FUNCTION = "gongkai.extract.parser:parse_file"
+#: Modules every parse worker needs, imported once by the forkserver.
+WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser")
+
+
+def _resolve(ref: str) -> Callable[[Path], Report]:
+    import importlib
+
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _guarded(parse: Callable[[Path], Report]) -> Callable[[Path], Report]:
+    """``parse`` behind the page limit."""
+    def guarded(path: Path) -> Report:
+        check_page_limit(path)
+        return parse(path)
+
+    return guarded
+
+
+def _error_kind(exc: BaseException) -> tuple[str, str]:
+    kind = getattr(exc, "kind", None)
+    message = str(exc) or type(exc).__name__
+    if kind:
+        return str(kind), message
+    return "parser_crash", f"{type(exc).__name__}: {message}"
+
+
+class _Changed(Exception):
+    pass
+
+
+def _refuse(staging: Path, rel_path: str, prefix: str, error_kind: str, message: str) -> StageResult:
+    """Stage a path that was not read (unsafe, unreadable) under a report_id derived from the path."""
+    report_id = f"{prefix}-" + hashlib.sha256(rel_path.encode()).hexdigest()[:16]
+    staged = write_staged(staging, report_id, refused_tables(rel_path, error_kind, message))
+    return StageResult(rel_path, report_id, "", STATUS_FAILED, staged, error_kind, message)
+
+
+def stage_file(
+    raw_dir: Path,
+    rel_path: str,
+    staging: Path,
+    parse: Callable[[Path], Report] | None = None,
+    *,
+    parse_ref: str | None = None,
+) -> StageResult:
+    """Parse one raw file and stage its rows as Parquet. Never raises for a bad file; never touches the original.
+
+    ``parse`` is a callable; without it the page limit is checked and ``parse_ref`` (default :data:`PARSE_FUNCTION`)
+    is called. This function has no deadline: :func:`stage_files` runs it in a child process that it can stop.
+    """
+    if parse is None:
+        parse = _guarded(lambda p: _resolve(parse_ref or PARSE_FUNCTION)(p))
+    raw_dir, staging = Path(raw_dir), Path(staging)
+    # 1. refuse paths that leave the raw folder, without reading them
+    try:
+        path = safe_path(raw_dir, rel_path)
+    except UnsafePathError as exc:
+        return _refuse(staging, rel_path, "unsafe", "unsafe_path", str(exc))
+    # 2. address the file by its content
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _refuse(staging, rel_path, "unreadable", "unreadable", f"cannot read the file: {exc.strerror or exc}")
+    sha = sha256_bytes(data)
+    report_id = report_id_for(sha)
+    common = {"report_id": report_id, "rel_path": rel_path, "sha256": sha, "size": len(data)}
+    # 3. parse
+    try:
+        report = parse(path)
+        if report.sha256 and report.sha256 != sha:
+            raise _Changed()
+    except _Changed:
+        message = "the file changed while it was being read; it will be parsed again on the next run"
+        row = report_file_row(None, status=STATUS_FAILED, error_kind="changed_during_read", error_message=message, **common)
+    except Exception as exc:  # noqa: BLE001 - a bad file never stops the batch
+        kind, message = _error_kind(exc)
+        row = report_file_row(None, status=STATUS_FAILED, error_kind=kind, error_message=message, **common)
+    else:
+        if report.kind == "budget":
+            message = "budget report (部门预算): not loaded — gongkai loads final accounts (部门决算) only"
+            row = report_file_row(report, status=STATUS_SKIPPED, error_kind="budget_report", error_message=message, **common)
+            row["table_rows"] = None
+        else:
+            tables = report_rows(report, report_id, rel_path)
+            row = report_file_row(
+                report, status=STATUS_LOADED, table_rows=sum(len(t.rows) for t in report.tables), **common
+            )
+            tables["ingest_errors"] = []
+            tables["report_files"] = [row]
+            staged = write_staged_file(staging, report_id, tables)  # the same bytes at two paths: merged in turn
+            return StageResult(
+                rel_path,
+                report_id,
+                sha,
+                STATUS_LOADED,
+                staged,
+                row_counts={t: len(tables[t]) for t in DATA_TABLES},
+                department=report.department,
+                fiscal_year=report.fiscal_year,
+                kind=report.kind,
+            )
+    staged = write_staged_file(staging, report_id, error_tables(row))
+    return StageResult(
+        rel_path, report_id, sha, row["status"], staged, row["error_kind"], row["error_message"], kind=row["kind"]
+    )
+
+
+def stage_error(raw_dir: Path, rel_path: str, staging: Path, kind: str, message: str) -> StageResult:
+    """Stage a file the parse step gave up on (deadline, dead worker) as 'failed' with ``kind``, without parsing."""
+    def refuse(_path: Path) -> Report:
+        raise PipelineParseError(kind, message)
+
+    return stage_file(Path(raw_dir), rel_path, Path(staging), parse=refuse)
+
+
+def _stage_in_child(ready: Callable[[], None], raw_dir: str, rel_path: str, staging: str, parse_ref: str) -> StageResult:
+    """Worker process: import the parser, say ready (the deadline starts then), stage one file (the worker writes
+    staging itself) and return the StageResult."""
+    parse = _resolve(parse_ref)
+    ready()
+    return stage_file(Path(raw_dir), rel_path, Path(staging), parse=_guarded(parse))
+
+
+def _given_up(outcome: child_processes.Outcome, timeout: float) -> tuple[str, str]:
+    """(error_kind, message) of a file whose worker did not answer."""
+    if outcome.failure == child_processes.DIED:
+        return "parser_died", (f"the parser process died (exit code {outcome.exitcode}) while reading the file; "
+                               "it is tried again on the next run")
+    if outcome.failure == child_processes.TIMEOUT:
+        return "timeout", (f"parsing took longer than {timeout:g} s (the per-file limit, GONGKAI_PARSE_TIMEOUT) "
+                           "and was stopped; the file was not loaded and is tried again on the next run")
+    return "timeout", (f"the parser process did not start within {child_processes.STARTUP_SECONDS:g} s (machine "
+                       "overloaded?); the file was not loaded and is tried again on the next run")
+
+
+def _stage_with_deadline(
+    raw_dir: Path, rel_paths: list[str], staging: Path, *, workers: int, timeout: float
+) -> list[StageResult]:
+    """Stage each file in its own child process; a file whose worker timed out or died is staged as 'failed'."""
+    outcomes = child_processes.run_with_deadlines(
+        _stage_in_child,
+        [(str(raw_dir), rel, str(staging), PARSE_FUNCTION) for rel in rel_paths],
+        workers=workers, timeout=timeout, preload=WORKER_PRELOAD,
+    )
+    results = []
+    for rel, outcome in zip(rel_paths, outcomes, strict=True):
+        if outcome.failure is None:
+            results.append(outcome.value)
+        else:
+            results.append(stage_error(raw_dir, rel, staging, *_given_up(outcome, timeout)))
+    return results
+
+
+def stage_files(
+    raw_dir: Path,
+    rel_paths: Iterable[str],
+    staging: Path,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    timeout: float | None = None,
+) -> list[tuple[StageResult, bool]]:
+    """Stage many files. Returns (result, was_cached) per path, in the order given.
+
+    A file already staged for its current content by this parser version is not parsed again unless ``force``
+    (cache hits are only hashed, in this process). The others are parsed in child processes, at most ``workers``
+    (default: the CPU count) at a time, each with a wall-clock deadline of ``timeout`` seconds (default
+    :func:`parse_timeout`); ``timeout <= 0`` parses in this process with no deadline.
+    """
+    rel_paths = list(rel_paths)
+    timeout = parse_timeout() if timeout is None else timeout
+    out: list[tuple[StageResult, bool] | None] = [None] * len(rel_paths)
+    todo: list[int] = []
+    fingerprints = FingerprintCache(Path(staging))
+    for i, rel in enumerate(rel_paths):
+        cached = None if force else staged_result(Path(raw_dir), rel, Path(staging), fingerprints)
+        if cached is not None:
+            out[i] = (cached, True)
+        else:
+            todo.append(i)
+    fingerprints.save()
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = max(1, min(workers, len(todo) or 1))
+    if timeout and timeout > 0:
+        staged = _stage_with_deadline(
+            Path(raw_dir), [rel_paths[i] for i in todo], Path(staging), workers=workers, timeout=timeout
+        )
+        for i, result in zip(todo, staged, strict=True):
+            out[i] = (result, False)
+    else:
+        for i in todo:
+            out[i] = (stage_file(Path(raw_dir), rel_paths[i], Path(staging)), False)
+    return [o for o in out if o is not None]
