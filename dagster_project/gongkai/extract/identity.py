@@ -14,8 +14,23 @@ from dataclasses import dataclass, field
 from gongkai.extract.records import Line
 from gongkai.extract.text import squeeze
 
-_TITLE = re.compile(r"^(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?P<kind>决算|预算)(?:公开|报告)?$")
-_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)")
+_ORG = r"[\u4e00-\u9fff（）()XＸ×]{2,40}?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
+_KIND = r"(?:区级|市级|省级|县级)?(?:部门|单位)(?P<kind>决算|预算)"
+_TITLES = (  # the department before or after the year
+    re.compile(rf"(?P<dept>{_ORG}){_YEAR}{_KIND}"),
+    re.compile(rf"{_YEAR}(?P<dept>{_ORG}){_KIND}"),
+    re.compile(rf"{_YEAR}{_KIND}"),
+)
+_COVER_LINES = 10
+_COVER_DEPARTMENT = re.compile(rf"(?:预算主管部门|主管部门|预算单位|决算单位)[:：](?P<dept>{_ORG})(?=$|\d|目录|第)")
+_NOT_A_DEPARTMENT = re.compile(r"第[一二三四五六七八九十]+部分|目录|说明|[一二三四五六七八九十]、")
+_SCOPE_MARK = re.compile(r"[（(](?:汇总|本级|部门汇总)[）)]$")
+_PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|某某")
+_DUTIES_SUBJECT = re.compile(r"^(?P<dept>[\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|委|办公室|办|院|部|署|中心))"
+                             r"(?:贯彻|是|负责|主要职责|的主要职责)")
+_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)(?!数)")
+_TABLE_TITLE_YEAR = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?[\u4e00-\u9fff“”\"（）()]{2,30}(?:决算|预算)")
 _SCOPE = re.compile(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
 _TABLE_DEPARTMENT = re.compile(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
@@ -35,17 +50,24 @@ class Identity:
     kind: str | None = None
     units_in_scope: list[str] = field(default_factory=list)
     is_government_accounts: bool = False
+    is_template: bool = False
+
+
+@dataclass(slots=True)
+class _Title:
+    """What the report's own title (封面) says: the strongest reading of department, year and kind."""
+
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None
 
 
 def read_identity(lines: list[Line]) -> Identity:
     departments: Counter[str] = Counter()
     years: Counter[int] = Counter()
     kinds: Counter[str] = Counter()
+    title = read_title(lines)
     head = lines[:12]
-    cover = squeeze("".join(line.text for line in head[:4]))
-    cover_match = _TITLE.match(cover)
-    if cover_match:
-        departments[cover_match.group("dept")] += 5
     _read_cover_lines(head, departments, years, kinds)
     government_accounts = 0
     for line in lines:
@@ -57,6 +79,8 @@ def read_identity(lines: list[Line]) -> Identity:
         table_kind = _TABLE_KIND.search(compact) if len(compact) < 40 and compact.endswith("表") else None
         if table_kind:
             kinds[table_kind.group("kind")] += 1
+            if found := _TABLE_TITLE_YEAR.match(compact):
+                years[int(found.group("year"))] += 2
         if "年" in compact and "算" in compact:
             weight = 10 if line.page == 1 else 1
             for found in _YEAR_KIND.finditer(compact):
@@ -64,14 +88,56 @@ def read_identity(lines: list[Line]) -> Identity:
                 kinds[found.group("kind")] += weight
         if ("总决算" in compact or "表" in compact) and _GOVERNMENT_ACCOUNTS.search(compact):
             government_accounts += 1
-    kind = kinds.most_common(1)[0][0] if kinds else None
+    kind = title.kind or (kinds.most_common(1)[0][0] if kinds else None)
+    department = title.department or (departments.most_common(1)[0][0] if departments else None)
+    if department is None:
+        department = _department_in_duties(lines)
+    department = _without_scope_mark(department)
     return Identity(
-        department=departments.most_common(1)[0][0] if departments else None,
-        fiscal_year=years.most_common(1)[0][0] if years else None,
+        department=department,
+        fiscal_year=title.year or (years.most_common(1)[0][0] if years else None),
         kind={"决算": "final", "预算": "budget"}.get(kind) if kind else None,
         units_in_scope=read_units_in_scope(lines),
         is_government_accounts=government_accounts >= 3,
+        is_template=department is not None and _PLACEHOLDER.search(department) is not None,
     )
+
+
+def read_title(lines: list[Line]) -> _Title:
+    """The title on the first page: '2019年佛山市轨道交通局部门决算', '西南大学2023年度部门决算', a cover printed over
+    several lines ('2026年度 / 福州市商务局 / 部门预算'), or a budget's '上海市2025年市级单位预算 / 预算单位：上海市财政局'
+    (the 预算单位 / 预算主管部门 line names the department)."""
+    if not lines:
+        return _Title()
+    first_page = [line for line in lines[:_COVER_LINES] if line.page == lines[0].page]
+    cover = squeeze("".join(line.text for line in first_page))
+    title = _Title()
+    for pattern in _TITLES:
+        if found := pattern.search(cover):
+            department = found.groupdict().get("dept")
+            if department and _NOT_A_DEPARTMENT.search(department):
+                continue
+            title = _Title(department, int(found.group("year")), found.group("kind"))
+            break
+    if found := _COVER_DEPARTMENT.search(cover):
+        title.department = found.group("dept")
+    return title
+
+
+def _without_scope_mark(department: str | None) -> str | None:
+    """The department without the scope printed after its name: （汇总） (all its units) or （本级） (its own unit)."""
+    return _SCOPE_MARK.sub("", department) if department else department
+
+
+def _department_in_duties(lines: list[Line]) -> str | None:
+    """The department as the first sentence under its duties names it ('北京市审计局贯彻落实…'), for a report whose
+    cover and tables do not print it."""
+    for index, line in enumerate(lines):
+        if "职责" in line.text and len(line.text) < 30:
+            for after in lines[index + 1: index + 3]:
+                if found := _DUTIES_SUBJECT.match(squeeze(after.text)):
+                    return found.group("dept")
+    return None
 
 
 def _count_departments(text: str, compact: str, departments: Counter[str]) -> None:

@@ -65,6 +65,9 @@ def parse_document(document: Document) -> Report:
     if identity.is_government_accounts:
         raise ParseError("not_a_report", "this is a government's overall final accounts (总决算), "
                                          "not a department report")
+    if identity.is_template:
+        raise ParseError("not_a_report", f"a blank template (样张) of a report, not a report: its department is a "
+                                         f"placeholder ({identity.department})")
     if identity.kind == "budget":
         report.issues.append(ParseIssue("warning", "budget_not_supported",
                                         "this is a budget (预算) report: its tables are not read yet; "
