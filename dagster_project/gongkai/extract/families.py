@@ -88,7 +88,7 @@ FAMILIES: tuple[Family, ...] = (
         "three_public",
         '财政拨款"三公"经费支出决算表',
         ("budget", "actual"),
-        _p(r"^(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费支出决算表$"),
+        _p(r"^(一般公共预算)?(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费支出决算表$"),
     ),
 )
 
@@ -223,7 +223,7 @@ SUMMARY_ITEMS: ItemPatterns = _items(
     ("other_revenue", r"其他收入$"),
     ("income_total", r"本年收入合计$"),
     ("expenditure_total", r"本年支出合计$"),
-    ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
+    ("non_appropriation_surplus_used", r"使用非财政拨款结余|用事业基金弥补收支差额"),
     ("surplus_distribution", r"结余分配$"),
     ("carryover_begin", r"年初(财政拨款)?结转和结余$"),
     ("carryover_end", r"年末(财政拨款)?结转和结余$"),

@@ -57,6 +57,7 @@ _COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("actual", r"决算数|执行数|实际"),
     ("amount", r"决算数|金额"),
 )
+_ROW_NUMBER_HEADER = re.compile(r"^(行次|栏次)$")
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|编码|功能分类科目编码|经济分类科目编码)$")
 _LABEL_HEADER = re.compile(r"项目$|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
@@ -79,7 +80,7 @@ class _Column:
 
     @property
     def own_text(self) -> str:
-        return "".join(t for _, t in sorted(self.own))
+        return "".join(t for _, t in sorted(self.own, key=lambda word: word[0]))  # stable: left to right
 
 
 @dataclass(slots=True)
@@ -176,6 +177,10 @@ def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
         for n, i in enumerate(starts):
             family = _title_at(lines, i)
             assert family is not None
+            end = geo.boxes[starts[n + 1]].top if n + 1 < len(starts) else geo.height + 1
+            if n == 0 and _repeats_title(current, family, geo, i):
+                current.segments.append(_Segment(geo.page, geo.boxes[i].bottom, end))
+                continue
             unit = "万元"
             label = table_label(lines[i].text)
             for j in range(max(0, i - 2), min(i + 4, len(lines))):
@@ -184,7 +189,6 @@ def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
                     unit = m.group(1)
                     break
                 label = label or (table_label(lines[j].text) if j < i else None)
-            end = geo.boxes[starts[n + 1]].top if n + 1 < len(starts) else geo.height + 1
             current = _Found(
                 family=family,
                 title=squeeze(lines[i].text),
@@ -195,6 +199,15 @@ def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
             )
             found.append(current)
     return found
+
+
+def _repeats_title(current: _Found | None, family: Family, geo: PageGeometry, i: int) -> bool:
+    """A table printed over several pages with its label, title and header repeated on each (表 2 收入决算表 on
+    pages 8 and 9): the title at the top of the page after the table's last page continues it."""
+    if current is None or current.family is not family or current.segments[-1].page != geo.page - 1:
+        return False
+    above = [line for line in geo.lines[:i] if not _PAGE_NUMBER.match(line.text)]
+    return all(table_label(line.text) or len(squeeze(line.text)) <= 4 for line in above)
 
 
 # --- reading one table ------------------------------------------------------------------------------------------
@@ -243,7 +256,17 @@ def _is_numeric(text: str) -> bool:
     return bool(text) and (is_amount(text) or text in ("-", "—", "－"))
 
 
+def _is_column_numbers(band: _Band) -> bool:
+    """The 栏次 row under a header that numbers the columns (栏次 1 2 3 …, or only 1 2 3 … 12): header, not data."""
+    if squeeze(band.lines[0][0].text).startswith("栏次"):
+        return True
+    words = [w.text for line, _ in band.lines for w in line.words]
+    return len(words) >= 3 and words == [str(n) for n in range(1, len(words) + 1)]
+
+
 def _band_has_data(band: _Band) -> bool:
+    if _is_column_numbers(band):
+        return False
     for line, _ in band.lines:
         for w in line.words:
             if is_amount(w.text):
@@ -309,6 +332,8 @@ _HEADER_WORDS = ("项目", "科目", "决算数", "预算数", "合计", "编码
 
 def _looks_header(band: _Band) -> bool:
     """A band of a continuation page that repeats the header (no amounts, no numbered / coded row labels)."""
+    if _is_column_numbers(band):
+        return True
     for line, _ in band.lines:
         if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
             return False
@@ -324,7 +349,9 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band]) -> None
     for c in columns:
         own = c.own_text
         content = _column_content(c, body)
-        if own and _CODE_HEADER.match(own) or (not own and content == "code"):
+        if own and _ROW_NUMBER_HEADER.match(own):
+            c.role = "row_number"
+        elif own and _CODE_HEADER.match(own) or (not own and content == "code"):
             c.role = "code"
         elif own and _LABEL_HEADER.search(own) and not _term(own, allowed) or (not own and content == "text"):
             c.role = "label"
@@ -419,7 +446,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             while n < first_data and _looks_header(bands[n]):
                 n += 1
             first_data = n
-        header, body = bands[:first_data], bands[first_data:]
+        header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
+        body = bands[first_data:]
         page_columns: list[_Column] | None = None
         if ruled:
             page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
@@ -436,7 +464,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         if not ruled:
             body = _join_unruled(body)
         for band in body:
-            rows.extend(_rows_of_band(band, page_columns, family, found, file, seg.page, state))
+            rows.extend(row for row in _rows_of_band(band, page_columns, family, found, file, seg.page, state)
+                        if not _repeated_total(row, rows))
     for i, row in enumerate(rows):
         row.index = i
     is_empty = not rows or (empty_note and not any(c.status == CELL_VALUE for r in rows for c in r.cells))
@@ -458,6 +487,14 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         source=found.source,
         is_empty=is_empty,
     )
+
+
+def _repeated_total(row: TableRow, rows: list[TableRow]) -> bool:
+    """The 合计 row printed again under the repeated header of a continuation page, with the same amounts."""
+    if row.item != "total" or row.code:
+        return False
+    values = [c.value for c in row.cells]
+    return any(r.item == "total" and not r.code and [c.value for c in r.cells] == values for r in rows)
 
 
 def _reuse(previous: list[_Column], current: list[_Column]) -> list[_Column]:
@@ -511,6 +548,7 @@ def _rows_of_band(
         values: dict[int, list[tuple[str, Line]]] = {}
         first_line: Line | None = None
         code_line: Line | None = None
+        row_number: int | None = None
         for line, box in band.lines:
             for w in line.words:
                 mid = (w.x0 + w.x1) / 2
@@ -518,12 +556,17 @@ def _rows_of_band(
                 if col is None:
                     continue
                 c = panel[col]
+                if c.role == "row_number":
+                    row_number = int(w.text) if w.text.isdigit() else row_number
+                    continue
                 first_line = first_line or line
                 if c.role == "value" and _is_numeric(w.text):
                     values.setdefault(col, []).append((w.text, line))
                 elif c.role == "code" and w.text in ("类", "款", "项"):
                     continue
-                elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (c.role == "code" or not labels):
+                elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
+                        c.role == "code" or not labels or code_level(w.text) is not None):
+                    # a code printed beside a name that wraps over two or three lines sits inside the name's lines
                     codes.append((box.baseline, w.x0, w.text))
                     code_line = code_line or line
                 else:
@@ -548,7 +591,7 @@ def _rows_of_band(
         row_line = code_line or (values[min(values)][0][1] if values else first_line)
         source = row_line.source(file)
         cells = _cells(panel, values, family, found.unit, source)
-        row = TableRow(index=0, label=label, cells=cells, source=source)
+        row = TableRow(index=0, label=label, cells=cells, source=source, row_number=row_number)
         if code:
             row.code = code
             row.level = code_level(code)
@@ -595,7 +638,7 @@ def _label_row(row: TableRow, family: Family, panel: int, panels: int, state: _R
             state.carry[panel] = item
         elif item in ("income_total", "expenditure_total", "grand_total", "surplus_distribution"):
             state.carry.pop(panel, None)
-        elif item and panel in state.carry and _NUMBERED.match(compact):
+        elif item and panel in state.carry:  # a fund's line under 年初/年末结转和结余, numbered (一、) or not
             item = f"{state.carry[panel]}.{item}"
         row.item = item
     elif family.coded == "economic":
