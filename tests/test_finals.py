@@ -1,0 +1,53 @@
+"""Real finals from other regions and families, cell by cell against goldens read from their page renders.
+
+Each report is parsed once (module fixture). Tests: every printed cell of every table exact (tests/data/golden, see
+tests/golden_finals.py for the format), and every failing reconciliation check is one of the source's own
+inconsistencies listed in its golden — none may come from the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.extract.parser import parse_file
+from gongkai.extract.records import CHECK_FAIL
+from tests.golden_finals import golden_lines, read_golden
+
+FINALS = Path("/work/shared/corpus/final")
+GOLDENS = {
+    "2019_foshan-gdjtj_final.pdf": ("佛山市轨道交通局", 2019, 8),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(GOLDENS))
+def parsed(request):
+    path = FINALS / request.param
+    if not path.exists():
+        pytest.skip(f"{request.param} is not available (../shared/corpus)")
+    return request.param, parse_file(path)
+
+
+def test_identity_and_table_count(parsed):
+    name, report = parsed
+    department, year, tables = GOLDENS[name]
+    assert (report.department, report.fiscal_year, report.kind) == (department, year, "final")
+    assert len(report.tables) == tables
+    assert len({t.family for t in report.tables}) == tables  # a table over several pages is one table
+
+
+def test_every_cell(parsed):
+    name, report = parsed
+    expected, _ = read_golden(name.replace(".pdf", ".txt"))
+    got = golden_lines(report.tables)
+    assert sorted(got) == sorted(expected)
+    for family, lines in expected.items():
+        assert sorted(got[family]) == sorted(lines), family
+
+
+def test_only_source_inconsistencies_fail(parsed):
+    name, report = parsed
+    _, inconsistencies = read_golden(name.replace(".pdf", ".txt"))
+    failing = sorted(c.name for c in report.checks if c.status == CHECK_FAIL)
+    assert failing == sorted(inconsistencies)
