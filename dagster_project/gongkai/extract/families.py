@@ -33,7 +33,7 @@ FAMILIES: tuple[Family, ...] = (
         ("amount", "total", "general_budget", "government_fund", "state_capital"),
         _p(r"^财政拨款收入支出决算总表$"),
     ),
-    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?收入支出决算总表$")),
+    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总表$")),
     Family(
         "income",
         "收入决算表",
@@ -119,6 +119,7 @@ COLUMN_TERMS: dict[str, str] = {
 }
 
 _TABLE_LABEL = re.compile(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_SET_PREFIX = "高等学校"
 _CHINESE_LABEL = re.compile(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
 _ORDINAL = re.compile(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
 
@@ -127,8 +128,10 @@ def _title_candidates(text: str) -> list[str]:
     """The title with each way a label can be printed around it removed: 公开01表, 表5, 表一, 一、, 1."""
     compact = squeeze(text).replace("（", "(").replace("）", ")")
     compact = compact.replace("(收入)支出", "收入支出")
-    compact = _TABLE_LABEL.sub("", compact)
+    compact = _TABLE_LABEL.sub("", compact).lstrip(":：")
     candidates = [compact, _ORDINAL.sub("", compact, count=1)]
+    if compact.startswith(_SET_PREFIX):  # the university set: 高等学校收支决算总表, 高等学校收入决算表 …
+        candidates.append(compact[len(_SET_PREFIX):])
     chinese = _CHINESE_LABEL.match(compact)
     if chinese:  # 表一一般公共预算…: the numeral may run into the title, try each split
         start = compact.index("表") + 1
@@ -214,6 +217,7 @@ THREE_PUBLIC_ITEMS: ItemPatterns = _items(
 
 SUMMARY_ITEMS: ItemPatterns = _items(
     ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
+    ("fiscal_appropriation", r"^财政拨款收入$"),
     ("government_fund_appropriation", r"政府性基金预算财政拨款(收入)?$"),
     ("state_capital_appropriation", r"国有资本经营(预算)?财政拨款(收入)?$"),
     ("superior_subsidy", r"上级补助收入$"),
@@ -225,9 +229,9 @@ SUMMARY_ITEMS: ItemPatterns = _items(
     ("expenditure_total", r"本年支出合计$"),
     ("non_appropriation_surplus_used", r"使用非财政拨款结余|用事业基金弥补收支差额"),
     ("surplus_distribution", r"结余分配$"),
-    ("carryover_begin", r"年初(财政拨款)?结转和结余$"),
+    ("carryover_begin", r"(年初|上年)(财政拨款)?结转和结余$"),
     ("carryover_end", r"年末(财政拨款)?结转和结余$"),
-    ("grand_total", r"总计$"),
+    ("grand_total", r"总计$|^合计$"),
 )
 
 

@@ -59,7 +59,7 @@ _COLUMN_TERMS: tuple[tuple[str, str], ...] = (
 )
 _ROW_NUMBER_HEADER = re.compile(r"^(行次|栏次)$")
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|编码|功能分类科目编码|经济分类科目编码)$")
-_LABEL_HEADER = re.compile(r"项目$|科目名称|名称$|^科目$")
+_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
@@ -640,6 +640,8 @@ def _label_row(row: TableRow, family: Family, panel: int, panels: int, state: _R
             state.carry.pop(panel, None)
         elif item and panel in state.carry:  # a fund's line under 年初/年末结转和结余, numbered (一、) or not
             item = f"{state.carry[panel]}.{item}"
+        if item and compact.startswith("其中"):
+            item = f"of_which.{item}"  # a part of the line above (其中：政府性基金预算财政拨款), not a line of its own
         row.item = item
     elif family.coded == "economic":
         if "人员经费" in compact:

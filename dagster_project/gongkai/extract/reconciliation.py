@@ -154,7 +154,7 @@ def check_summary_table(ledger: Ledger, table: Table, column: str = "amount") ->
     spending = [r for r in table.rows if r.side == "expenditure"]
     income_lines = [r for r in income if r.item and r.item.endswith(("_appropriation", "subsidy", "revenue",
                                                                        "remittance")) and not
-                    r.item.startswith("carryover")]
+                    r.item.startswith(("carryover", "of_which"))]
     class_lines = [r for r in spending if not r.item and r.label]
     spend_column = "total" if "total" in table.columns else column
     income_total = table.row(item="income_total", side="income")
