@@ -13,6 +13,7 @@ import pytest
 
 from gongkai.extract.parser import parse_file
 from gongkai.extract.records import CHECK_FAIL
+from gongkai.extract.table_sets import label_number, table_set
 from tests.golden_finals import golden_lines, read_golden
 
 FINALS = Path("/work/shared/corpus/final")
@@ -51,3 +52,14 @@ def test_only_source_inconsistencies_fail(parsed):
     _, inconsistencies = read_golden(name.replace(".pdf", ".txt"))
     failing = sorted(c.name for c in report.checks if c.status == CHECK_FAIL)
     assert failing == sorted(inconsistencies)
+
+
+def test_table_set(parsed):
+    name, report = parsed
+    assert table_set(report) == ("national", GOLDENS[name][2])
+
+
+@pytest.mark.parametrize("label, number", [("表8", 8), ("公开09表", 9), ("九、", 9), ("表十一", 11), ("二十", 20),
+                                           (None, None)])
+def test_label_number(label, number):
+    assert label_number(label) == number

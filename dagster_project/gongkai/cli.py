@@ -47,17 +47,23 @@ def _parse_one(path: Path):
         return None, f"gongkai: cannot read {path}: [{type(error).__name__}] {error}"
 
 
-def _summary_line(path: Path, report) -> str:
+def _summary_line(path: Path, report, seconds: float) -> str:
+    """One line per file: identity, then the coverage a user checks on a new province's folder — table set, tables
+    found of expected, cells read, checks pass / fail / not run, time."""
     from gongkai.extract.serialize import summarize
+    from gongkai.extract.table_sets import table_set
 
     counts = summarize(report)
     skipped = next((i.message for i in report.issues if i.kind == "budget_not_supported"), None)
     head = f"{path}: {report.department} {report.fiscal_year} {report.kind}"
     if skipped:
-        return f"{head}: skipped — {skipped}"
-    return (f"{head}: {counts['tables']} tables, {counts['table_rows']} table rows, "
-            f"{counts['narrative_facts']} narrative facts, {counts['projects']} projects; checks "
-            f"{counts['checks_passed']} pass / {counts['checks_failed']} fail / {counts['checks_not_run']} not run")
+        return f"{head}: skipped — {skipped} ({seconds:.1f} s)"
+    name, expected = table_set(report)
+    cells = sum(1 for t in report.tables for r in t.rows for c in r.cells if c.value is not None)
+    return (f"{head}: {name} set, {counts['tables']} of {expected} tables, {counts['table_rows']} table rows, "
+            f"{cells} cells, {counts['narrative_facts']} narrative facts, {counts['projects']} projects; checks "
+            f"{counts['checks_passed']} pass / {counts['checks_failed']} fail / {counts['checks_not_run']} not run; "
+            f"{seconds:.1f} s")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -65,12 +71,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     status = 0
     for name in args.files:
+        started = time.perf_counter()
         report, error = _parse_one(Path(name))
         if error:
             _err(error)
             status = EXIT_UNREADABLE
         elif args.summary or len(args.files) > 1:
-            print(_summary_line(Path(name), report))
+            print(_summary_line(Path(name), report, time.perf_counter() - started))
         else:
             print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
     return status

@@ -40,7 +40,8 @@ _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
 _NEXT_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _NOT_A_UNIT = re.compile(r"纳入|包括|序号|编制范围|[，。：:]$")
 _UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
-_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)(（本级）)?$")
+_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
+                          r"(（[\u4e00-\u9fff]{1,20}）)?$")  # 本级（机关）, 西安市人民医院（西安市第四医院）
 
 
 @dataclass(slots=True)

@@ -58,7 +58,7 @@ _COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("amount", r"决算数|金额"),
 )
 _ROW_NUMBER_HEADER = re.compile(r"^(行次|栏次)$")
-_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|编码|功能分类科目编码|经济分类科目编码)$")
+_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|科目代码|编码|功能分类科目编码|经济分类科目编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
@@ -66,6 +66,7 @@ _PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 _EMPTY_NOTE = re.compile(r"无数据|无.*(收入|支出).*故|为空表|本表为空")
 _DIGITS = re.compile(r"^\d{2,3}$")
+_NOTE = re.compile(r"^\s*(注|说明)[:：]")
 
 
 @dataclass(slots=True)
@@ -155,6 +156,9 @@ def _continues(geo: PageGeometry) -> bool:
         compact = squeeze(line.text)
         if leading_code(line.text) or match_item(compact, SUMMARY_ITEMS) or compact in ("合计", "总计"):
             return True
+    for line in lines[3:6]:  # under a repeated header of up to three lines and a 栏次 row: a coded row with amounts
+        if leading_code(line.text) and any(is_amount(w.text) and "." in w.text for w in line.words):
+            return True
     box = geo.boxes[geo.lines.index(lines[0])]
     mid = (box.top + box.bottom) / 2
     crossing = [x for x, top, bottom in geo.v_rules if top - 2 <= mid <= bottom + 2]
@@ -188,7 +192,7 @@ def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
                 if m:
                     unit = m.group(1)
                     break
-                label = label or (table_label(lines[j].text) if j < i else None)
+                label = label or (table_label(lines[j].text) if j != i else None)  # 公开01表 above or below
             current = _Found(
                 family=family,
                 title=squeeze(lines[i].text),
@@ -305,6 +309,50 @@ def _columns_from_words(body: list[_Band]) -> list[_Column]:
     return columns
 
 
+def _columns_from_content(header: list[_Band], body: list[_Band]) -> list[_Column] | None:
+    """Unruled table: a column is a run of x where the body prints something (a code, a name, amounts), plus the
+    position of each number of the 栏次 row, so that a column without a single amount (附属单位上缴收入) is still a
+    column; neighbouring columns meet half-way between them. None without a 栏次 row (columns come from the amounts
+    alone then) or where two amounts of one row fall into one column."""
+    numbers = next((band for band in header if _is_column_numbers(band)), None)
+    if numbers is None:
+        return None
+    spans = [[w.x0, w.x1] for band in body for line, _ in band.lines if not _NOTE.match(line.text)
+             for w in line.words]
+    merged = _merge_spans(spans)
+    for line, _ in numbers.lines:
+        for w in line.words:
+            if w.text.isdigit():  # a column number joins the run of its column, or marks an empty column
+                near = min(merged, key=lambda m: max(m[0] - w.x1, w.x0 - m[1], 0.0), default=None)
+                if near is not None and max(near[0] - w.x1, w.x0 - near[1]) <= 12:
+                    near[0], near[1] = min(near[0], w.x0), max(near[1], w.x1)
+                else:
+                    merged.append([w.x0, w.x1])
+    merged = _merge_spans(merged)
+    bounds = [0.0, *((a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])), 10_000.0]
+    columns = [_Column(a, b) for a, b in zip(bounds, bounds[1:])]
+    for band in body:
+        for line, _ in band.lines:
+            hits = [_column_at(columns, (w.x0 + w.x1) / 2) for w in line.words if is_amount(w.text) and "." in w.text]
+            if len(set(hits)) != len(hits):
+                return None
+    return columns
+
+
+def _merge_spans(spans: list[list[float]]) -> list[list[float]]:
+    merged: list[list[float]] = []
+    for span in sorted(spans):
+        if merged and span[0] <= merged[-1][1] + 2:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append(list(span))
+    return merged
+
+
+def _column_at(columns: list[_Column], x: float) -> int:
+    return next(k for k, c in enumerate(columns) if c.x0 <= x < c.x1)
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -338,8 +386,8 @@ def _looks_header(band: _Band) -> bool:
         if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
             return False
         compact = squeeze(line.text)
-        if _NUMBERED.match(compact) or match_item(compact, SUMMARY_ITEMS):
-            return False
+        if len(line.words) < 3 and (_NUMBERED.match(compact) or match_item(compact, SUMMARY_ITEMS)):
+            return False  # a row label; three or more words without amounts are column headings
     text = "".join(squeeze(l.text) for l, _ in band.lines)
     return any(w in text for w in _HEADER_WORDS) or bool(re.fullmatch(r"[类款项]+", text))
 
@@ -452,7 +500,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         if ruled:
             page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
         else:
-            page_columns = _columns_from_words(body)
+            page_columns = _columns_from_content(bands[:first_data], body) or _columns_from_words(body)
         if header and page_columns:
             _assign_header(page_columns, header, geo)
             _classify(page_columns, family, body)
@@ -510,16 +558,21 @@ def _reuse(previous: list[_Column], current: list[_Column]) -> list[_Column]:
 
 
 def _join_unruled(body: list[_Band]) -> list[_Band]:
-    """Without rules, a text-only line directly above a code line is the first part of that row's name."""
+    """Without rules, a text-only line belongs to the row it sits closer to: the first part of the name of the code
+    line below it, or the end of a name that wrapped, printed just under its row's amounts."""
     out: list[_Band] = []
     pending: _Band | None = None
-    for band in body:
+    for index, band in enumerate(body):
         text = band.lines[0][0].text
         has_number = any(is_amount(w.text) for w in band.lines[0][0].words)
         if not has_number and not leading_code(text):
             if pending is not None:
                 out.append(pending)
-            pending = band
+                pending = None
+            if out and _closer_to_previous(out[-1], band, body[index + 1] if index + 1 < len(body) else None):
+                out[-1] = _Band(out[-1].top, band.bottom, out[-1].lines + band.lines)
+            else:
+                pending = band
             continue
         if pending is not None and leading_code(text):
             band = _Band(pending.top, band.bottom, pending.lines + band.lines)
@@ -530,6 +583,15 @@ def _join_unruled(body: list[_Band]) -> list[_Band]:
     if pending is not None:
         out.append(pending)
     return out
+
+
+def _closer_to_previous(previous: _Band, band: _Band, following: _Band | None) -> bool:
+    """A wrapped name's last line: nearer the row above (which holds amounts) than the row below."""
+    if not any(is_amount(w.text) for line, _ in previous.lines for w in line.words):
+        return False
+    gap_above = band.top - previous.lines[-1][1].top
+    gap_below = following.top - band.top if following is not None else float("inf")
+    return gap_above < gap_below - 2
 
 
 @dataclass(slots=True)

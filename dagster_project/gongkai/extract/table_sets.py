@@ -1,0 +1,46 @@
+"""Which set of tables (表式) a final report follows, and how many tables that set holds.
+
+Recognised by the tables' titles, never by the file: the university set (高等学校收支决算总表 …, 4 tables), the central
+ministries' set (6th table 一般公共预算财政拨款基本支出决算**明细**表) and the national set of 8 or 9 tables (9 with a
+国有资本经营 table). The expected count is the set's size, or the highest table number printed (表8, 公开09表, 九、)
+where that is larger.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.extract.records import Report
+
+_NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)}
+_LABEL_NUMBER = re.compile(r"(\d{1,2})|([一二三四五六七八九十]{1,3})")
+
+
+def label_number(label: str | None) -> int | None:
+    """The number a table label prints: 表8 → 8, 公开09表 → 9, 九、 → 9, 表十一 → 11."""
+    found = _LABEL_NUMBER.search(label or "")
+    if not found:
+        return None
+    if found.group(1):
+        return int(found.group(1))
+    chinese = found.group(2)
+    if chinese.startswith("十"):
+        return 10 + _NUMERALS.get(chinese[1:], 0) if len(chinese) > 1 else 10
+    if "十" in chinese:
+        tens, _, units = chinese.partition("十")
+        return _NUMERALS[tens] * 10 + _NUMERALS.get(units, 0)
+    return _NUMERALS[chinese]
+
+
+def table_set(report: Report) -> tuple[str, int]:
+    """(set name, tables expected) of a final report: university | central | national."""
+    titles = [t.title for t in report.tables]
+    families = {t.family for t in report.tables}
+    if any("高等学校" in title for title in titles):
+        name, size = "university", 4
+    elif any(t.family == "general_budget_basic_expenditure" and "明细" in t.title for t in report.tables):
+        name, size = "central", 9
+    else:
+        name, size = "national", 9 if "state_capital" in families else 8
+    printed = [n for t in report.tables if (n := label_number(t.label)) is not None]
+    return name, max([size, *printed])
