@@ -119,10 +119,11 @@ def test_corrupt_file_is_recorded_and_the_rest_loads(tmp_path):
     results, summary = ingest(raw, wh)
     by_path = {r.path: r for r in results}
     assert by_path["bad.txt"].status == "failed" and by_path["bad.txt"].error_kind == "not_a_report"
-    assert summary.loaded == ["good.txt"] and summary.failed == ["bad.txt"] and summary.skipped == ["budget.txt"]
-    status = q(wh, "SELECT path, status, error_kind FROM raw.report_files ORDER BY path")
-    assert status == [("bad.txt", "failed", "not_a_report"), ("budget.txt", "skipped", "budget_report"),
-                      ("good.txt", "loaded", None)]
+    assert sorted(summary.loaded) == ["budget.txt", "good.txt"] and summary.failed == ["bad.txt"]
+    assert summary.skipped == []  # a budget (部门预算) loads like a final, with its kind
+    status = q(wh, "SELECT path, status, error_kind, kind FROM raw.report_files ORDER BY path")
+    assert status == [("bad.txt", "failed", "not_a_report", None), ("budget.txt", "loaded", None, "budget"),
+                      ("good.txt", "loaded", None, "final")]
     errors = q(wh, "SELECT path, sha256, error_kind, message, first_seen, last_seen FROM raw.ingest_errors")
     assert len(errors) == 1 and errors[0][0] == "bad.txt" and errors[0][2] == "not_a_report"
     assert errors[0][1] == hashlib.sha256(b"BAD bytes").hexdigest()

@@ -155,7 +155,7 @@ EXPECTED = {
     SEED_COPY: ("loaded", None, 0),
     REISSUED: ("loaded", None, 0),
     "traditional.txt": ("loaded", None, 0),
-    "budget-2025.pdf": ("skipped", "budget_report", 0),
+    "budget-2025.pdf": ("loaded", None, 0),
     "link-outside.txt": (None, "unsafe_path", 1),
     "dotdot.txt": (None, "unsafe_path", 1),
     "up": (None, "unsafe_path", 1),
@@ -288,7 +288,7 @@ def test_batch_run_succeeds_and_publishes(batch):
     summary = batch["summary"]
     assert batch["result"].success, f"steps {summary['failed_steps']}, checks {summary['failed_checks']}"
     assert batch["warehouse"].exists()
-    assert summary["reports"] == {"failed": 5, "loaded": 6, "skipped": 1}  # unsafe paths: ingest_errors only
+    assert summary["reports"] == {"failed": 5, "loaded": 7, "skipped": 0}  # unsafe paths: ingest_errors only
 
 
 @pytest.mark.slow
@@ -318,7 +318,6 @@ def test_batch_every_input_has_its_outcome(batch):
     for path, message in MESSAGES.items():
         assert by_path[path][0][3] == message
     assert by_path["encrypted.pdf"][0][3].startswith("encrypted.pdf is encrypted")
-    assert files["budget-2025.pdf"][2] == "budget report (部门预算): not loaded — gongkai loads final accounts (部门决算) only"
 
 
 @pytest.mark.slow
@@ -361,12 +360,10 @@ def test_batch_summary_printed_by_gongkai_run(batch):
     from gongkai.pipeline.summary import format_summary
 
     text = format_summary(batch["summary"])
-    assert "reports: loaded 6, failed 5, skipped 1" in text
+    assert "reports: loaded 7, failed 5, skipped 0" in text
     assert "files not loaded (raw.ingest_errors): 8" in text
     assert "  empty.txt: [empty_file] empty.txt is empty (0 bytes)" in text
     assert "  up: [unsafe_path] refused: 'up' resolves outside the raw folder" in text
-    assert ("skipped: budget-2025.pdf: [budget_report] budget report (部门预算): not loaded — gongkai loads final "
-            "accounts (部门决算) only") in text
     assert "failed check: raw_tables:ingest_errors (WARN)" in text
 
 

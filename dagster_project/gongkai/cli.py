@@ -54,10 +54,7 @@ def _summary_line(path: Path, report, seconds: float) -> str:
     from gongkai.extract.table_sets import table_set
 
     counts = summarize(report)
-    skipped = next((i.message for i in report.issues if i.kind == "budget_not_supported"), None)
     head = f"{path}: {report.department} {report.fiscal_year} {report.kind}"
-    if skipped:
-        return f"{head}: skipped — {skipped} ({seconds:.1f} s)"
     name, expected = table_set(report)
     cells = sum(1 for t in report.tables for r in t.rows for c in r.cells if c.value is not None)
     return (f"{head}: {name} set, {counts['tables']} of {expected} tables, {counts['table_rows']} table rows, "

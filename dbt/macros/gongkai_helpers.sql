@@ -55,3 +55,13 @@
 {% macro normalize_class_name(expr) -%}
     replace(replace(regexp_replace(coalesce({{ expr }}, ''), '\s', '', 'g'), '(', '（'), ')', '）')
 {%- endmacro %}
+
+{#- The value columns of a budget's tables (budget_families.py): amounts, their parts, and the 三公 budgets. -#}
+{% macro budget_value_columns() -%}
+    {{ return([
+        'amount', 'total', 'basic', 'project', 'personnel', 'public', 'reserve', 'general_budget', 'government_fund',
+        'state_capital', 'fiscal_appropriation', 'fiscal_special_account', 'public_service_revenue',
+        'business_revenue', 'superior_subsidy', 'affiliated_remittance', 'other_revenue', 'carryover_begin',
+        'carryover_end', 'business', 'remittance_to_superior', 'subsidy_to_affiliates', 'budget', 'prior_year_budget'
+    ]) }}
+{%- endmacro %}

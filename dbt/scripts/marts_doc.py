@@ -1,4 +1,4 @@
-"""Write docs/marts.md from the marts' YAML (dbt/models/marts/_marts.yml, dbt/models/quality/_quality.yml).
+"""Write docs/marts.md from the marts' YAML (dbt/models/marts/_marts.yml, marts/budget/_budget.yml, quality/_quality.yml).
 
     .venv/bin/python dbt/scripts/marts_doc.py > docs/marts.md
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 DBT = Path(__file__).resolve().parents[1]
-SCHEMAS = (("marts", DBT / "models" / "marts" / "_marts.yml"), ("quality", DBT / "models" / "quality" / "_quality.yml"))
+SCHEMAS = (("marts", DBT / "models" / "marts" / "_marts.yml"), ("marts", DBT / "models" / "marts" / "budget" / "_budget.yml"),
+           ("quality", DBT / "models" / "quality" / "_quality.yml"))
 INTRO = (Path(__file__).with_name("marts_doc_intro.md")).read_text(encoding="utf-8")
 
 ORDER = [
@@ -24,6 +25,8 @@ ORDER = [
     "dim_department_name", "dim_report_version", "dim_function_class_name_by_year", "dim_economic_class_name_by_year",
     "fct_reported_comparative", "fct_department_year", "fct_department_year_change", "fct_department_year_rank",
     "fct_project_performance_distribution",
+    "fct_budget_summary", "fct_budget_by_function", "fct_budget_income_by_source", "fct_budget_basic_by_economic_class",
+    "fct_budget_three_public", "fct_budget_vs_final",
     "reconciliation", "parse_issues", "comparative_reconciliation",
 ]
 

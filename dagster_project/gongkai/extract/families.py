@@ -19,6 +19,7 @@ class Family:
     columns: tuple[str, ...]
     pattern: re.Pattern[str]
     coded: str | None = None  # 'function' | 'economic' | None
+    layout: str | None = None  # 'summary' (收入 | 支出 sides) | 'three_public' (三公 items) | None
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -32,8 +33,10 @@ FAMILIES: tuple[Family, ...] = (
         "财政拨款收入支出决算总表",
         ("amount", "total", "general_budget", "government_fund", "state_capital"),
         _p(r"^财政拨款收入支出决算总表$"),
+        layout="summary",
     ),
-    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总表$")),
+    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总表$"),
+           layout="summary"),
     Family(
         "income",
         "收入决算表",
@@ -89,6 +92,7 @@ FAMILIES: tuple[Family, ...] = (
         '财政拨款"三公"经费支出决算表',
         ("budget", "actual"),
         _p(r"^(一般公共预算)?(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费(及会议费、?培训费)?支出决算表$"),
+        layout="three_public",
     ),
 )
 
@@ -139,19 +143,10 @@ def _title_candidates(text: str) -> list[str]:
     return candidates
 
 
-# Matches where any family's title pattern does: one test rules out a text that is no title at all.
-_ANY_TITLE = re.compile("|".join(f"(?:{family.pattern.pattern})" for family in FAMILIES))
-
-
 def match_family(text: str) -> Family | None:
-    """The family whose title this line is, or None. Accepts 公开01表 / 表5 / 表一 / 一、 labels and spaced text."""
-    for candidate in _title_candidates(text):
-        if not _ANY_TITLE.match(candidate):
-            continue
-        for family in FAMILIES:
-            if family.pattern.match(candidate):
-                return family
-    return None
+    """The final-accounts family whose title this line is, or None. Accepts 公开01表 / 表5 / 表一 / 一、 labels and
+    spaced text."""
+    return FINAL_TABLES.match(text)
 
 
 _PRINTED_LABEL = re.compile(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
@@ -200,12 +195,12 @@ class ItemPatterns:
     any_item: re.Pattern[str]
 
 
-def _items(*items: tuple[str, str]) -> ItemPatterns:
+def item_patterns(*items: tuple[str, str]) -> ItemPatterns:
     return ItemPatterns(tuple((key, re.compile(expr)) for key, expr in items),
                         re.compile("|".join(f"(?:{expr})" for _, expr in items)))
 
 
-THREE_PUBLIC_ITEMS: ItemPatterns = _items(
+THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(
     ("vehicle_total", r"购置及运行"),
     ("vehicle_operation", r"运行(维护)?费"),
     ("vehicle_purchase", r"购置费"),
@@ -215,7 +210,7 @@ THREE_PUBLIC_ITEMS: ItemPatterns = _items(
     ("total", r"^合计|三公.*经费$|^小计"),
 )
 
-SUMMARY_ITEMS: ItemPatterns = _items(
+SUMMARY_ITEMS: ItemPatterns = item_patterns(
     ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
     ("fiscal_appropriation", r"^财政拨款收入$"),
     ("government_fund_appropriation", r"政府性基金预算财政拨款(收入)?$"),
@@ -246,3 +241,83 @@ def match_item(label: str, items: ItemPatterns) -> str | None:
         if pattern.search(compact):
             return key
     return None
+
+
+# --- the table sets of a kind of report ------------------------------------------------------------------------------
+
+# Header terms → column keys, most specific first. Matched on the header text a column owns (not group headers).
+FINAL_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
+    ("carryover_begin", r"年初.*结转|年初.*结余"),
+    ("carryover_end", r"年末.*结转|年末.*结余"),
+    ("subsidy_to_affiliates", r"对附属单位补助"),
+    ("affiliated_remittance", r"附属单位上缴"),
+    ("remittance_to_superior", r"上缴上级"),
+    ("superior_subsidy", r"上级补助"),
+    ("general_budget", r"一般公共预算"),
+    ("government_fund", r"政府性基金"),
+    ("state_capital", r"国有资本经营"),
+    ("fiscal_appropriation", r"财政拨款"),
+    ("public_service_revenue", r"事业收入"),
+    ("business_revenue", r"经营收入"),
+    ("other_revenue", r"其他收入"),
+    ("business", r"经营支出"),
+    ("basic", r"基本支出"),
+    ("project", r"项目支出"),
+    ("income", r"本年收入$|^收入$"),
+    ("total", r"合计|小计|^总计"),
+    ("budget", r"预算数|预算$"),
+    ("actual", r"决算数|执行数|实际"),
+    ("amount", r"决算数|金额"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySet:
+    """The tables one kind of report prints (决算 or 预算): their families, the header terms of their columns and the
+    labelled items of their summary and 三公 tables. ``title_prefix`` is what may precede a title and is no part of
+    it (a budget's '2025年预算单位')."""
+
+    families: tuple[Family, ...]
+    column_terms: tuple[tuple[str, str], ...]
+    summary_items: ItemPatterns
+    three_public_items: ItemPatterns
+    title_prefix: re.Pattern[str] | None = None
+
+    @property
+    def by_key(self) -> dict[str, Family]:
+        return {f.key: f for f in self.families}
+
+    def match(self, text: str) -> Family | None:
+        """The family whose title this line is, or None."""
+        any_title = _any_title(self.families)
+        for candidate in self._candidates(text):
+            if not any_title.match(candidate):
+                continue
+            for family in self.families:
+                if family.pattern.match(candidate):
+                    return family
+        return None
+
+    def _candidates(self, text: str) -> list[str]:
+        candidates = _title_candidates(text)
+        if self.title_prefix is None:
+            return candidates
+        stripped = [self.title_prefix.sub("", c, count=1) for c in candidates]
+        # a department name before the title ('西南大学收支预算总表'): the title is a suffix, the longest first
+        suffixes = [c[n:] for c in stripped[:1] for n in range(1, min(_NAME_BEFORE_TITLE, len(c) - 4))]
+        return candidates + stripped + suffixes
+
+
+_NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
+
+_ANY_TITLES: dict[tuple[Family, ...], re.Pattern[str]] = {}
+
+
+def _any_title(families: tuple[Family, ...]) -> re.Pattern[str]:
+    """One pattern matching where any family's title pattern does: one test rules out a text that is no title."""
+    if families not in _ANY_TITLES:
+        _ANY_TITLES[families] = re.compile("|".join(f"(?:{family.pattern.pattern})" for family in families))
+    return _ANY_TITLES[families]
+
+
+FINAL_TABLES = FamilySet(FAMILIES, FINAL_COLUMN_TERMS, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS)

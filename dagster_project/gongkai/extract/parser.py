@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gongkai.extract.budget_reconciliation import reconcile_budget
+from gongkai.extract.budget_tables import missing_budget_tables, read_budget_tables
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.identity import read_identity
 from gongkai.extract.narrative import read_narrative_facts
@@ -69,10 +71,7 @@ def parse_document(document: Document) -> Report:
         raise ParseError("not_a_report", f"a blank template (样张) of a report, not a report: its department is a "
                                          f"placeholder ({identity.department})")
     if identity.kind == "budget":
-        report.issues.append(ParseIssue("warning", "budget_not_supported",
-                                        "this is a budget (预算) report: its tables are not read yet; "
-                                        "only its identity is recorded"))
-        return report
+        return _parse_budget(document, report)
     builder = TableBuilder(document.file)
     report.tables = _read_tables(document, builder)
     report.issues.extend(builder.issues)
@@ -88,6 +87,16 @@ def parse_document(document: Document) -> Report:
     report.issues.extend(issues)
     report.issues.extend(_missing_tables(report))
     report.checks = reconcile(report)
+    return report
+
+
+def _parse_budget(document: Document, report: Report) -> Report:
+    """A budget (预算): its tables and the identities between them."""
+    tables, issues = read_budget_tables(document)
+    report.tables = tables
+    report.issues.extend(issues)
+    report.issues.extend(missing_budget_tables(tables))
+    report.checks = reconcile_budget(report)
     return report
 
 

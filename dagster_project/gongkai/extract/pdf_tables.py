@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.extract.families import (
-    SUMMARY_ITEMS,
-    THREE_PUBLIC_ITEMS,
+    FINAL_TABLES,
     Family,
+    FamilySet,
     code_level,
     leading_code,
-    match_family,
     match_item,
     parent_code,
     table_label,
@@ -33,30 +32,6 @@ from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell, Document, Line, ParseIssue, Source, Table, TableRow
 from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
-# Header terms → column keys, most specific first. Matched on the header text a column owns (not group headers).
-_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
-    ("carryover_begin", r"年初.*结转|年初.*结余"),
-    ("carryover_end", r"年末.*结转|年末.*结余"),
-    ("subsidy_to_affiliates", r"对附属单位补助"),
-    ("affiliated_remittance", r"附属单位上缴"),
-    ("remittance_to_superior", r"上缴上级"),
-    ("superior_subsidy", r"上级补助"),
-    ("general_budget", r"一般公共预算"),
-    ("government_fund", r"政府性基金"),
-    ("state_capital", r"国有资本经营"),
-    ("fiscal_appropriation", r"财政拨款"),
-    ("public_service_revenue", r"事业收入"),
-    ("business_revenue", r"经营收入"),
-    ("other_revenue", r"其他收入"),
-    ("business", r"经营支出"),
-    ("basic", r"基本支出"),
-    ("project", r"项目支出"),
-    ("income", r"本年收入$|^收入$"),
-    ("total", r"合计|小计|^总计"),
-    ("budget", r"预算数|预算$"),
-    ("actual", r"决算数|执行数|实际"),
-    ("amount", r"决算数|金额"),
-)
 _ROW_NUMBER_HEADER = re.compile(r"^(行次|栏次)$")
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|科目代码|编码|功能分类科目编码|经济分类科目编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
@@ -99,20 +74,25 @@ class _Found:
     unit: str
     source: Source
     segments: list[_Segment]
+    family_set: FamilySet = FINAL_TABLES
     empty_note: bool = False
 
 
 def read_pdf_tables(
-    document: Document, pdf_path: str | Path | None = None, geometry: list[PageGeometry] | None = None
+    document: Document,
+    pdf_path: str | Path | None = None,
+    geometry: list[PageGeometry] | None = None,
+    family_set: FamilySet = FINAL_TABLES,
 ) -> tuple[list[Table], list[ParseIssue]]:
-    """The standard tables of a PDF report read by :func:`gongkai.extract.pdf_document.read_pdf_document`."""
+    """The standard tables of a PDF report read by :func:`gongkai.extract.pdf_document.read_pdf_document`: those of
+    ``family_set`` (a final's tables unless told otherwise)."""
     if geometry is None:
         geometry = document.geometry
     if geometry is None:
         _, geometry = read_pdf(pdf_path or document.file)
     issues: list[ParseIssue] = []
     tables: list[Table] = []
-    for found in _find_tables(geometry, document.file):
+    for found in _find_tables(geometry, document.file, family_set):
         try:
             tables.append(_read_table(found, geometry, document.file, issues))
         except Exception as exc:  # one broken table must not lose the others
@@ -123,17 +103,17 @@ def read_pdf_tables(
 # --- locating tables --------------------------------------------------------------------------------------------
 
 
-def _title_at(lines: list[Line], i: int) -> Family | None:
+def _title_at(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
     text = lines[i].text
     if len(squeeze(text)) > 40:
         return None
-    return match_family(text)
+    return family_set.match(text)
 
 
-def _has_header_after(lines: list[Line], i: int) -> bool:
+def _has_header_after(lines: list[Line], i: int, family_set: FamilySet) -> bool:
     for j in range(i + 1, min(i + 6, len(lines))):
         compact = squeeze(lines[j].text)
-        if _title_at(lines, j) is not None or _SECTION.search(compact):
+        if _title_at(lines, j, family_set) is not None or _SECTION.search(compact):
             return False
         if _UNIT.search(compact):
             return True
@@ -143,18 +123,20 @@ def _has_header_after(lines: list[Line], i: int) -> bool:
     return False
 
 
-def _continues(geo: PageGeometry) -> bool:
+def _continues(geo: PageGeometry, family_set: FamilySet) -> bool:
     lines = [l for l in geo.lines if not _PAGE_NUMBER.match(l.text)]
     if not lines:
         return False
     first = squeeze(lines[0].text)
-    if _SECTION.search(first) or _title_at(lines, 0) is not None:
+    if _SECTION.search(first) or _title_at(lines, 0, family_set) is not None:
         return False
     if "续" in first[:6]:
         return True
     for line in lines[:3]:
         compact = squeeze(line.text)
-        if leading_code(line.text) or match_item(compact, SUMMARY_ITEMS) or compact in ("合计", "总计"):
+        first_word = line.words[0].text if line.words else ""
+        if (leading_code(line.text) or match_item(compact, family_set.summary_items)
+                or compact in ("合计", "总计") or first_word in ("合计", "总计")):
             return True
     for line in lines[3:6]:  # under a repeated header of up to three lines and a 栏次 row: a coded row with amounts
         if leading_code(line.text) and any(is_amount(w.text) and "." in w.text for w in line.words):
@@ -165,21 +147,22 @@ def _continues(geo: PageGeometry) -> bool:
     return len(crossing) >= 3
 
 
-def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
+def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet) -> list[_Found]:
     found: list[_Found] = []
     current: _Found | None = None
     for geo in geometry:
         lines = geo.lines
         if not lines:
             continue
-        starts = [i for i in range(len(lines)) if _title_at(lines, i) is not None and _has_header_after(lines, i)]
-        if current is not None and (not starts or starts[0] > 0) and _continues(geo):
+        starts = [i for i in range(len(lines))
+                  if _title_at(lines, i, family_set) is not None and _has_header_after(lines, i, family_set)]
+        if current is not None and (not starts or starts[0] > 0) and _continues(geo, family_set):
             end = geo.boxes[starts[0]].top if starts else geo.height + 1
             current.segments.append(_Segment(geo.page, -1.0, end))
         elif current is not None and not starts:
             current = None
         for n, i in enumerate(starts):
-            family = _title_at(lines, i)
+            family = _title_at(lines, i, family_set)
             assert family is not None
             end = geo.boxes[starts[n + 1]].top if n + 1 < len(starts) else geo.height + 1
             if n == 0 and _repeats_title(current, family, geo, i):
@@ -200,6 +183,7 @@ def _find_tables(geometry: list[PageGeometry], file: str) -> list[_Found]:
                 unit=unit,
                 source=lines[i].source(file),
                 segments=[_Segment(geo.page, geo.boxes[i].bottom, end)],
+                family_set=family_set,
             )
             found.append(current)
     return found
@@ -290,7 +274,7 @@ def _columns_from_words(body: list[_Band]) -> list[_Column]:
     for band in body:
         for line, _ in band.lines:
             for w in line.words:
-                if is_amount(w.text) and "." in w.text:
+                if is_amount(w.text) and ("." in w.text or "," in w.text):  # 1,234 in 元 tables
                     spans.append([w.x0, w.x1])
     spans.sort()
     merged: list[list[float]] = []
@@ -378,22 +362,26 @@ def _assign_header(columns: list[_Column], header: list[_Band], geo: PageGeometr
 _HEADER_WORDS = ("项目", "科目", "决算数", "预算数", "合计", "编码", "收入", "支出", "金额", "小计", "名称", "分类", "单位", "续表")
 
 
-def _looks_header(band: _Band) -> bool:
-    """A band of a continuation page that repeats the header (no amounts, no numbered / coded row labels)."""
+def _looks_header(band: _Band, found: _Found) -> bool:
+    """A band of a continuation page that repeats the header (no amounts, no numbered / coded row labels; a summary
+    item only where the table has labelled rows: '经营收入' is a column header of a coded table)."""
     if _is_column_numbers(band):
         return True
+    labelled = found.family.coded is None
     for line, _ in band.lines:
         if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
             return False
         compact = squeeze(line.text)
-        if len(line.words) < 3 and (_NUMBERED.match(compact) or match_item(compact, SUMMARY_ITEMS)):
+        if len(line.words) < 3 and (_NUMBERED.match(compact)
+                                    or labelled and match_item(compact, found.family_set.summary_items)):
             return False  # a row label; three or more words without amounts are column headings
     text = "".join(squeeze(l.text) for l, _ in band.lines)
     return any(w in text for w in _HEADER_WORDS) or bool(re.fullmatch(r"[类款项]+", text))
 
 
-def _classify(columns: list[_Column], family: Family, body: list[_Band]) -> None:
+def _classify(columns: list[_Column], family: Family, body: list[_Band], family_set: FamilySet) -> None:
     allowed = set(family.columns)
+    terms = family_set.column_terms
     for c in columns:
         own = c.own_text
         content = _column_content(c, body)
@@ -401,41 +389,60 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band]) -> None
             c.role = "row_number"
         elif own and _CODE_HEADER.match(own) or (not own and content == "code"):
             c.role = "code"
-        elif own and _LABEL_HEADER.search(own) and not _term(own, allowed) or (not own and content == "text"):
+        elif own and _LABEL_HEADER.search(own) and not _term(own, allowed, terms) or (not own and content == "text"):
             c.role = "label"
         elif not own and not c.group and content != "number":
             c.role = "label"
         else:
             c.role = "value"
-    if family.key == "three_public":
+    if family.layout == "three_public":
         for c in columns:
             if c.role != "value":
                 continue
             words = [t for _, t in sorted(c.own, reverse=True)] + [t for _, t in sorted(c.group, reverse=True)]
-            c.key = "actual" if any("决算" in t or "执行" in t for t in words) else "budget" if any("预算" in t for t in words) else None
-            for t in words:
+            c.key = _three_public_key(words, family)
+            for t in words + [c.own_text]:  # a header wrapped inside its cell is only whole when joined
                 if re.fullmatch(r"(预算数|决算数|预算|决算|执行数)", t) or t == "小计":
                     continue
-                item = match_item(t, THREE_PUBLIC_ITEMS)
+                item = match_item(t, family_set.three_public_items)
                 if item:
                     c.item = item
                     break
+        _outer_total(columns)
         return
     for c in columns:
         if c.role != "value":
             continue
-        c.key = _term(c.own_text, allowed)
+        c.key = _term(c.own_text, allowed, terms)
         if c.key is None:
             for _, t in sorted(c.group, reverse=True):
-                c.key = _term(t, allowed)
+                c.key = _term(t, allowed, terms)
                 if c.key:
                     break
         if c.key is None and len(allowed) == 1:
             c.key = family.columns[0]
 
 
-def _term(text: str, allowed: set[str]) -> str | None:
-    for key, expr in _COLUMN_TERMS:
+def _outer_total(columns: list[_Column]) -> None:
+    """Beside 会议费 and 培训费, a 合计 over them and the 三公 (under no group header) is not the 三公 小计."""
+    totals = [c for c in columns if c.role == "value" and c.item == "total"]
+    if len(totals) > 1 and any(c.item in ("meeting", "training") for c in columns):
+        min(totals, key=lambda c: len(c.group)).item = "grand_total"
+
+
+def _three_public_key(words: list[str], family: Family) -> str | None:
+    """预算数 / 决算数 (a final), 本年预算 / 上年预算 (a budget); a table of budgets alone needs no header to say so."""
+    if any("决算" in t or "执行" in t for t in words):
+        return "actual"
+    if "prior_year_budget" in family.columns and any("上年" in t for t in words):
+        return "prior_year_budget"
+    if any("预算" in t for t in words) or "actual" not in family.columns:
+        return "budget"
+    return None
+
+
+def _term(text: str, allowed: set[str], terms: tuple[tuple[str, str], ...]) -> str | None:
+    for key, expr in terms:
         if key in allowed and re.search(expr, text):
             return key
     return None
@@ -491,7 +498,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             continue
         if seg.top < 0:  # a continuation page: only a repeated header counts as header
             n = 0
-            while n < first_data and _looks_header(bands[n]):
+            while n < first_data and _looks_header(bands[n], found):
                 n += 1
             first_data = n
         header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
@@ -501,14 +508,17 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
         else:
             page_columns = _columns_from_content(bands[:first_data], body) or _columns_from_words(body)
+            crossing = _columns_from_rules(geo, body[0], 0, geo.width)
+            if not header and len(crossing) >= 3:  # a continuation page of a grid whose rows are not ruled
+                page_columns = crossing
         if header and page_columns:
             _assign_header(page_columns, header, geo)
-            _classify(page_columns, family, body)
+            _classify(page_columns, family, body, found.family_set)
             columns = page_columns
         elif columns is not None:
             page_columns = _reuse(columns, page_columns)
         else:
-            _classify(page_columns, family, body)
+            _classify(page_columns, family, body, found.family_set)
         if not ruled:
             body = _join_unruled(body)
         for band in body:
@@ -521,7 +531,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         rows = []
     elif columns is None:
         issues.append(ParseIssue("warning", "table_header_not_found", f"{family.key}: no header; columns guessed", found.source))
-    if not is_empty and family.key != "three_public":
+    if not is_empty and family.layout != "three_public":
         unmapped = [c for c in (columns or []) if c.role == "value" and c.key is None]
         if unmapped:
             issues.append(ParseIssue("warning", "column_unmapped", f"{family.key}: {len(unmapped)} value column(s) without a key", found.source))
@@ -626,6 +636,8 @@ def _rows_of_band(
                     values.setdefault(col, []).append((w.text, line))
                 elif c.role == "code" and w.text in ("类", "款", "项"):
                     continue
+                elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
+                    codes.append((box.baseline, w.x0, w.text.zfill(2)))
                 elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
                         c.role == "code" or not labels or code_level(w.text) is not None):
                     # a code printed beside a name that wraps over two or three lines sits inside the name's lines
@@ -661,9 +673,9 @@ def _rows_of_band(
             if family.coded == "economic":
                 row.category = "personnel" if code[:3] in ("301", "303") else "public"
         else:
-            _label_row(row, family, p_index, len(panels), state)
-        if family.key == "three_public":
-            rows.extend(_three_public_rows(row, panel, values, found.unit, source))
+            _label_row(row, family, p_index, state, found.family_set)
+        if family.layout == "three_public":
+            rows.extend(_three_public_rows(row, panel, values, found, source))
             continue
         rows.append(row)
     return rows
@@ -673,7 +685,7 @@ def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], fami
     cells: list[Cell] = []
     seen: set[str] = set()
     for k, c in enumerate(panel):
-        if c.role != "value" or c.key is None or c.key in seen or family.key == "three_public":
+        if c.role != "value" or c.key is None or c.key in seen or family.layout == "three_public":
             continue
         seen.add(c.key)
         cells.append(_cell(c.key, values.get(k), unit, source))
@@ -691,11 +703,11 @@ def _cell(key: str, found: list[tuple[str, Line]] | None, unit: str, source: Sou
     return Cell(key, to_wan(parse_amount(texts[0]), unit), texts[0], CELL_VALUE, source)
 
 
-def _label_row(row: TableRow, family: Family, panel: int, panels: int, state: _RowState) -> None:
+def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, family_set: FamilySet) -> None:
     compact = squeeze(row.label)
-    if family.key in ("income_expenditure_summary", "appropriation_summary"):
+    if family.layout == "summary":
         row.side = "income" if panel == 0 else "expenditure"
-        item = match_item(compact, SUMMARY_ITEMS)
+        item = match_item(compact, family_set.summary_items)
         if item in ("carryover_begin", "carryover_end", "non_appropriation_surplus_used"):
             state.carry[panel] = item
         elif item in ("income_total", "expenditure_total", "grand_total", "surplus_distribution"):
@@ -716,10 +728,19 @@ def _label_row(row: TableRow, family: Family, panel: int, panels: int, state: _R
         row.item = "total"
 
 
+_THREE_PUBLIC_LABELS = {
+    "total": "合计", "overseas_travel": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "公务接待费",
+    "meeting": "会议费", "training": "培训费", "agency_operating_cost": "机关运行经费",
+    "grand_total": "合计（含会议费、培训费）",
+}
+
+
 def _three_public_rows(
-    row: TableRow, panel: list[_Column], values: dict[int, list[tuple[str, Line]]], unit: str, source: Source
+    row: TableRow, panel: list[_Column], values: dict[int, list[tuple[str, Line]]], found: _Found, source: Source
 ) -> list[TableRow]:
     """A 三公 table row. A horizontal table (item × 预算数/决算数 across the columns) becomes one row per item."""
+    unit, keys = found.unit, found.family.columns
     items = [c.item for c in panel if c.role == "value"]
     if any(items) and len(set(i for i in items if i)) > 1:
         out: list[TableRow] = []
@@ -727,19 +748,17 @@ def _three_public_rows(
         for c in panel:
             if c.role == "value" and c.item and c.item not in order:
                 order.append(c.item)
-        label = {"total": "合计", "overseas_travel": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费",
-                 "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "公务接待费"}
         for item in order:
             cells: list[Cell] = []
-            for key in ("budget", "actual"):
+            for key in keys:
                 k = next((k for k, c in enumerate(panel) if c.role == "value" and c.item == item and c.key == key), None)
                 cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
-            out.append(TableRow(index=0, label=label.get(item, item), cells=cells, source=source, item=item))
+            out.append(TableRow(index=0, label=_THREE_PUBLIC_LABELS.get(item, item), cells=cells, source=source, item=item))
         return out
     # vertical: one row per item, columns 预算数 / 决算数
-    row.item = match_item(row.label, THREE_PUBLIC_ITEMS)
+    row.item = match_item(row.label, found.family_set.three_public_items)
     cells = []
-    for key in ("budget", "actual"):
+    for key in keys:
         k = next((k for k, c in enumerate(panel) if c.role == "value" and c.key == key), None)
         cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
     row.cells = cells

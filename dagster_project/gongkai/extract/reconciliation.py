@@ -542,7 +542,7 @@ def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
                      tolerance=0.05 if attr != "budget" and attr != "actual" else ROUNDING)
 
 
-def _unique_names(checks: list[Check]) -> list[Check]:
+def unique_names(checks: list[Check]) -> list[Check]:
     """Two checks of one name (e.g. a label printed twice) get #2, #3… so (report, check_name) stays a key."""
     seen: dict[str, int] = {}
     for check in checks:
@@ -569,4 +569,4 @@ def reconcile(report: Report) -> list[Check]:
     facts = _Facts(report)
     check_narrative(ledger, report, facts)
     check_performance(ledger, report, facts)
-    return _unique_names(ledger.checks)
+    return unique_names(ledger.checks)

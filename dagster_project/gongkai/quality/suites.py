@@ -21,6 +21,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from gongkai.extract.budget_families import BUDGET_FAMILIES
+
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -31,9 +33,12 @@ TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
 
 FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital")
 ECONOMIC_FAMILIES = ("general_budget_basic_expenditure",)
-ALL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
+FINAL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
     "income_expenditure_summary", "appropriation_summary", "three_public",
 )
+BUDGET_FUNCTION_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "function")
+BUDGET_ECONOMIC_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "economic")
+ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)
 THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")
 
 SEED_CODES = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "observed_classification_codes.csv"
@@ -300,14 +305,16 @@ def _prep_table_cells(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
     family = df["table_family"]
     code = df["code"].where(df["code"].notna(), None)
-    df["_function_code"] = code.where(family.isin(FUNCTION_FAMILIES), None)
-    df["_economic_code"] = code.where(family.isin(ECONOMIC_FAMILIES), None)
+    df["_function_code"] = code.where(family.isin(FUNCTION_FAMILIES + BUDGET_FUNCTION_FAMILIES), None)
+    df["_economic_code"] = code.where(family.isin(ECONOMIC_FAMILIES + BUDGET_ECONOMIC_FAMILIES), None)
     df["_function_code_known"] = membership(df["_function_code"], lookups.codes("function"))
     df["_economic_code_known"] = membership(df["_economic_code"], lookups.codes("economic"))
-    from gongkai.extract.families import FAMILY_BY_KEY  # light import: regexes only
+    from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY  # light imports: regexes only
+    from gongkai.extract.families import FAMILY_BY_KEY
 
+    families = {**FAMILY_BY_KEY, **BUDGET_FAMILY_BY_KEY}
     df["_column_known"] = [
-        (fam in FAMILY_BY_KEY and col in FAMILY_BY_KEY[fam].columns) for fam, col in zip(family, df["column_name"])
+        (fam in families and col in families[fam].columns) for fam, col in zip(family, df["column_name"])
     ]
     status = df["cell_status"]
     df["_value_matches_status"] = ((status == "value") == df["value"].notna()) | (status == "ambiguous")

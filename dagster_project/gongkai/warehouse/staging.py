@@ -2,7 +2,7 @@
 
 :func:`stage_file` reads one file under the raw folder (never changing, moving or deleting it), parses it and stages
 its rows. A file that cannot be read is staged as error rows (``report_files`` with status 'failed' and
-``ingest_errors``); a budget report is staged as 'skipped'. A path that resolves outside the raw folder is refused
+``ingest_errors``); a budget (部门预算) is staged like a final. A path that resolves outside the raw folder is refused
 without being read. :func:`stage_files` stages many: cache hits (content already staged by this parser version)
 are only hashed; the others are parsed in child processes with a deadline each (workers.py).
 """
@@ -20,7 +20,7 @@ from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
 from gongkai.warehouse.limits import PipelineParseError, check_page_limit, parse_timeout
 from gongkai.warehouse.raw_folder import UnsafePathError, report_id_for, safe_path
 from gongkai.warehouse.rows import error_tables, refused_tables, report_file_row, report_rows
-from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED, STATUS_SKIPPED
+from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED
 from gongkai.warehouse.staged import StageResult, staged_result, write_staged, write_staged_file
 
 #: The parser the parse step calls, as "module:function" (resolved in the worker process, so a test can point it
@@ -106,29 +106,24 @@ def stage_file(
         kind, message = _error_kind(exc)
         row = report_file_row(None, status=STATUS_FAILED, error_kind=kind, error_message=message, **common)
     else:
-        if report.kind == "budget":
-            message = "budget report (部门预算): not loaded — gongkai loads final accounts (部门决算) only"
-            row = report_file_row(report, status=STATUS_SKIPPED, error_kind="budget_report", error_message=message, **common)
-            row["table_rows"] = None
-        else:
-            tables = report_rows(report, report_id, rel_path)
-            row = report_file_row(
-                report, status=STATUS_LOADED, table_rows=sum(len(t.rows) for t in report.tables), **common
-            )
-            tables["ingest_errors"] = []
-            tables["report_files"] = [row]
-            staged = write_staged_file(staging, report_id, tables)  # the same bytes at two paths: merged in turn
-            return StageResult(
-                rel_path,
-                report_id,
-                sha,
-                STATUS_LOADED,
-                staged,
-                row_counts={t: len(tables[t]) for t in DATA_TABLES},
-                department=report.department,
-                fiscal_year=report.fiscal_year,
-                kind=report.kind,
-            )
+        tables = report_rows(report, report_id, rel_path)
+        row = report_file_row(
+            report, status=STATUS_LOADED, table_rows=sum(len(t.rows) for t in report.tables), **common
+        )
+        tables["ingest_errors"] = []
+        tables["report_files"] = [row]
+        staged = write_staged_file(staging, report_id, tables)  # the same bytes at two paths: merged in turn
+        return StageResult(
+            rel_path,
+            report_id,
+            sha,
+            STATUS_LOADED,
+            staged,
+            row_counts={t: len(tables[t]) for t in DATA_TABLES},
+            department=report.department,
+            fiscal_year=report.fiscal_year,
+            kind=report.kind,
+        )
     staged = write_staged_file(staging, report_id, error_tables(row))
     return StageResult(
         rel_path, report_id, sha, row["status"], staged, row["error_kind"], row["error_message"], kind=row["kind"]

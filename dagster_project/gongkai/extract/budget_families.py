@@ -1,0 +1,126 @@
+"""The tables of a budget (部门预算): how to recognise each by its title, and its columns.
+
+Budgets print the national budget set under many titles — 收支预算总表 / 财务收支预算总表 / 收支总体情况表 / 收支总表 —
+with the year and '部门' / '预算单位' before them. Family keys start with ``budget_`` so that a budget's tables are
+never read as a final's. Column keys are those of the finals where the meaning is the same (total, basic, project …).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.extract.families import Family, FamilySet, item_patterns
+
+_BUDGET = r"(?:预算|情况)?"
+
+
+def _p(expr: str) -> re.Pattern[str]:
+    return re.compile(expr)
+
+
+INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
+                  "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
+                  "affiliated_remittance", "other_revenue", "carryover_begin")
+EXPENDITURE_COLUMNS = ("total", "basic", "project", "reserve", "business", "remittance_to_superior",
+                       "subsidy_to_affiliates", "carryover_end")
+SPLIT_COLUMNS = ("total", "basic", "project")
+ECONOMIC_COLUMNS = ("amount", "personnel", "public")
+
+# Order matters: more specific titles first (三公 titles can name 机关运行经费; 财政拨款收支总表 before 收支总表).
+BUDGET_FAMILIES: tuple[Family, ...] = (
+    Family("budget_three_public", '"三公"经费预算表', ("budget", "prior_year_budget"),
+           _p(r"^.{0,24}三公.{0,30}表$"), layout="three_public"),
+    Family("budget_appropriation_summary", "财政拨款收支预算总表",
+           ("amount", "total", "general_budget", "government_fund", "state_capital"),
+           _p(rf"^财政拨款收支{_BUDGET}总(?:体情况)?表$|^财政拨款收支预算表$"), layout="summary"),
+    Family("budget_summary", "收支预算总表", ("amount", "basic", "personnel", "public", "project"),
+           _p(rf"^(?:财务)?收支{_BUDGET}总(?:体情况)?表$|^收支预算表$"), layout="summary"),
+    Family("budget_income", "收入预算总表", ("amount",) + INCOME_COLUMNS,
+           _p(rf"^收入{_BUDGET}总(?:体情况)?表$|^收入预算表$"), "function"),
+    Family("budget_expenditure", "支出预算总表", EXPENDITURE_COLUMNS,
+           _p(rf"^(?:本年)?支出{_BUDGET}总(?:体情况)?表$|^支出预算表$"), "function"),
+    Family("budget_general_basic", "一般公共预算基本支出预算表", ECONOMIC_COLUMNS,
+           _p(r"^一般公共预算(?:财政)?(?:拨款)?基本支出.{0,16}表$|^一般公共预算支出经济分类.{0,8}表$"), "economic"),
+    Family("budget_general_expenditure", "一般公共预算支出预算表", SPLIT_COLUMNS,
+           _p(r"^一般公共预算(?:财政)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)?表$"), "function"),
+    Family("budget_government_fund", "政府性基金预算支出预算表", SPLIT_COLUMNS,
+           _p(r"^(?:财政拨款)?政府性基金(?:预算)?(?:财政)?(?:拨款)?支出.{0,10}表$"), "function"),
+    Family("budget_state_capital", "国有资本经营预算支出预算表", SPLIT_COLUMNS,
+           _p(r"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?支出.{0,10}表$"), "function"),
+    Family("budget_agency_operating", "机关运行经费支出预算表", ("amount",),
+           _p(r"^(?:一般公共预算)?机关运行经费(?:支出)?(?:预算)?表$"), "economic"),
+    Family("budget_appropriation_basic", "财政拨款基本支出预算表", ECONOMIC_COLUMNS,
+           _p(r"^财政拨款基本支出(?:预算)?表$"), "economic"),
+    Family("budget_appropriation_expenditure", "财政拨款支出预算表", SPLIT_COLUMNS,
+           _p(r"^财政拨款支出(?:预算)?表$"), "function"),
+    Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS,
+           _p(r"^(?:预算)?基本支出(?:预算)?总?表$"), "economic"),
+)
+
+BUDGET_FAMILY_BY_KEY = {f.key: f for f in BUDGET_FAMILIES}
+
+# Header terms → column keys, most specific first (a family's own columns limit the choice).
+BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
+    ("carryover_begin", r"上年结转|年初.*结转|年初.*结余"),
+    ("carryover_end", r"结转下年|年末.*结转|年末.*结余"),
+    ("subsidy_to_affiliates", r"对附属单位补助"),
+    ("affiliated_remittance", r"附属单位上缴"),
+    ("remittance_to_superior", r"上缴上级"),
+    ("superior_subsidy", r"上级补助"),
+    ("reserve", r"预留机动"),
+    ("fiscal_special_account", r"财政专户"),
+    ("general_budget", r"一般公共预算"),
+    ("government_fund", r"政府性基金"),
+    ("state_capital", r"国有资本经营"),
+    ("fiscal_appropriation", r"财政拨款"),
+    ("public_service_revenue", r"事业收入"),
+    ("business_revenue", r"经营收入"),
+    ("other_revenue", r"其他收入"),
+    ("business", r"经营支出"),
+    ("personnel", r"人员经费"),
+    ("public", r"公用经费"),
+    ("basic", r"基本支出"),
+    ("project", r"项目支出"),
+    ("total", r"合计|小计|^总计|^金额$|^预算数$|^预算$"),
+    ("amount", r"合计|金额|预算数|^预算$|机关运行经费"),
+)
+
+BUDGET_SUMMARY_ITEMS = item_patterns(
+    ("general_budget_appropriation", r"一般公共预算(?:资金|拨款)?(?:收入)?$"),
+    ("government_fund_appropriation", r"政府性基金(?:预算)?(?:资金|拨款)?(?:收入)?$"),
+    ("state_capital_appropriation", r"国有资本经营(?:预算)?(?:资金|拨款)?(?:收入)?$"),
+    ("fiscal_appropriation", r"^财政拨款(?:收入|资金)?$|财政拨款[（(]补助[)）]"),
+    ("fiscal_special_account", r"财政专户管理资金(?:收入)?$"),
+    ("superior_subsidy", r"上级补助收入$"),
+    ("public_service_revenue", r"事业收入$"),
+    ("business_revenue", r"经营收入$"),
+    ("affiliated_remittance", r"附属单位上缴收入$"),
+    ("other_revenue", r"^其他(?:收入|资金)$"),
+    ("income_total", r"本年收入(?:合计|小计)$|当年收入小计$"),
+    ("expenditure_total", r"本年支出(?:合计|小计)$|当年支出小计$"),
+    ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
+    ("carryover_begin", r"上年结转|年初结转"),
+    ("carryover_end", r"结转下年|年末结转"),
+    ("basic", r"^基本支出$"),
+    ("project", r"^项目支出$"),
+    ("reserve", r"预留机动经费$"),
+    ("grand_total", r"总计$|^收入合计$|^支出合计$"),
+)
+
+BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
+    ("vehicle_total", r"购置及运行"),
+    ("vehicle_operation", r"运行(?:维护)?费"),
+    ("vehicle_purchase", r"购置费"),
+    ("vehicle_total", r"公务用车"),
+    ("overseas_travel", r"出国"),
+    ("reception", r"接待"),
+    ("meeting", r"会议费"),
+    ("training", r"培训费"),
+    ("agency_operating_cost", r"机关运行经费"),
+    ("total", r"^合计|三公.*经费|^小计"),
+)
+
+_TITLE_PREFIX = re.compile(r"^(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?")
+
+BUDGET_TABLES = FamilySet(BUDGET_FAMILIES, BUDGET_COLUMN_TERMS, BUDGET_SUMMARY_ITEMS, BUDGET_THREE_PUBLIC_ITEMS,
+                          _TITLE_PREFIX)

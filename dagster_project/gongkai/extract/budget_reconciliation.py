@@ -1,0 +1,135 @@
+"""The identities of a budget (部门预算), evaluated on its tables as :mod:`reconciliation` does for a final.
+
+收支平衡 (收入总计 = 支出总计, each side = the sum of its lines); in every function-coded table 类 = Σ款 = Σ项 and
+合计 = 基本 + 项目 per row; in the economic tables 合计 = 人员经费 + 公用经费 per row; 三公 total = its items; across
+tables the totals agree (收支总表 = 收入总表 = 支出总表, 财政拨款收支总表 一般公共预算 = 一般公共预算支出表, its 基本支出
+= 基本支出表). Names are ``<family>.<identity>[.<subject>]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY
+from gongkai.extract.reconciliation import Ledger, check_function_table, check_three_public, unique_names
+from gongkai.extract.records import Check, Report, Table, TableRow
+
+_INCOME_LINES = ("fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",
+                 "business_revenue", "affiliated_remittance", "other_revenue")
+
+
+def reconcile_budget(report: Report) -> list[Check]:
+    ledger = Ledger()
+    for table in report.tables:
+        if table.is_empty:
+            continue
+        if table.family == "budget_three_public":
+            check_three_public(ledger, table)
+        elif table.family in ("budget_summary", "budget_appropriation_summary"):
+            check_budget_summary(ledger, table)
+        elif _is_coded(table, "economic"):
+            check_economic_split(ledger, table)
+        elif _is_coded(table, "function"):
+            check_function_table(ledger, _printed_columns(table))
+    check_budget_across_tables(ledger, report)
+    return unique_names(ledger.checks)
+
+
+def _is_coded(table: Table, coded: str) -> bool:
+    family = BUDGET_FAMILY_BY_KEY.get(table.family)
+    return family is not None and family.coded == coded
+
+
+def _printed_columns(table: Table) -> Table:
+    """The table with only the columns it prints: a budget family lists every column any budget prints."""
+    printed = {cell.column for row in table.rows for cell in row.cells}
+    return replace(table, columns=tuple(c for c in table.columns if c in printed))
+
+
+def row_amount(row: TableRow | None) -> float | None:
+    """A summary row's figure: its 金额/预算数, else its 合计."""
+    if row is None:
+        return None
+    for column in ("amount", "total"):
+        value = row.value(column)
+        if value is not None:
+            return value
+    return None
+
+
+def _sum(values: list[float | None]) -> float:
+    return round(sum(v for v in values if v is not None), 6)
+
+
+def check_budget_summary(ledger: Ledger, table: Table) -> None:
+    """收支总表 / 财政拨款收支总表: 收入总计 = 支出总计; each side's lines add up to its total."""
+    name = table.family
+    grand_in = table.row(item="grand_total", side="income")
+    grand_out = table.row(item="grand_total", side="expenditure")
+    if grand_in is not None and grand_out is not None:
+        ledger.equal(f"{name}.balanced", "table", row_amount(grand_in), row_amount(grand_out), 2, grand_out.source)
+    income = [r for r in table.rows if r.side == "income"]
+    lines = [r for r in income if r.item in _INCOME_LINES]
+    if not lines:  # 财政拨款收支总表: the fund lines themselves
+        lines = [r for r in income if r.item and r.item.endswith("_appropriation")]
+    income_total = table.row(item="income_total", side="income") or grand_in
+    if income_total is not None and lines:
+        ledger.equal(f"{name}.income_lines", "table", row_amount(income_total),
+                     _sum([row_amount(r) for r in lines]), len(lines) + 1, income_total.source)
+    classes = [r for r in table.rows if r.side == "expenditure" and not r.item and r.label]
+    spending_total = table.row(item="expenditure_total", side="expenditure") or grand_out
+    if spending_total is not None and classes:
+        ledger.equal(f"{name}.expenditure_lines", "table", row_amount(spending_total),
+                     _sum([row_amount(r) for r in classes]), len(classes) + 1, spending_total.source)
+
+
+def check_economic_split(ledger: Ledger, table: Table) -> None:
+    """基本支出 by economic class: 类 = Σ款; each row's 合计 = 人员经费 + 公用经费 (where both are printed)."""
+    classes = [r for r in table.rows if r.level == 1]
+    for parent in classes:
+        children = [r for r in table.rows if r.parent_code == parent.code]
+        if children:
+            ledger.equal(f"{table.family}.children.{parent.code}", "table", parent.value("amount") or 0.0,
+                         _sum([r.value("amount") for r in children]), len(children) + 1, parent.source)
+    total = table.row(item="total")
+    if total is not None and classes:
+        ledger.equal(f"{table.family}.children.total", "table", total.value("amount"),
+                     _sum([r.value("amount") for r in classes]), len(classes) + 1, total.source)
+    for row in table.rows:
+        if row.cell("personnel") is None or row.cell("public") is None or row.value("amount") is None:
+            continue
+        ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("amount"),
+                     _sum([row.value("personnel"), row.value("public")]), 3, row.source)
+
+
+def _total(report: Report, family: str, column: str) -> float | None:
+    table = report.table(family)
+    if table is None or table.is_empty:
+        return None
+    row = table.row(item="total")
+    return row.value(column) if row is not None else None
+
+
+def _grand(report: Report, family: str, side: str, column: str | None = None) -> float | None:
+    table = report.table(family)
+    row = table.row(item="grand_total", side=side) if table is not None else None
+    if row is None:
+        return None
+    return row.value(column) if column else row_amount(row)
+
+
+def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
+    """The same totals printed by several tables agree."""
+    pairs = [
+        ("cross.income_total", _grand(report, "budget_summary", "income"), _total(report, "budget_income", "total")),
+        ("cross.expenditure_total", _grand(report, "budget_summary", "expenditure"),
+         _total(report, "budget_expenditure", "total")),
+        ("cross.appropriation_general_budget",
+         _grand(report, "budget_appropriation_summary", "expenditure", "general_budget"),
+         _total(report, "budget_general_expenditure", "total")),
+        ("cross.general_basic", _total(report, "budget_general_expenditure", "basic"),
+         _total(report, "budget_general_basic", "amount")),
+    ]
+    for name, expected, actual in pairs:
+        if expected is not None and actual is not None:
+            ledger.equal(name, "cross_table", expected, actual)

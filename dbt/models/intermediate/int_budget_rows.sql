@@ -1,0 +1,35 @@
+-- The rows of a budget's (部门预算) tables, one row per report x family x row: its code or item, side and the cells
+-- pivoted to the budget columns. Values in 万元 (a table printed in 元 is converted by the loader), NULL when blank
+-- or ambiguous. A code printed twice in one table (a repeated row) keeps its first row.
+with cells as (
+    select *
+    from {{ ref('stg_table_cells') }}
+    where table_family like 'budget\_%' escape '\'
+),
+
+rows as (
+    select
+        report_id,
+        table_family,
+        row_index,
+        any_value(code) as code,
+        any_value(level) as level,
+        any_value(item) as item,
+        any_value(side) as side,
+        any_value(category) as category,
+        {{ strip_code('any_value(row_label)') }} as name_as_printed,
+        any_value(table_unit) as table_unit,
+        {%- for col in budget_value_columns() %}
+        max(value) filter (where column_name = '{{ col }}') as {{ col }},
+        {%- endfor %}
+        min(file) as file,
+        min(page) as page,
+        min(line) as line
+    from cells
+    group by report_id, table_family, row_index
+)
+
+select *
+from rows
+qualify code is null
+    or row_number() over (partition by report_id, table_family, code order by row_index) = 1

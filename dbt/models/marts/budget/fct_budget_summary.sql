@@ -1,0 +1,77 @@
+-- One row per current loaded budget (部门预算): headline figures in 万元 and its reconciliation counts.
+-- income_total / expenditure_total: the 收支预算总表's 本年收入(支出)合计, else its 总计; basic_total / project_total:
+-- the 合计 row of 支出预算总表, else of 一般公共预算支出表; three_public_budget: the 三公 table's 合计;
+-- agency_operating_cost_budget: the 三公 table's 机关运行经费, else the 合计 of 机关运行经费支出预算表.
+with rows as (
+    select * from {{ ref('int_budget_rows') }}
+),
+
+summary as (
+    select
+        report_id,
+        max(coalesce(amount, total)) filter (where side = 'income' and item = 'income_total') as income_subtotal,
+        max(coalesce(amount, total)) filter (where side = 'income' and item = 'grand_total') as income_grand_total,
+        max(coalesce(amount, total)) filter (where side = 'expenditure' and item = 'expenditure_total')
+            as expenditure_subtotal,
+        max(coalesce(amount, total)) filter (where side = 'expenditure' and item = 'grand_total')
+            as expenditure_grand_total
+    from rows
+    where table_family = 'budget_summary'
+    group by report_id
+),
+
+totals as (
+    select
+        report_id,
+        max(total) filter (where table_family = 'budget_expenditure') as expenditure_table_total,
+        max(basic) filter (where table_family = 'budget_expenditure') as expenditure_basic,
+        max(project) filter (where table_family = 'budget_expenditure') as expenditure_project,
+        max(total) filter (where table_family = 'budget_general_expenditure') as general_budget_total,
+        max(basic) filter (where table_family = 'budget_general_expenditure') as general_basic,
+        max(project) filter (where table_family = 'budget_general_expenditure') as general_project,
+        max(amount) filter (where table_family = 'budget_agency_operating') as agency_operating_table_total
+    from rows
+    where item = 'total'
+    group by report_id
+),
+
+three as (
+    select
+        report_id,
+        max(budget) filter (where item = 'total') as three_public_budget,
+        max(budget) filter (where item = 'agency_operating_cost') as agency_operating_cost_budget
+    from rows
+    where table_family = 'budget_three_public'
+    group by report_id
+),
+
+checks as (
+    select
+        report_id,
+        count(*) filter (where status = 'pass') as checks_passed,
+        count(*) filter (where status = 'fail') as checks_failed,
+        count(*) filter (where status = 'not_run') as checks_not_run
+    from {{ ref('stg_reconciliation_checks') }}
+    group by report_id
+)
+
+select
+    {{ report_columns('r') }},
+    r.department_as_printed,
+    r.path,
+    coalesce(s.income_subtotal, s.income_grand_total) as income_total,
+    coalesce(s.expenditure_subtotal, s.expenditure_grand_total, t.expenditure_table_total) as expenditure_total,
+    t.general_budget_total,
+    coalesce(t.expenditure_basic, t.general_basic) as basic_total,
+    coalesce(t.expenditure_project, t.general_project) as project_total,
+    h.three_public_budget,
+    coalesce(h.agency_operating_cost_budget, t.agency_operating_table_total) as agency_operating_cost_budget,
+    coalesce(c.checks_passed, 0) as checks_passed,
+    coalesce(c.checks_failed, 0) as checks_failed,
+    coalesce(c.checks_not_run, 0) as checks_not_run
+from {{ ref('int_reports_current') }} as r
+left join summary as s using (report_id)
+left join totals as t using (report_id)
+left join three as h using (report_id)
+left join checks as c using (report_id)
+where r.kind = 'budget'

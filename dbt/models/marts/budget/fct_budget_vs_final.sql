@@ -1,0 +1,122 @@
+-- Budget against final for each department-year: the preferred budget (部门预算) of year Y against the preferred
+-- final (部门决算) of year Y, line by line: function codes of the all-funds and general-budget expenditure tables,
+-- the expenditure totals and the 三公 items. A line printed on one side only is kept, NULL on the other.
+-- basis 'budget_report': the budget side is from a loaded budget report. 'final_report_budget_column': no budget
+-- report of that department-year is loaded, the budget side is the 年初预算 printed inside the final (三公 预算数).
+with budget_reports as (
+    select report_id, department_id, year
+    from {{ ref('dim_report_version') }}
+    where is_preferred and kind = 'budget' and department_id is not null
+),
+
+final_reports as (
+    select report_id, department_id, year
+    from {{ ref('dim_report_version') }}
+    where is_preferred and kind = 'final' and department_id is not null
+),
+
+budget_lines as (
+    select b.department_id, b.year, b.report_id, b.department, b.scope, b.function_code as line, b.function_code,
+           b.function_name, b.level, b.total as amount
+    from {{ ref('fct_budget_by_function') }} as b
+    inner join budget_reports using (report_id)
+    where b.scope in ('all_funds', 'general_budget')
+    union all
+    select s.department_id, s.year, s.report_id, s.department, 'all_funds', u.line, null, null, null, u.amount
+    from {{ ref('fct_budget_summary') }} as s
+    inner join budget_reports using (report_id)
+    cross join lateral (values ('expenditure_total', s.expenditure_total), ('basic_total', s.basic_total),
+                                ('project_total', s.project_total)) as u(line, amount)
+    union all
+    select t.department_id, t.year, t.report_id, t.department, 'three_public', t.item, null, null, null, t.budget
+    from {{ ref('fct_budget_three_public') }} as t
+    inner join budget_reports using (report_id)
+),
+
+final_lines as (
+    select f.department_id, f.year, f.report_id, f.department, f.scope, f.function_code as line, f.function_code,
+           f.function_name, f.level, f.total as amount
+    from {{ ref('fct_expenditure_by_function') }} as f
+    inner join final_reports using (report_id)
+    union all
+    select s.department_id, s.year, s.report_id, s.department, 'all_funds', u.line, null, null, null, u.amount
+    from {{ ref('fct_report_summary') }} as s
+    inner join final_reports using (report_id)
+    cross join lateral (values ('expenditure_total', s.expenditure_total), ('basic_total', s.basic_total),
+                                ('project_total', s.project_total)) as u(line, amount)
+    union all
+    select t.department_id, t.year, t.report_id, t.department, 'three_public', t.item, null, null, null, t.actual
+    from {{ ref('fct_three_public') }} as t
+    inner join final_reports using (report_id)
+),
+
+from_budget_reports as (
+    select
+        coalesce(b.department_id, f.department_id) as department_id,
+        coalesce(b.department, f.department) as department,
+        coalesce(b.year, f.year) as year,
+        coalesce(b.scope, f.scope) as scope,
+        coalesce(b.line, f.line) as line,
+        coalesce(b.function_code, f.function_code) as function_code,
+        coalesce(b.function_name, f.function_name) as function_name,
+        coalesce(b.level, f.level) as level,
+        b.amount as budget,
+        f.amount as final,
+        br.report_id as budget_report_id,
+        fr.report_id as final_report_id,
+        'budget_report' as basis
+    from budget_lines as b
+    full outer join final_lines as f using (department_id, year, scope, line)
+    left join budget_reports as br on br.department_id = coalesce(b.department_id, f.department_id)
+        and br.year = coalesce(b.year, f.year)
+    left join final_reports as fr on fr.department_id = coalesce(b.department_id, f.department_id)
+        and fr.year = coalesce(b.year, f.year)
+    where br.report_id is not null
+),
+
+from_final_budget_columns as (
+    select
+        t.department_id,
+        t.department,
+        t.year,
+        'three_public' as scope,
+        t.item as line,
+        cast(null as varchar) as function_code,
+        cast(null as varchar) as function_name,
+        cast(null as integer) as level,
+        t.budget,
+        t.actual as final,
+        cast(null as varchar) as budget_report_id,
+        t.report_id as final_report_id,
+        'final_report_budget_column' as basis
+    from {{ ref('fct_three_public') }} as t
+    inner join final_reports using (report_id)
+    where t.budget is not null
+      and not exists (
+          select 1 from budget_reports as br where br.department_id = t.department_id and br.year = t.year
+      )
+)
+
+select
+    department_id,
+    department,
+    year,
+    scope,
+    line,
+    function_code,
+    function_name,
+    level,
+    budget,
+    final,
+    round(final - budget, 6) as difference,
+    case when budget is not null and budget <> 0 then round(final / budget * 100, 2) end as execution_pct,
+    budget_report_id,
+    final_report_id,
+    basis
+from from_budget_reports
+union all
+select
+    department_id, department, year, scope, line, function_code, function_name, level, budget, final,
+    round(final - budget, 6), case when budget is not null and budget <> 0 then round(final / budget * 100, 2) end,
+    budget_report_id, final_report_id, basis
+from from_final_budget_columns

@@ -1,0 +1,116 @@
+"""Budgets (部门预算): tables read from real budgets against hand-checked goldens, 元 → 万元, blanks NULL, identities.
+
+Goldens (tests/data/budgets/*.golden) list every row with a printed cell as printed on the page; their headers name
+the pages checked against page images and the source's own inconsistencies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.extract.text import parse_amount, to_wan
+from tests.conftest import SHARED_CORPUS
+
+BUDGETS = SHARED_CORPUS / "budget"
+GOLDENS = Path(__file__).parent / "data" / "budgets"
+
+pytestmark = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (../shared/corpus/budget) are absent")
+
+
+def _golden(name: str) -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in (GOLDENS / f"{name}.golden").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("["):
+            current = tables.setdefault(line, [])
+        else:
+            current.append(line)
+    return tables
+
+
+def _rendered(report) -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    for table in report.tables:
+        head = f"[{table.family} page={table.source.page} unit={table.unit}{' empty' if table.is_empty else ''}]"
+        lines = tables.setdefault(head, [])
+        for row in table.rows:
+            cells = [f"{c.column}={c.original}" for c in row.cells if c.status != "blank"]
+            if cells:
+                key = row.code or row.item or row.label
+                lines.append(" ".join([f"{row.side[:3]}:{key}" if row.side else key, *cells]))
+    return tables
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    from gongkai.extract.parser import parse_file
+
+    cache: dict[str, object] = {}
+
+    def parse(name: str):
+        if name not in cache:
+            cache[name] = parse_file(BUDGETS / f"{name}.pdf")
+        return cache[name]
+
+    return parse
+
+
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget"])
+def test_budget_tables_match_golden(parsed, name):
+    report = parsed(name)
+    assert report.kind == "budget"
+    assert _rendered(report) == _golden(name)
+
+
+def test_shanghai_district_identity_units_and_blanks(parsed):
+    report = parsed("2024_shpt-wanlijd_budget")
+    assert (report.department, report.fiscal_year) == ("上海市普陀区人民政府万里街道办事处", 2024)
+    summary = report.table("budget_summary")
+    grand = summary.row(item="grand_total", side="income")
+    assert summary.unit == "元" and grand.cell("amount").original == "156,211,123"
+    assert grand.value("amount") == 15621.1123  # 元 → 万元, not rounded to 0.01
+    assert summary.row(item="government_fund_appropriation").value("amount") is None  # printed blank
+    three = report.table("budget_three_public")
+    assert three.unit == "万元" and three.row(item="total").value("budget") == 47.91
+    assert three.row(item="agency_operating_cost").value("budget") == 443.18
+    assert three.row(item="vehicle_purchase").value("budget") == 25
+    assert grand.source.page == 10 and grand.source.line > 0
+
+
+def test_every_value_is_its_printed_amount_in_wan(parsed):
+    report = parsed("2024_shpt-wanlijd_budget")
+    for table in report.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.status == "value":
+                    assert cell.value == to_wan(parse_amount(cell.original), table.unit)
+
+
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget"])
+def test_budget_identities_hold(parsed, name):
+    checks = parsed(name).checks
+    names = {c.name for c in checks}
+    assert {"budget_summary.balanced", "cross.income_total", "cross.expenditure_total",
+            "cross.appropriation_general_budget", "cross.general_basic"} <= names
+    assert any(n.startswith("budget_general_expenditure.children.") for n in names)
+    assert any(n.startswith("three_public.children.total") for n in names)
+    assert [c.name for c in checks if c.status != "pass"] == []
+
+
+def test_a_broken_identity_is_a_failed_check(parsed):
+    from dataclasses import replace
+
+    from gongkai.extract.budget_reconciliation import reconcile_budget
+
+    report = parsed("2025_sh-czj_unit-budget")
+    three = report.table("budget_three_public")
+    total = three.row(item="total")
+    cells = [replace(c, value=c.value + 1) if c.column == "budget" else c for c in total.cells]
+    broken = replace(report, tables=[replace(three, rows=[replace(total, cells=cells), *three.rows[1:]])])
+    failed = [c for c in reconcile_budget(broken) if c.status == "fail"]
+    assert [c.name for c in failed] == ["three_public.children.total.budget"]
+    assert failed[0].difference == pytest.approx(-1)
