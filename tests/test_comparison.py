@@ -123,7 +123,7 @@ def test_department_identity_across_renames(comparison, ids):
         assert row["province"] == dept["region"]["province"], dept
         assert row["region"] == truth_region(dept), dept
         assert row["renamed"] == (len(dept["aliases"]) > 1)
-        assert row["report_count"] == YEARS + (1 if dept["department_id"] == "synth-7-0003" else 0)
+        assert row["report_count"] == YEARS  # one per year: a re-issued report's versions count once
         # names over time: each name with the years printed under it
         names = {r["name"]: r for r in rows(con, "select * from marts.dim_department_name where department_id = ?", did)}
         for entry in dept["names"]:
@@ -152,7 +152,7 @@ def test_seed_alias_keeps_liaoning_identity(comparison):
         assert q(con, f"select count(*) from marts.{table} where department_id is null") == [(0,)], table
 
 
-def test_reissued_report_later_one_wins_both_kept(comparison, ids):
+def test_reissued_report_one_version_used_both_kept(comparison, ids):
     con = comparison["con"]
     did = ids["synth-7-0003"]
     versions = rows(con, "select path, is_preferred, version_rank, versions_in_year, preference_reason, report_id, "
@@ -160,10 +160,14 @@ def test_reissued_report_later_one_wins_both_kept(comparison, ids):
                          "order by version_rank", did)
     assert [(v["path"], v["is_preferred"], v["versions_in_year"]) for v in versions] == [
         (REISSUED, True, 2), ("2022_synth-7-0003.txt", False, 2)]
-    assert versions[0]["preference_reason"] == "path_sorts_last"
+    assert versions[0]["preference_reason"] == "path_sorts_last"  # read alike, no printed date
+    assert versions[1]["preference_reason"] == "superseded_path_sorts_earlier"
     assert {v["preferred_report_id"] for v in versions} == {versions[0]["report_id"]}
-    # both kept in the per-report marts, one row in the comparison mart, from the preferred report
-    assert q(con, "select count(*) from marts.fct_report_summary where department_id = ? and year = 2022", did) == [(2,)]
+    # both kept in raw.*, one version in every fct_* mart, from the preferred report
+    assert q(con, "select count(distinct report_id) from raw.table_cells where report_id in (?, ?)",
+             versions[0]["report_id"], versions[1]["report_id"]) == [(2,)]
+    assert q(con, "select report_id from marts.fct_report_summary where department_id = ? and year = 2022", did) == [
+        (versions[0]["report_id"],)]
     assert q(con, "select report_id from marts.fct_department_year where department_id = ? and year = 2022", did) == [
         (versions[0]["report_id"],)]
     assert q(con, "select count(*) from (select department_id, year from marts.fct_department_year "

@@ -64,7 +64,7 @@ by_year as (
 canonical as (
     select
         code,
-        any_value(canonical_name) as canonical_name,
+        min(canonical_name) as canonical_name,
         max(year) as canonical_name_year,
         count(distinct name_normalized) as distinct_names,
         list(distinct year order by year) filter (where not is_canonical_name) as years_other_name

@@ -1,4 +1,5 @@
-"""Report identity: department (部门), fiscal year, kind (决算 final / 预算 budget) and the units in scope (单位构成).
+"""Report identity: department (部门), fiscal year, kind (决算 final / 预算 budget), the units in scope (单位构成)
+and the date the report prints as its own (落款/封面日期).
 
 The department is read from the cover and title ("上海市普陀区财政局 2024年度部门决算"), the scope sentence
 ("纳入辽宁省数据局 2024年部门决算编制范围") and the tables' "部门：…" lines — the most frequent reading wins, so
@@ -40,6 +41,10 @@ _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
 _NEXT_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _NOT_A_UNIT = re.compile(r"纳入|包括|序号|编制范围|[，。：:]$")
 _UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_DATE_LINE = re.compile(r"(?P<year>(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})年"
+                        r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                        r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
 _UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
                           r"(（[\u4e00-\u9fff]{1,20}）)?$")  # 本级（机关）, 西安市人民医院（西安市第四医院）
 
@@ -52,6 +57,7 @@ class Identity:
     units_in_scope: list[str] = field(default_factory=list)
     is_government_accounts: bool = False
     is_template: bool = False
+    printed_date: str | None = None
 
 
 @dataclass(slots=True)
@@ -101,6 +107,7 @@ def read_identity(lines: list[Line]) -> Identity:
         units_in_scope=read_units_in_scope(lines),
         is_government_accounts=government_accounts >= 3,
         is_template=department is not None and _PLACEHOLDER.search(department) is not None,
+        printed_date=read_printed_date(lines),
     )
 
 
@@ -163,6 +170,39 @@ def _read_cover_lines(head: list[Line], departments: Counter[str], years: Counte
             for neighbour in texts[max(0, i - 2) : i + 2]:
                 if re.fullmatch(r"(?:19|20)\d{2}", neighbour):
                     years[int(neighbour)] += 3
+
+
+def read_printed_date(lines: list[Line]) -> str | None:
+    """The report's own date: a line that is only a date (``2024年8月``, ``2025年9月20日``, ``二〇二四年八月``) at the
+    end of the document (the sign-off, 落款) or else on the cover (the first page's first lines). Dates inside
+    sentences (截至2024年12月31日) are not the report's date. ISO text: ``2024-08`` or ``2025-09-20``."""
+    if not lines:
+        return None
+    cover = [line for line in lines[:15] if line.page == lines[0].page]
+    for line in list(reversed(lines[-8:])) + cover:
+        found = _DATE_LINE.fullmatch(squeeze(line.text))
+        if found and (iso := _iso_date(found)):
+            return iso
+    return None
+
+
+def _iso_date(found: re.Match[str]) -> str | None:
+    year = int(found.group("year").translate(_CN_DIGITS))
+    month = _small_number(found.group("month"))
+    day = _small_number(found.group("day")) if found.group("day") else None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+
+
+def _small_number(text: str) -> int:
+    """'8' → 8; Chinese numerals up to 31: '八' → 8, '十二' → 12, '二十' → 20, '三十一' → 31."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int(text.translate(_CN_DIGITS))
+    tens, _, units = text.partition("十")
+    return int(tens.translate(_CN_DIGITS) or 1) * 10 + int(units.translate(_CN_DIGITS) or 0)
 
 
 def read_units_in_scope(lines: list[Line]) -> list[str]:

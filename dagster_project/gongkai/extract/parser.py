@@ -61,6 +61,7 @@ def parse_document(document: Document) -> Report:
         pages=document.pages,
         encoding=document.encoding,
         size=document.size,
+        printed_date=identity.printed_date,
     )
     report.issues.extend(_page_issues(document))
     _refuse_unreadable(document, identity)

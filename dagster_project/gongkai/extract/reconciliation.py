@@ -29,6 +29,9 @@ from gongkai.extract.text import squeeze
 _UNIT_HINT = re.compile(r"（([^（）]+)）$")  # 项目名（实施单位）
 ROUNDING = 0.02  # 尾差: reports round each printed cell to 0.01
 PERCENT = 0.02
+#: Narrative shares of a whole (占…的比例): a value over 100 % is impossible, stated or derived.
+SHARE_KEYS = ("sme_share_pct", "small_micro_share_pct", "sme_share_goods_pct", "sme_share_works_pct",
+              "sme_share_services_pct")
 
 
 class Ledger:
@@ -424,6 +427,10 @@ def _check_stated_percentages(ledger: Ledger, report: Report, facts: _Facts) -> 
     if sme is not None:
         ledger.at_most("narrative.small_micro_within_sme", "narrative", sme.value, value("small_micro_amount"),
                        sme.source)
+    for key in SHARE_KEYS:
+        if (share := facts.fact(key)) is not None:
+            ledger.at_most(f"narrative.share_at_most_100.{key}", "narrative", 100.0, share.value, share.source,
+                           f"a share (占比) is at most 100 % ({share.basis}: {share.original})")
 
 
 # --- performance ---------------------------------------------------------------------------------------------------

@@ -273,6 +273,7 @@ class Report:
     pages: list[PageInfo] = field(default_factory=list)
     encoding: str | None = None
     size: int = 0
+    printed_date: str | None = None  # the report's own date (落款/封面), ISO 'YYYY-MM' or 'YYYY-MM-DD'
 
     def table(self, family: str) -> Table | None:
         for table in self.tables:

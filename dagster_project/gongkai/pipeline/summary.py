@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from gongkai.quality.report_checks import failed_report_checks, format_failed_report_checks
 from gongkai.warehouse.load import current_ingest_errors
 from gongkai.warehouse.paths import raw_dir, staging_dir
 
@@ -53,6 +54,7 @@ def summarize(result, warehouse: Path) -> dict:
                 "ON f.report_id = r.report_id AND f.is_current GROUP BY r.status ORDER BY r.status"
             ).fetchall()
         )
+        summary["failed_report_checks"] = failed_report_checks(con)
     finally:
         con.close()
     return summary
@@ -80,6 +82,7 @@ def format_summary(summary: dict) -> str:
             lines.append(f"  … and {len(errors) - 50} more: SELECT * FROM raw.ingest_errors")
     for path, kind, message in summary.get("skipped_files", [])[:50]:
         lines.append(f"skipped: {path}: [{kind}] {message}")
+    lines += format_failed_report_checks(summary.get("failed_report_checks", []))
     for check in summary.get("failed_checks", [])[:20]:
         lines.append(f"  failed check: {check}")
     if summary.get("failed_steps"):

@@ -6,9 +6,10 @@ Data are validated as pandas DataFrames (pandas datasource ``gongkai_pandas``, o
 whole-dataframe batch definition per suite) — not through GX's SQL datasource. Great Expectations is imported
 lazily, once per process, on the first call that needs it.
 
-Severities: ``'error'`` blocks downstream (broken keys, unknown statuses, malformed or unknown codes in marts, SME
-amount > procurement total); ``'warning'`` is recorded and the run goes on (a real report's own inconsistency:
-total ≠ basic + project, parent ≠ Σ children, a negative amount, a score over 100 …).
+Severities: ``'error'`` blocks downstream, only for invariants the pipeline guarantees (broken keys, unknown
+statuses, malformed or unknown codes in marts); ``'warning'`` is recorded and the run goes on, for every check on
+a printed value (a real report's own inconsistency: total ≠ basic + project, parent ≠ Σ children, SME amount >
+procurement total, a negative amount, a score over 100 …).
 
 Public API::
 

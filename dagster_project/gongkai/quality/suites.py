@@ -5,9 +5,11 @@ Pure Python (no Great Expectations import): a :class:`SuiteSpec` names the DuckD
 dimension), and a list of :class:`ExpectationSpec` (a GX expectation class name, its keyword arguments, a
 severity). Helper columns start with ``_``.
 
-Severities: ``error`` blocks downstream (a broken key, an unknown status, a malformed code, SME > procurement
-total); ``warning`` is recorded and the run goes on (a real report's own inconsistency, e.g. total ≠ basic +
-project, a negative amount, a score above 100).
+Severities: ``error`` blocks downstream and is kept for invariants the pipeline itself guarantees (a key unique or
+not NULL, an unknown status, a malformed code, a code missing from its dimension, a rank below 1); ``warning`` is
+recorded and the run goes on, and is the severity of every check on a value a department printed (identities,
+narrative vs tables, SME ≤ procurement total, ranges, shares, scores): a real report's own inconsistency is data,
+never a blocker (its failing rows: quality.report_check_failures).
 """
 
 from __future__ import annotations
@@ -422,7 +424,7 @@ _SUITE_LIST: list[SuiteSpec] = [
     ], _prep_three_public, "三公 by item.", "report_id"),
     _suite("fct_procurement", "marts.fct_procurement", [
         not_null("report_id"), unique("report_id"),
-        between("_sme_over_total", None, TOLERANCE, ERROR, "SME amount ≤ procurement total (within 0.05)"),
+        between("_sme_over_total", None, TOLERANCE, WARNING, "SME amount ≤ procurement total (within 0.05)"),
         a_ge_b("sme_amount", "small_micro_amount", WARNING, "小微 ≤ SME"),
         non_negative("total"), non_negative("sme_amount"),
         pct("sme_share_pct"), pct("small_micro_share_pct"), pct("sme_share_goods_pct"), pct("sme_share_works_pct"),

@@ -34,9 +34,20 @@ from gongkai.warehouse.staged import StagedReport, read_staged, staged_columns
 LOAD_STATE = "load_state"  # bookkeeping: which staged version of each report the data rows hold
 
 
+def _add_new_columns(con) -> None:
+    """A warehouse built by an older version gains the raw columns added since (NULL until its reports reload)."""
+    existing = set(con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                               "WHERE table_schema = ?", [SCHEMA]).fetchall())
+    for table, columns in TABLE_COLUMNS.items():
+        for name, sql_type in columns:
+            if (table, name) not in existing:
+                con.execute(f"ALTER TABLE {SCHEMA}.{table} ADD COLUMN {name} {sql_type}")
+
+
 def create_raw_schema(con) -> None:
     for statement in create_statements(SCHEMA):
         con.execute(statement)
+    _add_new_columns(con)
     con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{LOAD_STATE} "
                 "(report_id VARCHAR NOT NULL, parser VARCHAR NOT NULL, file VARCHAR NOT NULL)")
 

@@ -226,6 +226,7 @@ def report_file_row(
         "checks_passed": sum(c.status == "pass" for c in checks) if report else None,
         "checks_failed": sum(c.status == "fail" for c in checks) if report else None,
         "checks_not_run": sum(c.status == "not_run" for c in checks) if report else None,
+        "printed_date": report.printed_date if report else None,
     }
 
 

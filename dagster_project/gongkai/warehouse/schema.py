@@ -30,6 +30,7 @@ RAW_TABLES: dict[str, str] = {
         checks_passed INTEGER,
         checks_failed INTEGER,
         checks_not_run INTEGER,
+        printed_date VARCHAR,                -- the report's own date (落款/封面): 'YYYY-MM' or 'YYYY-MM-DD'
         first_seen TIMESTAMP NOT NULL,
         last_seen TIMESTAMP NOT NULL,
         is_current BOOLEAN NOT NULL          -- the file version currently at this path

@@ -18,10 +18,10 @@ select
     c.report_id,
     c.table_family,
     c.code,
-    coalesce(any_value(c.level), {{ code_level('c.code') }}) as level,
-    coalesce(any_value(c.parent_code), {{ code_parent('c.code') }}) as parent_code,
-    {{ strip_code('any_value(c.row_label)') }} as name_as_printed,
-    any_value(c.table_unit) as table_unit,
+    coalesce(min(c.level), {{ code_level('c.code') }}) as level,
+    coalesce(min(c.parent_code), {{ code_parent('c.code') }}) as parent_code,
+    {{ strip_code('min(c.row_label)') }} as name_as_printed,
+    min(c.table_unit) as table_unit,
     {%- for col in function_value_columns() %}
     max(c.value) filter (where c.column_name = '{{ col }}') as {{ col }},
     {%- endfor %}

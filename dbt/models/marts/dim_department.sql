@@ -7,7 +7,7 @@ with names as (
 
 reports as (
     select department_id, count(*) as report_count, min(year) as first_year, max(year) as last_year
-    from {{ ref('int_reports_current') }}
+    from {{ ref('int_reports_preferred') }}
     group by 1
 )
 

@@ -17,4 +17,4 @@ select
     e.page,
     e.line
 from {{ ref('int_economic_rows') }} as e
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)

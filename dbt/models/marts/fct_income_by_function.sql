@@ -17,5 +17,5 @@ select
     f.page,
     f.line
 from {{ ref('int_function_rows') }} as f
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where f.table_family = 'income'

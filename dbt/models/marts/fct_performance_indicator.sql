@@ -28,5 +28,5 @@ select
     i.page,
     i.line
 from {{ ref('stg_performance_indicators') }} as i
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join evaluated as e using (report_id, evaluation_kind, evaluation_index)

@@ -27,5 +27,5 @@ select
     p.page,
     p.line
 from {{ ref('stg_performance_projects') }} as p
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join indicators as i using (report_id, project_index)

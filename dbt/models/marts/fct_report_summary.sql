@@ -124,7 +124,7 @@ select
     coalesce(i.parse_errors, 0) as parse_errors,
     coalesce(i.parse_warnings, 0) as parse_warnings,
     coalesce(tb.table_count, 0) as table_count
-from {{ ref('int_reports_current') }} as r
+from {{ ref('int_reports_preferred') }} as r
 left join summary as s using (report_id)
 left join expenditure_total_row as x using (report_id)
 left join basic_totals as b using (report_id)

@@ -24,4 +24,4 @@ select
     i.page,
     i.line
 from items as i
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)

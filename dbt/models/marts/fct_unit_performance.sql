@@ -27,5 +27,5 @@ select
     u.page,
     u.line
 from {{ ref('stg_unit_evaluations') }} as u
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join tasks as t using (report_id, unit_index)

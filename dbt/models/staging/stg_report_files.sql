@@ -16,6 +16,7 @@ select
     checks_passed,
     checks_failed,
     checks_not_run,
+    printed_date,
     first_seen,
     last_seen,
     is_current

@@ -43,7 +43,7 @@ comparative as (
         c.year,
         'comparative' as basis,
         cast(null as varchar) as report_id,
-        any_value(c.reported_by_report_id) as reported_by_report_id,
+        min(c.reported_by_report_id) as reported_by_report_id,
         cast(null as double) as income_total,  -- the narrative's income_total is 收入总计: see grand_total
         max(c.value) filter (where c.fact_key = 'income_total') as grand_total,
         max(c.value) filter (where c.fact_key = 'expenditure_total') as expenditure_total,

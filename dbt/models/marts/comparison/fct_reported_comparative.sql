@@ -15,7 +15,7 @@ with facts as (
     from {{ ref('stg_narrative_facts') }} as n
     where n.basis = 'comparative'
       and n.qualifier is null
-    qualify row_number() over (partition by n.report_id, n.fact_key order by n.page, n.line) = 1
+    qualify row_number() over (partition by n.report_id, n.fact_key order by n.page, n.line, n.value, n.original) = 1
 )
 
 select
