@@ -53,6 +53,7 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
            _p(r"^财政拨款基本支出(?:预算)?表$"), "economic"),
     Family("budget_appropriation_expenditure", "财政拨款支出预算表", SPLIT_COLUMNS,
            _p(r"^财政拨款支出(?:预算)?表$"), "function"),
+    Family("budget_procurement", "政府采购支出预算表", ("total",), _p(r"^政府采购(?:支出)?(?:预算)?表$")),
     Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS,
            _p(r"^(?:预算)?基本支出(?:预算)?总?表$"), "economic"),
 )
@@ -81,7 +82,7 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("public", r"公用经费"),
     ("basic", r"基本支出"),
     ("project", r"项目支出"),
-    ("total", r"合计|小计|^总计|^金额$|^预算数$|^预算$"),
+    ("total", r"合计|小计|^总计|金额$|预算数$|^预算$"),  # '单位：万元' can share the 金额 cell's header band
     ("amount", r"合计|金额|预算数|^预算$|机关运行经费"),
 )
 
@@ -120,7 +121,7 @@ BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
     ("total", r"^合计|三公.*经费|^小计"),
 )
 
-_TITLE_PREFIX = re.compile(r"^(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?")
+_TITLE_PREFIX = re.compile(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?")
 
 BUDGET_TABLES = FamilySet(BUDGET_FAMILIES, BUDGET_COLUMN_TERMS, BUDGET_SUMMARY_ITEMS, BUDGET_THREE_PUBLIC_ITEMS,
                           _TITLE_PREFIX)

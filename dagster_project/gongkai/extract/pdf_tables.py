@@ -104,10 +104,21 @@ def read_pdf_tables(
 
 
 def _title_at(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
-    text = lines[i].text
-    if len(squeeze(text)) > 40:
+    """The family whose title line i is, also when the title wraps onto a short next line ('…培训费' / '支出预算表');
+    the wrapped end is no title of its own."""
+    if len(squeeze(lines[i].text)) > 40 or i > 0 and _wrapped_title(lines, i - 1, family_set) is not None:
         return None
-    return family_set.match(text)
+    return family_set.match(lines[i].text) or _wrapped_title(lines, i, family_set)
+
+
+def _wrapped_title(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
+    head = squeeze(lines[i].text)
+    if head.endswith("表") or len(head) > 40 or i + 1 >= len(lines):
+        return None
+    tail = squeeze(lines[i + 1].text)
+    if len(tail) > 8 or not tail.endswith("表"):
+        return None
+    return family_set.match(head + tail)
 
 
 def _has_header_after(lines: list[Line], i: int, family_set: FamilySet) -> bool:
@@ -265,7 +276,7 @@ def _band_has_data(band: _Band) -> bool:
 def _columns_from_rules(geo: PageGeometry, band: _Band, left: float, right: float) -> list[_Column]:
     mid = (band.top + band.bottom) / 2
     xs = _merge([x for x, top, bottom in geo.v_rules if top - 1 <= mid <= bottom + 1])
-    return [_Column(a, b) for a, b in zip(xs, xs[1:]) if b - a > 4]
+    return [_Column(a, b) for a, b in zip(xs, xs[1:]) if b - a > 7]  # rules closer than that are the two sides of one line (cells drawn as boxes)
 
 
 def _columns_from_words(body: list[_Band]) -> list[_Column]:

@@ -1,4 +1,4 @@
-"""Which set of tables (表式) a final report follows, and how many tables that set holds.
+"""Which set of tables (表式) a report follows, and how many tables that set holds.
 
 Recognised by the tables' titles, never by the file: the university set (高等学校收支决算总表 …, 4 tables), the central
 ministries' set (6th table 一般公共预算财政拨款基本支出决算**明细**表) and the national set of 8 or 9 tables (9 with a
@@ -33,10 +33,12 @@ def label_number(label: str | None) -> int | None:
 
 
 def table_set(report: Report) -> tuple[str, int]:
-    """(set name, tables expected) of a final report: university | central | national."""
+    """(set name, tables expected) of a report: university | central | national, or budget (部门预算)."""
     titles = [t.title for t in report.tables]
     families = {t.family for t in report.tables}
-    if any("高等学校" in title for title in titles):
+    if report.kind == "budget":  # the national budget set: 8 tables, 9 with 国有资本经营 (Jiangsu prints 12)
+        name, size = "budget", 9 if "budget_state_capital" in families else 8
+    elif any("高等学校" in title for title in titles):
         name, size = "university", 4
     elif any(t.family == "general_budget_basic_expenditure" and "明细" in t.title for t in report.tables):
         name, size = "central", 9
