@@ -1,7 +1,8 @@
 """Budgets (部门预算): tables read from real budgets against hand-checked goldens, 元 → 万元, blanks NULL, identities.
 
 Goldens (tests/data/budgets/*.golden) list every row with a printed cell as printed on the page; their headers name
-the pages checked against page images and the source's own inconsistencies.
+the pages checked against page images and the source's own inconsistencies. A '# partial' golden checks only the tables
+it lists (the others of that budget are not read right yet).
 """
 
 from __future__ import annotations
@@ -59,11 +60,14 @@ def parsed():
     return parse
 
 
-@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget"])
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
-    assert _rendered(report) == _golden(name)
+    golden, rendered = _golden(name), _rendered(report)
+    if "# partial" in (GOLDENS / f"{name}.golden").read_text(encoding="utf-8"):
+        rendered = {head: lines for head, lines in rendered.items() if head in golden}
+    assert rendered == golden
 
 
 def test_shanghai_district_identity_units_and_blanks(parsed):

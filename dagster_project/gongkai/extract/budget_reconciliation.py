@@ -24,7 +24,7 @@ def reconcile_budget(report: Report) -> list[Check]:
         if table.is_empty:
             continue
         if table.family == "budget_three_public":
-            check_three_public(ledger, table)
+            check_three_public(ledger, _printed_columns(table))
         elif table.family in ("budget_summary", "budget_appropriation_summary"):
             check_budget_summary(ledger, table)
         elif _is_coded(table, "economic"):
