@@ -1,0 +1,208 @@
+"""Narrative against numbers (说明与数字): a comparison word agrees with the two figures it compares, a stated change
+and percentage can be recomputed from the stated amounts, and an amount stated in the narrative matches its table.
+
+Only sentences whose figures are stated in the sentence itself (or its clause) are judged; a sentence whose
+figures cannot all be found stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.extract.reconciliation import pct_tolerance
+from gongkai.extract.records import CHECK_FAIL, Report
+from gongkai.extract.text import to_wan
+from gongkai.review.findings import INFO, WARNING, Finding
+from gongkai.review.prose import NUMBER, LineText, Prose
+
+_BUDGET = re.compile(rf"(?:年初)?预算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
+_ACTUAL = re.compile(rf"决算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
+_BUDGET_WORD = re.compile(
+    r"决算(?:数)?(?:与(?:年初)?预算(?:数)?(?P<w1>基本持平|持平|相等|一致)"
+    r"|(?P<w2>大于|小于|高于|低于|等于|持平)(?:年初)?预算(?:数)?)(?![（(])")
+_COMPLETION = re.compile(rf"完成(?:年初|调整)?预算(?:数)?的(?P<p>{NUMBER})%")
+
+_UP = ("增加", "增长", "上升")
+_DOWN = ("减少", "下降", "降低")
+_CHANGE = re.compile(
+    rf"(?P<v1>增加|减少|增长|下降|上升|降低)(?P<n>{NUMBER})(?P<u>万元|元)[，,]?"
+    rf"(?:比上年|同比)?(?P<v2>增加|减少|增长|下降|上升|降低)(?P<p>{NUMBER})%")
+_SUBJECT_AMOUNT = re.compile(rf"(?P<n>{NUMBER})(?P<u>万元|元)")
+_COMPARED = re.compile(r"(?:与|比|较)(?:上年|上年度|\d{4}年度?|去年)")
+_SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")
+_CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
+
+_WORD_FOR = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0, "相等": 0, "一致": 0}
+_EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数", 0: "决算数与预算数持平"}
+
+
+def review(prose: Prose, report: Report | None, line_text: LineText) -> list[Finding]:
+    findings = _budget_comparisons(prose) + _completion_rates(prose) + _stated_changes(prose)
+    if report is not None:
+        findings += _failed_narrative_checks(report, line_text) + _appropriation_total(report, line_text)
+    return findings
+
+
+def _amount(m: re.Match[str]) -> float:
+    return to_wan(float(m.group("n").replace(",", "")), m.group("u"))
+
+
+def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    found = None
+    for m in pattern.finditer(text, start, end):
+        found = m
+    return found
+
+
+def _window_start(prose: Prose, offset: int, sentences: int = 2) -> int:
+    """Where the text ``sentences`` sentences before ``offset`` begins (a budget and its actual may be stated in the
+    sentence before the comparison)."""
+    start = offset
+    for _ in range(sentences):
+        start, _ = prose.sentence_bounds(max(0, start - 1))
+    return start
+
+
+def _budget_comparisons(prose: Prose) -> list[Finding]:
+    """决算数大于/小于/等于预算数 against the 年初预算 and 决算 amounts stated just before it."""
+    findings = []
+    previous_end = 0
+    for m in _BUDGET_WORD.finditer(prose.text):
+        word = m.group("w1") or m.group("w2")
+        start = max(previous_end, _window_start(prose, m.start()))
+        previous_end = m.end()
+        budget = _last(_BUDGET, prose.text, start, m.start())
+        actual = _last(_ACTUAL, prose.text, start, m.start())
+        if budget is None or actual is None or word == "基本持平":
+            continue
+        b, a = _amount(budget), _amount(actual)
+        sign = (a > b) - (a < b)
+        if _WORD_FOR[word] != sign:
+            line = prose.line_at(m.start())
+            findings.append(Finding(
+                "comparison_word", WARNING, line.page, line.line, prose.quote(m.start(), m.end(), 40),
+                f"预算数 {budget.group('n')}{budget.group('u')}、决算数 {actual.group('n')}{actual.group('u')}："
+                f"应为“{_EXPECTED_WORD[sign]}”"))
+    return findings
+
+
+def _completion_rates(prose: Prose) -> list[Finding]:
+    """完成预算的 X%: X = 决算 / 预算 of the amounts stated in the same sentence."""
+    findings = []
+    for m in _COMPLETION.finditer(prose.text):
+        start = _window_start(prose, m.start(), 1)
+        budget = _last(_BUDGET, prose.text, start, m.start())
+        actual = _last(_ACTUAL, prose.text, start, m.start())
+        if budget is None or actual is None or budget.start() > actual.start():
+            continue
+        b, a = _amount(budget), _amount(actual)
+        stated = float(m.group("p"))
+        if not b:
+            continue
+        computed = a / b * 100
+        if abs(computed - stated) > pct_tolerance(a, b) + _printed_step(m.group("p")) / 2:
+            line = prose.line_at(m.start())
+            findings.append(Finding(
+                "stated_percentage", WARNING, line.page, line.line, prose.quote(actual.start(), m.end()),
+                f"{actual.group('n')} ÷ {budget.group('n')} = {computed:.2f}%"))
+    return findings
+
+
+def _printed_step(number: str) -> float:
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return 10.0 ** -decimals
+
+
+def _stated_changes(prose: Prose) -> list[Finding]:
+    """增加 A 万元，增长 P%: the two words point the same way, and P = A / (current − A) for the current amount stated
+    just before the comparison (与上年相比 …)."""
+    findings = []
+    for m in _CHANGE.finditer(prose.text):
+        line = prose.line_at(m.start())
+        up1, up2 = m.group("v1") in _UP, m.group("v2") in _UP
+        if up1 != up2:
+            findings.append(Finding(
+                "comparison_word", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
+                f"“{m.group('v1')}”与“{m.group('v2')}”方向相反：应同为增加/增长或同为减少/下降"))
+            continue
+        current = _subject_amount(prose, m.start())
+        if current is None:
+            continue
+        change = _amount(m) * (1 if up1 else -1)
+        prior = current - change
+        stated = float(m.group("p"))
+        tolerance = pct_tolerance(abs(change), prior) + _printed_step(m.group("p")) / 2
+        readings = [abs(change) / prior * 100 if prior > 0 else None, abs(change) / current * 100 if current else None]
+        if any(r is not None and abs(r - stated) <= tolerance for r in readings) or readings[0] is None:
+            continue
+        findings.append(Finding(
+            "stated_percentage", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
+            f"{m.group('n')} ÷ ({_plain(current)} {'−' if change > 0 else '+'} {m.group('n')}) = {readings[0]:.2f}%"))
+    return findings
+
+
+def _plain(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _subject_amount(prose: Prose, offset: int) -> float | None:
+    """The current-year amount a change refers to: in this or the previous sentence, the last amount printed right
+    after the words the change is about (收入支出总计 2,995.39 万元。与上年相比，收入支出总计减少 …). A subject of
+    fewer than four characters (支出) is too vague to find its amount."""
+    start = _window_start(prose, offset, 2)
+    compared = _last(_COMPARED, prose.text, start, offset)
+    if compared is None:
+        return None
+    subject = _SUBJECT_TRIM.sub("", prose.text[compared.end(): offset])
+    if len(subject) < 4:
+        return None
+    found = None
+    for amount in _SUBJECT_AMOUNT.finditer(prose.text, start, compared.start()):
+        clause = prose.text[start: amount.start()]
+        head = _CLAUSE_TAIL.sub("", re.split("[，。；：,]", clause)[-1])
+        if head.endswith(subject):
+            found = amount
+    return _amount(found) if found else None
+
+
+def _failed_narrative_checks(report: Report, line_text: LineText) -> list[Finding]:
+    """The reconciliation's failed narrative checks (a narrative figure against its table, a stated % against the
+    stated amounts), one finding per line."""
+    findings = []
+    for check in report.checks:
+        if check.category != "narrative" or check.status != CHECK_FAIL or check.source is None:
+            continue
+        if check.expected is None or check.actual is None:
+            continue
+        rule = "stated_percentage" if ".recomputed." in check.name or check.name.endswith("_pct") \
+            or "_pct." in check.name else "narrative_vs_table"
+        findings.append(Finding(rule, WARNING, check.source.page, check.source.line,
+                                line_text(check.source.page, check.source.line),
+                                f"{_plain(check.actual)} 应为 {_plain(check.expected)}（{_check_basis(check.name)}）"))
+    return findings
+
+
+def _check_basis(name: str) -> str:
+    if ".recomputed." in name or "_rate_pct" in name:
+        return "由所列金额算出"
+    return "表格数"
+
+
+def _appropriation_total(report: Report, line_text: LineText) -> list[Finding]:
+    """财政拨款收入支出总计 in the narrative against 财政拨款收入支出决算总表 (its 总计, or its 本年收入合计)."""
+    stated = report.fact("appropriation_total")
+    table = report.table("appropriation_summary")
+    if stated is None or table is None or table.is_empty:
+        return []
+    options = {}
+    for item in ("grand_total", "income_total"):
+        row = table.row(item=item, side="income")
+        value = row.value("amount") if row else None
+        if value is not None:
+            options[item] = value
+    if not options or any(abs(v - stated.value) <= 0.02 for v in options.values()):
+        return []
+    expected = "；".join(f"{'总计' if k == 'grand_total' else '本年收入合计'} {v:,.2f} 万元" for k, v in options.items())
+    return [Finding("narrative_vs_table", WARNING, stated.source.page, stated.source.line,
+                    line_text(stated.source.page, stated.source.line),
+                    f"财政拨款收入支出总计 {stated.original} 应与财政拨款收入支出决算总表一致：{expected}")]

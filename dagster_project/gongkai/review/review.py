@@ -1,0 +1,50 @@
+"""Reviewing a report (审核): read it, parse it, run every rule, and return its findings in page order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.extract.document import read_document
+from gongkai.extract.parser import ParseError, parse_document
+from gongkai.extract.records import Document, Report
+from gongkai.review import narrative_numbers, text_slips
+from gongkai.review.findings import Finding, ordered
+from gongkai.review.prose import running_text
+
+
+@dataclass(slots=True)
+class Review:
+    """A report's review: its findings, and why the tables could not be judged (a parse error) if they could not."""
+
+    file: str
+    department: str | None
+    fiscal_year: int | None
+    kind: str | None
+    findings: list[Finding] = field(default_factory=list)
+    parse_error: str | None = None
+
+
+def review_file(path: str | Path, display_path: str | None = None) -> Review:
+    document = read_document(path)
+    if display_path is not None:
+        document.file = display_path
+    try:
+        report = parse_document(document)
+    except ParseError as error:
+        report, parse_error = None, f"[{error.kind}] {error}"
+    else:
+        parse_error = None
+    review = review_document(document, report)
+    review.parse_error = parse_error
+    return review
+
+
+def review_document(document: Document, report: Report | None) -> Review:
+    """Every finding on a report; ``report`` is None when the file could be read but not parsed (text rules only)."""
+    by_place = {(line.page, line.line): line.text for line in document.lines}
+    line_text = lambda page, line: by_place.get((page, line), "")  # noqa: E731
+    prose = running_text(document.lines)
+    findings = narrative_numbers.review(prose, report, line_text) + text_slips.review(document.lines, prose)
+    return Review(document.file, report.department if report else None, report.fiscal_year if report else None,
+                  report.kind if report else None, ordered(findings))
