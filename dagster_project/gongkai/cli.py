@@ -6,6 +6,7 @@
     gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
     gongkai query "SQL"                     run SQL against the warehouse, read-only
     gongkai export MART --format csv|parquet|xlsx --out PATH
+    gongkai review FILE [FILE…] [--xlsx OUT]  the disclosure review of each file: a table of findings (审核意见)
 """
 
 from __future__ import annotations
@@ -276,6 +277,30 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------------------------------
+# review
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from gongkai.extract.document import DocumentError
+    from gongkai.review.review import review_file
+    from gongkai.review.sheet import format_text, write_xlsx
+
+    status, reviews = 0, []
+    for name in args.files:
+        try:
+            review = review_file(Path(name))
+        except DocumentError as error:
+            _err(f"gongkai: cannot read {name}: [{error.kind}] {error}")
+            status = EXIT_UNREADABLE
+            continue
+        reviews.append(review)
+        print(format_text(review))
+    if args.xlsx and reviews:
+        print(f"wrote the review sheets of {len(reviews)} reports to {write_xlsx(reviews, args.xlsx)}")
+    return status
+
+
+# ------------------------------------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,6 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--warehouse")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("review", help="review report files: every defect a reviewer would flag, with its page")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--xlsx", metavar="OUT", help="also write the review sheets (one sheet per report) to this xlsx")
+    p.set_defaults(func=cmd_review)
     return parser
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from gongkai.extract.reconciliation import pct_tolerance
-from gongkai.extract.records import CHECK_FAIL, Report
+from gongkai.extract.narrative import compact_line
+from gongkai.extract.records import CHECK_FAIL, Line, Report
 from gongkai.extract.text import to_wan
 from gongkai.review.findings import INFO, WARNING, Finding
 from gongkai.review.prose import NUMBER, LineText, Prose
@@ -32,14 +33,18 @@ _COMPARED = re.compile(r"(?:与|比|较)(?:上年|上年度|\d{4}年度?|去年)
 _SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")
 _CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
 
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
+_FUND_KEY = re.compile(r"fund|capital")
 _WORD_FOR = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0, "相等": 0, "一致": 0}
 _EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数", 0: "决算数与预算数持平"}
 
 
-def review(prose: Prose, report: Report | None, line_text: LineText) -> list[Finding]:
-    findings = _budget_comparisons(prose) + _completion_rates(prose) + _stated_changes(prose)
+def review(prose: Prose, report: Report | None, lines: list[Line], line_text: LineText) -> list[Finding]:
+    findings = _budget_comparisons(prose) + _completion_words(prose) + _completion_rates(prose) \
+        + _stated_changes(prose)
     if report is not None:
-        findings += _failed_narrative_checks(report, line_text) + _appropriation_total(report, line_text)
+        findings += _failed_narrative_checks(report, lines, line_text) + _appropriation_total(report, line_text)
     return findings
 
 
@@ -83,6 +88,28 @@ def _budget_comparisons(prose: Prose) -> list[Finding]:
                 "comparison_word", WARNING, line.page, line.line, prose.quote(m.start(), m.end(), 40),
                 f"预算数 {budget.group('n')}{budget.group('u')}、决算数 {actual.group('n')}{actual.group('u')}："
                 f"应为“{_EXPECTED_WORD[sign]}”"))
+    return findings
+
+
+def _completion_words(prose: Prose) -> list[Finding]:
+    """完成年初预算的 X%，决算数大于/小于/等于预算数: the word agrees with X (over 100 大于, under 小于, 100 持平).
+    X = 0 says nothing (no budget and no spending are printed as 0.00%)."""
+    findings = []
+    for m in _BUDGET_WORD.finditer(prose.text):
+        word = m.group("w1") or m.group("w2")
+        start = prose.sentence_bounds(m.start())[0]
+        rate = _last(_COMPLETION, prose.text, max(start, m.start() - 40), m.start())
+        if rate is None or word == "基本持平" or _BUDGET.search(prose.text, start, m.start()):
+            continue
+        stated = float(rate.group("p"))
+        if stated == 0:
+            continue
+        sign = (stated > 100) - (stated < 100)
+        if _WORD_FOR[word] != sign:
+            line = prose.line_at(m.start())
+            findings.append(Finding(
+                "comparison_word", WARNING, line.page, line.line, prose.quote(rate.start(), m.end()),
+                f"完成预算的 {rate.group('p')}%：应为“{_EXPECTED_WORD[sign]}”"))
     return findings
 
 
@@ -165,21 +192,37 @@ def _subject_amount(prose: Prose, offset: int) -> float | None:
     return _amount(found) if found else None
 
 
-def _failed_narrative_checks(report: Report, line_text: LineText) -> list[Finding]:
+def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineText) -> list[Finding]:
     """The reconciliation's failed narrative checks (a narrative figure against its table, a stated % against the
-    stated amounts), one finding per line."""
+    stated amounts), one finding per line. A whole-report figure read under a section about one fund (政府性基金 …)
+    is that fund's figure, not the report's: no finding."""
     findings = []
+    index = {(line.page, line.line): i for i, line in enumerate(lines)}
     for check in report.checks:
         if check.category != "narrative" or check.status != CHECK_FAIL or check.source is None:
             continue
         if check.expected is None or check.actual is None:
             continue
+        heading = _section_heading(lines, index.get((check.source.page, check.source.line)))
+        if _FUND_SECTION.search(heading) and not _FUND_KEY.search(check.name):
+            continue
         rule = "stated_percentage" if ".recomputed." in check.name or check.name.endswith("_pct") \
             or "_pct." in check.name else "narrative_vs_table"
         findings.append(Finding(rule, WARNING, check.source.page, check.source.line,
                                 line_text(check.source.page, check.source.line),
-                                f"{_plain(check.actual)} 应为 {_plain(check.expected)}（{_check_basis(check.name)}）"))
+                                f"{_plain(check.expected)}（{_check_basis(check.name)}；说明中为 {_plain(check.actual)}）"))
     return findings
+
+
+def _section_heading(lines: list[Line], at: int | None, reach: int = 12) -> str:
+    """The heading (一、… / （一）…) of the section holding line ``at``, within ``reach`` lines above it."""
+    if at is None:
+        return ""
+    for line in reversed(lines[max(0, at - reach): at + 1]):
+        text = compact_line(line.text)
+        if _HEADING.match(text):
+            return text
+    return ""
 
 
 def _check_basis(name: str) -> str:

@@ -25,6 +25,7 @@ BREAK = "\n"
 _SENTENCE_END = "。；！？\n"
 PARAGRAPH_INDENT = 36.0  # points: a first-line indent of two characters, with some slack
 COLUMN_GAP = 12.0  # points; the runs of a printed sentence touch, table cells stand apart
+WIDE_GAP = 30.0
 _TABLE_LIKE = re.compile(rf"(?:{NUMBER})(?:\s+(?:{NUMBER})){{2,}}")
 
 
@@ -61,16 +62,20 @@ def is_text_line(text: str) -> bool:
 
 
 def has_columns(line: Line) -> bool:
-    """A PDF line whose text runs stand apart (a gap wider than about one character): cells of a table row."""
+    """A PDF line whose text runs stand apart: cells of a table row. Justified text spaces a number out from its
+    words by up to a few characters, so a gap next to a number must be wider to part two cells."""
     words = line.words
-    return any(b.x0 - a.x1 > COLUMN_GAP for a, b in zip(words, words[1:]))
+    for a, b in zip(words, words[1:]):
+        gap = b.x0 - a.x1
+        beside_number = a.text[-1:].isdigit() or b.text[:1].isdigit() or b.text[:1] in "%％"
+        if gap > (WIDE_GAP if beside_number else COLUMN_GAP):
+            return True
+    return False
 
 
 def _text_start(line: Line) -> float | None:
-    """Where a PDF line's longest text run begins (a row label printed beside it does not count)."""
-    if not line.words:
-        return None
-    return max(line.words, key=lambda w: w.x1 - w.x0).x0
+    """Where a PDF line begins."""
+    return line.words[0].x0 if line.words else None
 
 
 def _same_column(previous: Line | None, line: Line) -> bool:
@@ -85,10 +90,10 @@ def _same_column(previous: Line | None, line: Line) -> bool:
 def running_text(lines: list[Line]) -> Prose:
     """The running text of ``lines`` (see the module docstring)."""
     compact = [compact_line(line.text) for line in lines]
-    keep = [is_text_line(text) and not has_columns(line) for text, line in zip(compact, lines)]
+    keep = [is_text_line(line.text) and not has_columns(line) for line in lines]
     for i in range(1, len(lines) - 1):
         if not keep[i] and keep[i - 1] and keep[i + 1] and compact[i - 1][-1:] not in _SENTENCE_END \
-                and not _TABLE_LIKE.search(compact[i]) and not has_columns(lines[i]) and len(compact[i]) >= 2:
+                and not _TABLE_LIKE.search(lines[i].text) and not has_columns(lines[i]) and len(compact[i]) >= 2:
             keep[i] = True
     parts: list[str] = []
     starts: list[int] = []

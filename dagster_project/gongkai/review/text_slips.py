@@ -37,7 +37,7 @@ TEMPLATE_INSTRUCTIONS = (
 )
 _INSTRUCTION = re.compile("|".join(re.escape(p) for p in TEMPLATE_INSTRUCTIONS))
 
-_SHARE_WITHOUT_PERCENT = re.compile(r"占(?:比)?(?:本年[^，。；%\d]{0,10}的)?(?:为)?(?P<n>\d+\.\d+)(?![\d.%])(?=[，。；、）)])")
+_SHARE_WITHOUT_PERCENT = re.compile(r"占[^，。；%\d]{0,12}?(?P<n>\d+\.\d+)(?![\d.%])(?=[，。；、）)])")
 _RATE_WITHOUT_PERCENT = re.compile(r"(?:增长|下降|上升|降低)(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?=[，。；])")
 _AMOUNT_WITHOUT_UNIT = re.compile(
     r"(?:增加|减少|预算|决算|支出|收入|总计|合计)(?:数|金额)?(?:为|是)?(?P<n>\d{1,3}(?:,\d{3})*\.\d{1,2}|\d+\.\d{1,2})"
