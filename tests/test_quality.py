@@ -19,6 +19,7 @@ import pytest
 
 from gongkai.quality import ERROR, SUITES, WARNING, Lookups, run_suite, store_results
 from gongkai.quality.gx import EXPECTATIONS_DIR, build_docs, get_context, prepare_frame
+from gongkai.quality.suites import name_consistent
 
 R = "c669139aa1fe8f20"
 REPORT = dict(report_id=R, department_id="218fd8bfc9da68bd", department="辽宁省数据局", year=2024, kind="final")
@@ -258,6 +259,7 @@ def test_partitioned_suite_validates_only_changed_reports(context, tmp_path):
 
     again, regex = run({"a": "v1", "b": "v1"})  # nothing changed: nothing read, b's failure carried
     assert again.rows == 0 and not regex.success and regex.details["carried_reports_failing"] == 1
+    assert [(r["report_id"], r["code"]) for r in regex.details["failing_rows"]] == [("b", "3010")]  # still named
 
     con.execute("DELETE FROM raw.table_cells WHERE report_id = 'b'")
     fixed = cells("b", "30102")
@@ -304,3 +306,31 @@ def test_only_pipeline_invariants_block():
     reported = {(name, column) for name, column in blocking if column not in PIPELINE_INVARIANT_COLUMNS}
     assert not reported, f"blocking checks on printed values (make them warnings): {sorted(reported)}"
     assert ("fct_procurement", "_sme_over_total") not in blocking
+
+
+def test_standard_code_under_a_known_parent_is_known_and_a_stray_code_is_named(context):
+    """A 项 the reference lacks is known when its 款 is printed in the same report and the reference has the 类; a
+    code with no known parent chain fails as a warning naming the code, its label, its report and page."""
+    rows = [("210", "卫生健康支出"), ("21099", "其他卫生健康支出"), ("2109999", "其他卫生健康支出"),
+            ("29901", "不知所云事务")]
+    cells = pd.DataFrame([
+        dict(report_id=R, table_family="expenditure", row_index=i, code=code, row_label=f"{code} {label}",
+             column_name="total", value=1.0, cell_status="value", category=None, side=None, file="r.pdf", page=7,
+             line=10 + i)
+        for i, (code, label) in enumerate(rows)
+    ])
+    frame = prepare_frame("raw_table_cells", cells, lookups=LOOKUPS)
+    assert list(frame["_function_code_known"]) == [True, True, True, False]
+    result = run_suite("raw_table_cells", cells, context, lookups=LOOKUPS)
+    unknown = next(r for r in result.failed if r.column == "_function_code_known")
+    assert unknown.severity == WARNING and unknown.unexpected_count == 1
+    [row] = unknown.details["failing_rows"]
+    assert (row["report_id"], row["code"], row["row_label"], row["file"], row["page"]) == \
+        (R, "29901", "29901 不知所云事务", "r.pdf", 7)
+
+
+def test_name_consistent_with_the_reference():
+    reference = {"2010601": {"行政运行"}, "30108": {"机关事业单位基本养老保险缴费"}}
+    codes = pd.Series(["2010601", "2010601", "30108", "2990101", "2010601"])
+    labels = pd.Series(["2010601 行政运行", "2010601 财政国库业务", "30108 机关事业单位基本养老保险缴", "x", None])
+    assert list(name_consistent(codes, labels, reference)) == [True, False, True, None, None]

@@ -17,12 +17,13 @@ the writers, so they never open the file next to a writer.
 
 import importlib
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, is_full_refresh
+from gongkai.pipeline.failing_rows import failing_rows_table, report_names
 from gongkai.pipeline.resources import WAREHOUSE_POOL, WarehouseResource
 from gongkai.warehouse.load import current_ingest_errors, loaded_versions
 from gongkai.warehouse.schema import RAW_TABLES
@@ -88,7 +89,7 @@ def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, f
     return result
 
 
-def _check_result(check: SuiteCheck, result, log) -> dg.AssetCheckResult:
+def _check_result(check: SuiteCheck, result, log, reports: Mapping[str, str]) -> dg.AssetCheckResult:
     errors, warnings = result.errors, result.warnings
     for warning in warnings:
         log.warning(f"{check.table}: {_describe(warning)}")
@@ -98,7 +99,7 @@ def _check_result(check: SuiteCheck, result, log) -> dg.AssetCheckResult:
         "expectations": len(result.results),
         "errors": len(errors),
         "warnings": len(warnings),
-        "failed": dg.MetadataValue.md("\n".join(f"- **{r.severity}** {_describe(r)}" for r in errors + warnings)
+        "failed": dg.MetadataValue.md("\n\n".join(failing_rows_table(r, reports) for r in errors + warnings)
                                       or "none"),
     }
     key = dict(asset_key=check.asset_key, check_name=check.name)
@@ -130,6 +131,7 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
         in_build = gongkai.build_path(run_id).exists()
         selected = [by_key[k] for k in sorted(context.selected_asset_check_keys, key=lambda k: k.name)]
         with gongkai.connect(run_id, read_only=not in_build) as con:
+            reports = report_names(con)
             for check in selected:
                 try:
                     result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context))
@@ -141,7 +143,7 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
                         metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"},
                     )
                     continue
-                yield _check_result(check, result, context.log)
+                yield _check_result(check, result, context.log, reports)
 
     return _checks
 

@@ -10,7 +10,7 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +18,16 @@ from typing import Any
 
 import pandas as pd
 
-from gongkai.quality.suites import ERROR, NULL_PARTITION, SUITES, Lookups, Severity, SuiteSpec, uses_dimensions
+from gongkai.quality.suites import (
+    ERROR,
+    NULL_PARTITION,
+    ROW_CONTEXT,
+    SUITES,
+    Lookups,
+    Severity,
+    SuiteSpec,
+    uses_dimensions,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 EXPECTATIONS_DIR = REPO / "expectations"  # the GX context root (great_expectations.yml, suites as JSON)
@@ -27,6 +36,7 @@ DATASOURCE = "gongkai_pandas"
 BATCH_DEFINITION = "whole_dataframe"
 DOCS_SITE = "gongkai_docs"
 RESULTS_TABLE = "quality.gx_results"
+FAILING_ROWS_SHOWN = 20  # failing rows kept per expectation (and per report, for carried outcomes)
 
 _GX_SEVERITY = {"error": "critical", "warning": "warning"}
 _lock = threading.RLock()
@@ -57,10 +67,13 @@ class ExpectationResult:
     details: dict[str, Any] = field(default_factory=dict)
     #: unexpected rows per value of the suite's partition column (when asked for), not stored
     by_partition: dict[str, int] | None = field(default=None, compare=False, repr=False)
+    #: the first failing rows per value of the partition column (with ``by_partition``), not stored
+    rows_by_partition: dict[str, list[dict[str, Any]]] | None = field(default=None, compare=False, repr=False)
 
     def as_row(self, run_id: str, validated_at: datetime) -> dict[str, Any]:
         row = asdict(self)
         row.pop("by_partition")
+        row.pop("rows_by_partition")
         row["details"] = json.dumps(self.details, ensure_ascii=False, default=str)
         return {"run_id": run_id, **row, "validated_at": validated_at}
 
@@ -276,11 +289,12 @@ def run_suite(
     context = context or get_context()
     frame = prepare_frame(name, df, con=con, lookups=lookups)
     run_id = run_id or uuid.uuid4().hex[:16]
-    result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
-    if by_partition and spec.partition_column:
-        result_format = {**result_format, "result_format": "COMPLETE",
-                         "unexpected_index_column_names": [spec.partition_column],
-                         "return_unexpected_index_query": False}
+    context_columns = [c for c in ROW_CONTEXT if c in frame.columns]
+    if by_partition and spec.partition_column and spec.partition_column not in context_columns:
+        context_columns.insert(0, spec.partition_column)
+    result_format: dict[str, Any] = {"result_format": "COMPLETE", "partial_unexpected_count": 10,
+                                     "unexpected_index_column_names": context_columns,
+                                     "return_unexpected_index_query": False}
     with _lock:
         definition = _validation_definition(context, spec)
         from great_expectations.core.run_identifier import RunIdentifier
@@ -291,7 +305,7 @@ def run_suite(
             result_format=result_format,
             run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
         )
-    results = [_plain(spec, r, by_partition) for r in outcome.results]
+    results = [_plain(spec, r, by_partition and spec.partition_column is not None) for r in outcome.results]
     results.sort(key=lambda r: r.details.get("index", 0))
     return SuiteResult(spec.name, spec.table, run_id, validated_at.replace(tzinfo=None), len(frame), results)
 
@@ -314,13 +328,18 @@ def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationRe
     if info.get("raised_exception"):
         details["exception"] = info.get("exception_message")
     unexpected = body.get("unexpected_count")
-    partitions = None
+    failing = body.get("unexpected_index_list") or []
+    if failing:
+        details["failing_rows"] = first_failing_rows(failing)
+    partitions = rows_by_partition = None
     if by_partition and "unexpected_index_list" in body:
-        partitions = {}
-        for row in body["unexpected_index_list"]:
+        grouped: dict[str, list[Mapping[str, Any]]] = {}
+        for row in failing:
             value = row.get(spec.partition_column)
             key = NULL_PARTITION if value is None or value != value else str(value)  # value != value: NaN
-            partitions[key] = partitions.get(key, 0) + 1
+            grouped.setdefault(key, []).append(row)
+        partitions = {key: len(rows) for key, rows in grouped.items()}
+        rows_by_partition = {key: first_failing_rows(rows) for key, rows in grouped.items()}
     return ExpectationResult(
         suite=spec.name,
         table=spec.table,
@@ -331,7 +350,36 @@ def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationRe
         unexpected_count=int(unexpected) if unexpected is not None else None,
         details=details,
         by_partition=partitions,
+        rows_by_partition=rows_by_partition,
     )
+
+
+def first_failing_rows(rows: Iterable[Mapping[str, Any]], limit: int = FAILING_ROWS_SHOWN) -> list[dict[str, Any]]:
+    """The first ``limit`` distinct failing rows (context columns and the checked value), JSON-ready: a long-form
+    table repeats a row once per cell, and an analyst needs each row once."""
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        plain = {k: _json_value(v) for k, v in row.items()}
+        key = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(plain)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else float(value)  # NaN: NULL
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_value(value.item())
+    if isinstance(value, int):
+        return value
+    return str(value)
 
 
 def validate_table(con, name: str, context=None, *, run_id: str | None = None) -> SuiteResult:

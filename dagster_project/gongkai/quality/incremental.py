@@ -8,7 +8,8 @@ revalidates every report.
 
 The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
 with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
-fingerprint) and ``quality.gx_partition_failures`` (per report, how many rows failed each expectation). The
+fingerprint) and ``quality.gx_partition_failures`` (per report, how many rows failed each expectation, and the first
+of them). The
 fingerprint covers the suite code, the runner and the reference codes: change any of them and the next run
 validates every row again. So does a failed expectation whose rows GX cannot attribute to reports (an exception).
 """
@@ -16,6 +17,7 @@ validates every row again. So does a failed expectation whose rows GX cannot att
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -40,6 +42,7 @@ _DDL = (
     "(suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, report_id VARCHAR NOT NULL, version VARCHAR NOT NULL)",
     f"CREATE TABLE IF NOT EXISTS {FAILURES_TABLE} (suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
     "report_id VARCHAR NOT NULL, expectation_index INTEGER NOT NULL, unexpected_count BIGINT NOT NULL)",
+    f"ALTER TABLE {FAILURES_TABLE} ADD COLUMN IF NOT EXISTS failing_rows VARCHAR",  # JSON: the first failing rows
 )
 
 
@@ -111,14 +114,18 @@ def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
         failed = [p for p in parts if not p.success]
         first = failed[0] if failed else parts[0]
         counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
-        by_partition = None
+        by_partition = rows_by_partition = None
         if all(p.by_partition is not None for p in failed):
             by_partition = {k: n for p in failed for k, n in p.by_partition.items()}
+            rows_by_partition = {k: rows for p in failed for k, rows in (p.rows_by_partition or {}).items()}
         details = dict(first.details)
         if "element_count" in details:
             details["element_count"] = sum(p.details.get("element_count", 0) for p in parts)
+        first_rows = _first_rows(p.details.get("failing_rows", []) for p in failed)
+        if first_rows:
+            details["failing_rows"] = first_rows
         combined.append(replace(first, success=not failed, unexpected_count=sum(counts) if counts else None,
-                                details=details, by_partition=by_partition))
+                                details=details, by_partition=by_partition, rows_by_partition=rows_by_partition))
     last = batches[-1]
     return SuiteResult(last.suite, last.table, last.run_id, last.validated_at, sum(b.rows for b in batches), combined)
 
@@ -133,17 +140,26 @@ def _ids(report_ids: list[str]) -> pa.Table:
     return pa.table({"report_id": pa.array(report_ids, pa.string())})
 
 
-def _carried_failures(con, name: str, fingerprint: str, report_ids: list[str]) -> dict[int, tuple[int, int]]:
-    """expectation index → (reports failing it, unexpected rows) among ``report_ids``, as recorded."""
+def _first_rows(groups) -> list[dict]:
+    """The first failing rows of several groups (batches, reports), up to what a result shows."""
+    return runner.first_failing_rows(row for group in groups for row in group)
+
+
+def _carried_failures(con, name: str, fingerprint: str,
+                      report_ids: list[str]) -> dict[int, tuple[int, int, list[dict]]]:
+    """expectation index → (reports failing it, unexpected rows, the first failing rows) among ``report_ids``, as
+    recorded."""
     if not report_ids:
         return {}
     with registered(con, "_gx_carried", _ids(report_ids)):
         rows = con.execute(
-            f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count) FROM {FAILURES_TABLE} "
+            f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count), "
+            f"list(failing_rows ORDER BY report_id) FILTER (WHERE failing_rows IS NOT NULL) FROM {FAILURES_TABLE} "
             "WHERE suite = ? AND fingerprint = ? AND report_id IN (SELECT report_id FROM _gx_carried) GROUP BY 1",
             [name, fingerprint],
         ).fetchall()
-    return {int(i): (int(n), int(count)) for i, n, count in rows}
+    return {int(i): (int(n), int(count), _first_rows(json.loads(r) for r in samples or []))
+            for i, n, count, samples in rows}
 
 
 def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], todo: list[str],
@@ -154,7 +170,9 @@ def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], t
             con.execute(f"DELETE FROM {STATE_TABLE} WHERE suite = ?", [name])
             con.execute(f"DELETE FROM {FAILURES_TABLE} WHERE suite = ?", [name])
             return
-        failures += [(r, result.details["index"], n) for r, n in result.by_partition.items()]
+        samples = result.rows_by_partition or {}
+        failures += [(r, result.details["index"], n, json.dumps(samples.get(r, []), ensure_ascii=False, default=str))
+                     for r, n in result.by_partition.items()]
     redone = set(todo)
     current = pa.table({"report_id": pa.array(list(versions), pa.string()),
                         "redone": pa.array([full or r in redone for r in versions], pa.bool_())})
@@ -162,7 +180,8 @@ def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], t
                       "version": pa.array([versions[r] for r in todo], pa.string())})
     failed = pa.table({"report_id": pa.array([f[0] for f in failures], pa.string()),
                        "expectation_index": pa.array([f[1] for f in failures], pa.int32()),
-                       "unexpected_count": pa.array([f[2] for f in failures], pa.int64())})
+                       "unexpected_count": pa.array([f[2] for f in failures], pa.int64()),
+                       "failing_rows": pa.array([f[3] for f in failures], pa.string())})
     with registered(con, "_gx_current", current), registered(con, "_gx_state", state), \
             registered(con, "_gx_failed", failed), transaction(con):
         for table in (STATE_TABLE, FAILURES_TABLE):
@@ -172,8 +191,9 @@ def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], t
                 [name, fingerprint],
             )
         con.execute(f"INSERT INTO {STATE_TABLE} SELECT ?, ?, report_id, version FROM _gx_state", [name, fingerprint])
-        con.execute(f"INSERT INTO {FAILURES_TABLE} SELECT ?, ?, report_id, expectation_index, unexpected_count "
-                    "FROM _gx_failed", [name, fingerprint])
+        con.execute(f"INSERT INTO {FAILURES_TABLE} (suite, fingerprint, report_id, expectation_index, "
+                    "unexpected_count, failing_rows) SELECT ?, ?, report_id, expectation_index, unexpected_count, "
+                    "failing_rows FROM _gx_failed", [name, fingerprint])
 
 
 def _snake(type_name: str) -> str:
@@ -185,17 +205,21 @@ def _merge(spec, fresh: SuiteResult | None, carried: dict[int, tuple[int, int]],
     by_index = {r.details.get("index"): r for r in fresh.results} if fresh else {}
     results = []
     for index, exp in enumerate(spec.expectations):
-        reports, count = carried.get(index, (0, 0))
+        reports, count, samples = carried.get(index, (0, 0, []))
         scope = {"validated_reports": validated, "carried_reports_failing": reports, "carried_unexpected": count}
         result = by_index.get(index)
         if result is None:
+            shown = {"failing_rows": samples} if samples else {}
             results.append(ExpectationResult(
                 spec.name, spec.table, _snake(exp.type), exp.column, exp.severity, success=count == 0,
-                unexpected_count=count, details={"index": index, "note": exp.note, **scope},
+                unexpected_count=count, details={"index": index, "note": exp.note, **scope, **shown},
             ))
             continue
         total = None if result.unexpected_count is None and not count else (result.unexpected_count or 0) + count
+        first = _first_rows([result.details.get("failing_rows", []), samples])
+        shown = {"failing_rows": first} if first else {}
         results.append(replace(result, success=result.success and count == 0, unexpected_count=total,
-                               details={**result.details, **scope}, by_partition=None))
+                               details={**result.details, **scope, **shown}, by_partition=None,
+                               rows_by_partition=None))
     validated_at = fresh.validated_at if fresh else datetime.now(timezone.utc).replace(tzinfo=None)
     return SuiteResult(spec.name, spec.table, run_id, validated_at, rows, results)

@@ -85,6 +85,14 @@ class SuiteSpec:
     partition_column: str | None = None
 
 
+#: Columns that tell an analyst which row failed (where the validated table has them): its report, where it is
+#: printed, what it is. Failing rows are reported with these and the checked value.
+ROW_CONTEXT = (
+    "report_id", "department_id", "year", "file", "page", "line", "path", "table_family", "scope", "code",
+    "function_code", "economic_code", "row_label", "item", "fact_key", "project_name", "level3", "check_name",
+    "metric",
+)
+
 #: The partition of rows whose partition column is NULL (no report_id is empty).
 NULL_PARTITION = ""
 
@@ -123,6 +131,8 @@ class Lookups:
     economic_codes: set[str] | None = None
     con: Any = None  # duckdb connection
     use_dims: bool = False
+    #: kind → code → the names the classification reference gives it (normalized), from the seed
+    reference_names: dict[str, dict[str, set[str]]] | None = None
 
     def codes(self, kind: str) -> set[str]:
         attr = f"{kind}_codes"
@@ -136,10 +146,29 @@ class Lookups:
             except Exception:  # dims not built yet
                 found = None
         if found is None:
-            seed = pd.read_csv(SEED_CODES, dtype=str)
-            found = set(seed.loc[seed["kind"] == kind, "code"].str.replace(" ", "", regex=False))
+            found = set(self.names(kind))
         setattr(self, attr, found)
         return found
+
+    def names(self, kind: str) -> dict[str, set[str]]:
+        """code → normalized names of the classification reference (dbt seed observed_classification_codes)."""
+        if self.reference_names is None:
+            seed = pd.read_csv(SEED_CODES, dtype=str, keep_default_na=False)
+            self.reference_names = {}
+            for k, code, name in zip(seed["kind"], seed["code"], seed["name_as_printed"]):
+                by_code = self.reference_names.setdefault(k, {})
+                by_code.setdefault(code.replace(" ", ""), set()).add(normalize_class_name(name))
+        return self.reference_names.get(kind, {})
+
+
+def normalize_class_name(name: str | None) -> str:
+    """A classification name for comparison: no whitespace, full-width brackets (as the dbt macro of that name)."""
+    return re.sub(r"\s", "", name or "").replace("(", "（").replace(")", "）")
+
+
+def strip_code(label: str | None) -> str:
+    """A row label without its leading classification code ("2010601 行政运行" → "行政运行")."""
+    return re.sub(r"^\s*\d{3}(?:\s*\d{2}){0,2}\s*", "", label or "").strip()
 
 
 # --- expectation shorthands -----------------------------------------------------------------------------------
@@ -235,6 +264,44 @@ def membership(values: pd.Series, known: set[str]) -> pd.Series:
     return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else (v in known)).astype(object)
 
 
+def _parent(code: str) -> str | None:
+    return code[:-2] if len(code) > 3 else None
+
+
+def code_known(df: pd.DataFrame, code_column: str, known: set[str]) -> pd.Series:
+    """A classification code (类/款/项) is known when the reference has it, or when each of its parents up to one
+    the reference has is printed in the same report (a standard 项 under a known 款 the reference lacks): True /
+    False; None where the row has no code."""
+    printed = df.dropna(subset=[code_column]).groupby("report_id")[code_column].agg(set).to_dict()
+
+    def known_in(report_id: str, code: str | None) -> bool | None:
+        if code is None or (isinstance(code, float) and np.isnan(code)):
+            return None
+        in_report = printed.get(report_id, set())
+        while code not in known:
+            code = _parent(code)
+            if code is None or code not in in_report:
+                return False
+        return True
+
+    return pd.Series([known_in(r, c) for r, c in zip(df["report_id"], df[code_column])], index=df.index,
+                     dtype=object)
+
+
+def name_consistent(codes: pd.Series, labels: pd.Series, reference: dict[str, set[str]]) -> pd.Series:
+    """The printed name agrees with a name the reference gives the code (one may be the other cut short, a wrapped
+    row): True / False; None where the code is not in the reference or the row prints no name."""
+
+    def consistent(code, label) -> bool | None:
+        names = reference.get(code) if isinstance(code, str) else None
+        name = normalize_class_name(strip_code(label if isinstance(label, str) else None))
+        if not names or not name:
+            return None
+        return any(name.startswith(n) or n.startswith(name) for n in names)
+
+    return pd.Series([consistent(c, lb) for c, lb in zip(codes, labels)], index=codes.index, dtype=object)
+
+
 def _prep_function_fact(keys: list[str], columns: list[str]) -> Prepare:
     def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
         df = df.copy()
@@ -309,8 +376,10 @@ def _prep_table_cells(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     code = df["code"].where(df["code"].notna(), None)
     df["_function_code"] = code.where(family.isin(FUNCTION_FAMILIES + BUDGET_FUNCTION_FAMILIES), None)
     df["_economic_code"] = code.where(family.isin(ECONOMIC_FAMILIES + BUDGET_ECONOMIC_FAMILIES), None)
-    df["_function_code_known"] = membership(df["_function_code"], lookups.codes("function"))
-    df["_economic_code_known"] = membership(df["_economic_code"], lookups.codes("economic"))
+    for kind in ("function", "economic"):
+        df[f"_{kind}_code_known"] = code_known(df, f"_{kind}_code", lookups.codes(kind))
+        labels = df["row_label"] if "row_label" in df.columns else pd.Series(None, index=df.index, dtype=object)
+        df[f"_{kind}_name_consistent"] = name_consistent(df[f"_{kind}_code"], labels, lookups.names(kind))
     from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY  # light imports: regexes only
     from gongkai.extract.families import FAMILY_BY_KEY
 
@@ -358,8 +427,12 @@ _SUITE_LIST: list[SuiteSpec] = [
         is_true("_column_known", ERROR, "column key belongs to the family"),
         is_true("_value_matches_status", ERROR, "value NULL exactly when the cell is blank"),
         regex("_function_code", FUNCTION_CODE_RE), regex("_economic_code", ECONOMIC_CODE_RE),
-        is_true("_function_code_known", WARNING, "function code seen in the reference list"),
-        is_true("_economic_code_known", WARNING, "economic code seen in the reference list"),
+        is_true("_function_code_known", WARNING,
+                "function code in the classification reference, or under a parent code that is"),
+        is_true("_economic_code_known", WARNING,
+                "economic code in the classification reference, or under a parent code that is"),
+        is_true("_function_name_consistent", WARNING, "function code printed with a name it has in other reports"),
+        is_true("_economic_name_consistent", WARNING, "economic code printed with a name it has in other reports"),
         in_set("category", ["personnel", "public"]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
