@@ -134,9 +134,9 @@ def child() -> None:
                 failures[event.step_key] = (error.message if error else "?")[-2000:]
         elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("parsed_report"):
             meta = event.event_specific_data.materialization.metadata
-            for name in ("files", "parsed", "from_cache"):
-                if name in meta:
-                    parse_meta[name] = int(meta[name].value)
+            for name in ("files", "parsed", "from_cache"):  # the run's batch counts, on each partition
+                if f"batch_{name}" in meta:
+                    parse_meta[name] = int(meta[f"batch_{name}"].value)
         elif kind == "ASSET_MATERIALIZATION" and event.step_key.startswith("gongkai_dbt"):
             mat = event.event_specific_data.materialization
             duration = mat.metadata.get("Execution Duration")

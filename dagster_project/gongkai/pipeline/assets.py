@@ -21,6 +21,7 @@ from gongkai.pipeline.dbt_project import (
     keep_partial_parse,
 )
 from gongkai.pipeline.dbt_runner import stream_dbt
+from gongkai.pipeline.report_metadata import report_metadata
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
     WAREHOUSE_POOL,
@@ -75,27 +76,17 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
             context.log.info(f"SKIPPED {result.summary()}{note}")
         else:
             context.log.info(f"{result.summary()}{note}")
-    metadata: dict[str, Any] = {
-        "files": len(outcomes),
-        "parsed": counts[STATUS_LOADED],
-        "failed": counts[STATUS_FAILED],
-        "skipped": counts[STATUS_SKIPPED],
-        "from_cache": cached,
-    }
-    if len(outcomes) == 1:
-        result = outcomes[0][0]
-        metadata.update(
-            {
-                "path": result.path,
-                "report_id": result.report_id,
-                "status": result.status,
-                "department": result.department or "",
-                "fiscal_year": result.fiscal_year or 0,
-                "error": f"[{result.error_kind}] {result.message}" if result.error_kind else "",
-                "rows_staged": sum(result.row_counts.values()),
-            }
-        )
-    return dg.MaterializeResult(metadata=metadata)
+    # each partition's materialization describes its own report; the batch counts go to every partition of the run
+    for key, (result, _) in zip(keys, outcomes, strict=True):
+        context.add_asset_metadata(report_metadata(result), partition_key=key)
+    context.add_asset_metadata({
+        "batch_files": len(outcomes),
+        "batch_parsed": counts[STATUS_LOADED],
+        "batch_failed": counts[STATUS_FAILED],
+        "batch_skipped": counts[STATUS_SKIPPED],
+        "batch_from_cache": cached,
+    })
+    return dg.MaterializeResult()
 
 
 @dg.asset(

@@ -1,0 +1,79 @@
+"""What a report partition's materialization tells an analyst: which report it is, how much of it was read, and
+how its own checks (reconciliation: totals, identities, narrative vs tables) came out — failed ones by name with
+expected, actual, file and page.
+
+Read from the report's staged Parquet (warehouse/staging/<report_id>/), so it costs no warehouse access.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from gongkai.extract.parser import EXPECTED_FAMILIES
+from gongkai.extract.records import CHECK_FAIL
+from gongkai.warehouse.schema import STATUS_LOADED
+from gongkai.warehouse.staged import StageResult
+
+FAILED_CHECKS_SHOWN = 20
+KIND_NAMES = {"final": "决算 final accounts", "budget": "预算 budget"}
+
+
+def _rows(staged_dir: Path, table: str) -> list[dict[str, Any]]:
+    path = staged_dir / f"{table}.parquet"
+    return pq.read_table(path).to_pylist() if path.exists() else []
+
+
+def _amount(value: Any) -> str:
+    return "–" if value is None else f"{value:,.2f}"
+
+
+def failed_checks_markdown(checks: list[dict[str, Any]]) -> str:
+    """The report's failed reconciliation checks, the first :data:`FAILED_CHECKS_SHOWN`, as a Markdown table."""
+    failed = [c for c in checks if c["status"] == CHECK_FAIL]
+    if not failed:
+        return "none"
+    shown = failed[:FAILED_CHECKS_SHOWN]
+    lines = [f"{len(failed)} failed checks" + (f", the first {len(shown)}" if len(shown) < len(failed) else "") + ":",
+             "", "| check | what | expected | actual | difference | file | page |", "|---|---|---|---|---|---|---|"]
+    for c in shown:
+        what = (c.get("detail") or "").replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {c['check_name']} | {what} | {_amount(c['expected'])} | {_amount(c['actual'])} | "
+                     f"{_amount(c['difference'])} | {c.get('file') or '–'} | {c.get('page') or '–'} |")
+    return "\n".join(lines)
+
+
+def report_metadata(result: StageResult) -> dict[str, Any]:
+    """Metadata of one report partition: department, year, kind, pages, tables read of expected, checks
+    pass / fail / not run and the failed checks; the error for a file that could not be read."""
+    metadata: dict[str, Any] = {
+        "path": result.path,
+        "report_id": result.report_id,
+        "status": result.status,
+        "department": result.department or "unknown",
+        "fiscal_year": result.fiscal_year or 0,
+        "kind": KIND_NAMES.get(result.kind or "", result.kind or "unknown"),
+    }
+    if result.error_kind:
+        metadata["error"] = f"[{result.error_kind}] {result.message}"
+    staged = result.staged_dir
+    if staged is None or not Path(staged).is_dir():
+        return metadata
+    files = _rows(Path(staged), "report_files")
+    if files:
+        metadata["pages"] = files[0].get("pages") or 0
+    if result.status == STATUS_LOADED:
+        families = {t["table_family"] for t in _rows(Path(staged), "report_tables")}  # 本表无数据 counts: read
+        expected = [f for f in EXPECTED_FAMILIES if f in families]
+        metadata["tables_read"] = f"{len(expected)} of {len(EXPECTED_FAMILIES)} standard tables" + (
+            f" (+{len(families) - len(expected)} other)" if len(families) > len(expected) else "")
+        checks = _rows(Path(staged), "reconciliation_checks")
+        counts = {s: sum(c["status"] == s for c in checks) for s in ("pass", "fail", "not_run")}
+        metadata["checks"] = f"{counts['pass']} pass / {counts['fail']} fail / {counts['not_run']} not run"
+        metadata["checks_failed"] = counts["fail"]
+        metadata["failed_checks"] = dg.MetadataValue.md(failed_checks_markdown(checks))
+        metadata["rows_staged"] = sum(result.row_counts.values())
+    return metadata
