@@ -115,3 +115,61 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
     watch(lambda: runs.append(sorted(scan_raw(raw, staging))), lambda: scan_raw(raw, staging), interval=0,
           cycles=4, sleep=lambda _: next(steps)())
     assert runs == [[SEED.name], sorted([SEED.name, pdf.name]), [pdf.name]]
+
+
+@pytest.fixture()
+def class_warehouse(tmp_path):
+    """A mart named and shaped as dim_function_class, with a LIST column, and fct_report_summary's total."""
+    path = tmp_path / "gongkai.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.dim_function_class AS SELECT * FROM (VALUES "
+                "('20805', '行政事业单位养老支出', ['行政事业单位养老支出', '行政事业单位离退休'], true), "
+                "('2010601', '行政运行', ['行政运行'], true)) t(code, name, names_seen, in_reference)")
+    con.execute("CREATE TABLE marts.fct_report_summary AS SELECT '辽宁省数据局' AS department, 5743.67 AS "
+                "expenditure_total, NULL::DOUBLE AS income_total")
+    con.close()
+    return path
+
+
+def test_query_formats(class_warehouse, capsys):
+    sql = "SELECT code, names_seen FROM marts.dim_function_class ORDER BY code"
+    assert main(["query", sql, "--format", "json", "--warehouse", str(class_warehouse)]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"code": "2010601", "names_seen": ["行政运行"]},
+        {"code": "20805", "names_seen": ["行政事业单位养老支出", "行政事业单位离退休"]}]
+    assert main(["query", sql, "--format", "csv", "--warehouse", str(class_warehouse)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "code,names_seen", "2010601,行政运行", "20805,行政事业单位养老支出; 行政事业单位离退休"]
+    assert main(["query", sql, "--warehouse", str(class_warehouse)]) == 0
+    table = capsys.readouterr().out
+    assert "行政事业单位养老支出; 行政事业单位离退休" in table and table.rstrip().endswith("(2 rows)")
+
+
+def test_export_xlsx_has_chinese_labels_units_frozen_header_and_readable_lists(class_warehouse, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "classes.xlsx"
+    assert main(["export", "dim_function_class", "--format", "xlsx", "--out", str(out),
+                 "--warehouse", str(class_warehouse)]) == 0
+    sheet = load_workbook(out).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    # row 2: meta.zh of _marts.yml (a kind such as 'boolean' is not a unit)
+    assert rows[:2] == [["code", "name", "names_seen", "in_reference"], ["科目编码", "科目名称", "曾用名称", "参考目录内"]]
+    assert rows[2] == ["20805", "行政事业单位养老支出", "行政事业单位养老支出; 行政事业单位离退休", True]
+    assert sheet.freeze_panes == "A3"
+
+    out = tmp_path / "totals.xlsx"
+    assert main(["export", "--sql", "SELECT department, expenditure_total, income_total FROM marts.fct_report_summary",
+                 "--format", "xlsx", "--out", str(out), "--warehouse", str(class_warehouse)]) == 0
+    rows = [[c.value for c in row] for row in load_workbook(out).active.iter_rows()]
+    assert rows == [["department", "expenditure_total", "income_total"], ["部门", "本年支出合计（万元）", "本年收入合计（万元）"],
+                    ["辽宁省数据局", 5743.67, None]]  # a blank stays blank
+
+
+def test_export_needs_a_mart_or_sql_and_refuses_writes(class_warehouse, tmp_path, capsys):
+    out = str(tmp_path / "x.csv")
+    assert main(["export", "--format", "csv", "--out", out, "--warehouse", str(class_warehouse)]) == 1
+    assert main(["export", "--sql", "DROP TABLE marts.dim_function_class", "--format", "csv", "--out", out,
+                 "--warehouse", str(class_warehouse)]) == 1
+    assert "read-only" in capsys.readouterr().err

@@ -4,8 +4,8 @@
     gongkai synth --departments N --years M --out DIR [--seed S] [--pdf]
     gongkai run [--raw DIR] [--warehouse F] parse every file, load, build dbt, run checks, publish; print a summary
     gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
-    gongkai query "SQL"                     run SQL against the warehouse, read-only
-    gongkai export MART --format csv|parquet|xlsx --out PATH
+    gongkai query "SQL" [--format table|csv|json]   run SQL against the warehouse, read-only
+    gongkai export MART|--sql "SQL" --format csv|parquet|xlsx --out PATH   xlsx: Chinese labels and units as row 2
     gongkai review FILE [FILE…] [--xlsx OUT]  the disclosure review of each file: a table of findings (审核意见)
 """
 
@@ -178,32 +178,6 @@ def connect_read_only(path: Path | None = None):
         raise
 
 
-def _format_table(columns: list[str], rows: list[tuple]) -> str:
-    def cell(v) -> str:
-        if v is None:
-            return "NULL"
-        if isinstance(v, float):
-            return f"{v:.2f}" if abs(v - round(v, 2)) < 1e-9 else repr(v)
-        return str(v)
-
-    text = [[cell(v) for v in row] for row in rows]
-    widths = [max([_width(c)] + [_width(r[i]) for r in text]) for i, c in enumerate(columns)]
-
-    def line(values):
-        return " | ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True))
-
-    out = [line(columns), "-+-".join("-" * w for w in widths)]
-    out += [line(r) for r in text]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _open_warehouse():
     """(read-only connection, 0), or (None, exit code) after a one-line message: busy, or no warehouse yet."""
     try:
@@ -216,63 +190,94 @@ def _open_warehouse():
         return None, EXIT_ERROR
 
 
-def cmd_query(args: argparse.Namespace) -> int:
+def _fetch(con, sql: str):
+    """(columns, rows) of a read-only query, or None after a one-line message (a refused write, a SQL error)."""
     import duckdb
+
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as error:
+        if "read-only" in str(error).lower() or "read only" in str(error).lower():
+            _err(READ_ONLY_MESSAGE.format(error=error))
+        else:
+            _err(f"gongkai: query failed: {error}")
+        return None
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from gongkai import export
 
     _set_paths(args)
     con, status = _open_warehouse()
     if con is None:
         return status
     try:
-        cursor = con.execute(args.sql)
-        if cursor.description is None:
-            return 0
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    except duckdb.Error as error:
-        if "read-only" in str(error).lower() or "read only" in str(error).lower():
-            _err(READ_ONLY_MESSAGE.format(error=error))
-        else:
-            _err(f"gongkai: query failed: {error}")
-        return EXIT_ERROR
+        fetched = _fetch(con, args.sql)
     finally:
         con.close()
-    print(_format_table(columns, rows))
+    if fetched is None:
+        return EXIT_ERROR
+    columns, rows = fetched
+    if not columns:
+        return 0
+    if args.format == "json":
+        print(export.to_json(columns, rows))
+    elif args.format == "csv":
+        sys.stdout.write(export.to_csv(columns, rows))
+    else:
+        print(export.to_text_table(columns, rows))
     return 0
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
+def _export_source(con, args: argparse.Namespace) -> tuple[str, str | None] | None:
+    """(SQL, table) to export: a mart by name, or the --sql query (table None); None after a message."""
+    if args.sql:
+        return args.sql, None
+    table = args.mart if "." in args.mart else f"marts.{args.mart}"
+    schema, name = table.split(".")
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+    ).fetchone()[0]
+    if not exists:
+        _err(f"gongkai: no such mart: {table}")
+        return None
+    return f'SELECT * FROM "{schema}"."{name}"', table
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from gongkai import export
+
     _set_paths(args)
-    if not _IDENT.match(args.mart):
+    if bool(args.mart) == bool(args.sql):
+        _err("gongkai: export takes a mart name or --sql \"SELECT …\" (one of them)")
+        return EXIT_ERROR
+    if args.mart and not _IDENT.match(args.mart):
         _err(f"gongkai: not a table name: {args.mart!r}")
         return EXIT_ERROR
-    table = args.mart if "." in args.mart else f"marts.{args.mart}"
     con, status = _open_warehouse()
     if con is None:
         return status
     try:
-        schema, name = table.split(".")
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
-        ).fetchone()[0]
-        if not exists:
-            _err(f"gongkai: no such mart: {table}")
-            return EXIT_ERROR
-        df = con.execute(f'SELECT * FROM "{schema}"."{name}"').df()
+        source = _export_source(con, args)
+        fetched = _fetch(con, source[0]) if source else None
     finally:
         con.close()
+    if fetched is None:
+        return EXIT_ERROR
+    columns, rows = fetched
+    table = source[1]
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if args.format == "csv":
-        df.to_csv(out, index=False, encoding="utf-8-sig")
-    elif args.format == "parquet":
-        df.to_parquet(out, index=False)
-    else:
-        df.to_excel(out, index=False, sheet_name=name[:31])
-    print(f"wrote {len(df)} rows of {table} to {out}")
+    export.write_file(pd.DataFrame(rows, columns=columns), out, args.format, table=table,
+                      sheet=(table or "query").split(".")[-1])
+    print(f"wrote {len(rows)} rows of {table or 'the query'} to {out}")
     return 0
 
 
@@ -335,11 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")
     p.add_argument("sql")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="an aligned table (default), CSV or JSON (a list of objects) on stdout")
     p.add_argument("--warehouse")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="export a mart to csv, parquet or xlsx")
-    p.add_argument("mart")
+    p = sub.add_parser("export", help="export a mart, or a query's result, to csv, parquet or xlsx")
+    p.add_argument("mart", nargs="?", help="a mart (marts.<name> or <name>), or use --sql")
+    p.add_argument("--sql", help="export the result of this read-only query instead of a mart")
     p.add_argument("--format", choices=["csv", "parquet", "xlsx"], required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--warehouse")
