@@ -89,6 +89,7 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
     return dg.MaterializeResult()
 
 
+
 @dg.asset(
     deps=[parsed_report],
     pool=WAREHOUSE_POOL,

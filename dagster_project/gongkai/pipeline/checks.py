@@ -24,6 +24,7 @@ import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, is_full_refresh
 from gongkai.pipeline.failing_rows import failing_rows_table, report_names
+from gongkai.pipeline.report_metadata import review_markdown
 from gongkai.pipeline.resources import WAREHOUSE_POOL, WarehouseResource
 from gongkai.warehouse.load import current_ingest_errors, loaded_versions
 from gongkai.warehouse.schema import RAW_TABLES
@@ -174,6 +175,33 @@ def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: Warehou
     )
 
 
+@dg.asset_check(
+    asset=RAW_TABLES_KEY,
+    name="review_findings",
+    blocking=False,
+    pool=WAREHOUSE_POOL,
+    description="The disclosure review (审核意见): warn when a current report has review findings (raw.review_findings, "
+    "marts.fct_review_finding); the metadata lists them per report with page, line and the text quoted.",
+)
+def review_findings_check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
+    with gongkai.connect(context.run.run_id, read_only=True) as con:
+        rows = con.execute(
+            "SELECT f.file, f.page, f.line, f.severity, f.rule_title, f.quote, f.expected "
+            "FROM raw.review_findings f JOIN raw.report_files r ON r.report_id = f.report_id AND r.is_current "
+            "AND r.path = f.file ORDER BY f.file, f.finding_index"
+        ).fetchall()
+    by_report: dict[str, list[dict]] = {}
+    for file, page, line, severity, title, quote, expected in rows:
+        by_report.setdefault(file, []).append({"page": page, "line": line, "severity": severity, "rule_title": title,
+                                               "quote": quote, "expected": expected})
+    metadata = {
+        "findings": len(rows),
+        "reports_with_findings": len(by_report),
+        **{f"review: {file}": dg.MetadataValue.md(review_markdown(found)) for file, found in by_report.items()},
+    }
+    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+
+
 def all_checks() -> list:
     suites = discover_suites()
     raw = [c for c in suites if c.asset_key == RAW_TABLES_KEY]
@@ -183,4 +211,4 @@ def all_checks() -> list:
         ("gx_model_suites", marts,
          "Great Expectations suites on the marts and quality models, after dbt (blocking ones stop the publish)."),
     ]
-    return [ingest_errors_check] + [_make_suite_checks(name, checks, text) for name, checks, text in groups if checks]
+    return [ingest_errors_check, review_findings_check] + [_make_suite_checks(name, checks, text) for name, checks, text in groups if checks]

@@ -1,6 +1,6 @@
 """What a report partition's materialization tells an analyst: which report it is, how much of it was read, and
 how its own checks (reconciliation: totals, identities, narrative vs tables) came out — failed ones by name with
-expected, actual, file and page.
+expected, actual, file and page — and its review findings (审核意见) with page, line and the text quoted.
 
 Read from the report's staged Parquet (warehouse/staging/<report_id>/), so it costs no warehouse access.
 """
@@ -76,4 +76,20 @@ def report_metadata(result: StageResult) -> dict[str, Any]:
         metadata["checks_failed"] = counts["fail"]
         metadata["failed_checks"] = dg.MetadataValue.md(failed_checks_markdown(checks))
         metadata["rows_staged"] = sum(result.row_counts.values())
+        findings = _rows(Path(staged), "review_findings")
+        metadata["review_findings"] = len(findings)
+        metadata["review"] = dg.MetadataValue.md(review_markdown(findings))
     return metadata
+
+
+def review_markdown(findings: list[dict[str, Any]]) -> str:
+    """A report's review findings (raw.review_findings rows) as its review sheet (审核意见), a Markdown table."""
+    if not findings:
+        return "未发现问题 (no finding)"
+    cell = lambda v: str("" if v is None else v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["| 页码 | 行 | 级别 | 审核规则 | 原文 | 应为 |", "|---|---|---|---|---|---|"]
+    for f in findings:
+        severity = "警告" if f["severity"] == "warning" else "提示"
+        values = (f["page"], f["line"], severity, f["rule_title"], f["quote"], f["expected"])
+        lines.append("| " + " | ".join(cell(v) for v in values) + " |")
+    return "\n".join(lines)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from gongkai.extract.document import read_document
+from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
 from gongkai.review import consistency, narrative_numbers, text_slips
@@ -23,6 +23,25 @@ class Review:
     kind: str | None
     findings: list[Finding] = field(default_factory=list)
     parse_error: str | None = None
+
+
+@dataclass(slots=True)
+class ReviewedReport(Report):
+    """A parsed report together with its review findings (what the loader stores in raw.review_findings)."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+
+def parse_and_review(path: str | Path) -> ReviewedReport:
+    """Parse a report file and review it, reading the file once; raises :class:`ParseError` like ``parse_file``."""
+    try:
+        document = read_document(path)
+    except DocumentError as error:
+        raise ParseError(error.kind, str(error)) from None
+    report = parse_document(document)
+    reviewed = ReviewedReport(**{f.name: getattr(report, f.name) for f in fields(Report)})
+    reviewed.findings = review_document(document, report).findings
+    return reviewed
 
 
 def review_file(path: str | Path, display_path: str | None = None) -> Review:

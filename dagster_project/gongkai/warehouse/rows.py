@@ -179,6 +179,22 @@ def report_rows(report: Report, report_id: str, rel_path: str) -> dict[str, list
                 **_src(issue.source, rel_path),
             }
         )
+    for index, finding in enumerate(getattr(report, "findings", ())):  # a ReviewedReport (gongkai.review) has them
+        rows["review_findings"].append(
+            {
+                "report_id": report_id,
+                "finding_index": index,
+                "rule": finding.rule,
+                "concern": finding.concern,
+                "rule_title": finding.title,
+                "severity": finding.severity,
+                "quote": finding.quote,
+                "expected": finding.expected,
+                "file": rel_path,
+                "page": finding.page,
+                "line": finding.line,
+            }
+        )
     for page in report.pages:
         rows["report_pages"].append(
             {

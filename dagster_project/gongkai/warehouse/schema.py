@@ -174,6 +174,19 @@ RAW_TABLES: dict[str, str] = {
         page INTEGER,
         line INTEGER
     """,
+    "review_findings": """
+        report_id VARCHAR NOT NULL,
+        finding_index INTEGER NOT NULL,      -- in page and line order
+        rule VARCHAR NOT NULL,               -- stable rule key (gongkai.review.findings.RULES)
+        concern VARCHAR NOT NULL,            -- narrative_numbers | text_slips | consistency | completeness
+        rule_title VARCHAR NOT NULL,         -- the rule in Chinese, as on the review sheet (审核规则)
+        severity VARCHAR NOT NULL,           -- 'warning' (a defect) | 'info' (worth a look)
+        quote VARCHAR NOT NULL,              -- the report's text (原文)
+        expected VARCHAR NOT NULL,           -- what it should say (应为)
+        file VARCHAR NOT NULL,
+        page INTEGER,
+        line INTEGER
+    """,
     "report_pages": """
         report_id VARCHAR NOT NULL,
         page INTEGER NOT NULL,

@@ -79,13 +79,17 @@ class StageResult:
 
 @functools.cache
 def parser_fingerprint() -> str:
-    """A hash of the extraction library's source: staged output of another parser version is parsed again."""
+    """A hash of the extraction library's and the review's source: staged output of another parser or review version
+    is parsed again."""
     import gongkai.extract as extract
+    import gongkai.review as review
 
     digest = hashlib.sha256()
-    for path in sorted(Path(extract.__file__).parent.rglob("*.py")):
-        digest.update(path.relative_to(Path(extract.__file__).parent).as_posix().encode())
-        digest.update(path.read_bytes())
+    for package in (extract, review):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{package.__name__}/{path.relative_to(root).as_posix()}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -24,10 +24,11 @@ from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED
 from gongkai.warehouse.staged import StageResult, staged_result, write_staged, write_staged_file
 
 #: The parser the parse step calls, as "module:function" (resolved in the worker process, so a test can point it
-#: at a stand-in by setting this attribute; it must be importable by name).
-PARSE_FUNCTION = "gongkai.extract.parser:parse_file"
+#: at a stand-in by setting this attribute; it must be importable by name). It parses and reviews the file, reading
+#: it once: the report comes back with its review findings.
+PARSE_FUNCTION = "gongkai.review.review:parse_and_review"
 #: Modules every parse worker needs, imported once by the forkserver.
-WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser")
+WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser", "gongkai.review.review")
 
 
 def _resolve(ref: str) -> Callable[[Path], Report]:

@@ -1,0 +1,17 @@
+-- The disclosure review (审核意见): one row per finding on each current report, in page and line order — the defect a
+-- reviewer would flag, the text quoted from the report and what it should say.
+select
+    {{ report_columns('r') }},
+    r.path,
+    f.finding_index,
+    f.rule,
+    f.concern,
+    f.rule_title,
+    f.severity,
+    f.quote,
+    f.expected,
+    f.file,
+    f.page,
+    f.line
+from {{ ref('stg_review_findings') }} as f
+inner join {{ ref('int_reports_current') }} as r using (report_id)
