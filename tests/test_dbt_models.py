@@ -351,7 +351,7 @@ def test_performance_and_reconciliation(built):
 
 def _documented() -> dict[str, dict[str, dict]]:
     out = {}
-    for path in (DBT_DIR / "models" / "marts" / "_marts.yml", DBT_DIR / "models" / "quality" / "_quality.yml"):
+    for path in sorted((DBT_DIR / "models" / "marts").rglob("_*.yml")) + [DBT_DIR / "models" / "quality" / "_quality.yml"]:
         for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
             out[model["name"]] = {c["name"]: c for c in model["columns"]}
     return out

@@ -14,6 +14,6 @@ select
     b.page,
     b.line
 from {{ ref('int_budget_rows') }} as b
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family = 'budget_general_basic'
   and b.code is not null

@@ -20,7 +20,7 @@ select
     b.page,
     b.line
 from {{ ref('int_budget_rows') }} as b
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family in ('budget_expenditure', 'budget_general_expenditure', 'budget_government_fund',
                          'budget_state_capital')
   and b.code is not null

@@ -11,7 +11,7 @@ select
     b.page,
     b.line
 from {{ ref('int_budget_rows') }} as b
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family = 'budget_summary'
   and b.side = 'income'
   and b.item in ('fiscal_appropriation', 'general_budget_appropriation', 'government_fund_appropriation',

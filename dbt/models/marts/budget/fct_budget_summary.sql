@@ -1,4 +1,4 @@
--- One row per current loaded budget (部门预算): headline figures in 万元 and its reconciliation counts.
+-- One row per preferred budget (one per department-year, dim_report_version) (部门预算): headline figures in 万元 and its reconciliation counts.
 -- income_total / expenditure_total: the 收支预算总表's 本年收入(支出)合计, else its 总计; basic_total / project_total:
 -- the 合计 row of 支出预算总表, else of 一般公共预算支出表; three_public_budget: the 三公 table's 合计;
 -- agency_operating_cost_budget: the 三公 table's 机关运行经费, else the 合计 of 机关运行经费支出预算表.
@@ -69,7 +69,7 @@ select
     coalesce(c.checks_passed, 0) as checks_passed,
     coalesce(c.checks_failed, 0) as checks_failed,
     coalesce(c.checks_not_run, 0) as checks_not_run
-from {{ ref('int_reports_current') }} as r
+from {{ ref('int_reports_preferred') }} as r
 left join summary as s using (report_id)
 left join totals as t using (report_id)
 left join three as h using (report_id)

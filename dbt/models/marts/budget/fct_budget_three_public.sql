@@ -10,7 +10,7 @@ select
     b.page,
     b.line
 from {{ ref('int_budget_rows') }} as b
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family = 'budget_three_public'
   and b.item in ('total', 'overseas_travel', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation',
                  'meeting', 'training')
