@@ -24,7 +24,7 @@ import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, is_full_refresh
 from gongkai.pipeline.failing_rows import failing_rows_table, report_names
-from gongkai.pipeline.report_metadata import review_markdown
+from gongkai.pipeline.report_metadata import FAILED_CHECKS_SHOWN, failed_checks_markdown, review_markdown
 from gongkai.pipeline.resources import WAREHOUSE_POOL, WarehouseResource
 from gongkai.warehouse.load import current_ingest_errors, loaded_versions
 from gongkai.warehouse.schema import RAW_TABLES
@@ -202,6 +202,36 @@ def review_findings_check(context: dg.AssetCheckExecutionContext, gongkai: Wareh
     return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
 
 
+REPORT_CHECK_FAILURES_KEY = dg.AssetKey(["quality", "report_check_failures"])
+_KIND_NAMES = {"final": "决算", "budget": "预算"}
+
+
+@dg.asset_check(
+    asset=REPORT_CHECK_FAILURES_KEY,
+    name="report_inconsistencies",
+    blocking=False,
+    pool=WAREHOUSE_POOL,
+    description="Warn when a loaded report's own figures disagree (totals, identities, narrative vs tables, a later "
+    "report's comparatives): the first 20 with report, expected, actual, file and page. Never blocks publishing.",
+)
+def report_inconsistencies_check(context: dg.AssetCheckExecutionContext,
+                                  gongkai: WarehouseResource) -> dg.AssetCheckResult:
+    with gongkai.connect(context.run.run_id, read_only=True) as con:
+        total, reports = con.execute(
+            "SELECT count(*), count(DISTINCT report_id) FROM quality.report_check_failures").fetchone()
+        cursor = con.execute(
+            "SELECT department, year, kind, path, check_name, detail, expected, actual, difference, file, page "
+            "FROM quality.report_check_failures ORDER BY department, year, kind, path, check_name LIMIT ?",
+            [FAILED_CHECKS_SHOWN])
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    for row in rows:
+        row["report"] = f"{row['department']} {row['year']} {_KIND_NAMES.get(row['kind'], row['kind'])}"
+    metadata = {"failed_checks": total, "reports": reports,
+                "failures": dg.MetadataValue.md(failed_checks_markdown(rows, total))}
+    return dg.AssetCheckResult(passed=total == 0, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+
+
 def all_checks() -> list:
     suites = discover_suites()
     raw = [c for c in suites if c.asset_key == RAW_TABLES_KEY]
@@ -211,4 +241,6 @@ def all_checks() -> list:
         ("gx_model_suites", marts,
          "Great Expectations suites on the marts and quality models, after dbt (blocking ones stop the publish)."),
     ]
-    return [ingest_errors_check, review_findings_check] + [_make_suite_checks(name, checks, text) for name, checks, text in groups if checks]
+    report_checks = [report_inconsistencies_check] if REPORT_CHECK_FAILURES_KEY in DBT_KEYS else []
+    return [ingest_errors_check, review_findings_check, *report_checks] + [
+        _make_suite_checks(name, checks, text) for name, checks, text in groups if checks]

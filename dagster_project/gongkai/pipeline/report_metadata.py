@@ -31,18 +31,24 @@ def _amount(value: Any) -> str:
     return "–" if value is None else f"{value:,.2f}"
 
 
-def failed_checks_markdown(checks: list[dict[str, Any]]) -> str:
-    """The report's failed reconciliation checks, the first :data:`FAILED_CHECKS_SHOWN`, as a Markdown table."""
-    failed = [c for c in checks if c["status"] == CHECK_FAIL]
+def failed_checks_markdown(checks: list[dict[str, Any]], total: int | None = None) -> str:
+    """Failed reconciliation checks, the first :data:`FAILED_CHECKS_SHOWN`, as a Markdown table (with a report
+    column when the rows name their report); ``total`` is the count when ``checks`` holds only the first ones."""
+    failed = [c for c in checks if c.get("status", CHECK_FAIL) == CHECK_FAIL]
     if not failed:
         return "none"
+    total = len(failed) if total is None else total
     shown = failed[:FAILED_CHECKS_SHOWN]
-    lines = [f"{len(failed)} failed checks" + (f", the first {len(shown)}" if len(shown) < len(failed) else "") + ":",
-             "", "| check | what | expected | actual | difference | file | page |", "|---|---|---|---|---|---|---|"]
+    with_report = "report" in shown[0]
+    head = (["report"] if with_report else []) + ["check", "what", "expected", "actual", "difference", "file", "page"]
+    lines = [f"{total} failed checks" + (f", the first {len(shown)}" if len(shown) < total else "") + ":", "",
+             "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for c in shown:
         what = (c.get("detail") or "").replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {c['check_name']} | {what} | {_amount(c['expected'])} | {_amount(c['actual'])} | "
-                     f"{_amount(c['difference'])} | {c.get('file') or '–'} | {c.get('page') or '–'} |")
+        cells = ([c["report"]] if with_report else []) + [
+            c["check_name"], what, _amount(c["expected"]), _amount(c["actual"]), _amount(c["difference"]),
+            c.get("file") or "–", str(c.get("page") or "–")]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
