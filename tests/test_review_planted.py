@@ -75,3 +75,14 @@ def test_review_command_prints_the_sheet_and_writes_xlsx(tmp_path, capsys):
     sheet = load_workbook(out).worksheets[0]
     assert [c.value for c in sheet[2]] == ["序号", "页码", "行", "级别", "审核规则", "原文", "应为"]
     assert [c.value for c in sheet[3]][:5] == [1, 11, 508, "警告", "所列百分比无法由所列金额算出"]
+
+
+def test_a_missing_part_is_found(tmp_path):
+    """The 名词解释 part renamed away: the final lacks one of its required parts (no page: it is nowhere)."""
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(" 第三部分 名词解释") == 1
+    path = tmp_path / "no_glossary.txt"
+    path.write_text(text.replace(" 第三部分 名词解释", " 第三部分 附注"), encoding="utf-8")
+    found = {(f.rule, f.page, f.line, f.expected) for f in review_file(path).findings}
+    assert found == {("part_missing", None, None, "应有“名词解释”部分")} | {
+        (f.rule, f.page, f.line, f.expected) for f in review_file(SEED).findings}

@@ -11,23 +11,30 @@ import re
 from collections import Counter
 
 from gongkai.extract.narrative import compact_line
-from gongkai.extract.records import Line
-from gongkai.review.findings import WARNING, Finding
+from gongkai.extract.records import Line, Report, Table
+from gongkai.review.findings import INFO, WARNING, Finding
 
 _TITLE_YEAR = re.compile(
     r"(?P<y>(?:19|20)\d{2})年度?(?:[^，。；：、]{0,24}?)(?:部门|单位)(?:决算|预算)(?:情况说明|表|公开)?"
     r"|(?P<y2>(?:19|20)\d{2})年度?[^，。；：、]{0,24}?(?:决算|预算)(?:情况说明|表)$")
 _NOT_A_TITLE = re.compile(r"[，。；：]|比|与|较|相比|执行|上年|以前|之前|截至|截止")
 _TITLE_MAX = 48
+_PART_PREFIX = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\d+[.、．])")
+_NAME_AFTER_YEAR = re.compile(r"\d{4}年度?(?P<name>[^，。；：、\d]{2,30}?)(?:部门|单位)(?:决算|预算)")
+_ORG_END = re.compile(r"(?:局|委员会|委|院|厅|办公室|办|会|处|部|中心|所|学|校|站|馆|队|社|府|署|室)(?:（[^）]*）)?$")
+_UNIT = re.compile(r"单位[:：]?(?:万元|元|千元|亿元)|[（(](?:万元|元)[）)]|金额单位|万元|元$")
+_HEADER_LINES = 10
+_LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
 _YEAR_END = re.compile(r"截[至止](?P<y>(?:19|20)\d{2})年(?:12月31日|底|末)")
 
 
-def review(lines: list[Line], fiscal_year: int | None, kind: str | None) -> list[Finding]:
+def review(lines: list[Line], report: Report | None) -> list[Finding]:
+    fiscal_year, kind = (report.fiscal_year, report.kind) if report else (None, None)
+    findings = _table_units(lines, report.tables) if report else []
     titles = [(line, text, m) for line, text, m in _titles(lines)]
     year = _report_year([int(m.group("y") or m.group("y2")) for _, _, m in titles], fiscal_year)
     if year is None:
-        return []
-    findings = []
+        return findings
     for line, text, m in titles:
         printed = int(m.group("y") or m.group("y2"))
         if printed != year:
@@ -35,6 +42,54 @@ def review(lines: list[Line], fiscal_year: int | None, kind: str | None) -> list
                                     f"{year}年（报告年度），而非{printed}年"))
     if kind == "final":
         findings += _year_end_dates(lines, year)
+    return findings + _department_names(titles)
+
+
+def _department_names(titles) -> list[Finding]:
+    """The department named in the titles (第三部分 XX局 2024 年度部门决算情况说明 …) is the same in each: a name
+    printed in a minority of titles that is not a shortening of the usual one is flagged."""
+    named = [(line, text, name) for line, text, m in titles if (name := _title_name(text, m))]
+    counts = Counter(name for _, _, name in named)
+    if len(counts) < 2:
+        return []
+    usual, seen = counts.most_common(1)[0]
+    if seen < 2 or list(counts.values()).count(seen) > 1:
+        return []
+    return [Finding("department_mismatch", INFO if _shortening(name, usual) else WARNING, line.page, line.line, text,
+                    f"部门名称应为“{usual}”（与其他标题一致）")
+            for line, text, name in named if name != usual and name not in usual and usual not in name]
+
+
+def _shortening(name: str, usual: str) -> bool:
+    """省检察院 of 江苏省人民检察院: every character of ``name`` in ``usual``, in order (a short form, not a slip)."""
+    rest = iter(usual)
+    return all(ch in rest for ch in name)
+
+
+def _title_name(text: str, m: re.Match[str]) -> str | None:
+    """The department a title names: the words before the year, or between the year and 部门决算/预算."""
+    before = _PART_PREFIX.sub("", text[: m.start()])
+    after = _NAME_AFTER_YEAR.match(text[m.start():])
+    for name in (before, after.group("name") if after else ""):
+        if len(name) >= 4 and _ORG_END.search(name):
+            return name
+    return None
+
+
+def _table_units(lines: list[Line], tables: list[Table]) -> list[Finding]:
+    """Each table prints the unit of its amounts (单位：万元 / 元) under its title or in its header."""
+    index = {(line.page, line.line): i for i, line in enumerate(lines)}
+    findings = []
+    for table in tables:
+        at = index.get((table.source.page, table.source.line))
+        if at is None or table.is_empty:
+            continue
+        header = [compact_line(line.text) for line in lines[at: at + _HEADER_LINES] if line.page == table.source.page]
+        if len(header) > 1 and _LISTED_TITLE.search(header[1]):
+            continue  # a list of the tables' titles (目录, 公开表目录), not the table
+        if not any(_UNIT.search(text) for text in header):
+            findings.append(Finding("unit_missing", WARNING, table.source.page, table.source.line, table.title,
+                                    "表头应注明金额单位（单位：万元或元）"))
     return findings
 
 

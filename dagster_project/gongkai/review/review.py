@@ -8,7 +8,7 @@ from pathlib import Path
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
-from gongkai.review import consistency, narrative_numbers, text_slips
+from gongkai.review import completeness, consistency, narrative_numbers, text_slips
 from gongkai.review.findings import Finding, ordered
 from gongkai.review.prose import running_text
 
@@ -66,6 +66,7 @@ def review_document(document: Document, report: Report | None) -> Review:
     prose = running_text(document.lines)
     findings = narrative_numbers.review(prose, report, document.lines, line_text) \
         + text_slips.review(document.lines, prose) \
-        + consistency.review(document.lines, report.fiscal_year if report else None, report.kind if report else None)
+        + consistency.review(document.lines, report) \
+        + completeness.review(document.lines, report)
     return Review(document.file, report.department if report else None, report.fiscal_year if report else None,
                   report.kind if report else None, ordered(findings))
