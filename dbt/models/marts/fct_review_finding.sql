@@ -1,5 +1,6 @@
--- The disclosure review (审核意见): one row per finding on each current report, in page and line order — the defect a
--- reviewer would flag, the text quoted from the report and what it should say.
+-- The disclosure review (审核意见): one row per finding on each preferred report (one per department-year-kind,
+-- dim_report_version), in page and line order — the defect a reviewer would flag, the text quoted from the report
+-- and what it should say.
 select
     {{ report_columns('r') }},
     r.path,
@@ -14,4 +15,4 @@ select
     f.page,
     f.line
 from {{ ref('stg_review_findings') }} as f
-inner join {{ ref('int_reports_current') }} as r using (report_id)
+inner join {{ ref('int_reports_preferred') }} as r using (report_id)
