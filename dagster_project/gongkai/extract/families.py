@@ -207,6 +207,8 @@ THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(
     ("vehicle_total", r"公务用车"),
     ("overseas_travel", r"出国"),
     ("reception", r"接待"),
+    ("meeting", r"会议费"),
+    ("training", r"培训费"),
     ("total", r"^合计|三公.*经费$|^小计"),
 )
 

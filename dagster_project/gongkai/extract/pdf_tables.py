@@ -32,7 +32,7 @@ from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell, Document, Line, ParseIssue, Source, Table, TableRow
 from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
-_ROW_NUMBER_HEADER = re.compile(r"^(行次|栏次)$")
+_ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|科目代码|编码|功能分类科目编码|经济分类科目编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
@@ -255,6 +255,12 @@ def _is_numeric(text: str) -> bool:
     return bool(text) and (is_amount(text) or text in ("-", "—", "－"))
 
 
+def _before_note(body: list[_Band]) -> list[_Band]:
+    """The rows of an unruled table end at its note (注：…), which may run over several lines."""
+    end = next((i for i, band in enumerate(body) if _NOTE.match(band.lines[0][0].text)), len(body))
+    return body[:end]
+
+
 def _is_column_numbers(band: _Band) -> bool:
     """The 栏次 row under a header that numbers the columns (栏次 1 2 3 …, or only 1 2 3 … 12): header, not data."""
     if squeeze(band.lines[0][0].text).startswith("栏次"):
@@ -279,8 +285,9 @@ def _columns_from_rules(geo: PageGeometry, band: _Band, left: float, right: floa
     return [_Column(a, b) for a, b in zip(xs, xs[1:]) if b - a > 7]  # rules closer than that are the two sides of one line (cells drawn as boxes)
 
 
-def _columns_from_words(body: list[_Band]) -> list[_Column]:
-    """Unruled table: value columns are x-clusters of amounts; the text left of each cluster run is a label column."""
+def _columns_from_words(body: list[_Band], header: list[_Band] = ()) -> list[_Column]:
+    """Unruled table: value columns are x-clusters of amounts, widened to the heading printed over them (决算数 centred
+    over right-aligned amounts); the text left of each cluster run is a label column."""
     spans: list[list[float]] = []
     for band in body:
         for line, _ in band.lines:
@@ -294,6 +301,13 @@ def _columns_from_words(body: list[_Band]) -> list[_Column]:
             merged[-1][1] = max(merged[-1][1], s[1])
         else:
             merged.append(list(s))
+    headings = [w for band in header for line, _ in band.lines for w in line.words
+                if w.x1 - w.x0 < 80 and not table_label(w.text)]
+    for i, span in enumerate(merged):
+        left_limit = merged[i - 1][1] + 2 if i else 0.0
+        for w in headings:
+            if w.x0 < span[1] and w.x1 > span[0] and w.x0 > left_limit:
+                span[0] = min(span[0], w.x0)
     columns: list[_Column] = []
     prev = 0.0
     for x0, x1 in merged:
@@ -305,26 +319,27 @@ def _columns_from_words(body: list[_Band]) -> list[_Column]:
 
 
 def _columns_from_content(header: list[_Band], body: list[_Band]) -> list[_Column] | None:
-    """Unruled table: a column is a run of x where the body prints something (a code, a name, amounts), plus the
-    position of each number of the 栏次 row, so that a column without a single amount (附属单位上缴收入) is still a
-    column; neighbouring columns meet half-way between them. None without a 栏次 row (columns come from the amounts
-    alone then) or where two amounts of one row fall into one column."""
+    """Unruled table: a column is a run of x where the body prints something (codes, names, amounts). Each number of
+    the 栏次 row is centred in its column while the amounts are right-aligned: a number joins the run it touches,
+    else the run of amounts to its right before the next number, else it marks a column without a single amount
+    (附属单位上缴收入); neighbouring columns meet half-way. None without a 栏次 row (columns then come from the amounts
+    alone) or where two amounts of one row fall into one column."""
     numbers = next((band for band in header if _is_column_numbers(band)), None)
     if numbers is None:
         return None
-    spans = [[w.x0, w.x1] for band in body for line, _ in band.lines if not _NOTE.match(line.text)
-             for w in line.words]
-    merged = _merge_spans(spans)
-    for line, _ in numbers.lines:
-        for w in line.words:
-            if w.text.isdigit():  # a column number joins the run of its column, or marks an empty column
-                near = min(merged, key=lambda m: max(m[0] - w.x1, w.x0 - m[1], 0.0), default=None)
-                if near is not None and max(near[0] - w.x1, w.x0 - near[1]) <= 12:
-                    near[0], near[1] = min(near[0], w.x0), max(near[1], w.x1)
-                else:
-                    merged.append([w.x0, w.x1])
-    merged = _merge_spans(merged)
-    bounds = [0.0, *((a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])), 10_000.0]
+    runs = _merge_spans([[w.x0, w.x1, is_amount(w.text)] for band in body for line, _ in band.lines
+                         for w in line.words])
+    marks = sorted([w.x0, w.x1] for line, _ in numbers.lines for w in line.words if w.text.isdigit())
+    for mark, following in zip(marks, [*marks[1:], [10_000.0, 10_000.0]]):
+        run = next((r for r in runs if r[0] - 2 <= mark[1] and mark[0] <= r[1] + 2), None)
+        if run is None:
+            run = next((r for r in runs if mark[1] < r[0] < following[0] and r[2] and r[1] < following[0]), None)
+        if run is None:
+            runs.append([mark[0], mark[1], True])
+        else:
+            run[0], run[1] = min(run[0], mark[0]), max(run[1], mark[1])
+    runs = _merge_spans(runs)
+    bounds = [0.0, *((a[1] + b[0]) / 2 for a, b in zip(runs, runs[1:])), 10_000.0]
     columns = [_Column(a, b) for a, b in zip(bounds, bounds[1:])]
     for band in body:
         for line, _ in band.lines:
@@ -334,11 +349,13 @@ def _columns_from_content(header: list[_Band], body: list[_Band]) -> list[_Colum
     return columns
 
 
-def _merge_spans(spans: list[list[float]]) -> list[list[float]]:
-    merged: list[list[float]] = []
-    for span in sorted(spans):
+def _merge_spans(spans: list[list]) -> list[list]:
+    """Overlapping or touching [x0, x1, only amounts] runs merged, left to right."""
+    merged: list[list] = []
+    for span in sorted(spans, key=lambda span: (span[0], span[1])):
         if merged and span[0] <= merged[-1][1] + 2:
             merged[-1][1] = max(merged[-1][1], span[1])
+            merged[-1][2] = merged[-1][2] and span[2]
         else:
             merged.append(list(span))
     return merged
@@ -412,7 +429,9 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
                 continue
             words = [t for _, t in sorted(c.own, reverse=True)] + [t for _, t in sorted(c.group, reverse=True)]
             c.key = _three_public_key(words, family)
-            for t in words + [c.own_text]:  # a header wrapped inside its cell is only whole when joined
+            own = [t for _, t in sorted(c.own, key=lambda word: word[0])]
+            wrapped = ["".join(own[-n:]) for n in range(2, len(own) + 1)]  # '公务用车运行维护' / '费'
+            for t in words[:1] + wrapped + words[1:] + [c.own_text]:  # a header wrapped in its cell is whole joined
                 if re.fullmatch(r"(预算数|决算数|预算|决算|执行数)", t) or t == "小计":
                     continue
                 item = match_item(t, family_set.three_public_items)
@@ -420,6 +439,7 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
                     c.item = item
                     break
         _outer_total(columns)
+        _three_public_in_prescribed_order([c for c in columns if c.role == "value"])
         return
     for c in columns:
         if c.role != "value":
@@ -432,6 +452,38 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
                     break
         if c.key is None and len(allowed) == 1:
             c.key = family.columns[0]
+    _split_run_together_headers(columns, allowed, terms)
+
+
+def _split_run_together_headers(columns: list[_Column], allowed: set[str], column_terms) -> None:
+    """Two headings printed so close that they read as one word ('政府性基金预算财政拨款国有资本经营预算财政拨款') over
+    two columns: each column takes the term found in that word in its left-to-right place."""
+    for text in {t for c in columns if not c.own_text for _, t in c.group}:
+        sharing = [c for c in columns if c.role == "value" and not c.own_text and any(t == text for _, t in c.group)]
+        terms = sorted((found.start(), key) for key, expr in column_terms if key in allowed
+                       for found in [re.search(expr, text)] if found)
+        keys = list(dict.fromkeys(key for _, key in terms))
+        if len(sharing) > 1 and len(keys) == len(sharing):
+            for column, key in zip(sharing, keys):
+                column.key = key
+
+
+_THREE_PUBLIC_ORDER = ("total", "overseas_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception",
+                       "meeting", "training")
+_THREE_PUBLIC_GENERIC = {None, "total", "vehicle_total"}  # what a 小计 under a group heading may be read as
+
+
+def _three_public_in_prescribed_order(values: list[_Column]) -> None:
+    """Items across one row of columns (预算数 / 决算数 as rows): where a 小计 could not be told from its group heading
+    (the heading is centred over its columns, not ruled), the prescribed order 合计, 出国, 用车 小计, 购置, 运行, 接待
+    (会议费, 培训费) decides — provided every item that was read (出国, 购置, 接待 …) sits where that order puts it."""
+    items = [c.item for c in values]
+    if any(c.key for c in values) or len(items) not in (6, 8) or len(set(items)) == len(items) and None not in items:
+        return
+    prescribed = _THREE_PUBLIC_ORDER[:len(items)]
+    if all(item in _THREE_PUBLIC_GENERIC or item == expected for item, expected in zip(items, prescribed)):
+        for column, item in zip(values, prescribed):
+            column.item = item
 
 
 def _outer_total(columns: list[_Column]) -> None:
@@ -513,12 +565,12 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
                 n += 1
             first_data = n
         header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
-        body = bands[first_data:]
+        body = bands[first_data:] if ruled else _before_note(bands[first_data:])
         page_columns: list[_Column] | None = None
         if ruled:
             page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
         else:
-            page_columns = _columns_from_content(bands[:first_data], body) or _columns_from_words(body)
+            page_columns = _columns_from_content(bands[:first_data], body) or _columns_from_words(body, header)
             crossing = _columns_from_rules(geo, body[0], 0, geo.width)
             if not header and len(crossing) >= 3:  # a continuation page of a grid whose rows are not ruled
                 page_columns = crossing
@@ -535,6 +587,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         for band in body:
             rows.extend(row for row in _rows_of_band(band, page_columns, family, found, file, seg.page, state)
                         if not _repeated_total(row, rows))
+    if family.key == "three_public":
+        rows = _merge_item_rows(rows)
     for i, row in enumerate(rows):
         row.index = i
     is_empty = not rows or (empty_note and not any(c.status == CELL_VALUE for r in rows for c in r.cells))
@@ -747,6 +801,23 @@ _THREE_PUBLIC_LABELS = {
 }
 
 
+def _merge_item_rows(rows: list[TableRow]) -> list[TableRow]:
+    """A 三公 table printed with the items across and 预算数 / 决算数 as its two rows: one row per item, its budget
+    from the 预算数 row and its actual from the 决算数 row."""
+    merged: dict[str, TableRow] = {}
+    out: list[TableRow] = []
+    for row in rows:
+        first = merged.get(row.item) if row.item else None
+        if first is None:
+            merged[row.item] = row
+            out.append(row)
+            continue
+        for k, cell in enumerate(row.cells):
+            if cell.status != CELL_BLANK and first.cells[k].status == CELL_BLANK:
+                first.cells[k] = cell
+    return out
+
+
 def _three_public_rows(
     row: TableRow, panel: list[_Column], values: dict[int, list[tuple[str, Line]]], found: _Found, source: Source
 ) -> list[TableRow]:
@@ -759,10 +830,12 @@ def _three_public_rows(
         for c in panel:
             if c.role == "value" and c.item and c.item not in order:
                 order.append(c.item)
+        row_key = "actual" if "决算" in row.label else "budget" if "预算" in row.label else None  # items across
         for item in order:
             cells: list[Cell] = []
             for key in keys:
-                k = next((k for k, c in enumerate(panel) if c.role == "value" and c.item == item and c.key == key), None)
+                k = next((k for k, c in enumerate(panel) if c.role == "value" and c.item == item and
+                          (c.key == key or c.key is None and row_key == key)), None)
                 cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
             out.append(TableRow(index=0, label=_THREE_PUBLIC_LABELS.get(item, item), cells=cells, source=source, item=item))
         return out
