@@ -17,9 +17,11 @@ from gongkai.extract.table_sets import label_number, table_set
 from tests.golden_finals import golden_lines, read_golden
 
 FINALS = Path("/work/shared/corpus/final")
-GOLDENS = {
+GOLDENS = {  # file: department, year, tables (number of the table set)
     "2019_foshan-gdjtj_final.pdf": ("佛山市轨道交通局", 2019, 8),
+    "2022_xian-wjw_final.pdf": ("西安市卫生健康委员会", 2022, 9),
 }
+XIAN = "2022_xian-wjw_final.pdf"
 
 
 @pytest.fixture(scope="module", params=sorted(GOLDENS))
@@ -52,6 +54,20 @@ def test_only_source_inconsistencies_fail(parsed):
     _, inconsistencies = read_golden(name.replace(".pdf", ".txt"))
     failing = sorted(c.name for c in report.checks if c.status == CHECK_FAIL)
     assert failing == sorted(inconsistencies)
+
+
+def test_units_in_scope(parsed):
+    """A 汇总 report lists its units under 决算单位构成 (numbered, some with a bracketed second name); a report
+    without subordinate units lists none."""
+    name, report = parsed
+    if name != XIAN:
+        assert report.units_in_scope == []
+        return
+    units = report.units_in_scope
+    assert len(units) == 28
+    assert units[0] == "西安市卫生健康委员会本级（机关）"
+    assert units[16] == "西安市人民医院（西安市第四医院）"
+    assert units[-1] == "西安市公共卫生中心（西安市应急医疗中心）"
 
 
 def test_table_set(parsed):

@@ -21,6 +21,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from gongkai.extract.families import match_family
 from gongkai.extract.records import (
     Document,
     Indicator,
@@ -74,6 +75,7 @@ _HEADER_CELL = re.compile(r"^(?:(?:运算)?符号$|度量|(?:完成)?程度$|指
 _GRADE_START = re.compile(r"^(?:全部或基本|全部|基本|大部分|部分|未|没有)(?:达成|完成|实现|达到)")
 _YEAR_START = re.compile(r"^20\d\d年")
 _SENTENCE_END = re.compile(r"[。；;！!]$")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 _PUNCTUATION = re.compile(r"[，。：:；;、！!]")
 _REASON_PART = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _TASK_LABEL = "年度主要任务"
@@ -111,9 +113,21 @@ def read_performance(document: Document) -> tuple[list[ProjectEvaluation], list[
             _finish(parser, projects, units, issues)
             parser = _ProjectParser(document.file, line) if kind == "project" else _UnitParser(document.file, line)
         elif parser is not None and not parser.closed:
-            parser.feed(line)
+            if _ends_self_evaluations(line.text):
+                _finish(parser, projects, units, issues)
+                parser = None
+            else:
+                parser.feed(line)
     _finish(parser, projects, units, issues)
     return projects, units, issues
+
+
+def _ends_self_evaluations(text: str) -> bool:
+    """A part heading (第三部分 …决算表) or a standard table's title: the self-evaluation table before it has ended."""
+    if "部分" not in text and "表" not in text:
+        return False
+    compact = squeeze(text)
+    return bool(_PART_HEADING.match(compact)) or len(compact) <= 40 and match_family(compact) is not None
 
 
 def _title_kind(text: str) -> str | None:
