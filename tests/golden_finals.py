@@ -18,7 +18,7 @@ GOLDEN_DIR = Path(__file__).parent / "data" / "golden"
 
 
 def golden_line(row: TableRow) -> str:
-    key = row_key(row) if row.code or row.item or row.row_number else "-"
+    key = row_key(row) if row.code or row.item or row.row_number else f"{row.side[:3]}:-" if row.side else "-"
     return " ".join([f"p{row.source.page}", key, "|", " ".join(row.label.split()), "|", *render_cells(row)])
 
 

@@ -20,6 +20,7 @@ class Family:
     pattern: re.Pattern[str]
     coded: str | None = None  # 'function' | 'economic' | None
     layout: str | None = None  # 'summary' (收入 | 支出 sides) | 'three_public' (三公 items) | None
+    extra: tuple[str, ...] = ()  # columns some variants print besides (the university set's 其中：教育收费)
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -51,6 +52,7 @@ FAMILIES: tuple[Family, ...] = (
         ),
         _p(r"^(部门)?收入决算表$"),
         "function",
+        extra=("tuition_revenue",),
     ),
     Family(
         "expenditure",
@@ -72,6 +74,14 @@ FAMILIES: tuple[Family, ...] = (
         ("total", "basic", "project"),
         _p(r"^一般公共预算财政拨款支出决算(明细)?表$"),
         "function",
+    ),
+    Family(  # the university set's 高等学校财政拨款支出决算表: all appropriation (general budget and funds) by function
+        "appropriation_expenditure",
+        "财政拨款支出决算表",
+        ("total", "basic", "project"),
+        _p(r"^财政拨款支出决算表$"),
+        "function",
+        extra=("capital_construction",),
     ),
     Family(
         "government_fund",
@@ -109,6 +119,8 @@ COLUMN_TERMS: dict[str, str] = {
     "fiscal_appropriation": "财政拨款收入",
     "superior_subsidy": "上级补助收入",
     "public_service_revenue": "事业收入",
+    "tuition_revenue": "其中：教育收费 (part of 事业收入)",
+    "capital_construction": "其中：基本建设资金支出 (part of 项目支出)",
     "business_revenue": "经营收入",
     "affiliated_remittance": "附属单位上缴收入",
     "other_revenue": "其他收入",
@@ -259,10 +271,12 @@ FINAL_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("government_fund", r"政府性基金"),
     ("state_capital", r"国有资本经营"),
     ("fiscal_appropriation", r"财政拨款"),
+    ("tuition_revenue", r"教育收费"),
     ("public_service_revenue", r"事业收入"),
     ("business_revenue", r"经营收入"),
     ("other_revenue", r"其他收入"),
     ("business", r"经营支出"),
+    ("capital_construction", r"基本建设"),
     ("basic", r"基本支出"),
     ("project", r"项目支出"),
     ("income", r"本年收入$|^收入$"),

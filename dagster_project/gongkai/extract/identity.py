@@ -40,12 +40,15 @@ _TABLE_KIND = re.compile(r"(?P<kind>决算|预算)(?:总|明细)?表$")
 _GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
 _NEXT_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _NOT_A_UNIT = re.compile(r"纳入|包括|序号|编制范围|[，。：:]$")
+_SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_NOT_A_NAME = re.compile(r"决算|预算")  # a sentence about the accounts, wrapped onto its own line
+_UNIT_SENTENCE = re.compile(r"(?:反映|包括|包含)(?P<names>[\u4e00-\u9fff（）、]{4,200}?)(?:的经费收支|等\d*个?单位|。)")
 _UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _DATE_LINE = re.compile(r"(?P<year>(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})年"
                         r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})月"
                         r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
-_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
+_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|学|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
                           r"(（[\u4e00-\u9fff]{1,20}）)?$")  # 本级（机关）, 西安市人民医院（西安市第四医院）
 
 
@@ -216,14 +219,35 @@ def read_units_in_scope(lines: list[Line]) -> list[str]:
 
 
 def _units_after(lines: list[Line], start: int) -> list[str]:
+    return _units_listed(lines, start) or _units_in_sentence(lines, start)
+
+
+def _units_in_sentence(lines: list[Line], start: int) -> list[str]:
+    """Units named in one sentence: '学校部门决算反映西南大学本级、西南大学附属中学、西南大学附属小学的经费收支情况'."""
+    text = squeeze("".join(line.text for line in lines[start + 1: start + 6]))
+    found = _UNIT_SENTENCE.search(text)
+    if not found:
+        return []
+    names = [name for name in re.split(r"、|和|及", found.group("names")) if name]
+    return names if all(_UNIT_SUFFIX.search(name) for name in names) else []
+
+
+def _units_listed(lines: list[Line], start: int) -> list[str]:
+    """One unit a line (numbered or in a 序号 单位名称 table); the divisions listed under a 内设机构 sub-heading are
+    not units."""
     units: list[str] = []
+    divisions = False
     for line in lines[start + 1 : start + 40]:
         compact = line.text.strip()
         if _NEXT_SECTION.match(compact):
             break
-        if _NOT_A_UNIT.search(compact) or compact.isdigit():
+        if _SUB_HEADING.match(compact):
+            divisions = "内设" in compact
+            continue
+        if divisions or _NOT_A_UNIT.search(compact) or compact.isdigit():
             continue
         found = _UNIT_LINE.match(compact)
-        if found and _UNIT_SUFFIX.search(found.group("name")):
-            units.append(found.group("name"))
+        name = found.group("name") if found else ""
+        if found and _UNIT_SUFFIX.search(name) and not _NOT_A_NAME.search(name):
+            units.append(name)
     return units

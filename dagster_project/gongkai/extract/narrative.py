@@ -736,7 +736,8 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("income_affiliated_remittance", "附属单位上缴收入"),
     _amount_rule("income_other", "其他收入"),
     _amount_rule("non_appropriation_surplus_used", "使用非财政拨款结余(?:（含专用结余）)?"),
-    _amount_rule("carryover_begin", "(?:上年|年初)结转和?结余", "income_expenditure appropriation general_budget"),  # not a fund's own
+    # a report's carry-overs, not a fund's own (政府性基金预算财政拨款年初结转和结余 under 七、)
+    _amount_rule("carryover_begin", "(?:上年|年初)结转和?结余", "income_expenditure appropriation general_budget"),
     # 支出
     _amount_rule("expenditure_total", "(?<!收入)支出总计"),
     _amount_rule("expenditure_current_year", "本年支出合计"),
@@ -749,7 +750,7 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("basic_goods_services", "商品和服务支出"),
     _amount_rule("basic_household_subsidy", "对个人和家庭的?补助(?:支出)?"),
     _amount_rule("basic_capital", "资本性支出"),
-    _amount_rule("carryover_end", "年末结转和?结余", "income_expenditure appropriation general_budget"),  # not a fund's own
+    _amount_rule("carryover_end", "年末结转和?结余", "income_expenditure appropriation general_budget"),
     # 财政拨款
     _amount_rule("appropriation_expenditure", "(?<!预算)财政拨款支出(?:决算)?(?:总额)?"),
     _amount_rule("general_budget_expenditure", "一般公共预算财政拨款支出(?:决算)?"),

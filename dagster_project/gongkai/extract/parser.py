@@ -17,18 +17,8 @@ from gongkai.extract.performance import read_performance
 from gongkai.extract.reconciliation import reconcile
 from gongkai.extract.records import Document, ParseIssue, Report, Source
 from gongkai.extract.table_builder import TableBuilder
+from gongkai.extract.table_sets import EXPECTED_FAMILIES, table_set
 from gongkai.extract.tables import find_tables
-
-EXPECTED_FAMILIES = (
-    "income_expenditure_summary",
-    "income",
-    "expenditure",
-    "appropriation_summary",
-    "general_budget_expenditure",
-    "general_budget_basic_expenditure",
-    "three_public",
-)
-
 
 class ParseError(Exception):
     """The file is not a readable report. ``kind`` is stable (empty_file, unknown_encoding, not_a_report, …)."""
@@ -151,5 +141,6 @@ def _missing_tables(report: Report) -> list[ParseIssue]:
     if report.kind != "final":
         return []
     present = {t.family for t in report.tables}
+    name, _ = table_set(report)
     return [ParseIssue("warning", "table_missing", f"no {family} table found")
-            for family in EXPECTED_FAMILIES if family not in present]
+            for family in EXPECTED_FAMILIES[name] if family not in present]

@@ -408,7 +408,7 @@ def _looks_header(band: _Band, found: _Found) -> bool:
 
 
 def _classify(columns: list[_Column], family: Family, body: list[_Band], family_set: FamilySet) -> None:
-    allowed = set(family.columns)
+    allowed = set(family.columns) | set(family.extra)
     terms = family_set.column_terms
     for c in columns:
         own = c.own_text
@@ -445,6 +445,8 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
         if c.role != "value":
             continue
         c.key = _term(c.own_text, allowed, terms)
+        if c.own_text in ("小计", "合计") and c.group:  # 项目支出 / 小计: the group names the column
+            c.key = next((k for _, t in sorted(c.group, reverse=True) if (k := _term(t, allowed, terms))), c.key)
         if c.key is None:
             for _, t in sorted(c.group, reverse=True):
                 c.key = _term(t, allowed, terms)
@@ -699,8 +701,8 @@ def _rows_of_band(
                 first_line = first_line or line
                 if c.role == "value" and _is_numeric(w.text):
                     values.setdefault(col, []).append((w.text, line))
-                elif c.role == "code" and w.text in ("类", "款", "项"):
-                    continue
+                elif c.role in ("code", "label") and w.text in ("类", "款", "项"):
+                    continue  # the 类 款 项 sub-headings of the code column, printed beside the first 合计
                 elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
                     codes.append((box.baseline, w.x0, w.text.zfill(2)))
                 elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from gongkai.extract.families import FAMILY_BY_KEY
 from gongkai.extract.records import (
     CELL_AMBIGUOUS,
     CELL_BLANK,
@@ -564,7 +565,8 @@ def reconcile(report: Report) -> list[Check]:
     for table in report.tables:
         if table.is_empty:
             continue
-        if table.family in ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital"):
+        family = FAMILY_BY_KEY.get(table.family)
+        if family is not None and family.coded == "function":
             check_function_table(ledger, table)
         elif table.family in ("income_expenditure_summary", "appropriation_summary"):
             check_summary_table(ledger, table)

@@ -32,6 +32,14 @@ def label_number(label: str | None) -> int | None:
     return _NUMERALS[chinese]
 
 
+EXPECTED_FAMILIES = {  # the tables a final of each set must hold (empty ones count: they are printed)
+    "national": ("income_expenditure_summary", "income", "expenditure", "appropriation_summary",
+                 "general_budget_expenditure", "general_budget_basic_expenditure", "three_public"),
+    "university": ("income_expenditure_summary", "income", "expenditure", "appropriation_expenditure"),
+}
+EXPECTED_FAMILIES["central"] = EXPECTED_FAMILIES["national"]
+
+
 def table_set(report: Report) -> tuple[str, int]:
     """(set name, tables expected) of a report: university | central | national, or budget (部门预算)."""
     titles = [t.title for t in report.tables]

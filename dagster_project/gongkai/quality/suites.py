@@ -33,7 +33,8 @@ FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
 ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2})?$"
 TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
 
-FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital")
+FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "appropriation_expenditure",
+                     "government_fund", "state_capital")
 ECONOMIC_FAMILIES = ("general_budget_basic_expenditure",)
 FINAL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
     "income_expenditure_summary", "appropriation_summary", "three_public",
@@ -385,7 +386,8 @@ def _prep_table_cells(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 
     families = {**FAMILY_BY_KEY, **BUDGET_FAMILY_BY_KEY}
     df["_column_known"] = [
-        (fam in families and col in families[fam].columns) for fam, col in zip(family, df["column_name"])
+        (fam in families and col in families[fam].columns + families[fam].extra)
+        for fam, col in zip(family, df["column_name"])
     ]
     status = df["cell_status"]
     df["_value_matches_status"] = ((status == "value") == df["value"].notna()) | (status == "ambiguous")
