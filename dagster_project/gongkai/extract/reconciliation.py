@@ -272,14 +272,25 @@ def check_across_tables(ledger: Ledger, report: Report) -> None:
 
 
 def _check_class_lines(ledger: Ledger, summary: Table | None, coded: Table | None, column: str, name: str) -> None:
+    """Each 类 of a function-coded table against the summary table's line of the same name ('八、社会保障和就业支出'
+    there, 208 社会保障和就业支出 here)."""
     if summary is None or coded is None:
         return
-    classes = {r.label: r for r in coded.rows if r.level == 1}
-    for row in summary.rows:
-        if row.side == "expenditure" and not row.item and row.label in classes:
-            code_row = classes[row.label]
+    lines = {_class_name(r.label): r for r in summary.rows if r.side == "expenditure" and not r.item and r.label}
+    for code_row in coded.rows:
+        if code_row.level != 1:
+            continue
+        row = lines.get(_class_name(code_row.label))
+        if row is not None:
             ledger.equal(f"{name}.{code_row.code}", "cross_table", _value(code_row, "total"), _value(row, column),
                          2, row.source)
+
+
+_CLASS_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _class_name(label: str) -> str:
+    return _CLASS_NUMBERING.sub("", squeeze(label))
 
 
 class _Facts:
