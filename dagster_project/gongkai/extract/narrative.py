@@ -752,7 +752,7 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("basic_capital", "资本性支出"),
     _amount_rule("carryover_end", "年末结转和?结余", "income_expenditure appropriation general_budget"),
     # 财政拨款
-    _amount_rule("appropriation_expenditure", "(?<!预算)财政拨款支出(?:决算)?(?:总额)?"),
+    _amount_rule("appropriation_expenditure", "(?<!预算)(?<!经费)财政拨款支出(?:决算)?(?:总额)?"),  # not “三公”经费财政拨款支出
     _amount_rule("general_budget_expenditure", "一般公共预算财政拨款支出(?:决算)?"),
     _Rule(re.compile(f"年初预算(?:数)?为{_a('b')}[，,](?:支出)?决算(?:数)?为{_a('v')}"), _budget_and_actual),
     _Rule(re.compile(f"(?:完成|占)(?:年初|全年)?预算(?:数)?的{_p('v')}"), _completion),
@@ -763,10 +763,11 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("three_public_total", f"三公{_Q}经费(?:财政拨款)?支出(?:决算(?:数)?)?", "three_public"),
     _amount_rule("three_public_overseas_travel", "因公出国（境）费(?:支出)?(?:决算(?:数)?)?", "three_public"),
     _amount_rule("three_public_reception", "(?<!国内)(?<!外事)公务接待费(?:支出)?(?:决算(?:数)?)?", "three_public"),
-    _amount_rule("three_public_vehicle_total", "公务用车购置及运行(?:维护)?费(?:支出)?(?:决算(?:数)?)?",
+    _amount_rule("three_public_vehicle_total", "公务用车购置及运行(?:维护)?(?:费|支出)(?:支出)?(?:决算(?:数)?)?",
                  "three_public"),
-    _amount_rule("three_public_vehicle_purchase", "公务用车购置费(?:支出)?", "three_public"),
-    _amount_rule("three_public_vehicle_operation", "公务用车运行(?:维护)?费(?:支出)?", "three_public"),
+    # 购置费 / 购置支出, 运行维护费 / 运行及维护支出 (without 费)
+    _amount_rule("three_public_vehicle_purchase", "公务用车购置(?:费|支出)(?:支出)?", "three_public"),
+    _amount_rule("three_public_vehicle_operation", "公务用车运行(?:及)?(?:维护)?(?:费|支出)(?:支出)?", "three_public"),
     _Rule(re.compile(f"团组{_n('g')}个[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)"),
           _pair(("outbound_groups", "outbound_persons"), ("g", "p"), ("个", "人次"))),
     _rule(f"(?<!外事)接待(?:累计)?{_n('g')}批次[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)",
@@ -774,6 +775,10 @@ RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(f"外事接待(?:累计)?{_n('g')}批次[，,、]?{_n('p')}(?P<p_pu>人次|人)(?:[，,、]{_a('v')})?"),
           _pair(("foreign_reception_batches", "foreign_reception_persons", "foreign_reception_amount"),
                 ("g", "p", "v"), ("批次", "人", "万元"))),
+    _Rule(re.compile(f"国外来访团组{_n('g')}个[，,、]?(?:来访)?外宾{_n('p')}(?P<p_pu>人次|人)"),
+          _pair(("foreign_reception_batches", "foreign_reception_persons"), ("g", "p"), ("批次", "人"))),
+    _rule(f"国内接待{_n('g')}(?:批次|次)[，,、]?接待人数(?:共)?{_n('p')}(?P<p_pu>人次|人)",
+          _pair(("reception_batches", "reception_persons"), ("g", "p"), ("批次", "人"))),
     _number_rule("vehicles_purchased", f"购置公务用车{_n('v')}辆", "辆"),
     _number_rule("vehicles_operated", f"保有量(?:为)?{_n('v')}辆", "辆"),
     # 基本支出
