@@ -33,6 +33,7 @@ from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell
 from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
 _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
+_SUB_HEADINGS = frozenset("类款项")
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|科目代码|编码|功能分类科目编码|经济分类科目编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
@@ -701,7 +702,8 @@ def _rows_of_band(
                 first_line = first_line or line
                 if c.role == "value" and _is_numeric(w.text):
                     values.setdefault(col, []).append((w.text, line))
-                elif c.role in ("code", "label") and w.text in ("类", "款", "项"):
+                elif c.role == "code" and w.text in _SUB_HEADINGS or c.role == "label" and w.text in _SUB_HEADINGS \
+                        and _SUB_HEADINGS <= {word.text for word in line.words}:
                     continue  # the 类 款 项 sub-headings of the code column, printed beside the first 合计
                 elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
                     codes.append((box.baseline, w.x0, w.text.zfill(2)))
