@@ -37,6 +37,16 @@ reported as (
     where s.department_id is not null
 ),
 
+-- A report whose narrative 支出总计 is its grand total (收入支出总计, carry-overs included; Shanghai), not its
+-- 本年支出合计 (Liaoning's 支出总计): its comparative 支出总计 is last year's grand total, never its expenditure_total.
+grand_total_wording as (
+    select n.report_id
+    from {{ ref('stg_narrative_facts') }} as n
+    inner join {{ ref('fct_report_summary') }} as s using (report_id)
+    where n.fact_key = 'expenditure_total' and n.basis = 'reported' and n.qualifier is null
+      and abs(n.value - s.grand_total) <= 0.05 and abs(n.value - s.expenditure_total) > 0.05
+),
+
 comparative as (
     select
         c.department_id,
@@ -46,7 +56,9 @@ comparative as (
         min(c.reported_by_report_id) as reported_by_report_id,
         cast(null as double) as income_total,  -- the narrative's income_total is 收入总计: see grand_total
         max(c.value) filter (where c.fact_key = 'income_total') as grand_total,
-        max(c.value) filter (where c.fact_key = 'expenditure_total') as expenditure_total,
+        max(c.value) filter (where c.fact_key = 'expenditure_total'
+                               and c.reported_by_report_id not in (select report_id from grand_total_wording))
+            as expenditure_total,
         max(c.value) filter (where c.fact_key = 'expenditure_basic') as basic_total,
         max(c.value) filter (where c.fact_key = 'expenditure_project') as project_total,
         max(c.value) filter (where c.fact_key = 'carryover_begin') as carryover_begin,
