@@ -23,13 +23,16 @@ _BUDGET_WORD = re.compile(
     r"|(?P<w2>大于|小于|高于|低于|等于|持平)(?:年初)?预算(?:数)?)(?![（(])")
 _COMPLETION = re.compile(rf"完成(?:年初|调整)?预算(?:数)?的(?P<p>{NUMBER})%")
 
-_UP = ("增加", "增长", "上升")
-_DOWN = ("减少", "下降", "降低")
+_UP = ("增加", "增长", "上升", "增幅")
+_DOWN = ("减少", "下降", "降低", "降幅")
+NEAR_MISS = 0.3  # percentage points: a stated % this close to the recomputed one may rest on another base (info)
+ROUNDING_MISS = 0.05  # … and this close, on amounts rounded before they were printed (no finding)
 _CHANGE = re.compile(
     rf"(?P<v1>增加|减少|增长|下降|上升|降低)(?P<n>{NUMBER})(?P<u>万元|元)[，,]?"
-    rf"(?:比上年|同比)?(?P<v2>增加|减少|增长|下降|上升|降低)(?P<p>{NUMBER})%")
+    rf"(?:比上年|同比)?(?P<v2>增加|减少|增长|下降|上升|降低|增幅|降幅)(?:为|达)?(?P<p>{NUMBER})%")
 _SUBJECT_AMOUNT = re.compile(rf"(?P<n>{NUMBER})(?P<u>万元|元)")
 _COMPARED = re.compile(r"(?:与|比|较)(?:上年|上年度|\d{4}年度?|去年)")
+_CHANGE_VERB = re.compile(r"(?:增加|减少|增长|下降|上升|降低)$")
 _SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")
 _CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
 
@@ -141,8 +144,8 @@ def _printed_step(number: str) -> float:
 
 
 def _stated_changes(prose: Prose) -> list[Finding]:
-    """增加 A 万元，增长 P%: the two words point the same way, and P = A / (current − A) for the current amount stated
-    just before the comparison (与上年相比 …)."""
+    """增加 A 万元，增长 P%: the two words point the same way; where the current amount (and the prior one, when
+    printed: 比2025年年初预算数 30,385.62 万元增加 …) can be found, the prior = current − A and P = A / prior."""
     findings = []
     for m in _CHANGE.finditer(prose.text):
         line = prose.line_at(m.start())
@@ -152,44 +155,64 @@ def _stated_changes(prose: Prose) -> list[Finding]:
                 "comparison_word", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
                 f"“{m.group('v1')}”与“{m.group('v2')}”方向相反：应同为增加/增长或同为减少/下降"))
             continue
-        current = _subject_amount(prose, m.start())
+        current, printed_prior = _compared_amounts(prose, m.start())
         if current is None:
             continue
         change = _amount(m) * (1 if up1 else -1)
-        prior = current - change
-        stated = float(m.group("p"))
-        tolerance = pct_tolerance(abs(change), prior) + _printed_step(m.group("p")) / 2
-        readings = [abs(change) / prior * 100 if prior > 0 else None, abs(change) / current * 100 if current else None]
-        if any(r is not None and abs(r - stated) <= tolerance for r in readings) or readings[0] is None:
-            continue
-        findings.append(Finding(
-            "stated_percentage", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
-            f"{m.group('n')} ÷ ({_plain(current)} {'−' if change > 0 else '+'} {m.group('n')}) = {readings[0]:.2f}%"))
+        expected, off_by = _recomputed_change(current, printed_prior, change, m)
+        if expected and off_by > ROUNDING_MISS:
+            findings.append(Finding("stated_percentage", INFO if off_by <= NEAR_MISS else WARNING, line.page,
+                                    line.line, prose.quote(m.start(), m.end()), expected))
     return findings
+
+
+def _recomputed_change(current: float, printed_prior: float | None, change: float,
+                       m: re.Match[str]) -> tuple[str, float]:
+    """(what the change should read, by how many percentage points it is off), or ("", 0) when it reads right.
+    Without a printed prior, P may be of the prior year (the rule) or of the current one (some reports): either
+    reading is accepted."""
+    if printed_prior is not None and abs(current - printed_prior - change) > 0.015:
+        return f"{_plain(current)} − {_plain(printed_prior)} = {_plain(current - printed_prior)} 万元", 100.0
+    prior = printed_prior if printed_prior is not None else current - change
+    stated = float(m.group("p"))
+    tolerance = pct_tolerance(abs(change), prior) + _printed_step(m.group("p")) / 2
+    readings = [abs(change) / prior * 100 if prior > 0 else None]
+    if printed_prior is None:
+        readings.append(abs(change) / current * 100 if current else None)
+    if readings[0] is None or any(r is not None and abs(r - stated) <= tolerance for r in readings):
+        return "", 0.0
+    return f"{m.group('n')} ÷ {_plain(prior)}（上年数）= {readings[0]:.2f}%", abs(readings[0] - stated)
 
 
 def _plain(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _subject_amount(prose: Prose, offset: int) -> float | None:
-    """The current-year amount a change refers to: in this or the previous sentence, the last amount printed right
-    after the words the change is about (收入支出总计 2,995.39 万元。与上年相比，收入支出总计减少 …). A subject of
-    fewer than four characters (支出) is too vague to find its amount."""
+def _compared_amounts(prose: Prose, offset: int) -> tuple[float | None, float | None]:
+    """(current, prior printed) amounts of the change at ``offset``: the current amount is the one printed right
+    before 与上年相比/比上年 (X 万元，比上年增加 …), else the last one printed right after the words the change is
+    about (收入支出总计 2,995.39 万元。与上年相比，收入支出总计减少 …); the prior is an amount printed between the
+    comparison and the change (比2025年年初预算数 30,385.62 万元增加 …). A vaguer subject (支出) finds nothing."""
     start = _window_start(prose, offset, 2)
     compared = _last(_COMPARED, prose.text, start, offset)
     if compared is None:
-        return None
+        return None, None
+    prior = _last(_SUBJECT_AMOUNT, prose.text, compared.end(), offset)
+    before = _last(_SUBJECT_AMOUNT, prose.text, start, compared.start())
+    if before is not None and prose.text[before.end(): compared.start()] in ("", "，", ",") \
+            and not _CHANGE_VERB.search(prose.text[max(0, before.start() - 3): before.start()]):
+        return _amount(before), _amount(prior) if prior else None
+    if prior is not None:
+        return None, None
     subject = _SUBJECT_TRIM.sub("", prose.text[compared.end(): offset])
     if len(subject) < 4:
-        return None
+        return None, None
     found = None
     for amount in _SUBJECT_AMOUNT.finditer(prose.text, start, compared.start()):
-        clause = prose.text[start: amount.start()]
-        head = _CLAUSE_TAIL.sub("", re.split("[，。；：,]", clause)[-1])
+        head = _CLAUSE_TAIL.sub("", re.split("[，。；：,]", prose.text[start: amount.start()])[-1])
         if head.endswith(subject):
             found = amount
-    return _amount(found) if found else None
+    return (_amount(found) if found else None), None
 
 
 def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineText) -> list[Finding]:

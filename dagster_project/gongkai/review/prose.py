@@ -2,7 +2,7 @@
 
 A line belongs to the running text when it carries sentence punctuation (，。；：) — table rows and headings do not —
 or when it sits inside a sentence wrapped over lines (the lines before and after are text and the sentence has not
-ended). Lines are compacted (whitespace dropped, full-width digits and brackets unified) and joined with nothing
+ended), or opens a numbered item (3．…) whose sentence the next line continues. Lines are compacted (whitespace dropped, full-width digits and brackets unified) and joined with nothing
 between them, except a space between a number ending one line and a number starting the next, so a sentence
 wrapped over lines or rebuilt from PDF text runs reads as printed.
 """
@@ -22,6 +22,7 @@ AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
 LineText = Callable[[int, int], str]  # (page, line) → the line's text, for quoting a finding
 _SENTENCE_PUNCTUATION = re.compile("[，。；：]")
 BREAK = "\n"
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}[.．、]\D")
 _SENTENCE_END = "。；！？\n"
 PARAGRAPH_INDENT = 36.0  # points: a first-line indent of two characters, with some slack
 COLUMN_GAP = 12.0  # points; the runs of a printed sentence touch, table cells stand apart
@@ -91,10 +92,13 @@ def running_text(lines: list[Line]) -> Prose:
     """The running text of ``lines`` (see the module docstring)."""
     compact = [compact_line(line.text) for line in lines]
     keep = [is_text_line(line.text) and not has_columns(line) for line in lines]
-    for i in range(1, len(lines) - 1):
-        if not keep[i] and keep[i - 1] and keep[i + 1] and compact[i - 1][-1:] not in _SENTENCE_END \
-                and not _TABLE_LIKE.search(lines[i].text) and not has_columns(lines[i]) and len(compact[i]) >= 2:
-            keep[i] = True
+    for i in range(len(lines) - 1):
+        if keep[i] or not keep[i + 1] or len(compact[i]) < 2 or _TABLE_LIKE.search(lines[i].text) \
+                or has_columns(lines[i]) or not _same_column(lines[i], lines[i + 1]) or lines[i].page != lines[i + 1].page:
+            continue
+        inside_sentence = i > 0 and keep[i - 1] and compact[i - 1][-1:] not in _SENTENCE_END
+        opens_item = _NUMBERED_ITEM.match(compact[i]) is not None  # 3．公诉…支出（项） 1,895 | 万元，与上年相比 …
+        keep[i] = inside_sentence or opens_item
     parts: list[str] = []
     starts: list[int] = []
     kept: list[Line] = []

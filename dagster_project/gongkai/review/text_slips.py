@@ -12,7 +12,7 @@ import re
 
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line
-from gongkai.review.findings import WARNING, Finding
+from gongkai.review.findings import INFO, WARNING, Finding
 from gongkai.review.prose import Prose
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|□{2,})(?![A-Za-z])")
@@ -43,6 +43,7 @@ _AMOUNT_WITHOUT_UNIT = re.compile(
     r"(?:增加|减少|预算|决算|支出|收入|总计|合计)(?:数|金额)?(?:为|是)?(?P<n>\d{1,3}(?:,\d{3})*\.\d{1,2}|\d+\.\d{1,2})"
     r"(?=[，。；])")
 
+_ORGANISATION = re.compile(r"(?:院|局|委|中心|站|所|办|厅|校)$")
 _DOUBLED = re.compile(r"[，。；：、,]{2,}")
 _REPEATED = re.compile(r"([\u4e00-\u9fff]{2,6})\1|(的|和|及|与|在|是)\2")
 
@@ -76,6 +77,13 @@ def _on_prose(prose: Prose) -> list[Finding]:
     ):
         for m in pattern.finditer(prose.text):
             line = prose.line_at(m.start())
-            findings.append(Finding(rule, WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
-                                    expected(m)))
+            findings.append(Finding(rule, _severity(rule, m), line.page, line.line,
+                                    prose.quote(m.start(), m.end()), expected(m)))
     return findings
+
+
+def _severity(rule: str, m: re.Match[str]) -> str:
+    """A name printed twice (西安市儿童医院市儿童医院经开院区…) is often a unit followed by its own project's name."""
+    if rule == "repeated_word" and _ORGANISATION.search(m.group(1) or ""):
+        return INFO
+    return WARNING
