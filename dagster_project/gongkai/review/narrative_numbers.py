@@ -39,6 +39,8 @@ _CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
 _FUND_KEY = re.compile(r"fund|capital")
+_RATE_REACH = 4  # characters from the 决算 amount to 完成预算的: "，"
+_PAIR_REACH = 16  # characters from a 预算 amount to its 决算 amount: "，支出决算为"
 _WORD_FOR = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0, "相等": 0, "一致": 0}
 _EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数", 0: "决算数与预算数持平"}
 
@@ -72,17 +74,19 @@ def _window_start(prose: Prose, offset: int, sentences: int = 2) -> int:
 
 
 def _budget_comparisons(prose: Prose) -> list[Finding]:
-    """决算数大于/小于/等于预算数 against the 年初预算 and 决算 amounts stated just before it."""
+    """决算数大于/小于/等于预算数 against the 年初预算 and 决算 amounts stated just before it: the last 预算 amount and
+    the 决算 amount printed right after it (年初预算为 A 万元，支出决算为 B 万元), so an item's amount listed after
+    the pair (其中：公务接待费支出决算为 …) is not taken for the total's."""
     findings = []
     previous_end = 0
     for m in _BUDGET_WORD.finditer(prose.text):
         word = m.group("w1") or m.group("w2")
         start = max(previous_end, _window_start(prose, m.start()))
         previous_end = m.end()
-        budget = _last(_BUDGET, prose.text, start, m.start())
-        actual = _last(_ACTUAL, prose.text, start, m.start())
-        if budget is None or actual is None or word == "基本持平":
+        pair = _budget_pair(prose.text, start, m.start())
+        if pair is None or word == "基本持平":
             continue
+        budget, actual = pair
         b, a = _amount(budget), _amount(actual)
         sign = (a > b) - (a < b)
         if _WORD_FOR[word] != sign:
@@ -92,6 +96,15 @@ def _budget_comparisons(prose: Prose) -> list[Finding]:
                 f"预算数 {budget.group('n')}{budget.group('u')}、决算数 {actual.group('n')}{actual.group('u')}："
                 f"应为“{_EXPECTED_WORD[sign]}”"))
     return findings
+
+
+def _budget_pair(text: str, start: int, end: int) -> tuple[re.Match[str], re.Match[str]] | None:
+    """(预算 amount, 决算 amount printed within a clause or two after it) between ``start`` and ``end``."""
+    budget = _last(_BUDGET, text, start, end)
+    if budget is None:
+        return None
+    actual = _ACTUAL.search(text, budget.end(), min(end, budget.end() + _PAIR_REACH))
+    return (budget, actual) if actual else None
 
 
 def _completion_words(prose: Prose) -> list[Finding]:
@@ -117,14 +130,15 @@ def _completion_words(prose: Prose) -> list[Finding]:
 
 
 def _completion_rates(prose: Prose) -> list[Finding]:
-    """完成预算的 X%: X = 决算 / 预算 of the amounts stated in the same sentence."""
+    """完成预算的 X% printed right after its pair (年初预算为 A 万元，支出决算为 B 万元，完成预算的 X%): X = B / A.
+    An item's rate later in the sentence (其中：因公出国（境）费决算为 …，完成预算的 …) has no 预算 of its own: none."""
     findings = []
     for m in _COMPLETION.finditer(prose.text):
         start = _window_start(prose, m.start(), 1)
-        budget = _last(_BUDGET, prose.text, start, m.start())
-        actual = _last(_ACTUAL, prose.text, start, m.start())
-        if budget is None or actual is None or budget.start() > actual.start():
+        pair = _budget_pair(prose.text, start, m.start())
+        if pair is None or m.start() - pair[1].end() > _RATE_REACH:
             continue
+        budget, actual = pair
         b, a = _amount(budget), _amount(actual)
         stated = float(m.group("p"))
         if not b:
