@@ -69,4 +69,11 @@ def review_document(document: Document, report: Report | None) -> Review:
         + consistency.review(document.lines, report) \
         + completeness.review(document.lines, report)
     return Review(document.file, report.department if report else None, report.fiscal_year if report else None,
-                  report.kind if report else None, ordered(findings))
+                  report.kind if report else None, ordered(_one_per_defect(findings)))
+
+
+def _one_per_defect(findings: list[Finding]) -> list[Finding]:
+    """A comparison word pointing the wrong way also makes its percentage fail to recompute (减少 … 增长 1.87%):
+    the line's comparison finding says it, the percentage finding is dropped."""
+    wrong_words = {(f.page, f.line) for f in findings if f.rule == "comparison_word"}
+    return [f for f in findings if not (f.rule == "stated_percentage" and (f.page, f.line) in wrong_words)]
