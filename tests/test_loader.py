@@ -230,3 +230,62 @@ def test_an_incremental_load_leaves_unchanged_reports_alone(tmp_path, monkeypatc
     assert values == [("a.txt", 10.5), ("b.txt", 8.0)]
     assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(6,)]  # two current reports × three cells
     assert q(wh, "SELECT file, count(*) FROM raw.load_state GROUP BY 1 ORDER BY 1") == [("a.txt", 1), ("b.txt", 1)]
+
+
+def test_same_content_in_other_bytes_counts_once(tmp_path):
+    """Two files that parse to the same report (here: other bytes, same 'dept;year;value') are one report: the first
+    in path order is loaded, the other recorded as its duplicate; when the kept one goes, the other is loaded."""
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲局;2024;10.5")
+    (raw / "b.txt").write_text("甲局;2024;10.5\n")  # re-saved: a trailing newline
+    (raw / "c.txt").write_text("乙局;2024;10.5")  # the same numbers for another department: not a duplicate
+    _, summary = ingest(raw, wh)
+    assert summary.loaded == ["a.txt", "c.txt"] and summary.duplicates == ["b.txt"]
+    files = q(wh, "SELECT path, report_id, status, duplicate_of, content_fingerprint IS NOT NULL FROM raw.report_files "
+                  "ORDER BY path")
+    (a, a_id, *_), (b, b_id, b_status, b_of, _), _ = files
+    assert (b_status, b_of) == ("duplicate", a_id) and all(f[4] for f in files)
+    assert q(wh, "SELECT report_id, count(*) FROM raw.table_cells GROUP BY 1 ORDER BY 1") == sorted(
+        [(a_id, 3), (files[2][1], 3)])
+    (raw / "a.txt").unlink()
+    _, summary = ingest(raw, wh)
+    assert summary.loaded == ["b.txt", "c.txt"] and summary.duplicates == []
+    assert q(wh, "SELECT status, duplicate_of FROM raw.report_files WHERE path = 'b.txt'") == [("loaded", None)]
+    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [b_id]) == [(3,)]
+    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [a_id]) == [(0,)]
+
+
+def test_a_staged_file_changed_after_parsing_is_not_loaded(tmp_path):
+    """Staged Parquet carries the sha256 written with it (_meta.json); the loader checks it before loading. A
+    changed copy is recorded as 'staging_corrupt', removed, and parsed again on the next run."""
+    import pyarrow.parquet as pq
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲局;2024;10.5")
+    [result] = ingest(raw, wh)[0]
+    cells = result.staged_dir / "table_cells.parquet"
+    table = pq.read_table(cells)
+    forged = table.set_column(table.schema.get_field_index("value"), "value",
+                              [[999.0 if v is not None else None for v in table.column("value").to_pylist()]])
+    pq.write_table(forged, cells)
+    wh.unlink()  # a fresh build: the forged rows would be inserted
+    _, summary = ingest_staged_only(raw, wh)
+    assert summary.failed == ["a.txt"] and summary.loaded == []
+    assert q(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
+    assert q(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("a.txt", "staging_corrupt")]
+    assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(0,)]
+    assert not result.staged_dir.exists()
+    _, summary = ingest(raw, wh)  # parsed again: loads, and the error is over
+    assert summary.loaded == ["a.txt"] and q(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
+    assert q(wh, "SELECT status FROM raw.report_files") == [("loaded",)]
+    assert q(wh, "SELECT count(*) FROM raw.ingest_errors") == [(0,)]
+
+
+def ingest_staged_only(raw: Path, warehouse: Path):
+    con = duckdb.connect(str(warehouse))
+    try:
+        return None, load_staged(con, warehouse.parent / "staging", raw)
+    finally:
+        con.close()

@@ -147,14 +147,14 @@ EXPECTED = {
     LIAONING: ("loaded", None, 0),
     SHANGHAI: ("loaded", None, 0),
     "empty.txt": ("failed", "empty_file", 1),
-    "seed-gbk.txt": ("loaded", None, 0),
+    "seed-gbk.txt": ("duplicate", "duplicate_content", 0),
     "truncated.pdf": ("failed", "corrupt_pdf", 1),
     "encrypted.pdf": ("failed", "encrypted_pdf", 1),
     "scanned.pdf": ("failed", "no_readable_text", 1),
     "notes.md": ("failed", "not_a_report", 1),
     SEED_COPY: ("loaded", None, 0),
     REISSUED: ("loaded", None, 0),
-    "traditional.txt": ("loaded", None, 0),
+    "traditional.txt": ("duplicate", "duplicate_content", 0),
     "budget-2025.pdf": ("loaded", None, 0),
     "link-outside.txt": (None, "unsafe_path", 1),
     "dotdot.txt": (None, "unsafe_path", 1),
@@ -288,7 +288,8 @@ def test_batch_run_succeeds_and_publishes(batch):
     summary = batch["summary"]
     assert batch["result"].success, f"steps {summary['failed_steps']}, checks {summary['failed_checks']}"
     assert batch["warehouse"].exists()
-    assert summary["reports"] == {"failed": 5, "loaded": 7, "skipped": 0}  # unsafe paths: ingest_errors only
+    # unsafe paths: ingest_errors only; the GBK and the traditional-character seed say what the seed says
+    assert summary["reports"] == {"duplicate": 2, "failed": 5, "loaded": 5, "skipped": 0}
 
 
 @pytest.mark.slow
@@ -324,9 +325,15 @@ def test_batch_every_input_has_its_outcome(batch):
 def test_batch_variants_load(batch):
     wh = batch["warehouse"]
     rows = dict(((p, (rid, dept, year, enc)) for p, rid, dept, year, enc in query(
-        wh, "SELECT path, report_id, department, fiscal_year, encoding FROM raw.report_files WHERE status = 'loaded'")))
+        wh, "SELECT path, report_id, department, fiscal_year, encoding FROM raw.report_files "
+            "WHERE status IN ('loaded', 'duplicate')")))
     assert rows["seed-gbk.txt"][1:] == ("辽宁省数据局", 2024, "gb18030")
     assert rows["traditional.txt"][1:3] == ("辽宁省数据局", 2024)
+    # read like the seed, so recorded as its duplicates and not loaded again
+    duplicates = query(wh, "SELECT path, duplicate_of FROM raw.report_files WHERE status = 'duplicate' ORDER BY path")
+    assert duplicates == [("seed-gbk.txt", rows[LIAONING][0]), ("traditional.txt", rows[LIAONING][0])]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id IN (?, ?)",
+                 [rows["seed-gbk.txt"][0], rows["traditional.txt"][0]]) == [(0,)]
     # the same bytes under two names: two report_files rows, ONE report_id, its data loaded once
     assert rows[SEED_COPY][0] == rows[LIAONING][0]
     n_cells = query(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [rows[LIAONING][0]])[0][0]
@@ -350,6 +357,9 @@ def test_batch_messages_in_the_dagster_run_log(batch):
     for path, (status, kind, _) in EXPECTED.items():
         if kind is None:
             continue
+        if status == "duplicate":  # found when loading: the parse step read it like any report
+            assert f"DUPLICATE {path}: the same report as another file" in logs, path
+            continue
         word = "SKIPPED" if status == "skipped" else "UNREADABLE"
         assert f"{word} {path}: {status or 'failed'} [{kind}]" in logs, path
 
@@ -360,7 +370,8 @@ def test_batch_summary_printed_by_gongkai_run(batch):
     from gongkai.pipeline.summary import format_summary
 
     text = format_summary(batch["summary"])
-    assert "reports: loaded 7, failed 5, skipped 0" in text
+    assert "reports: loaded 5, failed 5, skipped 0, duplicate 2" in text
+    assert "  seed-gbk.txt = 000_c669139aa1fe8f20.txt" in text
     assert "files not loaded (raw.ingest_errors): 8" in text
     assert "  empty.txt: [empty_file] empty.txt is empty (0 bytes)" in text
     assert "  up: [unsafe_path] refused: 'up' resolves outside the raw folder" in text
@@ -609,3 +620,42 @@ def test_query_refuses_writes(tmp_path, capsys, sql):
     assert err.startswith("gongkai: query refused: `gongkai query` opens the warehouse read-only, so it cannot change it")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert sha256_file(path) == before
+
+
+@pytest.mark.parametrize("sql", [
+    "COPY marts.fct_x TO '{dir}/stolen.csv'",
+    "COPY (SELECT 1) TO '{dir}/stolen.parquet' (FORMAT parquet)",
+    "EXPORT DATABASE '{dir}/stolen'",
+    "ATTACH '{dir}/other.duckdb' AS other",
+    "ATTACH '{dir}/stolen.duckdb' AS fresh",
+    "SELECT * FROM read_csv('{dir}/other.csv')",
+    "SELECT * FROM '{dir}/other.csv'",
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM glob('{dir}/*')",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "RESET lock_configuration",
+])
+def test_query_reads_the_warehouse_and_nothing_else(tmp_path, capsys, sql):
+    """`gongkai query` can neither read nor write another file, attach a database, load an extension, nor switch
+    those protections off."""
+    from gongkai.cli import main
+
+    path = tmp_path / "gongkai.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.fct_x AS SELECT '辽宁省数据局' AS department, 84.11 AS total")
+    con.close()
+    other = duckdb.connect(str(tmp_path / "other.duckdb"))
+    other.execute("CREATE TABLE secret AS SELECT 42 AS x")
+    other.close()
+    (tmp_path / "other.csv").write_text("secret\n42\n")
+    before = {p.name: sha256_file(p) for p in tmp_path.iterdir()}
+    assert main(["query", sql.format(dir=tmp_path), "--warehouse", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("gongkai: query refused: `gongkai query` "), err
+    assert err.count("\n") == 1 and "Traceback" not in err and "42" not in out
+    assert {p.name: sha256_file(p) for p in tmp_path.iterdir()} == before  # nothing written, nothing new
+    assert main(["query", "SELECT total FROM marts.fct_x", "--warehouse", str(path)]) == 0
+    assert "84.11" in capsys.readouterr().out

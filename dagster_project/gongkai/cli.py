@@ -22,8 +22,6 @@ from pathlib import Path
 EXIT_UNREADABLE = 2
 EXIT_BUSY = 3
 EXIT_ERROR = 1
-BUSY_MESSAGE = "gongkai: the warehouse is busy (another process holds a write lock on {path}); retry in a moment"
-READ_ONLY_MESSAGE = "gongkai: query refused: `gongkai query` opens the warehouse read-only, so it cannot change it ({error})"
 
 
 def _err(message: str) -> None:
@@ -157,31 +155,13 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
 # query / export
 
 
-class WarehouseBusy(Exception):
-    pass
-
-
-def connect_read_only(path: Path | None = None):
-    """A read-only DuckDB connection to the warehouse; :class:`WarehouseBusy` if a writer holds its lock."""
-    import duckdb
-
-    from gongkai.warehouse.paths import warehouse_path
-
-    path = Path(path or warehouse_path())
-    if not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `gongkai run` first")
-    try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise WarehouseBusy(BUSY_MESSAGE.format(path=path)) from None
-        raise
-
-
 def _open_warehouse():
     """(read-only connection, 0), or (None, exit code) after a one-line message: busy, or no warehouse yet."""
+    from gongkai.warehouse.paths import warehouse_path
+    from gongkai.warehouse.read_only import WarehouseBusy, connect_read_only
+
     try:
-        return connect_read_only(), 0
+        return connect_read_only(warehouse_path()), 0
     except WarehouseBusy as busy:
         _err(str(busy))
         return None, EXIT_BUSY
@@ -200,10 +180,10 @@ def _fetch(con, sql: str):
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.Error as error:
-        if "read-only" in str(error).lower() or "read only" in str(error).lower():
-            _err(READ_ONLY_MESSAGE.format(error=error))
-        else:
-            _err(f"gongkai: query failed: {error}")
+        from gongkai.warehouse.read_only import refusal
+
+        why = refusal(error)
+        _err(f"gongkai: query refused: {why}" if why else f"gongkai: query failed: {error}")
         return None
 
 

@@ -112,6 +112,9 @@ def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
         con.close()
     for path in summary.failed:
         context.log.warning(f"unreadable file recorded in raw.ingest_errors: {path}")
+    for path in summary.duplicates:
+        context.log.info(f"DUPLICATE {path}: the same report as another file (raw.report_files.duplicate_of); "
+                         "not loaded again")
     if not run_publishes_at_end(context):
         gongkai.publish(context.run.run_id)
         context.log.info("this run does not include the `warehouse` asset: published after raw_tables")

@@ -48,6 +48,11 @@ def summarize(result, warehouse: Path) -> dict:
             "SELECT path, error_kind, error_message FROM raw.report_files WHERE is_current AND status = 'skipped' "
             "ORDER BY path"
         ).fetchall()
+        summary["duplicates"] = con.execute(
+            "SELECT f.path, min(k.path) FROM raw.report_files f JOIN raw.report_files k "
+            "ON k.report_id = f.duplicate_of AND k.is_current WHERE f.is_current AND f.status = 'duplicate' "
+            "GROUP BY f.path ORDER BY f.path"
+        ).fetchall()
         summary["reconciliation"] = dict(
             con.execute(
                 "SELECT r.status, count(*) FROM raw.reconciliation_checks r JOIN raw.report_files f "
@@ -66,7 +71,7 @@ def format_summary(summary: dict) -> str:
     lines = [
         f"warehouse: {summary['warehouse']} ({'ok' if summary['success'] else 'RUN FAILED'})",
         f"reports: loaded {reports.get('loaded', 0)}, failed {reports.get('failed', 0)}, "
-        f"skipped {reports.get('skipped', 0)}",
+        f"skipped {reports.get('skipped', 0)}, duplicate {reports.get('duplicate', 0)}",
         f"checks: passed {summary['checks']['passed']}, failed {summary['checks']['failed']}",
         f"reconciliation: pass {recon.get('pass', 0)}, fail {recon.get('fail', 0)}, not_run {recon.get('not_run', 0)}",
     ]
@@ -80,6 +85,11 @@ def format_summary(summary: dict) -> str:
         lines += [f"  {path}: [{kind}] {message}" for path, kind, message in errors[:50]]
         if len(errors) > 50:
             lines.append(f"  … and {len(errors) - 50} more: SELECT * FROM raw.ingest_errors")
+    duplicates = summary.get("duplicates", [])
+    if duplicates:
+        lines.append(f"duplicates (the same report as another file; counted once, raw.report_files.duplicate_of): "
+                     f"{len(duplicates)}")
+        lines += [f"  {path} = {kept}" for path, kept in duplicates[:50]]
     for path, kind, message in summary.get("skipped_files", [])[:50]:
         lines.append(f"skipped: {path}: [{kind}] {message}")
     lines += format_failed_report_checks(summary.get("failed_report_checks", []))

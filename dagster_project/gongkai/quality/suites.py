@@ -416,7 +416,7 @@ _SUITE_LIST: list[SuiteSpec] = [
     # raw ------------------------------------------------------------------------------------------------------
     _suite("raw_report_files", "raw.report_files", [
         not_null("report_id"), not_null("path"), compound_unique(["report_id", "path"]),
-        in_set("status", ["loaded", "failed", "skipped"]),
+        in_set("status", ["loaded", "failed", "skipped", "duplicate"]),
         in_set("kind", ["final", "budget"]),
         between("_current_versions_at_path", 1, 1, ERROR, "one current version per path"),
         between("fiscal_year", 2000, 2100, WARNING),

@@ -9,6 +9,7 @@ in the same order (reports by path, rows in parser order).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,10 +20,12 @@ import pyarrow as pa
 
 from gongkai.warehouse.duck import registered, transaction
 from gongkai.warehouse.raw_folder import scan_raw
+from gongkai.warehouse.rows import ingest_error_row
 from gongkai.warehouse.schema import (
     DATA_TABLES,
     RAW_TABLES,
     SCHEMA,
+    STATUS_DUPLICATE,
     STATUS_FAILED,
     STATUS_LOADED,
     STATUS_SKIPPED,
@@ -45,6 +48,7 @@ def _add_new_columns(con) -> None:
 
 
 def create_raw_schema(con) -> None:
+    """Create the raw schema, adding the columns a warehouse built by an older version lacks (nullable)."""
     for statement in create_statements(SCHEMA):
         con.execute(statement)
     _add_new_columns(con)
@@ -57,6 +61,7 @@ class LoadSummary:
     loaded: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # paths whose content another current file holds
     retired: list[str] = field(default_factory=list)  # report_ids no longer current anywhere
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -65,6 +70,7 @@ class LoadSummary:
             "reports_loaded": len(self.loaded),
             "reports_failed": len(self.failed),
             "reports_skipped": len(self.skipped),
+            "reports_duplicate": len(self.duplicates),
             "versions_retired": len(self.retired),
             **{f"rows_{t}": n for t, n in sorted(self.rows.items())},
         }
@@ -88,7 +94,7 @@ def _upsert_ingest_error(con, err: dict[str, Any], now: datetime) -> None:
 
 
 def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
-    cols = [name for name, _ in staged_columns("report_files")]
+    cols = [name for name, _ in staged_columns("report_files")] + ["duplicate_of"]
     found = con.execute(
         f"SELECT 1 FROM {SCHEMA}.report_files WHERE report_id = ? AND path = ?", [row["report_id"], row["path"]]
     ).fetchone()
@@ -96,13 +102,13 @@ def _upsert_report_file(con, row: dict[str, Any], now: datetime) -> None:
         sets = ", ".join(f"{c} = ?" for c in cols)
         con.execute(
             f"UPDATE {SCHEMA}.report_files SET {sets}, last_seen = ?, is_current = true WHERE report_id = ? AND path = ?",
-            [row[c] for c in cols] + [now, row["report_id"], row["path"]],
+            [row.get(c) for c in cols] + [now, row["report_id"], row["path"]],
         )
     else:
         names = ", ".join(cols + ["first_seen", "last_seen", "is_current"])
         marks = ", ".join("?" for _ in range(len(cols) + 3))
         con.execute(
-            f"INSERT INTO {SCHEMA}.report_files ({names}) VALUES ({marks})", [row[c] for c in cols] + [now, now, True]
+            f"INSERT INTO {SCHEMA}.report_files ({names}) VALUES ({marks})", [row.get(c) for c in cols] + [now, now, True]
         )
 
 
@@ -160,6 +166,38 @@ def _insert_staged_rows(con, to_insert: list[tuple[StagedReport, str]]) -> None:
         con.execute("DROP TABLE _staged_paths")
 
 
+def content_duplicates(pairs: list[tuple[str, StagedReport, dict[str, Any] | None]]) -> dict[str, tuple[str, str]]:
+    """report_id → (report_id, path) of the report it duplicates, among the current parsed reports.
+
+    Reports with the same content fingerprint are one report: the one kept is a PDF before a text dump (the
+    original document, with real page numbers), then the first path in path order. Decided from the files alone,
+    so a rebuild from the same raw folder keeps the same one."""
+    groups: dict[str, list[tuple[bool, str, str]]] = {}
+    for path, item, row in pairs:
+        if row is not None and row["status"] == STATUS_LOADED and row.get("content_fingerprint"):
+            groups.setdefault(row["content_fingerprint"], []).append((row["format"] != "pdf", path, item.report_id))
+    duplicates: dict[str, tuple[str, str]] = {}
+    for members in groups.values():
+        _, kept_path, kept_id = min(members)
+        for _, _, report_id in members:
+            if report_id != kept_id:
+                duplicates[report_id] = (kept_id, kept_path)
+    return duplicates
+
+
+def _as_duplicate(row: dict[str, Any], kept_id: str, kept_path: str) -> dict[str, Any]:
+    message = (f"the same report as {kept_path} (same department, year, tables and narrative facts once parsed); "
+               "recorded, not loaded again")
+    return {**row, "status": STATUS_DUPLICATE, "duplicate_of": kept_id, "error_kind": "duplicate_content",
+            "error_message": message}
+
+
+def _as_corrupt(row: dict[str, Any], item: StagedReport) -> dict[str, Any]:
+    message = (f"the staged copy of this report (staging/{item.report_id}) does not match the content hash recorded "
+               "when it was parsed (changed or damaged since); not loaded — it is parsed again on the next run")
+    return {**row, "status": STATUS_FAILED, "error_kind": "staging_corrupt", "error_message": message}
+
+
 def load_staged(
     con,
     staging: Path,
@@ -189,6 +227,8 @@ def load_staged(
             if not item.files and err["path"] in current and current[err["path"]] == err["sha256"]:
                 pairs.append((err["path"], item, None))
     pairs.sort(key=lambda p: (p[0], p[1].report_id))
+    duplicates = content_duplicates(pairs)
+    corrupt: list[Path] = []  # staged folders that fail their hash check: removed, so the next run parses again
 
     loaded_ids: set[str] = set()
     # An incremental run leaves the rows of a report alone when they came from the same staged version (same content,
@@ -199,6 +239,13 @@ def load_staged(
     to_insert: list[tuple[StagedReport, str]] = []
     unchanged_files: list[tuple[str, str]] = []
     for path, item, row in pairs:
+        if row is not None and item.report_id in duplicates:
+            row = _as_duplicate(row, *duplicates[item.report_id])
+        if row is not None and row["status"] == STATUS_LOADED and (item.report_id, item.parser, path) not in already \
+                and not item.intact():
+            row = _as_corrupt(row, item)
+            item.errors = [*item.errors, ingest_error_row(path, row["sha256"], row["error_kind"], row["error_message"])]
+            corrupt.append(item.folder)
         if row is not None and row["status"] == STATUS_LOADED and (item.report_id, item.parser, path) in already:
             # the same staged version under the same path: its rows stay; its report_files row is touched in bulk
             loaded_ids.add(item.report_id)
@@ -222,13 +269,15 @@ def load_staged(
                         to_insert.append((item, path))
                     loaded_ids.add(item.report_id)
                 _upsert_report_file(con, row, now)
+                if row["status"] != STATUS_FAILED:  # an error of an earlier attempt (a timeout) is over
+                    con.execute(f"DELETE FROM {SCHEMA}.ingest_errors WHERE path = ? AND sha256 = ?",
+                                [path, row["sha256"]])
                 con.execute(
                     f"UPDATE {SCHEMA}.report_files SET is_current = false WHERE path = ? AND report_id <> ?",
                     [path, item.report_id],
                 )
-                {STATUS_LOADED: summary.loaded, STATUS_FAILED: summary.failed, STATUS_SKIPPED: summary.skipped}[
-                    row["status"]
-                ].append(path)
+                {STATUS_LOADED: summary.loaded, STATUS_FAILED: summary.failed, STATUS_SKIPPED: summary.skipped,
+                 STATUS_DUPLICATE: summary.duplicates}[row["status"]].append(path)
             else:
                 summary.failed.append(path)
             for err in item.errors:
@@ -236,6 +285,8 @@ def load_staged(
                     _upsert_ingest_error(con, err, now)
         log(f"loaded {path} ({item.report_id}, {row['status'] if row else 'failed'})")
 
+    for folder in corrupt:
+        shutil.rmtree(folder, ignore_errors=True)
     _touch_unchanged_files(con, unchanged_files, now)
     _insert_staged_rows(con, to_insert)
 

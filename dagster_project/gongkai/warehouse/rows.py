@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.extract.records import Report
+from gongkai.warehouse.content import content_fingerprint
 from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED
 
 
@@ -228,6 +229,7 @@ def report_file_row(
         "report_id": report_id,
         "path": rel_path,
         "sha256": sha256,
+        "content_fingerprint": content_fingerprint(report) if report else None,
         "size_bytes": size,
         "format": report.format if report else None,
         "encoding": report.encoding if report else None,

@@ -10,19 +10,23 @@ SCHEMA = "raw"
 STATUS_LOADED = "loaded"
 STATUS_FAILED = "failed"
 STATUS_SKIPPED = "skipped"
+#: Parsed, but another current file has the same content (warehouse/content.py): recorded, its rows not loaded.
+STATUS_DUPLICATE = "duplicate"
 
 RAW_TABLES: dict[str, str] = {
     "report_files": """
         report_id VARCHAR NOT NULL,          -- sha256[:16] of the file's bytes
         path VARCHAR NOT NULL,               -- path relative to the raw folder
         sha256 VARCHAR NOT NULL,
+        content_fingerprint VARCHAR,         -- sha256 of the parsed content (warehouse/content.py); NULL if unread
         size_bytes BIGINT NOT NULL,
         format VARCHAR,                      -- 'text' | 'pdf'
         encoding VARCHAR,
         department VARCHAR,                  -- department as printed on the report (部门)
         fiscal_year INTEGER,
         kind VARCHAR,                        -- 'final' (决算) | 'budget' (预算)
-        status VARCHAR NOT NULL,             -- 'loaded' | 'failed' | 'skipped'
+        status VARCHAR NOT NULL,             -- 'loaded' | 'failed' | 'skipped' | 'duplicate'
+        duplicate_of VARCHAR,                -- status 'duplicate': report_id of the file with the same content
         error_kind VARCHAR,
         error_message VARCHAR,
         pages INTEGER,

@@ -27,7 +27,9 @@ from gongkai.warehouse.raw_folder import file_fingerprint, report_id_for
 from gongkai.warehouse.schema import DATA_TABLES, STATUS_LOADED, TABLE_COLUMNS
 
 #: Columns of report_files the load step fills in (not staged).
-LOAD_COLUMNS = ("first_seen", "last_seen", "is_current")
+LOAD_COLUMNS = ("duplicate_of", "first_seen", "last_seen", "is_current")
+#: Version of what a staged folder holds (columns, _meta.json); part of the staged version, so a change re-stages.
+STAGED_FORMAT = "3"
 #: Error kinds that are not cached in staging: the next run parses the file again.
 RETRY_KINDS = frozenset({"timeout", "parser_died"})
 
@@ -79,12 +81,12 @@ class StageResult:
 
 @functools.cache
 def parser_fingerprint() -> str:
-    """A hash of the extraction library's and the review's source: staged output of another parser or review version
-    is parsed again."""
+    """A hash of the extraction library's and the review's source and of the staged format: staged output of another
+    parser, review version or format is parsed again."""
     import gongkai.extract as extract
     import gongkai.review as review
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(STAGED_FORMAT.encode())
     for package in (extract, review):
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*.py")):
@@ -111,7 +113,8 @@ def write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str,
     try:
         for table, rows in tables.items():
             _write_table(rows, table, tmp / f"{table}.parquet")
-        (tmp / "_meta.json").write_text(json.dumps(_staged_meta(tables), ensure_ascii=False))
+        meta = {**_staged_meta(tables), "sha256": {t: _file_sha256(tmp / f"{t}.parquet") for t in tables}}
+        (tmp / "_meta.json").write_text(json.dumps(meta, ensure_ascii=False))
         old = None
         if final.exists():
             old = staging / f".{report_id}.old.{os.getpid()}"
@@ -123,6 +126,10 @@ def write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str,
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _staged_meta(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -208,6 +215,14 @@ class StagedReport:
     files: list[dict[str, Any]]  # report_files rows (one per path)
     errors: list[dict[str, Any]]  # ingest_errors rows
     parser: str = ""  # the parser version that staged it
+    hashes: dict[str, str] = field(default_factory=dict)  # table → sha256 of its Parquet file, as written
+
+    def intact(self) -> bool:
+        """Every data table's Parquet file is the one the parse step wrote (sha256 as recorded in _meta.json)."""
+        try:
+            return all(_file_sha256(self.folder / f"{t}.parquet") == self.hashes.get(t) for t in DATA_TABLES)
+        except OSError:
+            return False
 
 
 def read_staged(staging: Path) -> list[StagedReport]:
@@ -220,7 +235,7 @@ def read_staged(staging: Path) -> list[StagedReport]:
         except (OSError, ValueError):  # no _meta.json: a folder that was never completely staged
             continue
         out.append(StagedReport(folder.name, folder, meta["report_files"], meta["ingest_errors"],
-                                meta.get("parser", "")))
+                                meta.get("parser", ""), meta.get("sha256", {})))
     return out
 
 
