@@ -433,7 +433,8 @@ def test_parse_timeout_through_the_parse_step(tmp_path, monkeypatch):
     assert result.success
     assert elapsed < 120, f"the deadline did not stop the parser ({elapsed:.0f} s)"
     assert ("UNREADABLE spin.pdf: failed [timeout] parsing took longer than 20 s (the per-file limit, "
-            "GONGKAI_PARSE_TIMEOUT) and was stopped; the file was not loaded and is tried again on the next run") in logs
+            "GONGKAI_PARSE_TIMEOUT) and was stopped; the file was not loaded and is not parsed again until it changes "
+            "(or `gongkai run --full-refresh`)") in logs
     assert f"{LIAONING}: parsed (辽宁省数据局 2024)" in logs
     # a '..' partition key (e.g. added by hand in the UI) is refused without being read
     [(refused, _)] = staging.stage_files(raw, ["../outside.txt"], warehouse.parent / "staging")
@@ -447,9 +448,13 @@ def test_parse_timeout_through_the_parse_step(tmp_path, monkeypatch):
         con.close()
     assert errors == [("spin.pdf", "timeout", hashlib.sha256(b"%PDF-1.4 spins").hexdigest())]
     assert files == [(LIAONING, "loaded"), ("spin.pdf", "failed")]
-    # a timeout is not cached: the next run tries again
-    assert staged_result(raw, "spin.pdf", warehouse.parent / "staging") is None
+    # a timeout is cached with the file's content: the next run does not spend the deadline on it again
+    assert staged_result(raw, "spin.pdf", warehouse.parent / "staging").error_kind == "timeout"
     assert staged_result(raw, LIAONING, warehouse.parent / "staging") is not None
+    [(again, cached)] = staging.stage_files(raw, ["spin.pdf"], warehouse.parent / "staging")
+    assert cached and again.error_kind == "timeout"
+    write(raw / "spin.pdf", b"%PDF-1.4 spins, changed")  # a new content is parsed again
+    assert staged_result(raw, "spin.pdf", warehouse.parent / "staging") is None
 
 
 def test_dying_parser_is_recorded(tmp_path, monkeypatch):
@@ -463,33 +468,40 @@ def test_dying_parser_is_recorded(tmp_path, monkeypatch):
     assert result.message.startswith("the parser process died (exit code -9)")
 
 
-def blank_pdf(pages: int) -> bytes:
-    """A PDF of ``pages`` empty pages (cheap: no content streams)."""
+def blank_pdf(pages: int, declared: int | None = None) -> bytes:
+    """A PDF of ``pages`` empty pages (cheap: no content streams) whose page tree says /Count ``declared``."""
     kids = " ".join(f"{n} 0 R" for n in range(3, pages + 3)).encode()
+    count = str(pages if declared is None else declared).encode()
     return _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                     b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>"]
+                     b"<< /Type /Pages /Kids [" + kids + b"] /Count " + count + b" >>"]
                     + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages)
 
 
 def test_page_limit(tmp_path):
-    """Over limits.MAX_PDF_PAGES the file is refused before parsing (the page tree's count is read, nothing else).
-    Between the extraction library's own MAX_PAGES and that, the first pages are read and a 'page_limit' issue
-    recorded (tests/test_bad_input.py territory)."""
+    """Over limits.MAX_PDF_PAGES the file is refused before parsing: the page tree's leaves are counted (no page is
+    parsed), whatever /Count the tree declares. Between the extraction library's own MAX_PAGES and that, the first
+    pages are read and a 'page_limit' issue recorded (tests/test_bad_input.py territory)."""
     from gongkai.warehouse.limits import MAX_PDF_PAGES, pdf_page_count
     from gongkai.warehouse.staging import stage_file
 
     raw = tmp_path / "raw"
     write(raw / "huge.pdf", blank_pdf(MAX_PDF_PAGES + 1))
+    write(raw / "lies-small.pdf", blank_pdf(MAX_PDF_PAGES + 1, declared=1))  # says 1 page, holds 2001
+    write(raw / "lies-big.pdf", blank_pdf(3, declared=10**6))  # says a million, holds 3
     write(raw / "ok.pdf", blank_pdf(3))
     assert pdf_page_count((raw / "huge.pdf").read_bytes()) == MAX_PDF_PAGES + 1
+    assert pdf_page_count((raw / "lies-small.pdf").read_bytes(), stop_after=10) == 10
+    assert pdf_page_count((raw / "lies-big.pdf").read_bytes()) == 3
     assert pdf_page_count(b"not a pdf") is None and pdf_page_count(truncated_pdf()) is None
-    started = time.monotonic()
-    result = stage_file(raw, "huge.pdf", tmp_path / "staging")
-    assert time.monotonic() - started < 30
-    assert (result.status, result.error_kind) == ("failed", "too_many_pages")
-    assert result.message == (f"huge.pdf has {MAX_PDF_PAGES + 1} pages, over the {MAX_PDF_PAGES}-page "
-                              "limit for one file (a department's final accounts run to tens of pages); not parsed")
-    assert stage_file(raw, "ok.pdf", tmp_path / "staging").error_kind != "too_many_pages"
+    for name in ("huge.pdf", "lies-small.pdf"):
+        started = time.monotonic()
+        result = stage_file(raw, name, tmp_path / "staging")
+        assert time.monotonic() - started < 30
+        assert (result.status, result.error_kind) == ("failed", "too_many_pages")
+        assert result.message == (f"{name} has more than {MAX_PDF_PAGES} pages, the limit for one file (a "
+                                  "department's final accounts run to tens of pages); not parsed")
+    for name in ("lies-big.pdf", "ok.pdf"):
+        assert stage_file(raw, name, tmp_path / "staging").error_kind != "too_many_pages"
 
 
 # --- idempotence, crash, concurrency --------------------------------------------------------------------------------

@@ -130,6 +130,14 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     import contextlib
     import io
 
+    from gongkai.pipeline.preflight import RunRefused, check_run
+    from gongkai.warehouse.paths import raw_dir, warehouse_path
+
+    try:  # before Dagster is imported: a refusal is immediate
+        check_run(raw_dir(), warehouse_path(), allow_empty=args.allow_empty)
+    except RunRefused as refused:
+        _err(str(refused))
+        return EXIT_UNREADABLE
     from gongkai.pipeline.run import run_pipeline
     from gongkai.pipeline.run_lock import RunLocked
     from gongkai.pipeline.summary import format_summary
@@ -140,10 +148,14 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     try:
         with quiet:
             result, summary = run_pipeline(full_refresh=args.full_refresh, wait=wait, on_wait=waiting,
-                                           instance=instance, log_level="DEBUG" if args.verbose else "WARNING")
+                                           instance=instance, log_level="DEBUG" if args.verbose else "WARNING",
+                                           allow_empty=args.allow_empty)
     except RunLocked as locked:
         _err(str(locked))
         return EXIT_BUSY
+    except RunRefused as refused:
+        _err(str(refused))
+        return EXIT_UNREADABLE
     if not result.success and captured.getvalue():
         print("\n".join(captured.getvalue().splitlines()[-40:]))
     print(format_summary(summary))
@@ -316,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep running: run again whenever the raw folder's content changes (Ctrl-C stops); runs "
                         "after the first skip Python, Dagster and GX start-up")
     p.add_argument("--interval", type=float, default=0.5, help="with --watch: seconds between looks at the raw folder")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="let a raw folder with no loadable report empty a warehouse that holds reports "
+                        "(refused otherwise)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="run SQL against the warehouse (read-only)")

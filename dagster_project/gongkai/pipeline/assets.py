@@ -39,11 +39,17 @@ report_files_partitions = dg.DynamicPartitionsDefinition(name="report_files")
 
 #: Run tag asking for a full refresh: re-parse every file (ignore the staging cache) and ``dbt build --full-refresh``.
 FULL_REFRESH_TAG = "gongkai/full_refresh"
+#: Run tag allowing a load that leaves the warehouse without any report (otherwise refused: a wrong or empty raw/).
+ALLOW_EMPTY_TAG = "gongkai/allow_empty"
 RAW_TABLES_KEY = dg.AssetKey("raw_tables")
 
 
+def _tag_is_true(context, tag: str) -> bool:
+    return context.run.tags.get(tag, "").lower() in ("1", "true", "yes")
+
+
 def is_full_refresh(context) -> bool:
-    return context.run.tags.get(FULL_REFRESH_TAG, "").lower() in ("1", "true", "yes")
+    return _tag_is_true(context, FULL_REFRESH_TAG)
 
 
 class ParseConfig(dg.Config):
@@ -107,7 +113,8 @@ def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
 
     con = duckdb.connect(str(build))
     try:
-        summary = load_staged(con, gongkai.staging_dir(), gongkai.raw_dir(), log=context.log.debug)
+        summary = load_staged(con, gongkai.staging_dir(), gongkai.raw_dir(), log=context.log.debug,
+                              allow_empty=_tag_is_true(context, ALLOW_EMPTY_TAG))
     finally:
         con.close()
     for path in summary.failed:

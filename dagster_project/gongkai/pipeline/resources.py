@@ -56,9 +56,14 @@ class WarehouseResource(dg.ConfigurableResource):
             return build
         live = self.live_path()
         tmp = build.with_suffix(f".copy-{os.getpid()}")
-        if live.exists():
-            shutil.copyfile(live, tmp)
-        elif tmp.exists():
+        _owner_file(build).write_text(str(os.getpid()))
+        try:
+            if live.exists():
+                shutil.copyfile(live, tmp)
+        except BaseException:  # disk full, killed: no half copy is left behind
+            tmp.unlink(missing_ok=True)
+            raise
+        if not live.exists() and tmp.exists():
             tmp.unlink()
         if tmp.exists():
             os.replace(tmp, build)
@@ -81,13 +86,16 @@ class WarehouseResource(dg.ConfigurableResource):
         live = self.live_path()
         live.parent.mkdir(parents=True, exist_ok=True)
         os.replace(build, live)
-        wal = build.with_name(build.name + ".wal")
-        if wal.exists():
-            wal.unlink()
+        build.with_name(build.name + ".wal").unlink(missing_ok=True)
+        _owner_file(build).unlink(missing_ok=True)
         return live
 
     def discard_stale_builds(self, instance: dg.DagsterInstance | None, keep: str) -> list[Path]:
-        """Remove build copies of runs that ended (or are unknown and old). Never touches the live file."""
+        """Remove what runs that ended left in build/: their build copies with their .wal and owner files, half
+        copies and orphan .wal files. A build copy is left when its run ended (disk full, killed, a blocking check)
+        and goes once that run is known to have finished, or — a run this instance does not know (``gongkai run``
+        uses a fresh one each time) — once the process that made it is gone, or after STALE_BUILD_SECONDS. Never
+        touches the live file."""
         removed = []
         folder = paths.build_dir(self.live_path())
         if not folder.is_dir():
@@ -99,7 +107,13 @@ class WarehouseResource(dg.ConfigurableResource):
             run = instance.get_run_by_id(run_id) if instance is not None else None
             finished = run is not None and run.is_finished
             old = time.time() - path.stat().st_mtime > STALE_BUILD_SECONDS
-            if finished or (run is None and old):
+            if finished or (run is None and (old or not _owner_alive(path))):
+                for leftover in (path, path.with_name(path.name + ".wal"), _owner_file(path)):
+                    if leftover.exists():
+                        leftover.unlink(missing_ok=True)
+                        removed.append(leftover)
+        for path in folder.iterdir():
+            if _orphan_leftover(path):
                 path.unlink(missing_ok=True)
                 removed.append(path)
         return removed
@@ -146,6 +160,41 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def _owner_file(build: Path) -> Path:
+    """The pid of the process that made a build copy, next to it."""
+    return build.with_name(build.stem + ".owner")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_alive(build: Path) -> bool:
+    """The process that made ``build`` still runs (unknown owner: assumed alive, the age rule applies)."""
+    try:
+        return _pid_alive(int(_owner_file(build).read_text().strip()))
+    except (OSError, ValueError):
+        return True
+
+
+def _orphan_leftover(path: Path) -> bool:
+    """A half copy whose process is gone, or a .wal / owner file whose build copy is gone."""
+    if ".copy-" in path.name:
+        pid = path.name.rsplit(".copy-", 1)[1]
+        return pid.isdigit() and not _pid_alive(int(pid))
+    if path.name.endswith(".duckdb.wal"):
+        return not path.with_name(path.name[: -len(".wal")]).exists()
+    if path.suffix == ".owner":
+        return not path.with_suffix(".duckdb").exists()
+    return False
 
 
 def run_publishes_at_end(context) -> bool:

@@ -4,32 +4,39 @@ from __future__ import annotations
 
 import dagster as dg
 
-from gongkai.pipeline.assets import FULL_REFRESH_TAG, report_files_partitions
+from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
 from gongkai.pipeline.definitions import defs
+from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
 from gongkai.pipeline.run_lock import run_lock
 from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
 from gongkai.pipeline.summary import summarize
 from gongkai.warehouse.paths import raw_dir, staging_dir, warehouse_path
-from gongkai.warehouse.raw_folder import list_raw_files, partition_key_for
+from gongkai.warehouse.raw_folder import partition_key_for
 from gongkai.warehouse.staged import stale_files
 
 
 def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
-                 log_level: str = "DEBUG"):
+                 log_level: str = "DEBUG", allow_empty: bool = False):
     """Run everything in-process: add a partition per raw file, then one run that parses the partitions from the
     first file not yet staged for its content to the last (none: the run only reloads, rebuilds and checks).
 
     Returns ``(result, summary)``. Paths come from GONGKAI_RAW / GONGKAI_WAREHOUSE. Runs on one warehouse are
     serialized by :func:`run_lock`: with ``wait`` (the default for library callers) a second run queues; without it
     it raises :class:`~gongkai.pipeline.run_lock.RunLocked` at once (``gongkai run`` without ``--wait``).
+    A missing or unreadable raw folder, an unwritable warehouse folder, a warehouse path that is no DuckDB file, and
+    an empty raw folder that would empty a warehouse holding reports (unless ``allow_empty``) raise
+    :class:`~gongkai.pipeline.preflight.RunRefused` before anything runs.
     """
+    check_raw_folder(raw_dir())
+    check_warehouse_path(warehouse_path())
     with run_lock(warehouse_path(), wait=wait, on_wait=on_wait):
-        return _run_pipeline(full_refresh=full_refresh, instance=instance, log_level=log_level)
+        return _run_pipeline(full_refresh=full_refresh, instance=instance, log_level=log_level,
+                             allow_empty=allow_empty)
 
 
-def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str = "DEBUG"):
+def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: bool):
     raw = raw_dir()
-    files = list_raw_files(raw)
+    files = check_run(raw, warehouse_path(), allow_empty=allow_empty)  # again, now that no other run can write
     keys = [partition_key_for(p) for p in files]
     instance = instance or dg.DagsterInstance.ephemeral()
     existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
@@ -46,6 +53,8 @@ def _run_pipeline(*, full_refresh: bool = False, instance=None, log_level: str =
     job = defs.resolve_job_def(JOB_NAME)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     tags = {FULL_REFRESH_TAG: "true"} if full_refresh else {}
+    if allow_empty:
+        tags[ALLOW_EMPTY_TAG] = "true"
     if parse_keys:
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)

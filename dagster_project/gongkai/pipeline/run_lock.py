@@ -18,12 +18,13 @@ class RunLocked(Exception):
 
 
 def run_lock_path(warehouse: Path) -> Path:
-    return Path(warehouse).parent / ".gongkai-run.lock"
+    """One lock per warehouse file: two warehouses in one folder run independently."""
+    return Path(warehouse).parent / f".{Path(warehouse).name}.run.lock"
 
 
 @contextmanager
 def run_lock(warehouse: Path, *, wait: bool = False, on_wait=None):
-    """Serialize whole runs on one warehouse: an exclusive ``fcntl.flock`` on ``<warehouse dir>/.gongkai-run.lock``.
+    """Serialize whole runs on one warehouse: an exclusive ``fcntl.flock`` on ``<warehouse dir>/.<warehouse file name>.run.lock``.
 
     The kernel drops the lock when its holder dies (kill -9 included), so a crashed run never blocks the next.
     Without ``wait`` a held lock raises :class:`RunLocked` (message names the holder); with it, we queue.

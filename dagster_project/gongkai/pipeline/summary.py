@@ -25,9 +25,9 @@ def summarize(result, warehouse: Path) -> dict:
                 f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value})"
             )
     summary["failed_checks"] = failed_checks
-    summary["failed_steps"] = [
-        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
-    ]
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key]
+    summary["failed_steps"] = [e.step_key for e in failures]
+    summary["refusals"] = [m for m in (_gongkai_message(e) for e in failures) if m]
     if not warehouse.exists():
         return summary
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -65,6 +65,16 @@ def summarize(result, warehouse: Path) -> dict:
     return summary
 
 
+def _gongkai_message(event) -> str | None:
+    """The one-line reason a gongkai step gave for failing (``gongkai: …``), found in the error's cause chain."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None:
+        if error.message.split(": ", 1)[-1].startswith("gongkai: "):
+            return error.message.split(": ", 1)[-1].strip()
+        error = error.cause
+    return None
+
+
 def format_summary(summary: dict) -> str:
     reports = summary.get("reports", {})
     recon = summary.get("reconciliation", {})
@@ -95,6 +105,8 @@ def format_summary(summary: dict) -> str:
     lines += format_failed_report_checks(summary.get("failed_report_checks", []))
     for check in summary.get("failed_checks", [])[:20]:
         lines.append(f"  failed check: {check}")
+    for refusal in summary.get("refusals", []):
+        lines.append(refusal)
     if summary.get("failed_steps"):
         lines.append(f"failed steps: {', '.join(summary['failed_steps'])}")
     return "\n".join(lines)

@@ -25,6 +25,15 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """sha256 of a file, read in 1 MB chunks (a large file never sits in memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _stat_key(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
@@ -53,8 +62,7 @@ class FingerprintCache:
         entry = self.entries.get(rel_path)
         if entry is not None and entry[:4] == _stat_key(before):
             return entry[4]
-        data = path.read_bytes()
-        sha = sha256_bytes(data)
+        sha = sha256_file(path)
         after = path.stat()
         settled = time.time() - after.st_mtime > SETTLE_SECONDS
         if self.file is not None and _stat_key(after) == _stat_key(before) and settled:

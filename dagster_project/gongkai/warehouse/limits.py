@@ -13,10 +13,22 @@ from pathlib import Path
 #: The slowest real report (the Putuo PDF, 25 pages) parses in ~5 s on a loaded 2-core machine; 300 pages at
 #: ~1 s a page is well inside the limit.
 DEFAULT_PARSE_TIMEOUT = 600.0
-#: A PDF whose page tree declares more pages than this is refused ('too_many_pages') before it is parsed: it is no
+#: A PDF whose page tree holds more pages than this is refused ('too_many_pages') before it is parsed: it is no
 #: department report (those run to tens of pages). Below it, the extraction library reads at most its own
 #: pdf_document.MAX_PAGES (300) pages and records a 'page_limit' issue for the rest.
 MAX_PDF_PAGES = 2000
+#: A file larger than this is refused ('too_large') from its size alone, before anything reads it
+#: (GONGKAI_MAX_FILE_MB overrides). Real reports run to a few MB; a scanned one to tens.
+DEFAULT_MAX_FILE_MB = 256.0
+
+
+def max_file_bytes() -> int:
+    """The per-file size limit in bytes (``GONGKAI_MAX_FILE_MB``)."""
+    try:
+        megabytes = float(os.environ.get("GONGKAI_MAX_FILE_MB", "") or DEFAULT_MAX_FILE_MB)
+    except ValueError:
+        megabytes = DEFAULT_MAX_FILE_MB
+    return int(megabytes * 1024 * 1024)
 
 
 class PipelineParseError(Exception):
@@ -38,33 +50,34 @@ def parse_timeout() -> float:
         return DEFAULT_PARSE_TIMEOUT
 
 
-def pdf_page_count(data: bytes) -> int | None:
-    """The page count a PDF's page tree declares (/Root /Pages /Count), read without parsing any page; None if the
-    file is not a PDF or the count cannot be read (the parser then reports what is wrong)."""
+def pdf_page_count(data: bytes, stop_after: int | None = None) -> int | None:
+    """The pages a PDF's page tree actually holds (its leaves, walked without parsing any page's content — not the
+    /Count it declares, which may lie), counting at most ``stop_after``; None if the file is not a PDF or its tree
+    cannot be read (the parser then reports what is wrong)."""
     if b"%PDF-" not in data[:1024]:
         return None
     try:
         import io
+        from itertools import islice
 
         from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
         from pdfminer.pdfparser import PDFParser
-        from pdfminer.pdftypes import resolve1
 
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
-        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
-        return int(count)
+        pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
+        return sum(1 for _ in islice(pages, stop_after))
     except Exception:  # noqa: BLE001 - encrypted, truncated, odd trees: the parser says what is wrong
         return None
 
 
 def check_page_limit(path: Path, data: bytes | None = None, limit: int | None = None) -> None:
-    """Raise ``PipelineParseError('too_many_pages')`` for a PDF declaring more than ``limit`` pages."""
+    """Raise ``PipelineParseError('too_many_pages')`` for a PDF whose page tree holds more than ``limit`` pages."""
     limit = MAX_PDF_PAGES if limit is None else limit
     data = Path(path).read_bytes() if data is None else data
-    count = pdf_page_count(data)
+    count = pdf_page_count(data, stop_after=limit + 1)
     if count is not None and count > limit:
         raise PipelineParseError(
             "too_many_pages",
-            f"{Path(path).name} has {count} pages, over the {limit}-page limit for one file "
+            f"{Path(path).name} has more than {limit} pages, the limit for one file "
             "(a department's final accounts run to tens of pages); not parsed",
         )

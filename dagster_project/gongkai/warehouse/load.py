@@ -198,6 +198,10 @@ def _as_corrupt(row: dict[str, Any], item: StagedReport) -> dict[str, Any]:
     return {**row, "status": STATUS_FAILED, "error_kind": "staging_corrupt", "error_message": message}
 
 
+class LoadRefused(Exception):
+    """The load would lose the warehouse's reports by mistake (no raw folder, nothing left to load)."""
+
+
 def load_staged(
     con,
     staging: Path,
@@ -205,11 +209,16 @@ def load_staged(
     *,
     now: datetime | None = None,
     log: Callable[[str], None] | None = None,
+    allow_empty: bool = False,
 ) -> LoadSummary:
     """Load every staged report whose content the raw folder holds now; retire versions it no longer holds.
 
     ``con`` is a writable DuckDB connection (the only writer). Each report is replaced in its own transaction.
+    Raises :class:`LoadRefused`, before changing anything, when the raw folder is missing, or when the warehouse
+    holds reports and none would be left (unless ``allow_empty``).
     """
+    if not Path(raw_dir).is_dir():
+        raise LoadRefused(f"gongkai: the raw folder {raw_dir} does not exist or is not a folder; nothing was loaded")
     now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     log = log or (lambda _msg: None)
     create_raw_schema(con)
@@ -228,6 +237,13 @@ def load_staged(
                 pairs.append((err["path"], item, None))
     pairs.sort(key=lambda p: (p[0], p[1].report_id))
     duplicates = content_duplicates(pairs)
+    if not allow_empty and not any(row is not None and row["status"] == STATUS_LOADED for _, _, row in pairs):
+        held = con.execute(f"SELECT count(DISTINCT report_id) FROM {SCHEMA}.report_files "
+                           "WHERE is_current AND status = ?", [STATUS_LOADED]).fetchone()[0]
+        if held:
+            raise LoadRefused(f"gongkai: no report in the raw folder {raw_dir} can be loaded, so this load would "
+                              f"remove all {held} reports from the warehouse; refused (run tag "
+                              "gongkai/allow_empty=true, or `gongkai run --allow-empty`, to allow it)")
     corrupt: list[Path] = []  # staged folders that fail their hash check: removed, so the next run parses again
 
     loaded_ids: set[str] = set()

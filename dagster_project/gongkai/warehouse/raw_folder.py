@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from gongkai.warehouse.fingerprints import FingerprintCache
+from gongkai.warehouse.limits import max_file_bytes
 
 
 class UnsafePathError(Exception):
@@ -36,32 +38,66 @@ def safe_path(raw_dir: Path, rel_path: str) -> Path:
     return candidate
 
 
-def list_raw_files(raw_dir: Path) -> list[str]:
-    """Every regular file (or symlink) under ``raw_dir`` as a POSIX path relative to it, sorted; hidden files skipped.
+def display_name(rel_path: str) -> str:
+    """A path as the pipeline records it: itself, or — for a name that is not valid UTF-8 (GBK bytes from a Windows
+    zip, which Python hands over as surrogate escapes) — its bytes with every invalid byte written ``\\xNN``."""
+    try:
+        rel_path.encode("utf-8")
+        return rel_path
+    except UnicodeEncodeError:
+        return os.fsencode(rel_path).decode("utf-8", "backslashreplace")
 
-    Symlinked directories are not descended into (their target may lie outside the raw folder).
-    """
+
+_ESCAPED_BYTE = re.compile(rb"\\x([0-9a-f]{2})")
+
+
+def undecodable_name(raw_dir: Path, rel_path: str) -> bytes | None:
+    """The real bytes of a path listed by :func:`display_name` in escaped form, if such a file exists."""
+    if "\\x" not in rel_path:
+        return None
+    name = _ESCAPED_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), rel_path.encode("utf-8"))
+    return name if os.path.lexists(os.fsencode(Path(raw_dir)) + b"/" + name) else None
+
+
+def is_hidden(rel_path: str) -> bool:
+    """A hidden file or folder (a path component starting with '.': .DS_Store, .~lock files, .git)."""
+    return any(part.startswith(".") for part in Path(rel_path).parts)
+
+
+def list_raw_files(raw_dir: Path) -> list[str]:
+    """Every entry under ``raw_dir`` the pipeline accounts for, as a POSIX path relative to it (see
+    :func:`display_name`), sorted: files of every kind (special files are listed, and never opened), symlinks, and
+    hidden files. A hidden folder, a folder whose name is not UTF-8 and a symlinked folder are listed as one entry
+    and not descended into (a symlink's target may lie outside the raw folder)."""
     raw_dir = Path(raw_dir)
     found: list[str] = []
     if not raw_dir.is_dir():
         return found
     for root, dirs, files in os.walk(raw_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith("."):
-                continue
-            found.append((Path(root) / name).relative_to(raw_dir).as_posix())
-        for name in dirs:
-            if (Path(root) / name).is_symlink():
-                found.append((Path(root) / name).relative_to(raw_dir).as_posix())
+        descend = []
+        for name in sorted(dirs):
+            full = Path(root) / name
+            if name.startswith(".") or full.is_symlink() or display_name(name) != name:
+                found.append(display_name(full.relative_to(raw_dir).as_posix()))
+            else:
+                descend.append(name)
+        dirs[:] = descend
+        found += [display_name((Path(root) / name).relative_to(raw_dir).as_posix()) for name in files]
     return sorted(found)
 
 
 def file_fingerprint(raw_dir: Path, rel_path: str, cache: FingerprintCache | None = None) -> str:
-    """sha256 of the file's bytes; '' for a path refused as unsafe or unreadable (it is recorded by the parse step).
-    With a ``cache``, a file whose stat is unchanged since it was last hashed is not read again."""
+    """sha256 of the file's bytes; '' for a path that is not read (unsafe, hidden, not a regular file, too large,
+    unreadable:
+    the parse step records why). With a ``cache``, a file whose stat is unchanged since it was last hashed is not
+    read again. A FIFO, socket or device is never opened (reading a FIFO would wait forever)."""
+    if is_hidden(rel_path):
+        return ""
     try:
         path = safe_path(raw_dir, rel_path)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes():
+            return ""
         return (cache or FingerprintCache(None)).sha256(rel_path, path)
     except (UnsafePathError, OSError):
         return ""

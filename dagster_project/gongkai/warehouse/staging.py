@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from gongkai.extract.records import Report
 from gongkai.warehouse import workers as child_processes
 from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
-from gongkai.warehouse.limits import PipelineParseError, check_page_limit, parse_timeout
-from gongkai.warehouse.raw_folder import UnsafePathError, report_id_for, safe_path
+from gongkai.warehouse.limits import PipelineParseError, check_page_limit, max_file_bytes, parse_timeout
+from gongkai.warehouse.raw_folder import UnsafePathError, is_hidden, report_id_for, safe_path, undecodable_name
 from gongkai.warehouse.rows import error_tables, refused_tables, report_file_row, report_rows
 from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED
 from gongkai.warehouse.staged import StageResult, staged_result, write_staged, write_staged_file
@@ -66,6 +67,52 @@ def _refuse(staging: Path, rel_path: str, prefix: str, error_kind: str, message:
     return StageResult(rel_path, report_id, "", STATUS_FAILED, staged, error_kind, message)
 
 
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _refusal(raw_dir: Path, rel_path: str) -> tuple[str, str, str] | None:
+    """(report_id prefix, error_kind, message) for a path that is not to be read at all, decided from its name and
+    its stat only; None for a regular file of an acceptable size."""
+    if is_hidden(rel_path):
+        return "hidden", "hidden_file", (f"skipped: {rel_path} is hidden (its name starts with '.': editor and system "
+                                         "files such as .DS_Store); not read — rename it to load it")
+    name = undecodable_name(raw_dir, rel_path)
+    if name is not None:
+        try:
+            as_gbk = f" (as GBK: {name.decode('gb18030')})"
+        except UnicodeDecodeError:
+            as_gbk = ""
+        return "bad-name", "bad_file_name", (
+            f"the file name {rel_path}{as_gbk} is not valid UTF-8 (\\xNN: bytes as found, e.g. a GBK name from a Windows "
+            "zip); not read — rename it to UTF-8 (e.g. `convmv -f gbk -t utf-8`) to load it")
+    try:
+        path = safe_path(raw_dir, rel_path)
+        info = path.stat()
+    except UnsafePathError as exc:
+        return "unsafe", "unsafe_path", str(exc)
+    except OSError as exc:
+        return "unreadable", "unreadable", f"cannot read the file: {exc.strerror or exc}"
+    for is_kind, what in _SPECIAL_FILES:
+        if is_kind(info.st_mode):
+            return "special", "not_a_regular_file", f"{rel_path} is {what}, not a regular file; never opened"
+    if info.st_size > max_file_bytes():
+        return "too-large", "too_large", (f"{rel_path} is {info.st_size / 2**20:.1f} MB, over the "
+                                          f"{max_file_bytes() / 2**20:g} MB limit for one file (GONGKAI_MAX_FILE_MB); "
+                                          "not read")
+    return None
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes; OSError if it is (now) not a regular file — opened non-blocking, so that a FIFO put in its
+    place since it was checked is never waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        return handle.read()
+
+
 def stage_file(
     raw_dir: Path,
     rel_path: str,
@@ -82,14 +129,14 @@ def stage_file(
     if parse is None:
         parse = _guarded(lambda p: _resolve(parse_ref or PARSE_FUNCTION)(p))
     raw_dir, staging = Path(raw_dir), Path(staging)
-    # 1. refuse paths that leave the raw folder, without reading them
-    try:
-        path = safe_path(raw_dir, rel_path)
-    except UnsafePathError as exc:
-        return _refuse(staging, rel_path, "unsafe", "unsafe_path", str(exc))
+    # 1. refuse, without opening them, paths that leave the raw folder, hidden and special files, oversized files
+    refused = _refusal(raw_dir, rel_path)
+    if refused is not None:
+        return _refuse(staging, rel_path, *refused)
+    path = safe_path(raw_dir, rel_path)
     # 2. address the file by its content
     try:
-        data = path.read_bytes()
+        data = _read_regular_file(path)
     except OSError as exc:
         return _refuse(staging, rel_path, "unreadable", "unreadable", f"cannot read the file: {exc.strerror or exc}")
     sha = sha256_bytes(data)
@@ -154,8 +201,9 @@ def _given_up(outcome: child_processes.Outcome, timeout: float) -> tuple[str, st
                                "it is tried again on the next run")
     if outcome.failure == child_processes.TIMEOUT:
         return "timeout", (f"parsing took longer than {timeout:g} s (the per-file limit, GONGKAI_PARSE_TIMEOUT) "
-                           "and was stopped; the file was not loaded and is tried again on the next run")
-    return "timeout", (f"the parser process did not start within {child_processes.STARTUP_SECONDS:g} s (machine "
+                           "and was stopped; the file was not loaded and is not parsed again until it changes "
+                           "(or `gongkai run --full-refresh`)")
+    return "worker_not_started", (f"the parser process did not start within {child_processes.STARTUP_SECONDS:g} s (machine "
                        "overloaded?); the file was not loaded and is tried again on the next run")
 
 

@@ -8,6 +8,7 @@ exit code. Knows nothing about reports: the caller turns each :class:`Outcome` i
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,36 @@ def _mp_context(preload: tuple[str, ...]):
     return _CONTEXTS[preload]
 
 
-def _child(conn, task: Callable[..., Any], args: tuple) -> None:
+def _die_with(parent_pid: int) -> None:
+    """End this process as soon as ``parent_pid`` (the run that started it) is gone, even by kill -9: Linux's
+    parent-death signal fires when the forkserver that forked us exits (it exits when the run dies), and a watchdog
+    thread covers other systems and a forkserver that lingers."""
+    import signal
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _child(conn, task: Callable[..., Any], args: tuple, parent_pid: int) -> None:
+    _die_with(parent_pid)
     try:
         conn.send(task(lambda: conn.send("ready"), *args))
     finally:
@@ -105,7 +135,7 @@ def run_with_deadlines(
             while queue and len(running) < workers:
                 index, args = queue.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child, args=(send, task, tuple(args)), daemon=True)
+                process = ctx.Process(target=_child, args=(send, task, tuple(args), os.getpid()), daemon=True)
                 process.start()
                 send.close()
                 running.append(_Running(index, process, receive, time.monotonic() + startup))

@@ -1,0 +1,161 @@
+"""Hostile and odd files in the raw folder: each is one row in raw.ingest_errors, never opened when it must not be,
+the rest of the batch loads, nothing hangs; parse workers die with the run that started them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import LIAONING, RAW
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(not (RAW / LIAONING).exists(), reason="the bundled seed report is needed")
+
+GBK_NAME = "部门决算".encode("gbk") + b".txt"  # as a Windows zip leaves it: not UTF-8
+
+
+@pytest.fixture()
+def hostile_raw(tmp_path, monkeypatch):
+    """The seed, plus: a GBK-named file, a FIFO, a socket, a hidden file and folder, a file over the size limit."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / LIAONING).write_bytes((RAW / LIAONING).read_bytes())
+    with open(os.fsencode(raw) + b"/" + GBK_NAME, "wb") as handle:
+        handle.write((RAW / LIAONING).read_bytes())
+    os.mkfifo(raw / "pipe.pdf")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(raw / "sock.txt"))
+    (raw / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (raw / ".git").mkdir()
+    (raw / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (raw / "big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    monkeypatch.setenv("GONGKAI_MAX_FILE_MB", "1")
+    yield raw
+    server.close()
+
+
+SHOWN = GBK_NAME.decode("utf-8", "backslashreplace")  # invalid bytes as \\xNN, valid UTF-8 runs as text
+EXPECTED = {  # path as recorded → (error_kind, start of the message)
+    SHOWN: ("bad_file_name", f"the file name {SHOWN} (as GBK: 部门决算.txt) is not valid UTF-8"),
+    "pipe.pdf": ("not_a_regular_file", "pipe.pdf is a FIFO (named pipe), not a regular file; never opened"),
+    "sock.txt": ("not_a_regular_file", "sock.txt is a socket, not a regular file; never opened"),
+    ".DS_Store": ("hidden_file", "skipped: .DS_Store is hidden"),
+    ".git": ("hidden_file", "skipped: .git is hidden"),
+    "big.pdf": ("too_large", "big.pdf is 2.0 MB, over the 1 MB limit for one file (GONGKAI_MAX_FILE_MB); not read"),
+}
+
+
+def test_each_hostile_file_is_one_ingest_error_and_the_seed_loads(hostile_raw, tmp_path):
+    from gongkai.warehouse.load import load_staged
+    from gongkai.warehouse.raw_folder import list_raw_files
+    from gongkai.warehouse.staging import stage_files
+
+    listed = list_raw_files(hostile_raw)
+    assert sorted(listed) == sorted([LIAONING, *EXPECTED]), listed
+    staging = tmp_path / "staging"
+    started = time.monotonic()
+    outcomes = stage_files(hostile_raw, listed, staging, timeout=120)  # parse workers, as a run does
+    assert time.monotonic() - started < 120  # nothing waited on the FIFO or the socket
+    by_path = {r.path: r for r, _ in outcomes}
+    assert by_path[LIAONING].status == "loaded"
+    con = duckdb.connect(str(tmp_path / "g.duckdb"))
+    try:
+        summary = load_staged(con, staging, hostile_raw)
+        errors = con.execute("SELECT path, sha256, error_kind, message FROM raw.ingest_errors ORDER BY path").fetchall()
+        loaded = con.execute("SELECT path, department FROM raw.report_files WHERE status = 'loaded'").fetchall()
+    finally:
+        con.close()
+    assert loaded == [(LIAONING, "辽宁省数据局")] and summary.loaded == [LIAONING]
+    assert len(errors) == len(EXPECTED)
+    for path, sha, kind, message in errors:
+        assert (kind, message[: len(EXPECTED[path][1])]) == EXPECTED[path], (path, kind, message)
+        assert sha == "" and "\n" not in message  # none of them was read
+    assert "GBK name from a Windows zip" in dict((p, m) for p, _, _, m in errors)[SHOWN]
+
+
+def test_scanning_the_raw_folder_never_opens_a_fifo(hostile_raw, tmp_path):
+    """The sensor's and the loader's look at the raw folder (content hashes) returns at once."""
+    from gongkai.warehouse.raw_folder import scan_raw
+
+    started = time.monotonic()
+    current = scan_raw(hostile_raw, tmp_path / "staging")
+    assert time.monotonic() - started < 10
+    assert current["pipe.pdf"] == current["sock.txt"] == current[".DS_Store"] == ""
+    assert len(current[LIAONING]) == 64
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_node_is_never_opened(tmp_path):
+    from gongkai.warehouse.staging import stage_file
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    try:
+        os.mknod(raw / "zero.txt", 0o600 | 0o020000, os.makedev(1, 5))  # like /dev/zero: reading never ends
+    except PermissionError:
+        pytest.skip("this container may not make device nodes")
+    result = stage_file(raw, "zero.txt", tmp_path / "staging")
+    assert (result.error_kind, result.message) == (
+        "not_a_regular_file", "zero.txt is a character device, not a regular file; never opened")
+
+
+def spin_and_tell(path):
+    """A parser that never returns, after writing its pid where the test can find it."""
+    Path(os.environ["GONGKAI_TEST_PID_FILE"]).write_text(str(os.getpid()))
+    while True:
+        time.sleep(0.2)
+
+
+def test_parse_workers_die_with_the_run(tmp_path):
+    """kill -9 of the process running the parse step leaves no parse worker behind."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("x")
+    pid_file = tmp_path / "worker.pid"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[3])\n"
+        "from pathlib import Path\n"
+        "from gongkai.warehouse import staging\n"
+        "staging.PARSE_FUNCTION = 'tests.test_hostile_files:spin_and_tell'\n"
+        "staging.stage_files(Path(sys.argv[1]), ['a.txt'], Path(sys.argv[2]), timeout=600)\n"
+    )
+    env = {**os.environ, "GONGKAI_TEST_PID_FILE": str(pid_file), "PYTHONPATH": str(REPO)}
+    run = subprocess.Popen([sys.executable, "-c", script, str(raw), str(tmp_path / "staging"), str(REPO)], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not pid_file.exists() and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.2)
+        assert pid_file.exists(), "the parse worker never started"
+        worker = int(pid_file.read_text())
+        os.kill(worker, 0)  # running
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not _running(worker):
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the parse worker outlived the run that started it")
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped (a container's init may never reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return state not in ("Z", "X")
