@@ -61,7 +61,7 @@ def undecodable_name(raw_dir: Path, rel_path: str) -> bytes | None:
 
 def is_hidden(rel_path: str) -> bool:
     """A hidden file or folder (a path component starting with '.': .DS_Store, .~lock files, .git)."""
-    return any(part.startswith(".") for part in Path(rel_path).parts)
+    return any(part.startswith(".") and part not in (".", "..") for part in Path(rel_path).parts)
 
 
 def list_raw_files(raw_dir: Path) -> list[str]:

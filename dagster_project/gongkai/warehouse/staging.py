@@ -74,6 +74,10 @@ _SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a soc
 def _refusal(raw_dir: Path, rel_path: str) -> tuple[str, str, str] | None:
     """(report_id prefix, error_kind, message) for a path that is not to be read at all, decided from its name and
     its stat only; None for a regular file of an acceptable size."""
+    try:
+        path = safe_path(raw_dir, rel_path)
+    except UnsafePathError as exc:
+        return "unsafe", "unsafe_path", str(exc)
     if is_hidden(rel_path):
         return "hidden", "hidden_file", (f"skipped: {rel_path} is hidden (its name starts with '.': editor and system "
                                          "files such as .DS_Store); not read — rename it to load it")
@@ -87,10 +91,7 @@ def _refusal(raw_dir: Path, rel_path: str) -> tuple[str, str, str] | None:
             f"the file name {rel_path}{as_gbk} is not valid UTF-8 (\\xNN: bytes as found, e.g. a GBK name from a Windows "
             "zip); not read — rename it to UTF-8 (e.g. `convmv -f gbk -t utf-8`) to load it")
     try:
-        path = safe_path(raw_dir, rel_path)
         info = path.stat()
-    except UnsafePathError as exc:
-        return "unsafe", "unsafe_path", str(exc)
     except OSError as exc:
         return "unreadable", "unreadable", f"cannot read the file: {exc.strerror or exc}"
     for is_kind, what in _SPECIAL_FILES:
