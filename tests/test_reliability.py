@@ -142,6 +142,8 @@ def write(path: Path, data: bytes) -> Path:
 
 # What each input of the batch must end as: path → (report_files status or None, error_kind, ingest_errors rows).
 SEED_COPY = "dup/same-bytes-as-seed.txt"
+GBK_NAME = "辽宁决算".encode("gbk") + b".txt"  # a file name as a Windows zip leaves it (not UTF-8)
+GBK_NAMED = GBK_NAME.decode("utf-8", "backslashreplace")
 REISSUED = "reissued/000_c669139aa1fe8f20_更正.txt"
 EXPECTED = {
     LIAONING: ("loaded", None, 0),
@@ -156,6 +158,9 @@ EXPECTED = {
     REISSUED: ("loaded", None, 0),
     "traditional.txt": ("duplicate", "duplicate_content", 0),
     "budget-2025.pdf": ("loaded", None, 0),
+    ".DS_Store": (None, "hidden_file", 1),
+    "pipe.pdf": (None, "not_a_regular_file", 1),
+    GBK_NAMED: (None, "bad_file_name", 1),
     "link-outside.txt": (None, "unsafe_path", 1),
     "dotdot.txt": (None, "unsafe_path", 1),
     "up": (None, "unsafe_path", 1),
@@ -185,6 +190,10 @@ def build_batch(base: Path) -> Path:
     os.symlink(outside / "secret.txt", raw / "link-outside.txt")  # absolute link out of raw/
     os.symlink("../outside/secret.txt", raw / "dotdot.txt")  # a '..' path out of raw/
     os.symlink("..", raw / "up")  # a directory link to raw/'s parent
+    write(raw / ".DS_Store", b"\0\0\0\1Bud1")
+    os.mkfifo(raw / "pipe.pdf")
+    with open(os.fsencode(raw) + b"/" + GBK_NAME, "wb") as handle:
+        handle.write(SEED_TEXT.encode())
     assert sorted(EXPECTED) == sorted(_list(raw)), sorted(_list(raw))
     return raw
 
@@ -204,6 +213,8 @@ def file_states(base: Path) -> dict[str, tuple]:
             path = Path(root) / name
             if path.is_symlink():
                 states[str(path)] = ("link", os.readlink(path), path.lstat().st_mtime_ns)
+            elif not path.is_file():  # a FIFO: never opened, by the pipeline or here
+                states[str(path)] = ("special", path.lstat().st_mode, path.lstat().st_mtime_ns)
             else:
                 states[str(path)] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
     return states
@@ -312,6 +323,8 @@ def test_batch_every_input_has_its_outcome(batch):
             assert first_seen is not None and last_seen is not None
             if kind == "unsafe_path":
                 assert sha == "" and "refused" in message and "outside the raw folder" in message
+            elif status is None:  # never read: hidden, special, a name that is not UTF-8
+                assert sha == "" and path not in files
             else:
                 assert sha == hashlib.sha256((batch["raw"] / path).read_bytes()).hexdigest()
                 assert files[path][2] == message  # the same text in report_files.error_message
@@ -372,7 +385,8 @@ def test_batch_summary_printed_by_gongkai_run(batch):
     text = format_summary(batch["summary"])
     assert "reports: loaded 5, failed 5, skipped 0, duplicate 2" in text
     assert "  seed-gbk.txt = 000_c669139aa1fe8f20.txt" in text
-    assert "files not loaded (raw.ingest_errors): 8" in text
+    assert "files not loaded (raw.ingest_errors): 11" in text
+    assert "  pipe.pdf: [not_a_regular_file] pipe.pdf is a FIFO (named pipe), not a regular file; never opened" in text
     assert "  empty.txt: [empty_file] empty.txt is empty (0 bytes)" in text
     assert "  up: [unsafe_path] refused: 'up' resolves outside the raw folder" in text
     assert "failed check: raw_tables:ingest_errors (WARN)" in text

@@ -251,6 +251,8 @@ def stage_files(
         cached = None if force else staged_result(Path(raw_dir), rel, Path(staging), fingerprints)
         if cached is not None:
             out[i] = (cached, True)
+        elif _refusal(Path(raw_dir), rel) is not None:  # recorded here: no worker for a file that is not read
+            out[i] = (stage_file(Path(raw_dir), rel, Path(staging)), False)
         else:
             todo.append(i)
     fingerprints.save()
