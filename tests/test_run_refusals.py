@@ -17,6 +17,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _restore_paths(monkeypatch):
+    """`gongkai run --raw/--warehouse` sets GONGKAI_RAW/GONGKAI_WAREHOUSE for the process: undone after each test."""
+    monkeypatch.delenv("GONGKAI_RAW", raising=False)
+    monkeypatch.delenv("GONGKAI_WAREHOUSE", raising=False)
+
+
 def _warehouse_with_reports(path: Path, reports: int = 2) -> str:
     """A warehouse holding ``reports`` current loaded reports (only what the refusal looks at); its sha256."""
     from gongkai.warehouse.load import create_raw_schema
@@ -106,7 +113,7 @@ def test_the_run_lock_is_per_warehouse_and_a_held_lock_is_one_line(tmp_path, cap
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
          "from gongkai.pipeline.run_lock import run_lock\n"
-         "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)", str(first)],
+         "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)", str(first)],
         stdout=subprocess.PIPE, text=True, cwd=REPO,
     )
     try:
