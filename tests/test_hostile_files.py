@@ -159,3 +159,53 @@ def _running(pid: int) -> bool:
             return False
         return True
     return state not in ("Z", "X")
+
+
+def bomb_pdf(inflated_mb: int) -> bytes:
+    """Two pages: the first's content stream inflates to ``inflated_mb`` MB (valid text operators, then spaces) from a
+    few MB of Flate data — a decompression bomb; the second prints 'Hello'."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    bomb = packer.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n")
+    for _ in range(inflated_mb):
+        bomb += packer.compress(chunk)
+    bomb += packer.flush()
+    hello = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(hello) + hello + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_decompression_bomb_is_stopped_by_the_worker_memory_cap(tmp_path, monkeypatch):
+    """A page inflating to 2 GB in a worker capped at 1 GB (GONGKAI_PARSE_MEMORY_MB) fails fast with MemoryError,
+    which the PDF reader records for that page; the file gets its outcome long before the deadline."""
+    from gongkai.warehouse.staging import stage_files
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bomb.pdf").write_bytes(bomb_pdf(2048))
+    assert (raw / "bomb.pdf").stat().st_size < 10 * 2**20
+    monkeypatch.setenv("GONGKAI_PARSE_MEMORY_MB", "1024")
+    started = time.monotonic()
+    [(result, _)] = stage_files(raw, ["bomb.pdf"], tmp_path / "staging", timeout=300)
+    elapsed = time.monotonic() - started
+    assert result.error_kind not in ("timeout", "parser_died"), result.summary()
+    assert elapsed < 200, f"{elapsed:.0f} s"

@@ -22,6 +22,21 @@ MAX_PDF_PAGES = 2000
 DEFAULT_MAX_FILE_MB = 256.0
 
 
+#: Address space one parse worker may use (GONGKAI_PARSE_MEMORY_MB; 0 = no limit). The 171-page Xi'an final peaks
+#: at ~450 MB of address space; a decompression bomb (a page whose content inflates to gigabytes) hits the limit,
+#: and the PDF reader records that page as unreadable ('error') instead of taking the machine's memory.
+DEFAULT_PARSE_MEMORY_MB = 4096.0
+
+
+def parse_memory_bytes() -> int | None:
+    """The per-worker memory limit in bytes, None for none (``GONGKAI_PARSE_MEMORY_MB``)."""
+    try:
+        megabytes = float(os.environ.get("GONGKAI_PARSE_MEMORY_MB", "") or DEFAULT_PARSE_MEMORY_MB)
+    except ValueError:
+        megabytes = DEFAULT_PARSE_MEMORY_MB
+    return int(megabytes * 1024 * 1024) if megabytes > 0 else None
+
+
 def max_file_bytes() -> int:
     """The per-file size limit in bytes (``GONGKAI_MAX_FILE_MB``)."""
     try:

@@ -18,7 +18,13 @@ from pathlib import Path
 from gongkai.extract.records import Report
 from gongkai.warehouse import workers as child_processes
 from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
-from gongkai.warehouse.limits import PipelineParseError, check_page_limit, max_file_bytes, parse_timeout
+from gongkai.warehouse.limits import (
+    PipelineParseError,
+    check_page_limit,
+    max_file_bytes,
+    parse_memory_bytes,
+    parse_timeout,
+)
 from gongkai.warehouse.raw_folder import UnsafePathError, is_hidden, report_id_for, safe_path, undecodable_name
 from gongkai.warehouse.rows import error_tables, refused_tables, report_file_row, report_rows
 from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED
@@ -215,7 +221,7 @@ def _stage_with_deadline(
     outcomes = child_processes.run_with_deadlines(
         _stage_in_child,
         [(str(raw_dir), rel, str(staging), PARSE_FUNCTION) for rel in rel_paths],
-        workers=workers, timeout=timeout, preload=WORKER_PRELOAD,
+        workers=workers, timeout=timeout, preload=WORKER_PRELOAD, memory_limit=parse_memory_bytes(),
     )
     results = []
     for rel, outcome in zip(rel_paths, outcomes, strict=True):

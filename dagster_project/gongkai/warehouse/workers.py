@@ -74,8 +74,22 @@ def _die_with(parent_pid: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def _child(conn, task: Callable[..., Any], args: tuple, parent_pid: int) -> None:
+def _limit_memory(limit: int | None) -> None:
+    """Cap this process's address space: an allocation past it raises MemoryError instead of swapping the machine."""
+    if limit is None:
+        return
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError):  # no resource module (Windows), or not allowed
+        pass
+
+
+def _child(conn, task: Callable[..., Any], args: tuple, parent_pid: int, memory_limit: int | None) -> None:
     _die_with(parent_pid)
+    _limit_memory(memory_limit)
     try:
         conn.send(task(lambda: conn.send("ready"), *args))
     finally:
@@ -114,9 +128,11 @@ def run_with_deadlines(
     timeout: float,
     preload: tuple[str, ...] = (),
     startup: float = STARTUP_SECONDS,
+    memory_limit: int | None = None,
 ) -> list[Outcome]:
     """One :class:`Outcome` per item, in order. ``task`` must be importable by name (it is pickled by reference);
-    ``preload`` names modules the forkserver imports once for every child."""
+    ``preload`` names modules the forkserver imports once for every child; ``memory_limit`` caps each child's
+    address space (bytes)."""
     from multiprocessing.connection import wait
 
     ctx = _mp_context(tuple(preload))
@@ -135,7 +151,8 @@ def run_with_deadlines(
             while queue and len(running) < workers:
                 index, args = queue.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child, args=(send, task, tuple(args), os.getpid()), daemon=True)
+                process = ctx.Process(target=_child, args=(send, task, tuple(args), os.getpid(), memory_limit),
+                                      daemon=True)
                 process.start()
                 send.close()
                 running.append(_Running(index, process, receive, time.monotonic() + startup))
