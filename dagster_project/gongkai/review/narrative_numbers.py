@@ -24,13 +24,12 @@ _BUDGET_WORD = re.compile(
 _COMPLETION = re.compile(rf"完成(?:年初|调整)?预算(?:数)?的(?P<p>{NUMBER})%")
 
 _UP = ("增加", "增长", "上升", "增幅")
-_DOWN = ("减少", "下降", "降低", "降幅")
 NEAR_MISS = 0.3  # percentage points: a stated % this close to the recomputed one may rest on another base (info)
 ROUNDING_MISS = 0.05  # … and this close, on amounts rounded before they were printed (no finding)
 _CHANGE = re.compile(
     rf"(?P<v1>增加|减少|增长|下降|上升|降低)(?P<n>{NUMBER})(?P<u>万元|元)[，,]?"
     rf"(?:比上年|同比)?(?P<v2>增加|减少|增长|下降|上升|降低|增幅|降幅)(?:为|达)?(?P<p>{NUMBER})%")
-_SUBJECT_AMOUNT = re.compile(rf"(?P<n>{NUMBER})(?P<u>万元|元)")
+_SUBJECT_AMOUNT = re.compile(rf"(?P<n>{NUMBER})(?P<u>万元|元)")  # any amount with its unit
 _COMPARED = re.compile(r"(?:与|比|较)(?:上年|上年度|\d{4}年度?|去年)")
 _CHANGE_VERB = re.compile(r"(?:增加|减少|增长|下降|上升|降低)$")
 _SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")

@@ -18,7 +18,6 @@ from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
 LineText = Callable[[int, int], str]  # (page, line) → the line's text, for quoting a finding
 _SENTENCE_PUNCTUATION = re.compile("[，。；：]")
 BREAK = "\n"
