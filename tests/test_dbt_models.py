@@ -29,6 +29,7 @@ R1 = "c669139aa1fe8f20"  # the seed report, current version
 R1_OLD = "00000000000000a1"  # an earlier version of the same path, superseded
 R2 = "00000000000000b2"  # an older report of the same department under its former name
 R_FAILED = "00000000000000f3"
+R3 = "00000000000000c3"  # a district final whose SMEs won more than its whole procurement (21.07 + 21.07 > 21.07)
 
 T0 = datetime(2025, 1, 1, 8, 0, 0)
 T1 = datetime(2025, 6, 1, 8, 0, 0)
@@ -85,6 +86,7 @@ def make_raw_fixture(path: Path) -> None:
         _file(R1_OLD, "000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024, current=False, seen=T0),
         _file(R2, "liaoning/2022_yingshang.txt", "辽宁省营商环境建设局", 2022),
         _file(R_FAILED, "broken.pdf", None, None, status="failed"),
+        _file(R3, "shpt/2023_czj.pdf", "上海市普陀区财政局", 2023),
     ])
     exp = ("total", "basic", "project")
     cells = []
@@ -160,6 +162,11 @@ def make_raw_fixture(path: Path) -> None:
         _fact(R2, "procurement_total", 1000.0),
         _fact(R2, "sme_amount", 4000000.0, unit="元"),  # 400 万元, stated in 元
         _fact(R2, "three_public_total", 20.5),
+        _fact(R3, "procurement_total", 21.07, line=20),
+        _fact(R3, "sme_won_in_reserved", 21.07, line=21),
+        _fact(R3, "sme_won_outside_reserved", 21.07, line=22),
+        _fact(R3, "sme_amount", 42.14, basis="derived", line=22),
+        _fact(R3, "sme_share_pct", 200.0, unit="%", basis="derived", line=22),
     ])
     _insert(con, "performance_projects", [dict(
         report_id=R1, project_index=1, project_name="辽宁省政务服务大厅运转经费", department="辽宁省数据局",
@@ -196,6 +203,9 @@ def make_raw_fixture(path: Path) -> None:
              actual=5516.84, difference=0.06, tolerance=0.05, status="fail", detail="尾差 above tolerance"),
         dict(report_id=R1, check_name="year_over_year.carryover", category="year", tolerance=0.05,
              status="not_run", detail="previous year not loaded"),
+        dict(report_id=R3, check_name="narrative.sme_within_total", category="narrative", expected=21.07,
+             actual=42.14, difference=21.07, tolerance=0.02, status="fail", detail="actual ≤ expected",
+             file="shpt/2023_czj.pdf", page=24, line=20),
     ])
     _insert(con, "parse_issues", [dict(report_id=R1, severity="warning", issue_kind="replacement_char",
                                        message="U+FFFD in text", file="000_c669139aa1fe8f20.txt", page=40, line=3)])
@@ -240,7 +250,7 @@ def test_build_passes(built):
 
 def test_only_current_loaded_reports(built):
     con, _ = built
-    assert {r[0] for r in q(con, "select report_id from marts.fct_report_summary")} == {R1, R2}
+    assert {r[0] for r in q(con, "select report_id from marts.fct_report_summary")} == {R1, R2, R3}
     for table in ("fct_expenditure_by_function", "fct_three_public", "fct_procurement", "fct_project_performance"):
         ids = {r[0] for r in q(con, f"select distinct report_id from marts.{table}")}
         assert R1_OLD not in ids and R_FAILED not in ids, table
@@ -249,7 +259,7 @@ def test_only_current_loaded_reports(built):
 def test_departments_are_canonical(built):
     con, _ = built
     rows = q(con, "select report_id, department, department_as_printed, department_id from marts.fct_report_summary "
-                  "order by year")
+                  "where department = '辽宁省数据局' order by year")
     assert [(r[1], r[2]) for r in rows] == [("辽宁省数据局", "辽宁省营商环境建设局"), ("辽宁省数据局", "辽宁省数据局")]
     assert rows[0][3] == rows[1][3]
     dim = q(con, "select canonical_name, names_printed, region, level, report_count from marts.dim_department "
@@ -319,6 +329,20 @@ def test_procurement(built):
     assert q(con, "select sme_amount from marts.fct_procurement where report_id = ?", R2) == [(400.0,)]
 
 
+def test_impossible_derived_procurement_is_withheld_and_its_check_listed(built):
+    """21.07 + 21.07 won by SMEs of a 21.07 total: the derived SME amount and its 200 % share are not emitted; the
+    printed inputs and the failed check (file, page, expected, actual) are."""
+    con, _ = built
+    assert q(con, "select total, sme_won_in_reserved, sme_won_outside_reserved, sme_amount, sme_share_pct, "
+                  "withheld_keys, derived_keys from marts.fct_procurement where report_id = ?", R3) == [
+        (21.07, 21.07, 21.07, None, None, ["sme_amount", "sme_share_pct"], [])]
+    assert q(con, "select sme_amount, sme_share_pct from marts.fct_report_summary where report_id = ?", R3) == [
+        (None, None)]
+    assert q(con, "select check_name, expected, actual, file, page, is_preferred from quality.report_check_failures "
+                  "where report_id = ?", R3) == [("narrative.sme_within_total", 21.07, 42.14, "shpt/2023_czj.pdf", 24,
+                                                  True)]
+
+
 def test_report_summary(built):
     con, _ = built
     cols = ("income_total", "income_total_source", "expenditure_total", "basic_total", "project_total",
@@ -346,7 +370,7 @@ def test_performance_and_reconciliation(built):
     assert q(con, "select unit_name, total_score, task_count from marts.fct_unit_performance") == [
         ("辽宁省数据局本级", 95.0, 1)]
     assert q(con, "select status, count(*) from quality.reconciliation group by 1 order by 1") == [
-        ("fail", 1), ("not_run", 1), ("pass", 3)]
+        ("fail", 2), ("not_run", 1), ("pass", 3)]
 
 
 def _documented() -> dict[str, dict[str, dict]]:

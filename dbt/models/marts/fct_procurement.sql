@@ -42,9 +42,9 @@ wide as (
         list(fact_key order by fact_key) filter (where basis = 'derived' and not impossible) as derived_keys,
         list(fact_key order by fact_key) filter (where impossible) as withheld_keys,
         count(*) as facts,
-        min(file) as file,
+        min_by(file, (page, line)) as file,
         min(page) as page,
-        min(line) as line
+        min_by(line, (page, line)) as line
     from facts
     group by report_id
 )
