@@ -49,7 +49,8 @@ def _p(name: str) -> str:
 _FULLWIDTH = str.maketrans("()％０１２３４５６７８９．", "（）%0123456789.")
 _HAS_FULLWIDTH = re.compile("[()％０-９．]")
 
-_PART_START = re.compile(r"^第[一二三四五六七八九十\d]+部分.*决算情况|^[一二三四五六七八九十]+、收入支出决算总体情况")
+_PART_START = re.compile(r"^第[一二三四五六七八九十\d]+部分.*决算情况|^[一二三四五六七八九十]+、收入支出决算总体情况"
+                         r"|^[一二三四五六七八九十]+、决算报表说明$")  # the university set's 三、决算报表说明
 _GLOSSARY = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、)?名词解释")
 _PART_OTHER = re.compile(r"^第[一二三四五六七八九十\d]+部分.*(?:决算表|附件|附表|名词)")
 _EVALUATION_TABLE = re.compile(r"^[^《“]*(?:绩效自评表|绩效评价表)$")
@@ -233,7 +234,8 @@ def _is_start(text: str) -> bool:
     if "算" not in text:
         return False
     text = squeeze(text)
-    return ("部分" in text or "、收入支出" in text) and bool(_PART_START.match(text)) and not _TOC_ENTRY.search(text)
+    return (("部分" in text or "、收入支出" in text or text.endswith("决算报表说明")) and bool(_PART_START.match(text))
+            and not _TOC_ENTRY.search(text))
 
 
 def _is_stop(text: str) -> bool:
@@ -739,7 +741,7 @@ RULES: tuple[_Rule, ...] = (
     # a report's carry-overs, not a fund's own (政府性基金预算财政拨款年初结转和结余 under 七、)
     _amount_rule("carryover_begin", "(?:上年|年初)结转和?结余", "income_expenditure appropriation general_budget"),
     # 支出
-    _amount_rule("expenditure_total", "(?<!收入)支出总计"),
+    _amount_rule("expenditure_total", "(?<!收入)(?<!拨款)支出总计"),
     _amount_rule("expenditure_current_year", "本年支出合计"),
     _by_topic({"income_expenditure": "expenditure_basic", "appropriation": "appropriation_basic"}, "基本支出"),
     _by_topic({"income_expenditure": "expenditure_project", "appropriation": "appropriation_project"}, "项目支出"),
@@ -752,7 +754,7 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("basic_capital", "资本性支出"),
     _amount_rule("carryover_end", "年末结转和?结余", "income_expenditure appropriation general_budget"),
     # 财政拨款
-    _amount_rule("appropriation_expenditure", "(?<!预算)(?<!经费)财政拨款支出(?:决算)?(?:总额)?"),  # not “三公”经费财政拨款支出
+    _amount_rule("appropriation_expenditure", "(?<!预算)(?<!经费)财政拨款支出(?:决算)?(?:总额|总计)?"),  # not “三公”经费财政拨款支出
     _amount_rule("general_budget_expenditure", "一般公共预算财政拨款支出(?:决算)?"),
     _Rule(re.compile(f"年初预算(?:数)?为{_a('b')}[，,](?:支出)?决算(?:数)?为{_a('v')}"), _budget_and_actual),
     _Rule(re.compile(f"(?:完成|占)(?:年初|全年)?预算(?:数)?的{_p('v')}"), _completion),

@@ -47,6 +47,16 @@ grand_total_wording as (
       and abs(n.value - s.grand_total) <= 0.05 and abs(n.value - s.expenditure_total) > 0.05
 ),
 
+-- A report whose narrative 收入总计 is its 本年收入合计 (西南大学), not its grand total: its comparative 收入总计 is
+-- last year's income_total, never its grand_total.
+current_year_wording as (
+    select n.report_id
+    from {{ ref('stg_narrative_facts') }} as n
+    inner join {{ ref('fct_report_summary') }} as s using (report_id)
+    where n.fact_key = 'income_total' and n.basis = 'reported' and n.qualifier is null
+      and abs(n.value - s.income_total) <= 0.05 and abs(n.value - s.grand_total) > 0.05
+),
+
 comparative as (
     select
         c.department_id,
@@ -54,8 +64,13 @@ comparative as (
         'comparative' as basis,
         cast(null as varchar) as report_id,
         min(c.reported_by_report_id) as reported_by_report_id,
-        cast(null as double) as income_total,  -- the narrative's income_total is 收入总计: see grand_total
-        max(c.value) filter (where c.fact_key = 'income_total') as grand_total,
+        -- the narrative's income_total is 收入总计 (grand_total), or 本年收入合计 where the report says so
+        max(c.value) filter (where c.fact_key = 'income_total'
+                               and c.reported_by_report_id in (select report_id from current_year_wording))
+            as income_total,
+        max(c.value) filter (where c.fact_key = 'income_total'
+                               and c.reported_by_report_id not in (select report_id from current_year_wording))
+            as grand_total,
         max(c.value) filter (where c.fact_key = 'expenditure_total'
                                and c.reported_by_report_id not in (select report_id from grand_total_wording))
             as expenditure_total,
