@@ -20,7 +20,7 @@ def _p(expr: str) -> re.Pattern[str]:
 
 INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
                   "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
-                  "affiliated_remittance", "other_revenue", "carryover_begin")
+                  "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used")
 EXPENDITURE_COLUMNS = ("total", "basic", "project", "reserve", "business", "remittance_to_superior",
                        "subsidy_to_affiliates", "carryover_end")
 SPLIT_COLUMNS = ("total", "basic", "project")
@@ -62,6 +62,7 @@ BUDGET_FAMILY_BY_KEY = {f.key: f for f in BUDGET_FAMILIES}
 
 # Header terms → column keys, most specific first (a family's own columns limit the choice).
 BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
+    ("non_appropriation_surplus_used", r"非财政拨款结余"),
     ("carryover_begin", r"上年结转|年初.*结转|年初.*结余"),
     ("carryover_end", r"结转下年|年末.*结转|年末.*结余"),
     ("subsidy_to_affiliates", r"对附属单位补助"),

@@ -29,6 +29,9 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_budget_summary(ledger, table)
         elif _is_coded(table, "economic"):
             check_economic_split(ledger, table)
+        elif table.family == "budget_income":
+            check_income_rows(ledger, table)
+            check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
         elif _is_coded(table, "function"):
             check_function_table(ledger, _printed_columns(table))
     check_budget_across_tables(ledger, report)
@@ -83,6 +86,18 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
                      _sum([row_amount(r) for r in classes]), len(classes) + 1, spending_total.source)
 
 
+def check_income_rows(ledger: Ledger, table: Table) -> None:
+    """收入预算总表: each row's 合计 = the sum of its sources, 上年结转 and 使用非财政拨款结余 included (a budget's 收入合计
+    is what it can spend; general_budget / government_fund / state_capital are parts of 财政拨款 and not added)."""
+    parts = [c for c in _printed_columns(table).columns if c not in ("total", "amount", "general_budget",
+                                                                     "government_fund", "state_capital")]
+    for row in table.rows:
+        if row.value("total") is None or not parts:
+            continue
+        ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("total"),
+                     _sum([row.value(c) for c in parts]), len(parts) + 1, row.source)
+
+
 def check_economic_split(ledger: Ledger, table: Table) -> None:
     """基本支出 by economic class: 类 = Σ款; each row's 合计 = 人员经费 + 公用经费 (where both are printed)."""
     classes = [r for r in table.rows if r.level == 1]
@@ -118,12 +133,26 @@ def _grand(report: Report, family: str, side: str, column: str | None = None) ->
     return row.value(column) if column else row_amount(row)
 
 
+def _summary_total(report: Report, side: str) -> float | None:
+    """The 收支总表's total a 收入总表 / 支出总表 adds up to: its 本年收入(支出)合计, else its 总计; the 总计 where the
+    收入总表 has a 上年结转 column (its 合计 then includes the carry-over)."""
+    summary = report.table("budget_summary")
+    if summary is None:
+        return None
+    subtotal = summary.row(item=f"{side}_total", side=side)
+    income = report.table("budget_income")
+    with_carryover = side == "income" and income is not None and any(
+        cell.column == "carryover_begin" for row in income.rows for cell in row.cells)
+    if subtotal is None or with_carryover:
+        return _grand(report, "budget_summary", side)
+    return row_amount(subtotal)
+
+
 def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
     """The same totals printed by several tables agree."""
     pairs = [
-        ("cross.income_total", _grand(report, "budget_summary", "income"), _total(report, "budget_income", "total")),
-        ("cross.expenditure_total", _grand(report, "budget_summary", "expenditure"),
-         _total(report, "budget_expenditure", "total")),
+        ("cross.income_total", _summary_total(report, "income"), _total(report, "budget_income", "total")),
+        ("cross.expenditure_total", _summary_total(report, "expenditure"), _total(report, "budget_expenditure", "total")),
         ("cross.appropriation_general_budget",
          _grand(report, "budget_appropriation_summary", "expenditure", "general_budget"),
          _total(report, "budget_general_expenditure", "total")),

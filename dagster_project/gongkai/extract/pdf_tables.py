@@ -445,14 +445,14 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
     for c in columns:
         if c.role != "value":
             continue
-        c.key = _term(c.own_text, allowed, terms)
-        if c.own_text in ("小计", "合计") and c.group:  # 项目支出 / 小计: the group names the column
-            c.key = next((k for _, t in sorted(c.group, reverse=True) if (k := _term(t, allowed, terms))), c.key)
-        if c.key is None:
-            for _, t in sorted(c.group, reverse=True):
-                c.key = _term(t, allowed, terms)
-                if c.key:
-                    break
+        if c.own_text.startswith("其中"):  # a part of the column before it (事业收入 其中：教育收费), not a column key
+            continue
+        own_key = _term(c.own_text, allowed, terms)
+        group_key = next((key for _, t in sorted(c.group, reverse=True) if (key := _term(t, allowed, terms))), None)
+        if c.own_text in ("金额", "小计", "合计"):  # 项目支出 / 小计, 事业收入 / 金额: the group names the column
+            c.key = group_key or own_key
+        else:
+            c.key = own_key or group_key
         if c.key is None and len(allowed) == 1:
             c.key = family.columns[0]
     _split_run_together_headers(columns, allowed, terms)

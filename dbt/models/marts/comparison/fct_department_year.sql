@@ -1,4 +1,5 @@
--- One row per department x year: the headline figures of fct_report_summary (same names) for the comparison marts.
+-- One row per department x year: the headline figures of fct_report_summary (same names) for the comparison marts,
+-- and beside them the department-year's budget (部门预算, fct_budget_summary) where one is loaded.
 -- basis 'report': the department-year's preferred report (dim_report_version.is_preferred) is loaded;
 -- basis 'comparative': no report of that year is loaded, the figures are the comparatives a later report states
 -- (fct_reported_comparative; only what the narrative gives: expenditure, carry-over, 机关运行经费, 三公 …).
@@ -95,6 +96,18 @@ years as (
     select * from reported
     union all by name
     select * from comparative
+),
+
+budgets as (  -- the department-year's preferred budget (部门预算), beside its final
+    select
+        b.department_id,
+        b.year,
+        b.report_id as budget_report_id,
+        b.expenditure_total as budget_expenditure_total,
+        b.three_public_budget
+    from {{ ref('fct_budget_summary') }} as b
+    inner join {{ ref('dim_report_version') }} as v on v.report_id = b.report_id and v.is_preferred
+    where b.department_id is not null
 )
 
 select
@@ -122,6 +135,12 @@ select
     case when y.sme_share_pct is not null then y.sme_share_pct >= {{ threshold }} end as sme_share_meets_policy,
     y.project_count,
     y.mean_project_score,
-    y.reconciliation_fails
+    y.reconciliation_fails,
+    b.budget_report_id,
+    b.budget_expenditure_total,
+    case when b.budget_expenditure_total <> 0 then round(y.expenditure_total / b.budget_expenditure_total * 100, 2) end
+        as budget_execution_pct,
+    b.three_public_budget
 from years as y
 inner join {{ ref('dim_department') }} as d using (department_id)
+left join budgets as b using (department_id, year)
