@@ -60,7 +60,8 @@ def parsed():
     return parse
 
 
-@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget"])
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
+                                  "2026_cq-qxj_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
@@ -94,7 +95,7 @@ def test_every_value_is_its_printed_amount_in_wan(parsed):
                     assert cell.value == to_wan(parse_amount(cell.original), table.unit)
 
 
-@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget"])
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2026_cq-qxj_budget"])
 def test_budget_identities_hold(parsed, name):
     checks = parsed(name).checks
     names = {c.name for c in checks}

@@ -21,9 +21,9 @@ def _p(expr: str) -> re.Pattern[str]:
 INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
                   "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
                   "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used")
-EXPENDITURE_COLUMNS = ("total", "basic", "project", "reserve", "business", "remittance_to_superior",
-                       "subsidy_to_affiliates", "carryover_end")
-SPLIT_COLUMNS = ("total", "basic", "project")
+EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "reserve", "business",
+                       "remittance_to_superior", "subsidy_to_affiliates", "carryover_end")
+SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
 ECONOMIC_COLUMNS = ("amount", "personnel", "public")
 
 # Order matters: more specific titles first (三公 titles can name 机关运行经费; 财政拨款收支总表 before 收支总表).
@@ -93,20 +93,20 @@ BUDGET_SUMMARY_ITEMS = item_patterns(
     ("state_capital_appropriation", r"国有资本经营(?:预算)?(?:资金|拨款)?(?:收入)?$"),
     ("fiscal_appropriation", r"^财政拨款(?:收入|资金)?$|财政拨款[（(]补助[)）]"),
     ("fiscal_special_account", r"财政专户管理资金(?:收入)?$"),
-    ("superior_subsidy", r"上级补助收入$"),
-    ("public_service_revenue", r"事业收入$"),
-    ("business_revenue", r"经营收入$"),
-    ("affiliated_remittance", r"附属单位上缴收入$"),
-    ("other_revenue", r"^其他(?:收入|资金)$"),
-    ("income_total", r"本年收入(?:合计|小计)$|当年收入小计$"),
-    ("expenditure_total", r"本年支出(?:合计|小计)$|当年支出小计$"),
+    ("superior_subsidy", r"上级补助收入(?:资金)?$"),
+    ("public_service_revenue", r"事业收入(?:资金)?$"),
+    ("business_revenue", r"经营收入(?:资金)?$"),
+    ("affiliated_remittance", r"附属单位上缴收入(?:资金)?$"),
+    ("other_revenue", r"^其他(?:收入|资金|收入资金)$"),
+    ("income_total", r"本年收入(?:合计|小计)?$|当年收入小计$"),
+    ("expenditure_total", r"本年支出(?:合计|小计)?$|当年支出小计$"),
     ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
     ("carryover_begin", r"上年结转|年初结转"),
     ("carryover_end", r"结转下年|年末结转"),
     ("basic", r"^基本支出$"),
     ("project", r"^项目支出$"),
     ("reserve", r"预留机动经费$"),
-    ("grand_total", r"总计$|^收入合计$|^支出合计$"),
+    ("grand_total", r"总计$|^收入合计$|^支出合计$|^合计$"),
 )
 
 BUDGET_THREE_PUBLIC_ITEMS = item_patterns(

@@ -33,7 +33,8 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_income_rows(ledger, table)
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
         elif _is_coded(table, "function"):
-            check_function_table(ledger, _printed_columns(table))
+            check_function_table(ledger, _summed_columns(table))
+            check_basic_split(ledger, table)
     check_budget_across_tables(ledger, report)
     return unique_names(ledger.checks)
 
@@ -47,6 +48,26 @@ def _printed_columns(table: Table) -> Table:
     """The table with only the columns it prints: a budget family lists every column any budget prints."""
     printed = {cell.column for row in table.rows for cell in row.cells}
     return replace(table, columns=tuple(c for c in table.columns if c in printed))
+
+
+def _summed_columns(table: Table) -> Table:
+    """The printed columns whose sum is the row's 合计: 人员经费 and 公用经费 are parts of 基本支出 where it is printed."""
+    printed = _printed_columns(table)
+    if "basic" not in printed.columns:
+        return printed
+    return replace(printed, columns=tuple(c for c in printed.columns if c not in ("personnel", "public")))
+
+
+def check_basic_split(ledger: Ledger, table: Table) -> None:
+    """基本支出 = 人员经费 + 公用经费 on every row where the table prints the three."""
+    printed = _printed_columns(table).columns
+    if not {"basic", "personnel", "public"} <= set(printed):
+        return
+    for row in table.rows:
+        if row.value("basic") is None and row.value("personnel") is None and row.value("public") is None:
+            continue
+        ledger.equal(f"{table.family}.basic_split.{row.code or row.item or row.label}", "table",
+                     row.value("basic") or 0.0, _sum([row.value("personnel"), row.value("public")]), 3, row.source)
 
 
 def row_amount(row: TableRow | None) -> float | None:
@@ -73,8 +94,8 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
         ledger.equal(f"{name}.balanced", "table", row_amount(grand_in), row_amount(grand_out), 2, grand_out.source)
     income = [r for r in table.rows if r.side == "income"]
     lines = [r for r in income if r.item in _INCOME_LINES]
-    if not lines:  # 财政拨款收支总表: the fund lines themselves
-        lines = [r for r in income if r.item and r.item.endswith("_appropriation")]
+    if not any(r.item == "fiscal_appropriation" for r in lines):  # no 财政拨款 line: the fund lines are the lines
+        lines += [r for r in income if r.item and r.item.endswith("_appropriation") and "." not in r.item]
     income_total = table.row(item="income_total", side="income") or grand_in
     if income_total is not None and lines:
         ledger.equal(f"{name}.income_lines", "table", row_amount(income_total),
@@ -88,9 +109,10 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
 
 def check_income_rows(ledger: Ledger, table: Table) -> None:
     """收入预算总表: each row's 合计 = the sum of its sources, 上年结转 and 使用非财政拨款结余 included (a budget's 收入合计
-    is what it can spend; general_budget / government_fund / state_capital are parts of 财政拨款 and not added)."""
-    parts = [c for c in _printed_columns(table).columns if c not in ("total", "amount", "general_budget",
-                                                                     "government_fund", "state_capital")]
+    is what it can spend); 一般公共预算 / 政府性基金 / 国有资本经营 are not added where 财政拨款 is printed (its parts)."""
+    printed = _printed_columns(table).columns
+    funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
+    parts = [c for c in printed if c not in ("total", "amount", *funds)]
     for row in table.rows:
         if row.value("total") is None or not parts:
             continue
@@ -100,21 +122,30 @@ def check_income_rows(ledger: Ledger, table: Table) -> None:
 
 def check_economic_split(ledger: Ledger, table: Table) -> None:
     """基本支出 by economic class: 类 = Σ款; each row's 合计 = 人员经费 + 公用经费 (where both are printed)."""
-    classes = [r for r in table.rows if r.level == 1]
-    for parent in classes:
+    coded = [r for r in table.rows if r.code]
+    for parent in coded:
         children = [r for r in table.rows if r.parent_code == parent.code]
         if children:
-            ledger.equal(f"{table.family}.children.{parent.code}", "table", parent.value("amount") or 0.0,
-                         _sum([r.value("amount") for r in children]), len(children) + 1, parent.source)
+            ledger.equal(f"{table.family}.children.{parent.code}", "table", economic_amount(parent) or 0.0,
+                         _sum([economic_amount(r) for r in children]), len(children) + 1, parent.source)
+    classes = [r for r in coded if r.level == 1]
     total = table.row(item="total")
     if total is not None and classes:
-        ledger.equal(f"{table.family}.children.total", "table", total.value("amount"),
-                     _sum([r.value("amount") for r in classes]), len(classes) + 1, total.source)
+        ledger.equal(f"{table.family}.children.total", "table", economic_amount(total),
+                     _sum([economic_amount(r) for r in classes]), len(classes) + 1, total.source)
     for row in table.rows:
         if row.cell("personnel") is None or row.cell("public") is None or row.value("amount") is None:
             continue
         ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("amount"),
                      _sum([row.value("personnel"), row.value("public")]), 3, row.source)
+
+
+def economic_amount(row: TableRow) -> float | None:
+    """An economic row's figure: its 合计 / 金额, else 人员经费 + 公用经费 (a table printing only the two)."""
+    if row.value("amount") is not None:
+        return row.value("amount")
+    parts = [row.value("personnel"), row.value("public")]
+    return None if parts == [None, None] else _sum(parts)
 
 
 def _total(report: Report, family: str, column: str) -> float | None:
@@ -123,6 +154,12 @@ def _total(report: Report, family: str, column: str) -> float | None:
         return None
     row = table.row(item="total")
     return row.value(column) if row is not None else None
+
+
+def _economic_total(report: Report) -> float | None:
+    table = report.table("budget_general_basic")
+    row = table.row(item="total") if table is not None and not table.is_empty else None
+    return economic_amount(row) if row is not None else None
 
 
 def _grand(report: Report, family: str, side: str, column: str | None = None) -> float | None:
@@ -156,8 +193,7 @@ def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
         ("cross.appropriation_general_budget",
          _grand(report, "budget_appropriation_summary", "expenditure", "general_budget"),
          _total(report, "budget_general_expenditure", "total")),
-        ("cross.general_basic", _total(report, "budget_general_expenditure", "basic"),
-         _total(report, "budget_general_basic", "amount")),
+        ("cross.general_basic", _total(report, "budget_general_expenditure", "basic"), _economic_total(report)),
     ]
     for name, expected, actual in pairs:
         if expected is not None and actual is not None:
