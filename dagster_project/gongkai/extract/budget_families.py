@@ -20,7 +20,8 @@ def _p(expr: str) -> re.Pattern[str]:
 
 INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
                   "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
-                  "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used")
+                  "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used",
+                  "tuition_revenue")
 EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "reserve", "business",
                        "remittance_to_superior", "subsidy_to_affiliates", "carryover_end")
 SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
@@ -75,6 +76,7 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("government_fund", r"政府性基金"),
     ("state_capital", r"国有资本经营"),
     ("fiscal_appropriation", r"财政拨款"),
+    ("tuition_revenue", r"教育收费"),
     ("public_service_revenue", r"事业收入"),
     ("business_revenue", r"经营收入"),
     ("other_revenue", r"其他收入"),

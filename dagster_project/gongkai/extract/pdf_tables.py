@@ -445,8 +445,6 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
     for c in columns:
         if c.role != "value":
             continue
-        if c.own_text.startswith("其中"):  # a part of the column before it (事业收入 其中：教育收费), not a column key
-            continue
         own_key = _term(c.own_text, allowed, terms)
         group_key = next((key for _, t in sorted(c.group, reverse=True) if (key := _term(t, allowed, terms))), None)
         if c.own_text in ("金额", "小计", "合计"):  # 项目支出 / 小计, 事业收入 / 金额: the group names the column
