@@ -27,7 +27,9 @@ test: install
 
 ui: install
 	mkdir -p .dagster_home && cp -n dagster.yaml .dagster_home/dagster.yaml 2>/dev/null || true
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+	# from inside DAGSTER_HOME: `dagster dev` warns about a dagster.yaml in its working folder that is not DAGSTER_HOME's
+	cd .dagster_home && DAGSTER_HOME=$(CURDIR)/.dagster_home $(CURDIR)/$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 \
+	  -w $(CURDIR)/workspace.yaml
 
 bench: install
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -12,7 +12,8 @@ Dagster steps (parse = parsed_report, load = raw_tables, dbt = gongkai_dbt, GX =
 warehouse).
 
 Corpora are generated once (synth.generate_corpus, 5 years per department, seed 7) under $GONGKAI_BENCH_DIR
-(default /tmp/gongkai-bench) and the first N text reports are hard-linked into raw-N/ (the .truth.json files are not).
+(default /tmp/gongkai-bench; the truth beside it, synth.truth_dir_for) and the first N text reports are hard-linked
+into raw-N/.
 The default run also times one +1 in ``gongkai run --watch`` (below). ``--incremental-only`` reuses the warehouse a
 previous run left in wh-N/: it is brought back to exactly the N reports once per wh-N/ (base-N/, the extra report's
 staging removed so it is parsed again) and each trial copies that base and adds
@@ -41,6 +42,8 @@ from _lib import (  # noqa: E402
     BENCH_DIR, REPO, Row, dir_size, format_table, loadavg, machine_line, record, run_process, speed_ms,
 )
 
+from gongkai.synth import generate_corpus, truth_dir_for  # noqa: E402  (standard library only: no start-up cost)
+
 YEARS = 5
 SEED = 7
 E2E_TARGET_S = {1000: 180.0}
@@ -57,10 +60,8 @@ def corpus(n: int) -> Path:
     # one big corpus serves every smaller N (the first N files of a bigger corpus are the same reports)
     existing = sorted(BENCH_DIR.glob(f"gen-{SEED}-*x{YEARS}"), key=lambda p: int(p.name.split("-")[2].split("x")[0]))
     source = next((p for p in existing if int(p.name.split("-")[2].split("x")[0]) >= departments
-                   and (p / "corpus.truth.json").exists()), None)
+                   and (truth_dir_for(p) / "corpus.truth.json").exists()), None)
     if source is None:
-        from gongkai.synth import generate_corpus
-
         source = BENCH_DIR / f"gen-{SEED}-{departments}x{YEARS}"
         t = time.perf_counter()
         generate_corpus(source, departments=departments, years=YEARS, seed=SEED)
@@ -79,9 +80,7 @@ def corpus(n: int) -> Path:
 def extra_report() -> Path:
     """One report that is not in any raw-N/ (another seed)."""
     folder = BENCH_DIR / "extra"
-    if not (folder / "corpus.truth.json").exists():
-        from gongkai.synth import generate_corpus
-
+    if not (truth_dir_for(folder) / "corpus.truth.json").exists():
         generate_corpus(folder, departments=1, years=1, seed=SEED + 1000)
     return sorted(folder.glob("*.txt"))[0]
 

@@ -29,7 +29,7 @@ def comparison(tmp_path_factory):
     if not module_exists("gongkai.extract.parser"):
         pytest.skip("the extraction library is not there yet")
     from gongkai.pipeline.run import run_pipeline
-    from gongkai.synth import generate_corpus
+    from gongkai.synth import generate_corpus, truth_dir_for
 
     base = tmp_path_factory.mktemp("comparison")
     corpus, raw = base / "corpus", base / "raw"
@@ -54,14 +54,15 @@ def comparison(tmp_path_factory):
             else:
                 os.environ[key] = value
     assert warehouse.exists(), summary
-    truth = {"corpus": json.loads((corpus / "corpus.truth.json").read_text(encoding="utf-8")), "reports": {}}
+    truth = {"corpus": json.loads((truth_dir_for(corpus) / "corpus.truth.json").read_text(encoding="utf-8")),
+             "reports": {}}
     named = defaultdict(set)
     for dept in truth["corpus"]["departments"]:
         for entry in dept["names"]:
             for year in entry["years"]:
                 named[(entry["name"], year)].add(dept["department_id"])
     assert all(len(v) == 1 for v in named.values()), "the corpus has two departments of one name in one year"
-    for path in corpus.glob("20*.truth.json"):
+    for path in truth_dir_for(corpus).glob("20*.truth.json"):
         report = json.loads(path.read_text(encoding="utf-8"))
         truth["reports"][(report["department_id"], report["fiscal_year"])] = report
     con = duckdb.connect(str(warehouse), read_only=True)

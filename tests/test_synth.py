@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.synth import generate_corpus
+from gongkai.synth import generate_corpus, truth_dir_for
 from gongkai.synth.compare import compare
 
 DEPARTMENTS, YEARS, SEED = 3, 2, 20240
@@ -32,12 +32,19 @@ def _digest(directory: Path) -> dict[str, bytes]:
 
 
 def test_generation_is_deterministic(corpus, tmp_path):
-    files = generate_corpus(tmp_path, departments=DEPARTMENTS, years=YEARS, seed=SEED)
+    files = generate_corpus(tmp_path / "same", departments=DEPARTMENTS, years=YEARS, seed=SEED)
     assert len(files) == DEPARTMENTS * YEARS
-    assert _digest(tmp_path) == _digest(corpus)
+    assert _digest(tmp_path / "same") == _digest(corpus)
+    assert _digest(truth_dir_for(tmp_path / "same")) == _digest(truth_dir_for(corpus))
     other = tmp_path / "other"
     generate_corpus(other, departments=DEPARTMENTS, years=YEARS, seed=SEED + 1)
     assert _digest(other) != _digest(corpus)
+
+
+def test_the_reports_folder_holds_only_reports(corpus):
+    """`gongkai run --raw` on it must see reports only (a truth JSON there would be an unreadable file)."""
+    assert {p.suffix for p in corpus.iterdir()} == {".txt"}
+    assert len(list(truth_dir_for(corpus).glob("*.truth.json"))) == DEPARTMENTS * YEARS + 1
 
 
 def test_round_trip_every_cell_and_fact(corpus):
@@ -47,7 +54,7 @@ def test_round_trip_every_cell_and_fact(corpus):
     reports = sorted(corpus.glob("*.txt"))
     assert len(reports) == DEPARTMENTS * YEARS
     for path in reports:
-        truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+        truth = json.loads((truth_dir_for(corpus) / f"{path.stem}.truth.json").read_text(encoding="utf-8"))
         assert truth["cells"] and truth["narrative"] and truth["projects"]
         found = compare(parse_file(path), truth)
         if found:
@@ -58,7 +65,7 @@ def test_round_trip_every_cell_and_fact(corpus):
 def test_truth_is_internally_consistent(corpus):
     """Comparatives stated in a year equal the previous generated year's figures; carry-overs chain."""
     truths = {}
-    for path in corpus.glob("20*.truth.json"):
+    for path in truth_dir_for(corpus).glob("20*.truth.json"):
         truth = json.loads(path.read_text(encoding="utf-8"))
         truths[(truth["department_id"], truth["fiscal_year"])] = truth
     pairs = 0
@@ -75,8 +82,9 @@ def test_truth_is_internally_consistent(corpus):
 
 
 def test_renamed_department_keeps_one_identity(tmp_path):
-    generate_corpus(tmp_path, departments=9, years=4, seed=3)
-    corpus = json.loads((tmp_path / "corpus.truth.json").read_text(encoding="utf-8"))
+    generate_corpus(tmp_path / "reports", departments=9, years=4, seed=3)
+    truth_dir = truth_dir_for(tmp_path / "reports")
+    corpus = json.loads((truth_dir / "corpus.truth.json").read_text(encoding="utf-8"))
     renamed = [d for d in corpus["departments"] if len(d["aliases"]) > 1]
     assert renamed, "seed 3 renames at least one department"
     ids = [d["department_id"] for d in corpus["departments"]]
@@ -84,7 +92,7 @@ def test_renamed_department_keeps_one_identity(tmp_path):
     for dept in renamed:
         assert dept["rename_year"] in corpus["years"]
         years = {}
-        for path in tmp_path.glob(f"*_{dept['department_id']}.truth.json"):
+        for path in truth_dir.glob(f"*_{dept['department_id']}.truth.json"):
             truth = json.loads(path.read_text(encoding="utf-8"))
             assert truth["department_id"] == dept["department_id"]
             years[truth["fiscal_year"]] = truth["department"]
@@ -101,7 +109,7 @@ def pdf_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth_pdf")
     files = generate_corpus(out, departments=1, years=1, seed=SEED, pdf=True)
     pdf = next(p for p in files if p.suffix == ".pdf")
-    return pdf, json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    return pdf, json.loads((truth_dir_for(out) / f"{pdf.stem}.truth.json").read_text(encoding="utf-8"))
 
 
 def test_pdf_reads_back_as_the_same_department_and_year(pdf_report):

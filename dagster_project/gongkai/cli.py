@@ -6,6 +6,7 @@
     gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
     gongkai query "SQL" [--format table|csv|json]   run SQL against the warehouse, read-only
     gongkai export MART|--sql "SQL" --format csv|parquet|xlsx --out PATH   xlsx: Chinese labels and units as row 2
+    gongkai report --out DIR                department profiles: index.html and a page per department, with charts
     gongkai review FILE [FILE…] [--xlsx OUT]  the disclosure review of each file: a table of findings (审核意见)
 """
 
@@ -277,6 +278,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 # review
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from gongkai.site.build import build_site
+
+    _set_paths(args)
+    con, status = _open_warehouse()
+    if con is None:
+        return status
+    try:
+        written = build_site(con, Path(args.out))
+    finally:
+        con.close()
+    print(f"wrote {len(written)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
+    return 0
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from gongkai.extract.document import DocumentError
     from gongkai.review.review import review_file
@@ -347,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--warehouse")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="write the department profiles (a static site with charts) from the warehouse")
+    p.add_argument("--out", required=True, help="folder for index.html and one page per department")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("review", help="review report files: every defect a reviewer would flag, with its page")
     p.add_argument("files", nargs="+", metavar="FILE")

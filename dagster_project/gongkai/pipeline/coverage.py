@@ -10,10 +10,6 @@ of that kind). Files that could not be read far enough to name their department 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import dagster as dg
-
-from gongkai.pipeline.resources import PUBLISH_KEY, WAREHOUSE_POOL, WarehouseResource
-
 KINDS = (("final", "决算"), ("budget", "预算"))
 
 _VERSIONS_SQL = """
@@ -105,26 +101,3 @@ def read_coverage(con) -> Coverage:
         else:
             coverage.cells.setdefault((department, int(year), kind), Cell()).failed += 1
     return coverage.with_missing()
-
-
-@dg.asset(
-    deps=[PUBLISH_KEY],
-    pool=WAREHOUSE_POOL,
-    group_name="publish",
-    kinds={"duckdb"},
-    description="Which reports the published warehouse holds: the department × year × kind grid (loaded, "
-    "superseded, failed, missing) as a table in this asset's metadata.",
-)
-def report_coverage(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
-    live = gongkai.live_path()
-    if not live.exists():
-        context.log.warning(f"no published warehouse at {live}")
-        return dg.MaterializeResult(metadata={"coverage": "no published warehouse"})
-    import duckdb
-
-    con = duckdb.connect(str(live), read_only=True)
-    try:
-        coverage = read_coverage(con)
-    finally:
-        con.close()
-    return dg.MaterializeResult(metadata={**coverage.counts(), "coverage": dg.MetadataValue.md(coverage.markdown())})

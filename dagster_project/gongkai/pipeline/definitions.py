@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from gongkai.pipeline.assets import all_assets
 from gongkai.pipeline.checks import all_checks
-from gongkai.pipeline.coverage import report_coverage
+from gongkai.pipeline.published import department_profiles, report_coverage
 from gongkai.pipeline.resources import WarehouseResource
 from gongkai.pipeline.schedules import daily_full_refresh
 from gongkai.pipeline.sensors import JOB_NAME, raw_folder_sensor
@@ -27,7 +27,7 @@ gongkai_all = dg.define_asset_job(
 
 def build_definitions() -> dg.Definitions:
     return dg.Definitions(
-        assets=[*all_assets(), report_coverage],
+        assets=[*all_assets(), report_coverage, department_profiles],
         asset_checks=all_checks(),
         jobs=[gongkai_all],
         sensors=[raw_folder_sensor],

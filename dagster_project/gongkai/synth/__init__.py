@@ -4,7 +4,7 @@ No Dagster or dbt imports here: ``generate_corpus`` and the CLI ``main`` only ne
 reportlab for ``--pdf``).
 """
 
-from gongkai.synth.generator import generate_corpus
+from gongkai.synth.generator import generate_corpus, truth_dir_for
 from gongkai.synth.cli import main
 
-__all__ = ["generate_corpus", "main"]
+__all__ = ["generate_corpus", "main", "truth_dir_for"]

@@ -15,11 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pdf", action="store_true", help="also render each report to PDF (needs reportlab)")
     args = parser.parse_args(argv)
-    from gongkai.synth.generator import generate_corpus
+    from gongkai.synth.generator import generate_corpus, truth_dir_for
 
     start = time.perf_counter()
     files = generate_corpus(args.out, departments=args.departments, years=args.years, seed=args.seed, pdf=args.pdf)
-    print(f"wrote {len(files)} reports to {args.out} in {time.perf_counter() - start:.2f}s")
+    print(f"wrote {len(files)} reports to {args.out} (their truth to {truth_dir_for(args.out)}) in "
+          f"{time.perf_counter() - start:.2f}s")
     return 0
 
 

@@ -1,9 +1,10 @@
 """Generating a corpus of synthetic final-accounts reports with their truth.
 
 ``generate_corpus(out_dir, departments=N, years=M, seed=S, pdf=False)`` writes, for each department × year,
-``<name>.txt`` (the text-dump form of the seed report), ``<name>.truth.json`` beside it, optionally ``<name>.pdf``,
-and ``corpus.truth.json`` with the department identities and their names over time. Output is byte-for-byte
-deterministic given the arguments.
+``<name>.txt`` (the text-dump form of the seed report) and optionally ``<name>.pdf`` into ``out_dir``; the truth
+goes to a folder beside it, :func:`truth_dir_for` (``<out_dir>-truth/``): ``<name>.truth.json`` per report and
+``corpus.truth.json`` with the department identities and their names over time — so ``out_dir`` holds only reports
+and can be the raw folder of a run. Output is byte-for-byte deterministic given the arguments.
 """
 
 from __future__ import annotations
@@ -67,11 +68,20 @@ def report_stem(dept: Department, year: int) -> str:
     return f"{year}_{dept.ident}"
 
 
+def truth_dir_for(out_dir: str | Path) -> Path:
+    """Where the truth of the reports generated into ``out_dir`` goes: ``<out_dir>-truth`` beside it."""
+    out = Path(out_dir)
+    return out.parent / f"{out.name}-truth"
+
+
 def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, seed: int = 0, pdf: bool = False,
                     options: Options | None = None) -> list[Path]:
-    """Write the corpus to ``out_dir``; returns the report files written (text, then PDFs if asked), sorted."""
+    """Write the reports to ``out_dir`` and their truth to :func:`truth_dir_for`; returns the report files written
+    (text, then PDFs if asked), sorted."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    truth_dir = truth_dir_for(out)
+    truth_dir.mkdir(parents=True, exist_ok=True)
     options = options or Options()
     year_list = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
     written: list[Path] = []
@@ -93,7 +103,7 @@ def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, s
             path = out / f"{stem}.txt"
             path.write_bytes(text.encode("utf-8"))
             truth["file"] = path.name
-            (out / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True),
+            (truth_dir / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True),
                                                     encoding="utf-8")
             written.append(path)
             if pdf:
@@ -111,6 +121,6 @@ def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, s
                 merged.append(entry)
         identity["names"] = merged
     corpus = {"seed": seed, "years": year_list, "departments": identities}
-    (out / "corpus.truth.json").write_text(json.dumps(corpus, ensure_ascii=False, indent=1, sort_keys=True),
+    (truth_dir / "corpus.truth.json").write_text(json.dumps(corpus, ensure_ascii=False, indent=1, sort_keys=True),
                                            encoding="utf-8")
     return sorted(written)
