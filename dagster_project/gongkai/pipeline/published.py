@@ -55,3 +55,7 @@ def department_profiles(context: dg.AssetExecutionContext, gongkai: WarehouseRes
     finally:
         con.close()
     return dg.MaterializeResult(metadata={"pages": len(written), "index": dg.MetadataValue.path(str(written[0]))})
+
+
+#: The assets a run builds after publishing (every run that publishes includes them).
+PUBLISHED_KEYS = [report_coverage.key, department_profiles.key]

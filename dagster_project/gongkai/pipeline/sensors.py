@@ -14,6 +14,7 @@ import json
 import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, report_files_partitions
+from gongkai.pipeline.published import PUBLISHED_KEYS
 from gongkai.pipeline.resources import PUBLISH_KEY, WarehouseResource
 from gongkai.warehouse.raw_folder import partition_key_for, scan_raw
 
@@ -36,7 +37,7 @@ def parse_range(ordered_keys: list[str], stale_keys: set[str]) -> list[str]:
 
 def without_parsing() -> list[dg.AssetKey]:
     """Every asset but ``parsed_report``: a run that only reloads what is staged (files removed, nothing to parse)."""
-    return [RAW_TABLES_KEY, *DBT_KEYS, PUBLISH_KEY]
+    return [RAW_TABLES_KEY, *DBT_KEYS, PUBLISH_KEY, *PUBLISHED_KEYS]
 
 
 @dg.sensor(

@@ -65,9 +65,24 @@ def _figure_html(figure: Figure) -> str:
 
 # --- one department ----------------------------------------------------------------------------------------------
 
+#: fct_report_summary column ← fct_budget_summary column, for a budget's row of the headline table
+BUDGET_FIGURES = {"income_total": "income_total", "expenditure_total": "expenditure_total",
+                  "basic_total": "basic_total", "project_total": "project_total",
+                  "three_public_total": "three_public_budget", "agency_operating_cost": "agency_operating_cost_budget"}
+
+
 def _summary(con, department_id: str) -> list[dict[str, Any]]:
-    return _rows(con, "SELECT * FROM marts.fct_report_summary WHERE department_id = ? ORDER BY year, kind",
+    """The department's reports (fct_report_summary), a budget's figures from fct_budget_summary."""
+    rows = _rows(con, "SELECT * FROM marts.fct_report_summary WHERE department_id = ? ORDER BY year, kind",
                  [department_id])
+    if _has(con, "marts.fct_budget_summary"):
+        budgets = {r["report_id"]: r for r in _rows(
+            con, "SELECT * FROM marts.fct_budget_summary WHERE department_id = ?", [department_id])}
+        for row in rows:
+            budget = budgets.get(row["report_id"])
+            if budget is not None:
+                row.update({column: budget.get(source) for column, source in BUDGET_FIGURES.items()})
+    return rows
 
 
 def _function_classes(con, department_id: str) -> Figure | None:

@@ -1,6 +1,7 @@
 -- One row per department: one identity across 机构改革 renames (canonical name via seeds/department_aliases.csv,
 -- else a rename rule of seeds/department_rename_rules.csv, else the printed name), with its region and level
--- (seed, else the place prefix of the name via seeds/places.csv). Names over time: dim_department_name.
+-- (seed, else the place prefix of the name via seeds/places.csv). Only departments with a loaded report: the names
+-- of the others (seed aliases) are in dim_department_name, the alias table.
 with names as (
     select * from {{ ref('int_department_names') }}
 ),
@@ -27,5 +28,5 @@ select
     max(n.region_source) as region_source,
     count(distinct n.name) filter (where n.seen_on_report) > 1 as renamed
 from names as n
-left join reports as r using (department_id)
+inner join reports as r using (department_id)
 group by n.department_id, n.canonical_name
