@@ -350,6 +350,18 @@ def test_e2e_three_public(e2e):
 
 
 @pytest.mark.slow
+def test_e2e_review_findings(e2e):
+    """The disclosure review of both bundled reports reaches the mart: the Liaoning final's 89% for 47.61 of 68 万元
+    and the Putuo final's 财政拨款收入支出总计 0.3 万元, each with its page and line."""
+    rows = _one(e2e, "SELECT department, rule, severity, page, line, rule_title FROM marts.fct_review_finding "
+                     "ORDER BY department, finding_index")
+    assert rows == [
+        ("上海市普陀区财政局", "narrative_vs_table", "warning", 21, 14, "说明中的金额与表格不符"),
+        ("辽宁省数据局", "stated_percentage", "warning", 11, 508, "所列百分比无法由所列金额算出"),
+    ]
+
+
+@pytest.mark.slow
 def test_e2e_procurement(e2e):
     if not _mart_exists(e2e, "fct_procurement"):
         pytest.skip("mart fct_procurement not built yet")
