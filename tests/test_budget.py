@@ -61,7 +61,7 @@ def parsed():
 
 
 @pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
-                                  "2026_cq-qxj_budget"])
+                                  "2026_cq-qxj_budget", "2023_moe-swu_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
@@ -119,3 +119,13 @@ def test_a_broken_identity_is_a_failed_check(parsed):
     failed = [c for c in reconcile_budget(broken) if c.status == "fail"]
     assert [c.name for c in failed] == ["three_public.children.total.budget"]
     assert failed[0].difference == pytest.approx(-1)
+
+
+def test_a_source_inconsistency_is_kept_and_failed(parsed):
+    """西南大学 2023 收入预算表 p8: 小学教育's 收入合计 is 0.50 short of its sources — kept as printed, check failed."""
+    report = parsed("2023_moe-swu_budget")
+    row = report.table("budget_income").row(code="2050202")
+    assert row.value("total") == 9645.51 and row.value("public_service_revenue") == 0.5
+    failed = {c.name: c for c in report.checks if c.status == "fail"}
+    assert set(failed) == {"budget_income.row_total.2050202", "budget_income.children.20502.total"}
+    assert failed["budget_income.row_total.2050202"].difference == pytest.approx(0.5)

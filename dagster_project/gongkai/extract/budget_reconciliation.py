@@ -109,10 +109,11 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
 
 def check_income_rows(ledger: Ledger, table: Table) -> None:
     """收入预算总表: each row's 合计 = the sum of its sources, 上年结转 and 使用非财政拨款结余 included (a budget's 收入合计
-    is what it can spend); 一般公共预算 / 政府性基金 / 国有资本经营 are not added where 财政拨款 is printed (its parts)."""
+    is what it can spend); 一般公共预算 / 政府性基金 / 国有资本经营 are not added where 财政拨款 is printed (its parts),
+    nor 其中：教育收费 (part of 事业收入)."""
     printed = _printed_columns(table).columns
     funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
-    parts = [c for c in printed if c not in ("total", "amount", *funds)]
+    parts = [c for c in printed if c not in ("total", "amount", "tuition_revenue", *funds)]  # 教育收费: of 事业收入
     for row in table.rows:
         if row.value("total") is None or not parts:
             continue
