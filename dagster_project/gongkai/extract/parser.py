@@ -130,6 +130,9 @@ def _page_issues(document: Document) -> list[ParseIssue]:
     if document.pages_total and document.pages_total > len(document.pages):
         issues.append(ParseIssue("warning", "page_limit", f"only the first {len(document.pages)} of "
                                  f"{document.pages_total} pages were read (page limit)"))
+    if document.reader == "pdfplumber":
+        issues.append(ParseIssue("warning", "pdf_fallback_reader", "PDFium could not open this file: it was read "
+                                 "with pdfplumber (pdfminer), the slower fallback reader"))
     for page in document.pages:
         if page.status in ("scanned", "cid", "garbled", "error"):
             issues.append(ParseIssue("warning", f"page_{page.status}",

@@ -72,6 +72,7 @@ class Document:
     size: int = 0
     geometry: list | None = None  # PDFs: per-page line positions and ruling lines, for the table reader
     pages_total: int | None = None  # pages in the file, when more than were read (a page limit)
+    reader: str | None = None  # PDFs: 'pdfium', or 'pdfplumber' for a file PDFium could not open
 
 
 @dataclass(slots=True)
