@@ -274,8 +274,9 @@ def test_e2e_raw_tables(e2e):
 @pytest.mark.slow
 def test_e2e_partitioned_gx_state_matches_a_full_validation(e2e):
     """Every partitioned suite, raw and mart: the state holds the real reports (marts: those the table has rows
-    of, at their current row hash), and the recorded per-report failure counts (e.g. codes printed in the Liaoning text and the Putuo PDF that the reference
-    list lacks) add up to what a full validation of the table finds."""
+    of, at their current row hash), and the recorded per-report failure counts add up to what a full validation of
+    the table finds (the bundled reports pass every raw suite now that the classification reference knows their
+    codes; a failing report's carried counts are tested in test_quality and the next test)."""
     from gongkai.quality import SUITES, row_versions, validate_table
 
     partitioned = sorted(n for n, s in SUITES.items() if s.partition_column)
@@ -296,7 +297,6 @@ def test_e2e_partitioned_gx_state_matches_a_full_validation(e2e):
     finally:
         con.close()
     assert {"raw_table_cells", "fct_expenditure_by_function", "reconciliation"} <= set(partitioned)
-    assert _one(e2e, "SELECT count(*) FROM quality.gx_partition_failures WHERE suite = 'raw_table_cells'")[0][0] > 0
 
 
 @pytest.mark.slow
