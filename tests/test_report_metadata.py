@@ -1,5 +1,5 @@
 """What the Dagster UI shows per report partition: the parsed_report step (the real Dagster asset) on the bundled
-Liaoning text report (辽宁省数据局 2024 部门决算: 7 standard tables and 2 others; 2 checks fail — the narrative's
+Liaoning text report (辽宁省数据局 2024 部门决算: its 9 tables; 2 checks fail — the narrative's
 project execution rate 89% against 70.02% recomputed from the project table) and a file that is no report."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_a_report_partition_names_its_report_and_verdict(partitions):
     meta = partitions[LIAONING]
     assert (meta["department"], meta["fiscal_year"], meta["kind"], meta["status"]) == (
         "辽宁省数据局", 2024, "决算 final accounts", "loaded")
-    assert meta["tables_read"] == "7 of 7 standard tables (+2 other)"  # 三公 and 国有资本经营 are not in every report
+    assert meta["tables_read"] == "9 of 9 tables (national set)"  # labelled 公开01表 … 公开09表
     from gongkai.extract.parser import parse_file
 
     statuses = [c.status for c in parse_file(RAW / LIAONING).checks]

@@ -42,15 +42,19 @@ EXPECTED_FAMILIES["central"] = EXPECTED_FAMILIES["national"]
 
 def table_set(report: Report) -> tuple[str, int]:
     """(set name, tables expected) of a report: university | central | national, or budget (部门预算)."""
-    titles = [t.title for t in report.tables]
-    families = {t.family for t in report.tables}
-    if report.kind == "budget":  # the national budget set: 8 tables, 9 with 国有资本经营 (Jiangsu prints 12)
+    return table_set_of(report.kind, [(t.family, t.title, t.label) for t in report.tables])
+
+
+def table_set_of(kind: str | None, tables: list[tuple[str, str | None, str | None]]) -> tuple[str, int]:
+    """:func:`table_set` from the tables' (family, title, label) — e.g. the rows of raw.report_tables."""
+    families = {family for family, _, _ in tables}
+    if kind == "budget":  # the national budget set: 8 tables, 9 with 国有资本经营 (Jiangsu prints 12)
         name, size = "budget", 9 if "budget_state_capital" in families else 8
-    elif any("高等学校" in title for title in titles):
+    elif any("高等学校" in (title or "") for _, title, _ in tables):
         name, size = "university", 4
-    elif any(t.family == "general_budget_basic_expenditure" and "明细" in t.title for t in report.tables):
+    elif any(family == "general_budget_basic_expenditure" and "明细" in (title or "") for family, title, _ in tables):
         name, size = "central", 9
     else:
         name, size = "national", 9 if "state_capital" in families else 8
-    printed = [n for t in report.tables if (n := label_number(t.label)) is not None]
+    printed = [n for _, _, label in tables if (n := label_number(label)) is not None]
     return name, max([size, *printed])

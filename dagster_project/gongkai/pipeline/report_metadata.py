@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import pyarrow.parquet as pq
 
-from gongkai.extract.parser import EXPECTED_FAMILIES
+from gongkai.extract.table_sets import table_set_of
 from gongkai.extract.records import CHECK_FAIL
 from gongkai.warehouse.schema import STATUS_LOADED
 from gongkai.warehouse.staged import StageResult
@@ -72,10 +72,10 @@ def report_metadata(result: StageResult) -> dict[str, Any]:
     if files:
         metadata["pages"] = files[0].get("pages") or 0
     if result.status == STATUS_LOADED:
-        families = {t["table_family"] for t in _rows(Path(staged), "report_tables")}  # 本表无数据 counts: read
-        expected = [f for f in EXPECTED_FAMILIES if f in families]
-        metadata["tables_read"] = f"{len(expected)} of {len(EXPECTED_FAMILIES)} standard tables" + (
-            f" (+{len(families) - len(expected)} other)" if len(families) > len(expected) else "")
+        tables = [(t["table_family"], t["table_title"], t["table_label"])  # 本表无数据 counts: read
+                  for t in _rows(Path(staged), "report_tables")]
+        name, expected = table_set_of(result.kind, tables)
+        metadata["tables_read"] = f"{len(tables)} of {expected} tables ({name} set)"
         checks = _rows(Path(staged), "reconciliation_checks")
         counts = {s: sum(c["status"] == s for c in checks) for s in ("pass", "fail", "not_run")}
         metadata["checks"] = f"{counts['pass']} pass / {counts['fail']} fail / {counts['not_run']} not run"
