@@ -41,7 +41,9 @@ def comparison(tmp_path_factory):
         shutil.copy(path, raw / path.name)
     (raw / "reissued").mkdir()
     original = (corpus / "2022_synth-7-0003.txt").read_bytes()
-    (raw / REISSUED).write_bytes(original + "\n".encode())  # same content, other bytes: a second report version
+    # a second version of the report that lost its last table (三公): a worse read than the original
+    text = original.decode("utf-8")
+    (raw / REISSUED).write_bytes(text[: text.rindex("\n", 0, text.index("“三公”经费支出决算表"))].encode("utf-8"))
     warehouse = base / "warehouse" / "gongkai.duckdb"
     old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
     os.environ["GONGKAI_RAW"], os.environ["GONGKAI_WAREHOUSE"] = str(raw), str(warehouse)
@@ -160,9 +162,10 @@ def test_reissued_report_one_version_used_both_kept(comparison, ids):
                          "preferred_report_id from marts.dim_report_version where department_id = ? and year = 2022 "
                          "order by version_rank", did)
     assert [(v["path"], v["is_preferred"], v["versions_in_year"]) for v in versions] == [
-        (REISSUED, True, 2), ("2022_synth-7-0003.txt", False, 2)]
-    assert versions[0]["preference_reason"] == "path_sorts_last"  # read alike, no printed date
-    assert versions[1]["preference_reason"] == "superseded_path_sorts_earlier"
+        ("2022_synth-7-0003.txt", True, 2), (REISSUED, False, 2)]
+    # the original reads one more table, although the copy's path sorts last
+    assert versions[0]["preference_reason"] == "better_read"
+    assert versions[1]["preference_reason"] == "superseded_worse_read"
     assert {v["preferred_report_id"] for v in versions} == {versions[0]["report_id"]}
     # both kept in raw.*, one version in every fct_* mart, from the preferred report
     assert q(con, "select count(distinct report_id) from raw.table_cells where report_id in (?, ?)",
