@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from gongkai.extract.records import Document, Line, PageInfo, Word
 from gongkai.extract.text import REPLACEMENT
 
 MAX_PAGES = 300
+#: A stream inflating past this is a decompression bomb (a report's largest, a scanned page, inflates to ~30 MB).
+MAX_INFLATED = 256 * 2**20
+_STREAM = re.compile(rb"stream\r?\n")
 
 _CID = re.compile(r"\(cid:\d+\)")
 #: Slack on every distance threshold: PDFium's coordinates are single precision, so a gap printed exactly at a
@@ -104,15 +108,38 @@ def read_pdf(
 
 
 def open_pdf(data: bytes, file_name: str):
-    """PDFium's reader; pdfplumber's for a file PDFium cannot open (whose error is raised if neither can)."""
-    try:
-        return PdfiumReader(data, file_name)
-    except DocumentError as error:
-        if error.kind == "encrypted_pdf":
-            raise
+    """PDFium's reader; pdfplumber's for a file PDFium cannot open (whose error is raised if neither can) and for a
+    decompression bomb: PDFium ends the process when an allocation fails, pdfminer raises MemoryError for the page
+    (recorded as an unreadable page)."""
+    if not _inflates_past(data, MAX_INFLATED):
+        try:
+            return PdfiumReader(data, file_name)
+        except DocumentError as error:
+            if error.kind == "encrypted_pdf":
+                raise
     from gongkai.extract.pdf_plumber import PdfplumberReader
 
     return PdfplumberReader(data, file_name)
+
+
+def _inflates_past(data: bytes, limit: int) -> bool:
+    """Whether a Flate stream of the file inflates past ``limit`` bytes (the rest of the file is not looked at)."""
+    start = 0
+    while True:
+        found = _STREAM.search(data, start)
+        if found is None:
+            return False
+        end = data.find(b"endstream", found.end())
+        end = len(data) if end < 0 else end
+        inflater = zlib.decompressobj()
+        try:
+            inflater.decompress(data[found.end():end], limit)
+        except zlib.error:
+            pass
+        else:
+            if inflater.unconsumed_tail:
+                return True
+        start = end
 
 
 # --- one page ------------------------------------------------------------------------------------------------------
