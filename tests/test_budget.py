@@ -129,3 +129,15 @@ def test_a_source_inconsistency_is_kept_and_failed(parsed):
     failed = {c.name: c for c in report.checks if c.status == "fail"}
     assert set(failed) == {"budget_income.row_total.2050202", "budget_income.children.20502.total"}
     assert failed["budget_income.row_total.2050202"].difference == pytest.approx(0.5)
+
+
+def test_narrative_three_public_budget_and_change(parsed):
+    """p32: '2024年“三公”经费预算数为47.91万元，比2023年预算增加25万元' → 47.91, +25 and last year's 22.91."""
+    report = parsed("2024_shpt-wanlijd_budget")
+    stated = report.fact("three_public_budget", basis="reported")
+    assert (stated.value, stated.fiscal_year, stated.source.page) == (47.91, 2024, 32)
+    assert report.fact("three_public_budget_change_amount").value == 25
+    prior = report.fact("three_public_budget", basis="derived")
+    assert (prior.value, prior.fiscal_year) == (22.91, 2023)
+    check = next(c for c in report.checks if c.name == "narrative.three_public_budget")
+    assert check.status == "pass" and check.expected == 47.91

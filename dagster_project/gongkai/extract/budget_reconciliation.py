@@ -36,6 +36,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_function_table(ledger, _summed_columns(table))
             check_basic_split(ledger, table)
     check_budget_across_tables(ledger, report)
+    check_budget_narrative(ledger, report)
     return unique_names(ledger.checks)
 
 
@@ -199,3 +200,13 @@ def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
     for name, expected, actual in pairs:
         if expected is not None and actual is not None:
             ledger.equal(name, "cross_table", expected, actual)
+
+
+def check_budget_narrative(ledger: Ledger, report: Report) -> None:
+    """The narrative's 三公 budget = the 三公 table's 合计."""
+    stated = report.fact("three_public_budget", basis="reported")
+    three = report.table("budget_three_public")
+    total = three.row(item="total") if three is not None and not three.is_empty else None
+    if stated is not None and total is not None:
+        ledger.equal("narrative.three_public_budget", "narrative", total.value("budget"), stated.value, 2,
+                     stated.source)
