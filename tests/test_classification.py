@@ -40,6 +40,14 @@ def test_every_parent_is_in_the_reference(seed):
     assert orphans == []
 
 
+def test_table_rows_give_whole_names():
+    rows = [("21208", "21208 国有土地使用权出让收入及对应专项债务收入安排的支出"), ("39908", "对民间非营利组织和群众性自治组织补贴"),
+            ("2010601", "行政运行"), ("合计", "合计"), ("301", "")]
+    assert list(gather.codes_in_rows(rows)) == [
+        ("function", "21208", "国有土地使用权出让收入及对应专项债务收入安排的支出"),
+        ("economic", "39908", "对民间非营利组织和群众性自治组织补贴"), ("function", "2010601", "行政运行")]
+
+
 def test_lines_read_as_classified_rows():
     lines = ["2010601 行政运行 6,487.76 6,487.76 0.00", "201 06 01 行政运行 84,861,719 84,861,719",
              "30101 基本工资 491.50", "2080505 71.12 46.01", "500 全年预算数（A） 全年执行数（B）",
@@ -51,9 +59,10 @@ def test_lines_read_as_classified_rows():
 @needs_corpus
 @pytest.mark.parametrize("name", ["seed/000_c669139aa1fe8f20.txt", "budget/2026_gz-tjj_budget.pdf"])
 def test_reference_holds_every_code_a_real_report_prints(seed, name):
-    """A final (text dump) and a budget (PDF): each classified row's code and name are in the committed seed."""
-    year, lines = gather.read_report(CORPUS / name)
-    printed = set(gather.codes_in_lines(lines))
+    """A final (text dump) and a budget (PDF): each code and name of its tables and classified lines is in the
+    committed seed."""
+    year, lines, rows = gather.read_report(CORPUS / name)
+    printed = set(gather.codes_in_lines(lines)) | set(gather.codes_in_rows(rows))
     assert len(printed) > 20, name
     missing = sorted((kind, code, label) for kind, code, label in printed if label not in seed.get((kind, code), ()))
     assert missing == [], f"{name}: run dbt/scripts/classification_codes.py on the corpus"

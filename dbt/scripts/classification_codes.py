@@ -2,12 +2,13 @@
 
     .venv/bin/python dbt/scripts/classification_codes.py CORPUS_DIR [CORPUS_DIR …]
 
-Every report file (PDF or text dump, finals and budgets) under the folders is read line by line; a table row that
-starts with a function code (支出功能分类科目, 类 3 / 款 5 / 项 7 digits, first digit 2) or an economic code
-(支出经济分类科目, 类 3 / 款 5 digits, first digit 3 or 5), printed whole (2010601) or split (201 06 01), followed by
-its name and at least one amount, gives (kind, code, name, year). A code whose parent code (类 of a 款, 款 of a
-项) is nowhere in the list is left out: a row read wrongly, not a classification code. Rows already in the seed are
-kept (they came from real reports too); the names a code was printed with are kept per year.
+Every report file (PDF or text dump, finals and budgets) under the folders is read as the loader reads it: each
+coded row of its tables, and each line that starts with a function code (支出功能分类科目, 类 3 / 款 5 / 项 7 digits,
+first digit 2) or an economic code (支出经济分类科目, 类 3 / 款 5 digits, first digit 3 or 5), printed whole (2010601)
+or split (201 06 01), followed by its name and at least one amount, gives (kind, code, name, year). A code whose parent code (类 of a 款, 款 of a
+项) is nowhere in the list is left out: a row read wrongly, not a classification code; so is a name with digits or
+spaces in it (an amount run into the label). Rows already in the seed are kept (they came from real reports too);
+the names a code was printed with are kept per year (a name cut by a wrapped line among them).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _ROW = re.compile(
     r"(?P<name>[\u4e00-\u9fff][^\s\d]*)"
     r"\s+-?[\d,]+(?:\.\d+)?(?:\s|$)"
 )
+
+_NOT_A_NAME = re.compile(r"[\d\s]")
+_LEADING_CODE = re.compile(r"^\s*\d{3}(?:\s*\d{2}){0,2}\s*")
 
 Key = tuple[str, str, str]  # kind, code, name
 
@@ -58,24 +62,43 @@ def codes_in_lines(texts: Iterable[str]) -> Iterator[tuple[str, str, str]]:
             yield kind, code, found.group("name")
 
 
-def read_report(path: Path) -> tuple[int | None, list[str]]:
-    """The report's fiscal year and its lines of text (gongkai.extract's reader, as the loader reads it)."""
+def codes_in_rows(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    """(kind, code, name) of the coded rows the table reader built (wrapped names joined, several codes a line)."""
+    for code, label in rows:
+        code = code.replace(" ", "")
+        name = _LEADING_CODE.sub("", label or "").strip()
+        kind = kind_of(code) if code.isdigit() else None
+        if kind is not None and len(code) in LEVELS and name and re.match(r"[\u4e00-\u9fff]", name):
+            yield kind, code, name
+
+
+def read_report(path: Path) -> tuple[int | None, list[str], list[tuple[str, str]]]:
+    """The report's fiscal year, its lines of text and its coded table rows (code, label), read by gongkai.extract
+    as the loader reads it."""
     from gongkai.extract.document import read_document
-    from gongkai.extract.identity import read_identity
+    from gongkai.extract.parser import ParseError, parse_document
 
     document = read_document(path)
-    return read_identity(document.lines).fiscal_year, [line.text for line in document.lines]
+    lines = [line.text for line in document.lines]
+    try:
+        report = parse_document(document)
+    except ParseError as error:
+        print(f"{path}: tables not read ({error})", file=sys.stderr)
+        from gongkai.extract.identity import read_identity
+
+        return read_identity(document.lines).fiscal_year, lines, []
+    rows = [(row.code, row.label) for table in report.tables for row in table.rows if row.code]
+    return report.fiscal_year, lines, rows
 
 
 def gather(folders: Iterable[Path]) -> dict[Key, set[int]]:
     found: dict[Key, set[int]] = defaultdict(set)
     for path in sorted(p for folder in folders for p in Path(folder).rglob("*") if p.suffix in REPORT_SUFFIXES):
-        year, lines = read_report(path)
-        rows = 0
-        for key in codes_in_lines(lines):
-            rows += 1
+        year, lines, table_rows = read_report(path)
+        keys = set(codes_in_lines(lines)) | set(codes_in_rows(table_rows))
+        for key in keys:
             found[key].update([year] if year is not None else [])  # a year-less file still vouches for the code
-        print(f"{path}: {year}, {rows} classified rows", file=sys.stderr)
+        print(f"{path}: {year}, {len(keys)} classified codes and names", file=sys.stderr)
     return found
 
 
@@ -98,6 +121,11 @@ def with_parents(found: dict[Key, set[int]]) -> dict[Key, set[int]]:
         return parent is None or ((kind, parent) in codes and rooted(kind, parent))
 
     return {key: years for key, years in found.items() if rooted(key[0], key[1])}
+
+
+def plausible(found: dict[Key, set[int]]) -> dict[Key, set[int]]:
+    """Only names without digits or spaces: a label with an amount run into it is no name."""
+    return {key: years for key, years in found.items() if not _NOT_A_NAME.search(key[2])}
 
 
 def seed_rows(found: dict[Key, set[int]]) -> list[dict[str, str]]:
@@ -123,7 +151,7 @@ def main(argv: list[str]) -> int:
     found = read_seed()
     for key, years in gather(Path(a) for a in argv).items():
         found[key] |= years
-    rows = seed_rows(with_parents(found))
+    rows = seed_rows(with_parents(plausible(found)))
     write_seed(rows)
     kinds = defaultdict(int)
     for row in rows:

@@ -1,7 +1,7 @@
 """Reference data for the synthetic corpus: function and economic codes with their names by year, regions and
 department templates.
 
-Function-code names follow ``observed_classification_codes.csv`` (shared/reference): a code keeps its number while
+Function-code names follow ``dbt/seeds/observed_classification_codes.csv``: a code keeps its number while
 its name drifts (20805 行政事业单位离退休 → 行政事业单位养老支出). A name is chosen for a year as the variant seen in
 the nearest year (ties go to the later variant), so a corpus spanning 2019–2024 changes names around 2021/2022.
 """
