@@ -25,9 +25,9 @@ test: install
 	@bash tests/browser_setup.sh  # Debian's chromium for tests/test_browser.py (as root, if missing; never fails)
 	$(VENV)/bin/pytest -q
 
+# ui runs from inside DAGSTER_HOME: `dagster dev` warns about a dagster.yaml in its working folder that is not DAGSTER_HOME's
 ui: install
 	mkdir -p .dagster_home && cp -n dagster.yaml .dagster_home/dagster.yaml 2>/dev/null || true
-	# from inside DAGSTER_HOME: `dagster dev` warns about a dagster.yaml in its working folder that is not DAGSTER_HOME's
 	cd .dagster_home && DAGSTER_HOME=$(CURDIR)/.dagster_home $(CURDIR)/$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 \
 	  -w $(CURDIR)/workspace.yaml
 
