@@ -195,8 +195,8 @@ def bomb_pdf(inflated_mb: int) -> bytes:
 
 
 def test_a_decompression_bomb_is_stopped_by_the_worker_memory_cap(tmp_path, monkeypatch):
-    """A page inflating to 2 GB in a worker capped at 1 GB (GONGKAI_PARSE_MEMORY_MB) fails fast with MemoryError,
-    which the PDF reader records for that page; the file gets its outcome long before the deadline."""
+    """A page inflating to 2 GB in a worker capped at 1 GB (GONGKAI_PARSE_MEMORY_MB) is stopped: the file gets one clear
+    outcome long before the deadline, cached until the file changes."""
     from gongkai.warehouse.staging import stage_files
 
     raw = tmp_path / "raw"
@@ -207,5 +207,7 @@ def test_a_decompression_bomb_is_stopped_by_the_worker_memory_cap(tmp_path, monk
     started = time.monotonic()
     [(result, _)] = stage_files(raw, ["bomb.pdf"], tmp_path / "staging", timeout=300)
     elapsed = time.monotonic() - started
+    # PDFium either refuses the page (recorded as an unreadable page, the rest read) or its allocation fails and
+    # the worker ends: 'memory_limit', never 'parser_died' (which is retried on every run)
     assert result.error_kind not in ("timeout", "parser_died"), result.summary()
     assert elapsed < 200, f"{elapsed:.0f} s"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -201,8 +202,17 @@ def _stage_in_child(ready: Callable[[], None], raw_dir: str, rel_path: str, stag
     return stage_file(Path(raw_dir), rel_path, Path(staging), parse=_guarded(parse))
 
 
+#: How a worker ends when PDFium's allocator hits the worker's address-space cap (C++ std::bad_alloc → abort).
+_OUT_OF_MEMORY_EXITS = frozenset({-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS})
+
+
 def _given_up(outcome: child_processes.Outcome, timeout: float) -> tuple[str, str]:
     """(error_kind, message) of a file whose worker did not answer."""
+    memory = parse_memory_bytes()
+    if outcome.failure == child_processes.DIED and memory and outcome.exitcode in _OUT_OF_MEMORY_EXITS:
+        return "memory_limit", (f"the parser ran out of the per-file memory limit ({memory / 2**20:g} MB, "
+                                "GONGKAI_PARSE_MEMORY_MB) and was stopped (a decompression bomb or a page too large "
+                                "to read); the file was not loaded and is not parsed again until it changes")
     if outcome.failure == child_processes.DIED:
         return "parser_died", (f"the parser process died (exit code {outcome.exitcode}) while reading the file; "
                                "it is tried again on the next run")
