@@ -172,13 +172,18 @@ def bomb_pdf(inflated_mb: int) -> bytes:
     for _ in range(inflated_mb):
         bomb += packer.compress(chunk)
     bomb += packer.flush()
+    return two_page_pdf(b"/Filter /FlateDecode ", bomb)
+
+
+def two_page_pdf(first_filter: bytes, first_content: bytes) -> bytes:
+    """A PDF of two pages: the first's content stream as given, the second printing 'Hello' in Helvetica."""
     hello = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
+        b"<< /Length %d %s>>\nstream\n" % (len(first_content), first_filter) + first_content + b"\nendstream",
         b"<< /Length %d >>\nstream\n" % len(hello) + hello + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -192,6 +197,22 @@ def bomb_pdf(inflated_mb: int) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def test_a_page_past_its_deadline_is_unreadable_and_the_next_page_is_read(tmp_path, monkeypatch):
+    """GONGKAI_PAGE_TIMEOUT stops one slow page (here 60,000 glyphs, ~1 s, under a 0.2 s budget): that page is recorded
+    'error', the next page is read."""
+    from gongkai.extract.pdf_document import read_pdf_document
+
+    glyphs = b"".join(b"BT /F1 1 Tf %d %d Td (%s) Tj ET\n" % (10 + i % 500, 10 + i // 500 % 800, b"x" * 60)
+                      for i in range(1000))
+    monkeypatch.setenv("GONGKAI_PAGE_TIMEOUT", "0.2")
+    document = read_pdf_document(tmp_path / "slow.pdf", data=two_page_pdf(b"", glyphs))
+    assert [p.status for p in document.pages] == ["error", "text"]
+    assert [line.text for line in document.lines] == ["Hello"]
+    monkeypatch.setenv("GONGKAI_PAGE_TIMEOUT", "0")
+    assert [p.status for p in read_pdf_document(tmp_path / "slow.pdf", data=two_page_pdf(b"", glyphs)).pages] == [
+        "text", "text"]
 
 
 def test_a_decompression_bomb_is_stopped_by_the_worker_memory_cap(tmp_path, monkeypatch):

@@ -15,8 +15,13 @@ The page geometry (where each line sits vertically and the ruling lines) is kept
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import signal
+import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +31,9 @@ from gongkai.extract.records import Document, Line, PageInfo, Word
 from gongkai.extract.text import REPLACEMENT
 
 MAX_PAGES = 300
+#: Wall-clock seconds one page may take (GONGKAI_PAGE_TIMEOUT overrides; 0 = no limit): a page past it is recorded
+#: as unreadable ('error') and the next page is read. Real pages take milliseconds.
+PAGE_SECONDS = 60.0
 #: A stream inflating past this is a decompression bomb (a report's largest, a scanned page, inflates to ~30 MB).
 MAX_INFLATED = 256 * 2**20
 _STREAM = re.compile(rb"stream\r?\n")
@@ -78,10 +86,12 @@ def read_pdf(
     try:
         total = len(reader)
         errors = 0
+        page_seconds = _page_seconds()
         for number in range(1, min(total, max_pages) + 1):
             try:
-                geo, info = _read_page(reader.read_page(number - 1), number)
-            except Exception:
+                with _page_deadline(page_seconds):
+                    geo, info = _read_page(reader.read_page(number - 1), number)
+            except Exception:  # PageTimeout included: the page is unreadable, the rest is read
                 errors += 1
                 pages.append(PageInfo(page=number, status="error"))
                 continue
@@ -105,6 +115,37 @@ def read_pdf(
         reader=reader.name,
     )
     return document, geometry
+
+
+class PageTimeout(Exception):
+    """A page took longer than its deadline (PAGE_SECONDS)."""
+
+
+def _page_seconds() -> float:
+    try:
+        return float(os.environ.get("GONGKAI_PAGE_TIMEOUT", "") or PAGE_SECONDS)
+    except ValueError:
+        return PAGE_SECONDS
+
+
+@contextmanager
+def _page_deadline(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in the block once ``seconds`` have passed (SIGALRM: only in a main thread; a single call
+    into PDFium is not interrupted, the per-file deadline of the parse step covers that)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise PageTimeout(f"page past its {seconds:g} s deadline")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def open_pdf(data: bytes, file_name: str):
