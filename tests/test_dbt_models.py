@@ -124,6 +124,12 @@ def make_raw_fixture(path: Path) -> None:
         ("（1）公务用车运行维护费", None, "vehicle_operation", None, None, dict(zip(ba, (12.00, 11.96)))),
         ("（2）公务用车购置费", None, "vehicle_purchase", None, None, dict(zip(ba, (None, None)))),
     ])
+    # a 三公 table that also prints 会议费 and 培训费 (as the Xi'an 2022 汇总 final's 公开09表 does, p. 161)
+    cells += _cells(R3, "three_public", [
+        ("合计", None, "total", None, None, dict(zip(ba, (593.46, 587.55)))),
+        ("会议费", None, "meeting", None, None, dict(zip(ba, (86.81, 86.81)))),
+        ("培训费", None, "training", None, None, dict(zip(ba, (2795.78, 2795.78)))),
+    ], file="shpt/2023_czj.pdf")
     cells += _cells(R1, "income_expenditure_summary", [
         ("本年收入合计", None, "income_total", "income", None, {"amount": 5741.50}),
         ("本年支出合计", None, "expenditure_total", "expenditure", None, {"amount": 5516.90}),
@@ -320,6 +326,11 @@ def test_three_public(built):
                          "vehicle_operation"}
     assert rows["total"] == (12.00, 11.96, 99.67)
     assert rows["reception"] == (None, None, None)
+    # 会议费 / 培训费 where printed: their own items, beside (not inside) the 三公 total
+    rows = dict((r[0], r[1:]) for r in q(con, "select item, budget, actual from marts.fct_three_public "
+                                              "where report_id = ?", R3))
+    assert rows == {"total": (593.46, 587.55), "meeting": (86.81, 86.81), "training": (2795.78, 2795.78)}
+    assert q(con, "select three_public_total from marts.fct_report_summary where report_id = ?", R3) == [(587.55,)]
 
 
 def test_procurement(built):

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from gongkai.quality import ERROR, SUITES, WARNING, Lookups, run_suite, store_results
-from gongkai.quality.gx import EXPECTATIONS_DIR, build_docs, get_context, prepare_frame
+from gongkai.quality.gx import EXPECTATIONS_DIR, build_docs, build_suite, get_context, prepare_frame
 from gongkai.quality.suites import name_consistent
 
 R = "c669139aa1fe8f20"
@@ -72,6 +72,10 @@ def test_suites_are_persisted_as_json():
             "".join("_" + c.lower() if c.isupper() else c for c in e.type).lstrip("_") for e in spec.expectations
         ], f"{path} is out of date with the code"
         assert [e["meta"]["gongkai_severity"] for e in stored["expectations"]] == [e.severity for e in spec.expectations]
+        # the arguments too (a value set that grew in code only would make every run rewrite the tracked JSON)
+        built = [json.loads(json.dumps(e.configuration.to_json_dict()["kwargs"], default=str))
+                 for e in build_suite(spec).expectations]
+        assert [e["kwargs"] for e in stored["expectations"]] == built, f"{path} is out of date with the code"
 
 
 def test_seed_rows_pass(context):

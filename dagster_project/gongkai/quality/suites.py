@@ -42,7 +42,8 @@ FINAL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
 BUDGET_FUNCTION_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "function")
 BUDGET_ECONOMIC_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "economic")
 ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)
-THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")
+THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation",
+                      "meeting", "training")  # 会议费, 培训费: printed beside 三公 by some, not parts of its total
 
 SEED_CODES = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "observed_classification_codes.csv"
 

@@ -1,4 +1,5 @@
--- 财政拨款"三公"经费: one row per report x item, budget (预算数) and actual (决算数) in 万元.
+-- 财政拨款"三公"经费: one row per report x item, budget (预算数) and actual (决算数) in 万元; 会议费 and 培训费 where
+-- the table prints them (not parts of the 三公 total).
 with items as (
     select
         report_id,
@@ -10,7 +11,8 @@ with items as (
         min(line) as line
     from {{ ref('int_labelled_items') }}
     where table_family = 'three_public'
-      and item in ('total', 'overseas_travel', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation')
+      and item in ('total', 'overseas_travel', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation',
+                   'meeting', 'training')
     group by report_id, item
 )
 
