@@ -20,7 +20,7 @@ printed as (
     inner join {{ ref('int_reports_current') }} as r using (report_id)
     where c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
       and c.code is not null
-      and regexp_matches(c.code, '{{ "^\\d{3}(\\d{2}){0,2}$" if kind == "function" else "^\\d{3}(\\d{2})?$" }}')
+      and regexp_matches(c.code, '^\d{3}(\d{2}){0,2}$')
 ),
 
 codes as (
@@ -126,7 +126,7 @@ printed as (
     where c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
       and c.code is not null
       and r.year is not null
-      and regexp_matches(c.code, '{{ "^\\d{3}(\\d{2}){0,2}$" if kind == "function" else "^\\d{3}(\\d{2})?$" }}')
+      and regexp_matches(c.code, '^\d{3}(\d{2}){0,2}$')
       and {{ strip_code('c.row_label') }} is not null
     group by all
 ),

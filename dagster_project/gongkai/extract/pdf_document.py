@@ -187,7 +187,7 @@ def _inflates_past(data: bytes, limit: int) -> bool:
 
 
 def _read_page(content: PageContent, number: int) -> tuple[PageGeometry, PageInfo]:
-    chars = content.chars
+    chars = _on_page(content)
     geo = PageGeometry(page=number, width=content.width, height=content.height)
     if not chars:
         status = "scanned" if content.images else "empty"
@@ -223,6 +223,15 @@ def _read_page(content: PageContent, number: int) -> tuple[PageGeometry, PageInf
     else:
         status = "text"
     return geo, PageInfo(page=number, status=status, chars=total, cid_glyphs=cid, replacement_chars=replacement)
+
+
+def _on_page(content: PageContent) -> list[Char]:
+    """The characters printed inside the page box. A spreadsheet printed to PDF can carry the rest of its sheet as
+    text far off the page (a next table 2,000 points below the bottom edge): nobody sees it, and it is printed again
+    on its own page."""
+    slack = 2.0
+    return [c for c in content.chars
+            if c.bottom > -slack and c.top < content.height + slack and c.x1 > -slack and c.x0 < content.width + slack]
 
 
 def _collect_rules(content: PageContent, geo: PageGeometry) -> None:

@@ -30,7 +30,7 @@ ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
 FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
-ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2})?$"
+ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"  # 类 / 款, and the 7-digit subdivision of a 款 some budgets print
 TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
 
 FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "appropriation_expenditure",
@@ -523,7 +523,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         not_null("code"), unique("code"), regex("code", FUNCTION_CODE_RE), in_set("level", [1, 2, 3]),
     ], None, "Function classification."),
     _suite("dim_economic_class", "marts.dim_economic_class", [
-        not_null("code"), unique("code"), regex("code", ECONOMIC_CODE_RE), in_set("level", [1, 2]),
+        not_null("code"), unique("code"), regex("code", ECONOMIC_CODE_RE), in_set("level", [1, 2, 3]),
     ], None, "Economic classification."),
     # comparison across departments and years (docs/comparison.md) ------------------------------------------
     _suite("fct_department_year", "marts.fct_department_year", [
