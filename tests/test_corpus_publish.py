@@ -1,0 +1,107 @@
+"""The real corpus publishes (issue 13): a folder holding every report of ../shared/corpus builds a warehouse where
+each department-year-kind appears once. The three budgets that used to block it are read here once each:
+
+- 2017_js-rdcwhbgt_budget.pdf p.11 carries the rest of its spreadsheet as text ~1,800 points below the page's bottom
+  edge (invisible; 财政拨款基本支出预算表 is printed again, visibly, on pp.12–15): text off the page box is not read.
+- 2026_fuzhou-swj_budget.pdf p.20 prints 一般公共预算支出经济分类情况表 (合计 23195.94, 基本 and 项目 together) and
+  p.21 一般公共预算基本支出经济分类情况表 (合计 3861.25): two families, not two basic tables.
+- 2026_cq-qxj_budget.pdf pp.14–15 subdivide 款 30102 into 3010201 规范性津补贴 (人员经费 4887.41) — a well-formed code.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gongkai.quality.suites import ECONOMIC_CODE_RE
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+BUDGETS = CORPUS / "budget"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (../shared/corpus) is not here")
+
+
+def _parse(name: str):
+    from gongkai.extract.parser import parse_file
+
+    return parse_file(BUDGETS / name)
+
+
+@pytest.fixture(scope="module")
+def rdcwhbgt():
+    return _parse("2017_js-rdcwhbgt_budget.pdf")
+
+
+@pytest.fixture(scope="module")
+def fuzhou():
+    return _parse("2026_fuzhou-swj_budget.pdf")
+
+
+@pytest.fixture(scope="module")
+def cq():
+    return _parse("2026_cq-qxj_budget.pdf")
+
+
+def _keys_unique(report) -> None:
+    keys = Counter((t.family, r.index, c.column) for t in report.tables for r in t.rows for c in r.cells)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_text_off_the_page_is_not_a_second_table(rdcwhbgt):
+    families = Counter(t.family for t in rdcwhbgt.tables)
+    assert families["budget_appropriation_basic"] == 1
+    table = next(t for t in rdcwhbgt.tables if t.family == "budget_appropriation_basic")
+    assert table.source.page == 12  # its title at the foot of p.12, its rows on pp.13–15; never p.11's hidden copy
+    total = table.rows[0]
+    assert total.label == "合计" and [(c.column, c.value) for c in total.cells] == [("amount", 7666.68)]
+    assert {c.source.page for r in table.rows for c in r.cells} == {13, 14, 15}
+    _keys_unique(rdcwhbgt)
+
+
+def test_economic_class_of_all_expenditure_is_not_the_basic_table(fuzhou):
+    by_family = {t.family: t for t in fuzhou.tables}
+    assert Counter(t.family for t in fuzhou.tables)["budget_general_basic"] == 1
+    economic, basic = by_family["budget_general_economic"], by_family["budget_general_basic"]
+    assert (economic.source.page, economic.rows[0].cells[0].value) == (20, 23195.94)
+    assert (basic.source.page, basic.rows[0].cells[0].value) == (21, 3861.25)
+    assert [r.code for r in economic.rows[1:]] == ["301", "302", "303", "307", "309", "310", "311", "312", "313", "399"]
+    _keys_unique(fuzhou)
+
+
+def test_seven_digit_economic_codes_are_well_formed(cq):
+    basic = next(t for t in cq.tables if t.family == "budget_general_basic")
+    amounts = {r.code: c.value for r in basic.rows for c in r.cells if c.column == "personnel"}  # 人员经费
+    assert amounts["3010201"] == 4887.41
+    seven = [code for code in amounts if code and len(code) == 7]
+    assert seven and all(re.match(ECONOMIC_CODE_RE, code) and code[:5] in amounts for code in seven)
+    assert not re.match(ECONOMIC_CODE_RE, "30102011") and not re.match(ECONOMIC_CODE_RE, "3010")
+
+
+@pytest.mark.slow
+def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in sorted(CORPUS.glob("*/*")):
+        if path.suffix in (".pdf", ".txt") and path.parent.name in ("seed", "final", "budget"):
+            shutil.copy(path, raw / path.name)
+    warehouse = tmp_path / "wh.duckdb"
+    run = subprocess.run([sys.executable, "-m", "gongkai.cli", "run", "--raw", str(raw), "--warehouse",
+                          str(warehouse)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert f"reports: loaded {len(list(raw.iterdir()))}, failed 0" in run.stdout
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        preferred = con.execute(
+            "select department, year, kind from marts.dim_report_version where is_preferred").fetchall()
+        assert len(preferred) == len(set(preferred)) >= 20
+        for mart in ("fct_report_summary", "fct_budget_summary"):
+            rows, reports = con.execute(f"select count(*), count(distinct report_id) from marts.{mart}").fetchone()
+            assert rows == reports > 0, mart
+    finally:
+        con.close()
