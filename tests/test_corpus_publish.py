@@ -5,7 +5,7 @@ each department-year-kind appears once. The three budgets that used to block it 
   edge (invisible; 财政拨款基本支出预算表 is printed again, visibly, on pp.12–15): text off the page box is not read.
 - 2026_fuzhou-swj_budget.pdf p.20 prints 一般公共预算支出经济分类情况表 (合计 23195.94, 基本 and 项目 together) and
   p.21 一般公共预算基本支出经济分类情况表 (合计 3861.25): two families, not two basic tables.
-- 2026_cq-qxj_budget.pdf pp.14–15 subdivide 款 30102 into 3010201 规范性津补贴 (人员经费 4887.41) — a well-formed code.
+- 2026_cq-qxj_budget.pdf pp.14–15 subdivide 款 30102 into 3010201 规范性津补贴 (总 计 4887.41) — a well-formed code.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ def fuzhou():
 
 
 @pytest.fixture(scope="module")
+def shenzhen():
+    return _parse("2026_sz-czj_budget.pdf")
+
+
+@pytest.fixture(scope="module")
 def cq():
     return _parse("2026_cq-qxj_budget.pdf")
 
@@ -76,11 +81,22 @@ def test_economic_class_of_all_expenditure_is_not_the_basic_table(fuzhou):
 
 def test_seven_digit_economic_codes_are_well_formed(cq):
     basic = next(t for t in cq.tables if t.family == "budget_general_basic")
-    amounts = {r.code: c.value for r in basic.rows for c in r.cells if c.column == "personnel"}  # 人员经费
+    amounts = {r.code: c.value for r in basic.rows for c in r.cells if c.column == "amount"}  # 总 计
     assert amounts["3010201"] == 4887.41
     seven = [code for code in amounts if code and len(code) == 7]
     assert seven and all(re.match(ECONOMIC_CODE_RE, code) and code[:5] in amounts for code in seven)
     assert not re.match(ECONOMIC_CODE_RE, "30102011") and not re.match(ECONOMIC_CODE_RE, "3010")
+
+
+def test_a_title_repeated_on_each_page_is_one_table(shenzhen):
+    """pp.31–37 each print 表 7 一般公共预算支出表（按功能分类）: one table, first row 37,385.88 = 11,024.31 + 26,361.57."""
+    tables = [t for t in shenzhen.tables if t.family == "budget_general_expenditure"]
+    assert len(tables) == 1 and tables[0].source.page == 31
+    first = {c.column: c.value for c in tables[0].rows[0].cells}
+    assert first == {"total": 37385.88, "basic": 11024.31, "project": 26361.57}
+    assert {r.source.page for r in tables[0].rows} == set(range(31, 38))
+    assert [i for i in shenzhen.issues if i.kind == "table_repeated"]
+    _keys_unique(shenzhen)
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import re
 from gongkai.extract.families import Family, FamilySet, item_patterns
 
 _BUDGET = r"(?:预算|情况)?"
+_BY_FUNCTION = r"(?:\(按?功能分类\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -45,11 +46,11 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
     Family("budget_general_economic", "一般公共预算支出经济分类预算表", ECONOMIC_COLUMNS,
            _p(r"^一般公共预算(?:财政)?(?:拨款)?支出经济分类.{0,8}表$"), "economic"),
     Family("budget_general_expenditure", "一般公共预算支出预算表", SPLIT_COLUMNS,
-           _p(r"^一般公共预算(?:财政)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)?表$"), "function"),
+           _p(rf"^一般公共预算(?:财政)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)?表{_BY_FUNCTION}$"), "function"),
     Family("budget_government_fund", "政府性基金预算支出预算表", SPLIT_COLUMNS,
-           _p(r"^(?:财政拨款)?政府性基金(?:预算)?(?:财政)?(?:拨款)?支出.{0,10}表$"), "function"),
+           _p(rf"^(?:财政拨款)?政府性基金(?:预算)?(?:财政)?(?:拨款)?支出.{{0,10}}表{_BY_FUNCTION}$"), "function"),
     Family("budget_state_capital", "国有资本经营预算支出预算表", SPLIT_COLUMNS,
-           _p(r"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?支出.{0,10}表$"), "function"),
+           _p(rf"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?支出.{{0,10}}表{_BY_FUNCTION}$"), "function"),
     Family("budget_agency_operating", "机关运行经费支出预算表", ("amount",),
            _p(r"^(?:一般公共预算)?机关运行经费(?:支出)?(?:预算)?表$"), "economic"),
     Family("budget_appropriation_basic", "财政拨款基本支出预算表", ECONOMIC_COLUMNS,
@@ -87,8 +88,8 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("public", r"公用经费"),
     ("basic", r"基本支出"),
     ("project", r"项目支出"),
-    ("total", r"合计|小计|^总计|金额$|预算数$|^预算$"),  # '单位：万元' can share the 金额 cell's header band
-    ("amount", r"合计|金额|预算数|^预算$|机关运行经费"),
+    ("total", r"合计|小计|总计|金额$|预算数$|^预算$"),  # '单位：万元' can share the 金额 cell's header band
+    ("amount", r"合计|总计|金额|预算数|^预算$|机关运行经费"),
 )
 
 BUDGET_SUMMARY_ITEMS = item_patterns(

@@ -98,7 +98,37 @@ def read_pdf_tables(
             tables.append(_read_table(found, geometry, document.file, issues))
         except Exception as exc:  # one broken table must not lose the others
             issues.append(ParseIssue("error", "table_unreadable", f"{found.family.key}: {type(exc).__name__}: {exc}", found.source))
-    return tables, issues
+    return _one_table_per_family(tables, issues), issues
+
+
+def _one_table_per_family(tables: list[Table], issues: list[ParseIssue]) -> list[Table]:
+    """A family found twice in one report (a title repeated on a page the reader did not take for a continuation, or
+    two titles it cannot tell apart) is one table: the later rows follow the earlier ones under distinct row indices,
+    so (report, family, row, column) stays a key; the marts keep the first row of each code or item. A warning says
+    which pages were joined. A title with no cells under it (a line of the table of contents) gives way to the table."""
+    first_of: dict[str, Table] = {}
+    for table in tables:
+        first = first_of.setdefault(table.family, table)
+        if first is table:
+            continue
+        if not _has_cells(first):
+            first_of[table.family] = table
+            continue
+        if not _has_cells(table):
+            continue
+        offset = max((row.index for row in first.rows), default=-1) + 1
+        for row in table.rows:
+            row.index += offset
+        first.rows.extend(table.rows)
+        first.is_empty = first.is_empty and table.is_empty
+        issues.append(ParseIssue("warning", "table_repeated",
+                                 f"{table.family}: the {table.title} on page {table.source.page} is read as more rows "
+                                 f"of the one on page {first.source.page}", table.source))
+    return list(first_of.values())
+
+
+def _has_cells(table: Table) -> bool:
+    return any(row.cells for row in table.rows)
 
 
 # --- locating tables --------------------------------------------------------------------------------------------
