@@ -89,12 +89,18 @@ def test_seven_digit_economic_codes_are_well_formed(cq):
 
 
 def test_a_title_repeated_on_each_page_is_one_table(shenzhen):
-    """pp.31–37 each print 表 7 一般公共预算支出表（按功能分类）: one table, first row 37,385.88 = 11,024.31 + 26,361.57."""
+    """pp.31–33 each print 表 7 一般公共预算支出表（按功能分类）: one table, first row 37,385.88 = 11,024.31 + 26,361.57;
+    pp.34–37 each print 表 8 一般公共预算支出表（按经济分类） (checked on the page renders): the economic table, 301
+    工资福利支出 8,490.42 all basic."""
     tables = [t for t in shenzhen.tables if t.family == "budget_general_expenditure"]
     assert len(tables) == 1 and tables[0].source.page == 31
     first = {c.column: c.value for c in tables[0].rows[0].cells}
     assert first == {"total": 37385.88, "basic": 11024.31, "project": 26361.57}
-    assert {r.source.page for r in tables[0].rows} == set(range(31, 38))
+    assert {r.source.page for r in tables[0].rows} == set(range(31, 34))
+    [economic] = [t for t in shenzhen.tables if t.family == "budget_general_economic"]
+    assert {r.source.page for r in economic.rows} == set(range(34, 38))
+    assert {c.column: c.value for c in economic.row(code="301").cells} == {
+        "amount": 8490.42, "basic": 8490.42, "project": 0.0}
     assert [i for i in shenzhen.issues if i.kind == "table_repeated"]
     _keys_unique(shenzhen)
 
