@@ -13,7 +13,6 @@ Cost: two pipeline runs (the incremental step on a copy of the session's e2e war
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -24,6 +23,7 @@ import duckdb
 import pytest
 
 from tests.conftest import LIAONING, RAW, REPO, SHANGHAI
+from tests.test_reliability import reissued_seed, shanghai_pages
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (RAW / SHANGHAI).exists(), reason="the bundled reports are needed")]
@@ -43,21 +43,6 @@ def sme_above_procurement() -> bytes:
     return (text.rstrip("\n") + "\n\n辽宁省数据局\n\n2025年9月20日\n").encode("utf-8")
 
 
-def reissued_seed() -> bytes:
-    text = SEED_TEXT.replace("84.11", "84.12").replace("76.53", "76.54")
-    assert text != SEED_TEXT
-    return text.encode("utf-8")
-
-
-def shanghai_pages(pages=(0, 9, 10)) -> bytes:
-    pypdf = pytest.importorskip("pypdf")
-    writer = pypdf.PdfWriter()
-    source = pypdf.PdfReader(RAW / SHANGHAI)
-    for index in pages:
-        writer.add_page(source.pages[index])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def add_files(raw: Path) -> None:
