@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 from gongkai.extract.reconciliation import pct_tolerance
-from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import CHECK_FAIL, Line, Report
 from gongkai.extract.text import to_wan
 from gongkai.review.findings import INFO, WARNING, Finding
-from gongkai.review.prose import NUMBER, LineText, Prose
+from gongkai.review.prose import NUMBER, LineText, Prose, section_heading
 
 _BUDGET = re.compile(rf"(?:年初)?预算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
 _ACTUAL = re.compile(rf"决算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
@@ -35,7 +34,6 @@ _CHANGE_VERB = re.compile(r"(?:增加|减少|增长|下降|上升|降低)$")
 _SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")
 _CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
 
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
 _FUND_KEY = re.compile(r"fund|capital")
 _RATE_REACH = 4  # characters from the 决算 amount to 完成预算的: "，"
@@ -48,7 +46,7 @@ def review(prose: Prose, report: Report | None, lines: list[Line], line_text: Li
     findings = _budget_comparisons(prose) + _completion_words(prose) + _completion_rates(prose) \
         + _stated_changes(prose)
     if report is not None:
-        findings += _failed_narrative_checks(report, lines, line_text) + _appropriation_total(report, line_text)
+        findings += _failed_narrative_checks(report, lines, line_text)
     return findings
 
 
@@ -239,7 +237,7 @@ def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineT
             continue
         if check.expected is None or check.actual is None:
             continue
-        heading = _section_heading(lines, index.get((check.source.page, check.source.line)))
+        heading = section_heading(lines, index.get((check.source.page, check.source.line)))
         if _FUND_SECTION.search(heading) and not _FUND_KEY.search(check.name):
             continue
         rule = "stated_percentage" if ".recomputed." in check.name or check.name.endswith("_pct") \
@@ -250,38 +248,7 @@ def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineT
     return findings
 
 
-def _section_heading(lines: list[Line], at: int | None, reach: int = 12) -> str:
-    """The heading (一、… / （一）…) of the section holding line ``at``, within ``reach`` lines above it."""
-    if at is None:
-        return ""
-    for line in reversed(lines[max(0, at - reach): at + 1]):
-        text = compact_line(line.text)
-        if _HEADING.match(text):
-            return text
-    return ""
-
-
 def _check_basis(name: str) -> str:
     if ".recomputed." in name or "_rate_pct" in name:
         return "由所列金额算出"
     return "表格数"
-
-
-def _appropriation_total(report: Report, line_text: LineText) -> list[Finding]:
-    """财政拨款收入支出总计 in the narrative against 财政拨款收入支出决算总表 (its 总计, or its 本年收入合计)."""
-    stated = report.fact("appropriation_total")
-    table = report.table("appropriation_summary")
-    if stated is None or table is None or table.is_empty:
-        return []
-    options = {}
-    for item in ("grand_total", "income_total"):
-        row = table.row(item=item, side="income")
-        value = row.value("amount") if row else None
-        if value is not None:
-            options[item] = value
-    if not options or any(abs(v - stated.value) <= 0.02 for v in options.values()):
-        return []
-    expected = "；".join(f"{'总计' if k == 'grand_total' else '本年收入合计'} {v:,.2f} 万元" for k, v in options.items())
-    return [Finding("narrative_vs_table", WARNING, stated.source.page, stated.source.line,
-                    line_text(stated.source.page, stated.source.line),
-                    f"财政拨款收入支出总计 {stated.original} 应与财政拨款收入支出决算总表一致：{expected}")]

@@ -27,6 +27,7 @@ PARAGRAPH_INDENT = 36.0  # points: a first-line indent of two characters, with s
 COLUMN_GAP = 12.0  # points; the runs of a printed sentence touch, table cells stand apart
 WIDE_GAP = 30.0
 _TABLE_LIKE = re.compile(rf"(?:{NUMBER})(?:\s+(?:{NUMBER})){{2,}}")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
 @dataclass(slots=True)
@@ -120,3 +121,14 @@ def running_text(lines: list[Line]) -> Prose:
         offset += len(piece)
         previous = piece
     return Prose("".join(parts), starts, kept)
+
+
+def section_heading(lines: list[Line], at: int | None, reach: int = 12) -> str:
+    """The heading (一、… / （一）…) of the section holding line ``at``, within ``reach`` lines above it."""
+    if at is None:
+        return ""
+    for line in reversed(lines[max(0, at - reach): at + 1]):
+        text = compact_line(line.text)
+        if _HEADING.match(text):
+            return text
+    return ""

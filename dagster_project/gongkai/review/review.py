@@ -8,7 +8,7 @@ from pathlib import Path
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
-from gongkai.review import completeness, consistency, narrative_numbers, text_slips
+from gongkai.review import completeness, consistency, narrative_numbers, stated_amounts, text_slips
 from gongkai.review.findings import Finding, ordered
 from gongkai.review.prose import running_text
 
@@ -64,8 +64,11 @@ def review_document(document: Document, report: Report | None) -> Review:
     by_place = {(line.page, line.line): line.text for line in document.lines}
     line_text = lambda page, line: by_place.get((page, line), "")  # noqa: E731
     prose = running_text(document.lines)
-    findings = narrative_numbers.review(prose, report, document.lines, line_text) \
-        + text_slips.review(document.lines, prose) \
+    stated = stated_amounts.review(prose, report, document.lines)
+    named = {(f.page, f.line) for f in stated}
+    findings = stated + [f for f in narrative_numbers.review(prose, report, document.lines, line_text)
+                         if f.rule != "narrative_vs_table" or (f.page, f.line) not in named]
+    findings += text_slips.review(document.lines, prose) \
         + consistency.review(document.lines, report) \
         + completeness.review(document.lines, report)
     return Review(document.file, report.department if report else None, report.fiscal_year if report else None,

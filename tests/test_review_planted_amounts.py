@@ -1,0 +1,83 @@
+"""Narrative amounts against the table cells they name (stated_amounts), on real reports with wrong amounts planted in
+their text lines after reading: a budget of ../shared/corpus (the Putuo justice bureau's 2026 budget, tables in 元,
+the 三公 table in 万元) and the Putuo final of raw/. Each planted amount is found on its line, naming the table and its
+page; the report's own findings (its golden) stay found, and nothing else is."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import SHANGHAI_PDF, SHARED_CORPUS
+from gongkai.extract.document import read_document
+from gongkai.extract.parser import parse_document
+from gongkai.review.review import review_document
+
+GOLDENS = Path(__file__).parent / "data" / "review"
+BUDGET = "budget/2026_shpt-sfj_budget.pdf"
+# (page, line, printed text, planted text, the table the finding must name)
+BUDGET_PLANTS = (
+    (8, 2, "收入预算9628.22万元", "收入预算9682.22万元", "财务收支预算总表"),
+    (8, 4, "财政拨款支出预算9628.22万元", "财政拨款支出预算9268.22万元", "财政拨款收支预算总表"),
+    (22, 7, "公务接待费0.83万元", "公务接待费0.38万元", "“三公”经费和机关运行经费预算表"),
+    (22, 9, "机关运行经费预算为217.83万元", "机关运行经费预算为271.83万元", "“三公”经费和机关运行经费预算表"),
+)
+FINAL_PLANTS = (
+    (21, 11, "基本支出 2336.91 万元", "基本支出 2363.91 万元", "支出决算表"),
+    (23, 2, "一般公共预算财政拨款基本支出 2336.91 万元", "一般公共预算财政拨款基本支出 2336.19 万元",
+     "一般公共预算财政拨款支出决算表"),
+    (23, 5, "公用经费 184.65 万元", "公用经费 148.65 万元", "一般公共预算财政拨款基本支出决算表"),
+)
+
+
+def _golden(file: str) -> set[tuple]:
+    golden = json.loads((GOLDENS / f"{Path(file).stem}.json").read_text(encoding="utf-8"))
+    return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
+
+
+def _planted_review(path: Path, plants: tuple):
+    document = read_document(path)
+    by_place = {(line.page, line.line): line for line in document.lines}
+    for page, number, printed, plant, _ in plants:
+        line = by_place[(page, number)]
+        assert printed in line.text, line.text
+        line.text = line.text.replace(printed, plant, 1)
+    return review_document(document, parse_document(document))
+
+
+@pytest.fixture(scope="module")
+def budget():
+    path = SHARED_CORPUS / BUDGET
+    if not path.is_file():
+        pytest.skip(f"{BUDGET} is not available (../shared/corpus)")
+    return _planted_review(path, BUDGET_PLANTS)
+
+
+@pytest.fixture(scope="module")
+def final():
+    return _planted_review(SHANGHAI_PDF, FINAL_PLANTS)
+
+
+def _assert_found(review, plants, real):
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert found == {("narrative_vs_table", page, line) for page, line, *_ in plants} | real
+    expected = {(f.page, f.line): f.expected for f in review.findings if f.rule == "narrative_vs_table"}
+    for page, line, _, plant, table in plants:
+        assert table in expected[(page, line)]
+        assert f"说明中为 {re.findall(r'[0-9.]+', plant)[-1]}万元" in expected[(page, line)]
+
+
+def test_planted_budget_amounts_are_found_with_their_table(budget):
+    _assert_found(budget, BUDGET_PLANTS, _golden(BUDGET))
+
+
+def test_planted_final_amounts_are_found_with_their_table(final):
+    _assert_found(final, FINAL_PLANTS, _golden("final/2024_shpt-czj_final.pdf"))
+
+
+def test_the_finding_names_the_table_page(budget):
+    expected = next(f.expected for f in budget.findings if (f.page, f.line) == (22, 9))
+    assert "（第21页）" in expected and "217.83万元" in expected and "271.83万元" in expected
