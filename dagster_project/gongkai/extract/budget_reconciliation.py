@@ -203,10 +203,25 @@ def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
 
 
 def check_budget_narrative(ledger: Ledger, report: Report) -> None:
-    """The narrative's 三公 budget = the 三公 table's 合计."""
-    stated = report.fact("three_public_budget", basis="reported")
-    three = report.table("budget_three_public")
-    total = three.row(item="total") if three is not None and not three.is_empty else None
-    if stated is not None and total is not None:
-        ledger.equal("narrative.three_public_budget", "narrative", total.value("budget"), stated.value, 2,
-                     stated.source)
+    """The narrative's figures = the tables': 三公 budget = the 三公 table's 合计; 机关运行经费 = the 三公 table's
+    机关运行经费 (else the 机关运行经费 table's 合计); 政府采购 = the procurement table's 合计."""
+    pairs = (
+        ("three_public_budget", _total(report, "budget_three_public", "budget")),
+        ("agency_operating_cost_budget", _agency_operating_cost(report)),
+        ("procurement_budget", _total(report, "budget_procurement", "total")),
+    )
+    for key, printed in pairs:
+        stated = report.fact(key, basis="reported")
+        if stated is not None and printed is not None:
+            ledger.equal(f"narrative.{key}", "narrative", printed, stated.value, 2, stated.source)
+
+
+def _total(report: Report, family: str, column: str, item: str = "total") -> float | None:
+    table = report.table(family)
+    row = table.row(item=item) if table is not None and not table.is_empty else None
+    return row.value(column) if row is not None else None
+
+
+def _agency_operating_cost(report: Report) -> float | None:
+    in_three_public = _total(report, "budget_three_public", "budget", "agency_operating_cost")
+    return in_three_public if in_three_public is not None else _total(report, "budget_agency_operating", "amount")
