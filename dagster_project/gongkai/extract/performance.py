@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from gongkai.extract.families import match_family
+from gongkai.extract.pdf_performance import read_ruled_performance
 from gongkai.extract.records import (
     Document,
     Indicator,
@@ -102,12 +103,17 @@ _FULL_TOLERANCE = 0.6
 
 
 def read_performance(document: Document) -> tuple[list[ProjectEvaluation], list[UnitEvaluation], list[ParseIssue]]:
-    """Read every 项目(政策)绩效自评表 and 部门(单位)整体绩效自评表 of a document, in order of appearance."""
-    projects: list[ProjectEvaluation] = []
-    units: list[UnitEvaluation] = []
+    """Read every 项目(政策)绩效自评表 and 部门(单位)整体绩效自评表 of a document, in order of appearance.
+
+    In a PDF, forms printed as ruled grids are read box by box (:mod:`pdf_performance`); the rest line by line."""
+    ruled, covered = read_ruled_performance(document) if document.geometry else ([], set())
+    projects = [record for _, record in ruled if isinstance(record, ProjectEvaluation)]
+    units = [record for _, record in ruled if isinstance(record, UnitEvaluation)]
     issues: list[ParseIssue] = []
     parser: _TableParser | None = None
     for line in document.lines:
+        if covered and (line.page, line.line) in covered:
+            continue
         kind = _title_kind(line.text) if "自评表" in line.text else None  # (the cheap test of _title_kind, inlined)
         if kind is not None:
             _finish(parser, projects, units, issues)
@@ -119,7 +125,14 @@ def read_performance(document: Document) -> tuple[list[ProjectEvaluation], list[
             else:
                 parser.feed(line)
     _finish(parser, projects, units, issues)
+    if ruled:
+        projects.sort(key=_position)
+        units.sort(key=_position)
     return projects, units, issues
+
+
+def _position(record: ProjectEvaluation | UnitEvaluation) -> tuple[int, int]:
+    return record.source.page or 0, record.source.line or 0
 
 
 def _ends_self_evaluations(text: str) -> bool:

@@ -403,6 +403,15 @@ def pct_tolerance(part: float | None, whole: float | None, printed_step: float =
     return round(100 * (half / abs(whole) + abs(part) * half / whole**2) + 0.005, 4)
 
 
+def _coarse_rounding(stated: float | None) -> float:
+    """Half the last printed step of a % stated with fewer than two decimals ('86%', '83.5%'), beyond the 0.005
+    :func:`pct_tolerance` allows for two."""
+    if stated is None:
+        return 0.0
+    decimals = len(repr(float(stated)).split(".")[1].rstrip("0"))
+    return 0.0 if decimals >= 2 else round(0.5 * 10.0**-decimals - 0.005, 4)
+
+
 def _prior(current: float | None, change: float | None) -> float | None:
     return None if current is None or change is None else current - change
 
@@ -455,15 +464,13 @@ def check_performance(ledger: Ledger, report: Report, facts: _Facts | None = Non
         scores = [i.score for i in project.indicators]
         ledger.equal(f"performance.subtotal.{subject}", "performance", project.indicator_subtotal,
                      None if None in scores else _sum(scores), len(scores), project.source, tolerance=0.05)
-        if None not in (project.indicator_subtotal, project.execution_score, project.deduction):
-            computed = project.indicator_subtotal + project.execution_score - project.deduction
-        else:
-            computed = None
+        computed = _project_total(project, scores)
         ledger.equal(f"performance.total_score.{subject}", "performance", project.total_score, computed,
                      source=project.source, tolerance=0.05)
         ledger.equal(f"performance.execution_rate.{subject}", "performance", _pct(project.actual, project.budget),
                      project.execution_rate_pct, source=project.source,
-                     tolerance=pct_tolerance(project.actual, project.budget))
+                     tolerance=pct_tolerance(project.actual, project.budget)
+                     + _coarse_rounding(project.execution_rate_pct))
         over = [i.level3 for i in project.indicators if i.score is not None and i.weight is not None
                 and i.score > i.weight + 1e-9]
         ledger.checks.append(Check(f"performance.scores_within_weights.{subject}", "performance", 0.0,
@@ -490,6 +497,18 @@ def check_performance(ledger: Ledger, report: Report, facts: _Facts | None = Non
             ledger.equal(f"narrative.{key}", "narrative", float(count) if count else None, stated.value,
                          source=stated.source, tolerance=0.0,
                          detail="" if count else "the report prints no self-evaluation tables to count")
+
+
+def _project_total(project: ProjectEvaluation, scores: list[float | None]) -> float | None:
+    """总分 = 指标自评得分小计 + 执行率得分 − 减分; a form printing no 小计 (Xi'an's) adds up its indicator scores."""
+    if project.execution_score is None:
+        return None
+    if project.indicator_subtotal is not None:
+        return None if project.deduction is None else (
+            project.indicator_subtotal + project.execution_score - project.deduction)
+    if not scores or None in scores:
+        return None
+    return _sum(scores) + project.execution_score - (project.deduction or 0.0)
 
 
 def _project_subject(project: ProjectEvaluation) -> str:

@@ -1,0 +1,113 @@
+"""The ruled grid of a PDF page: each word placed in the box its ruling lines enclose (表格单元格).
+
+A box is found from the ruling lines alone: the nearest vertical rules left and right of a point that reach its
+height, and the nearest horizontal rules above and below it that reach across it. A merged cell (一级指标 over
+several rows) is one box, a blank cell is a box with no words. Used by the readers of ruled forms
+(:mod:`pdf_performance`), where the cells, not the lines, carry the structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gongkai.extract.records import Line
+
+_TOL = 1.5  # points: a rule drawn a little short of a corner still closes the box
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A ruled box (points; ``top`` < ``bottom``, from the top of the page)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class _Placed:
+    baseline: float
+    x0: float
+    text: str
+    line: Line
+
+
+@dataclass(slots=True)
+class Grid:
+    """One page's boxes and the words in them, between ``top`` and ``bottom`` (a table's part of the page)."""
+
+    page: int
+    top: float
+    bottom: float
+    h_rules: list[tuple[float, float, float]]
+    v_rules: list[tuple[float, float, float]]
+    words: dict[Box, list[_Placed]] = field(default_factory=dict)
+
+    def box_at(self, x: float, y: float) -> Box | None:
+        """The ruled box around a point, or None outside the ruling."""
+        left = max((vx for vx, t, b in self.v_rules if vx < x and t - _TOL <= y <= b + _TOL), default=None)
+        right = min((vx for vx, t, b in self.v_rules if vx > x and t - _TOL <= y <= b + _TOL), default=None)
+        above = max((hy for hy, a, b in self.h_rules if hy < y and a - _TOL <= x <= b + _TOL), default=None)
+        below = min((hy for hy, a, b in self.h_rules if hy > y and a - _TOL <= x <= b + _TOL), default=None)
+        if None in (left, right, above, below):
+            return None
+        return Box(round(left, 1), round(right, 1), round(above, 1), round(below, 1))
+
+    def text(self, box: Box | None) -> str:
+        """The words of a box: words of one line joined by a space, wrapped lines run together."""
+        if box is None or box not in self.words:
+            return ""
+        lines: dict[int, list[_Placed]] = {}
+        for placed in sorted(self.words[box], key=lambda p: (p.baseline, p.x0)):
+            lines.setdefault(id(placed.line), []).append(placed)
+        return "".join(" ".join(p.text for p in words) for words in lines.values()).strip()
+
+    def line_of(self, box: Box | None) -> Line | None:
+        """The first line a box's text is printed on (for the source of a value)."""
+        if box is None or box not in self.words:
+            return None
+        return min(self.words[box], key=lambda p: (p.baseline, p.x0)).line
+
+    def first_line(self) -> Line:
+        """The first line with a word in a box (a grid is only kept when it has one)."""
+        return min((p for placed in self.words.values() for p in placed), key=lambda p: (p.baseline, p.x0)).line
+
+    def text_at(self, x: float, y: float) -> str:
+        return self.text(self.box_at(x, y))
+
+    def boxes(self) -> list[Box]:
+        """Boxes holding words, top to bottom, left to right."""
+        return sorted(self.words, key=lambda b: (b.top, b.x0))
+
+    def row_bounds(self, x: float, top: float, bottom: float) -> list[tuple[float, float]]:
+        """Rows of the column through ``x`` between ``top`` and ``bottom``: the gaps between rules crossing it."""
+        ys = sorted({round(hy, 1) for hy, a, b in self.h_rules
+                     if a - _TOL <= x <= b + _TOL and top - _TOL <= hy <= bottom + _TOL})
+        merged: list[float] = []
+        for y in ys:
+            if not merged or y - merged[-1] > 2.0:
+                merged.append(y)
+        return list(zip(merged, merged[1:]))
+
+
+def page_grid(geo, top: float, bottom: float) -> Grid:
+    """The grid of a page geometry (:class:`pdf_document.PageGeometry`) between two heights, its words placed."""
+    grid = Grid(geo.page, top, bottom, geo.h_rules, geo.v_rules)
+    for line, box in zip(geo.lines, geo.boxes):
+        y = (box.top + box.bottom) / 2
+        if not top <= y <= bottom:
+            continue
+        for word in line.words:
+            placed = grid.box_at((word.x0 + word.x1) / 2, y)
+            if placed is not None:
+                grid.words.setdefault(placed, []).append(_Placed(box.baseline, word.x0, word.text, line))
+    return grid
