@@ -439,3 +439,39 @@ def test_broken_status_fails_the_build(built, tmp_path):
                      tmp=tmp_path)
     assert result.returncode != 0
     assert "Failure in test checks_stg_reconciliation_checks" in result.stdout  # its accepted_values(status) rule
+
+
+def test_a_failed_check_is_told_by_its_failing_rows(built, tmp_path):
+    """A report whose 基本支出 + 项目支出 ≠ 本年支出合计 (Liaoning 2024 with 基本支出 100 too high): the warning test
+    returns that row — the report, the rule, expected, actual, file — which the Dagster check's metadata shows."""
+    from dbt.cli.main import dbtRunner
+
+    from gongkai.pipeline.dbt_failures import failing_rows_metadata, failing_test_sql
+    from gongkai.pipeline.dbt_runner import _close_duckdb
+    from gongkai.pipeline.failing_rows import report_names
+    from gongkai.pipeline.resources import temporary_env
+
+    con, _ = built
+    source = Path(con.execute("select path from duckdb_databases() where database_name = current_database()")
+                  .fetchone()[0])
+    copy = tmp_path / "gongkai.duckdb"
+    shutil.copy(source, copy)
+    with duckdb.connect(str(copy)) as c:
+        c.execute("update marts.fct_report_summary set basic_total = basic_total + 100 where report_id = ?", [R1])
+    with temporary_env(GONGKAI_DBT_PATH=str(copy), DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+        try:
+            result = dbtRunner().invoke(["test", "--select", "fct_report_summary", "--project-dir", str(DBT_DIR),
+                                         "--profiles-dir", str(DBT_DIR), "--target-path", str(tmp_path / "target"),
+                                         "--log-path", str(tmp_path / "logs")])
+        finally:
+            _close_duckdb()
+    failing = failing_test_sql(result)
+    assert [k.split(".")[2] for k in failing] == ["warnings_fct_report_summary"]
+    with duckdb.connect(str(copy), read_only=True) as c:
+        metadata = failing_rows_metadata(c, next(iter(failing.values())), "WARN", report_names(c))
+    assert metadata["failing_rows"] == 1
+    table = metadata["failed"].value
+    assert table.startswith("**WARN** — 1 failing rows, the first 1:")
+    assert "| report | check | row | expected | actual | file | page |" in table
+    assert ("| 辽宁省数据局 2024 决算 (000_c669139aa1fe8f20.txt) | expenditure_total = basic_total + project_total | – "
+            "| basic_total + project_total = 5616.90 | 5516.90 | 000_c669139aa1fe8f20.txt | – |") in table

@@ -1,7 +1,7 @@
 """The department profiles in a real browser (Debian's chromium via Playwright, headless), opened from disk with
 the network off: the index links every department, a department page draws its charts with Chinese labels in a CJK
-font (fonts-noto-cjk, installed by tests/browser_setup.sh). Screenshots: build/screenshots/ (GONGKAI_SCREENSHOTS=docs
-refreshes the ones docs/ui.md shows)."""
+font (fonts-noto-cjk, installed by tests/browser_setup.sh), a source link opens the report at its page. Screenshots:
+build/screenshots/ (docs/ui.md shows ones from real reports: docs/profiles_screenshots.py)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,8 @@ def test_profiles_render_from_disk_with_chinese_charts(browser_page):
     # a CJK font is there: Chinese is drawn with glyphs, not boxes
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '部门支出')")
     page.screenshot(path=str(SHOTS / "profiles-department.png"), full_page=True)
+    source = page.locator("figcaption a[href^='files/']").first
+    href = source.get_attribute("href")
+    source.click()
+    page.wait_for_url(f"**/{href}")
+    assert page.locator(f"section[id='{href.split('#')[1]}'] pre").inner_text().strip()  # the cited page's lines

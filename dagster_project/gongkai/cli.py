@@ -6,7 +6,7 @@
     gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
     gongkai query "SQL" [--format table|csv|json]   run SQL against the warehouse, read-only
     gongkai export MART|--sql "SQL" --format csv|parquet|xlsx --out PATH   xlsx: Chinese labels and units as row 2
-    gongkai report --out DIR                department profiles: index.html and a page per department, with charts
+    gongkai report --out DIR [--raw DIR]    department profiles: index.html and a page per department, with charts
     gongkai review FILE [FILE…] [--xlsx OUT]  the disclosure review of each file: a table of findings (审核意见)
 """
 
@@ -280,13 +280,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from gongkai.site.build import build_site
+    from gongkai.warehouse.paths import raw_dir
 
     _set_paths(args)
     con, status = _open_warehouse()
     if con is None:
         return status
     try:
-        written = build_site(con, Path(args.out))
+        written = build_site(con, Path(args.out), raw_dir())
     finally:
         con.close()
     print(f"wrote {len(written)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
@@ -367,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the department profiles (a static site with charts) from the warehouse")
     p.add_argument("--out", required=True, help="folder for index.html and one page per department")
     p.add_argument("--warehouse")
+    p.add_argument("--raw", help="raw folder the report links open (default: $GONGKAI_RAW or <repo>/raw)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("review", help="review report files: every defect a reviewer would flag, with its page")

@@ -4,7 +4,8 @@ events by dagster-dbt's own translation (the events a ``dbt build`` subprocess w
 Why not dagster-dbt's subprocess: a second Python and a second ``import dbt`` cost ≈ 3 s a run, and a process that
 runs again (``gongkai run --watch``) can keep dbt's parsed manifest — the parse (≈ 1.5 s even when partial) is
 skipped while the project's files are unchanged. dbt runs in a worker thread; the step's thread yields each model's
-materialization and each test's check result as dbt reports it.
+materialization and each passing test's check result as dbt reports it; a failed test's result, once dbt is done,
+with its failing rows (gongkai.pipeline.dbt_failures).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import dagster as dg
 
+from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
 from gongkai.pipeline.dbt_project import project_fingerprint
 from gongkai.pipeline.resources import temporary_env
 
@@ -67,14 +69,23 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
 
     worker = threading.Thread(target=work, name="dbt", daemon=True)
     worker.start()
+    held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
     while (raw := events.get()) is not None:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-        yield from event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
-                                                 context=context, target_path=target_path, project=project)
+        for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
+                                                           context=context, target_path=target_path,
+                                                           project=project):
+            if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
+                held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
+            else:
+                yield dagster_event
     worker.join()
     result = outcome[0] if outcome else RuntimeError("dbt ended without a result")
     if isinstance(result, BaseException):
+        yield from (check for _, check in held)
         raise result
+    warehouse = Path(env["GONGKAI_DBT_PATH"]) if env.get("GONGKAI_DBT_PATH") else None
+    yield from with_failing_rows(held, failing_test_sql(result), warehouse)
     if not result.success:
         detail = "; ".join(errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")

@@ -84,3 +84,25 @@ def report_names(con) -> dict[str, str]:
         return {}
     kinds = {"final": "决算", "budget": "预算"}
     return {r: f"{d or '?'} {y or '?'} {kinds.get(k, k or '?')} ({p})" for r, d, y, k, p in rows}
+
+
+#: Column titles of the failing rows a ``checks`` dbt test returns (dbt/tests/generic/checks.sql).
+DBT_COLUMN_TITLES = {"rule": "check", "what": "row", "expected": "expected", "actual": "actual", "file": "file",
+                     "page": "page"}
+
+
+def dbt_failing_rows_table(severity: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], total: int,
+                           reports: Mapping[str, str]) -> str:
+    """A Markdown table of a dbt test's first failing rows (report first, named; then the test's own columns)."""
+    lines = [f"**{severity}** — {total} failing rows" + (f", the first {len(rows)}:" if rows else "")]
+    if not rows:
+        return lines[0]
+    shown = [c for c in columns if c != "report_id"]
+    lines += ["", "| report | " + " | ".join(DBT_COLUMN_TITLES.get(c, c) for c in shown) + " |",
+              "|---" * (len(shown) + 1) + "|"]
+    for row in rows:
+        values = dict(zip(columns, row))
+        report = values.get("report_id")
+        lines.append(f"| {_cell(reports.get(report, report))} | "
+                     + " | ".join(_cell(values[c]) for c in shown) + " |")
+    return "\n".join(lines)

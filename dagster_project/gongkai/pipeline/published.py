@@ -51,7 +51,7 @@ def department_profiles(context: dg.AssetExecutionContext, gongkai: WarehouseRes
 
     con = duckdb.connect(str(live), read_only=True)
     try:
-        written = build_site(con, live.parent / "site")
+        written = build_site(con, live.parent / "site", gongkai.raw_dir())
     finally:
         con.close()
     return dg.MaterializeResult(metadata={"pages": len(written), "index": dg.MetadataValue.path(str(written[0]))})

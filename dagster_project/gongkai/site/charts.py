@@ -105,3 +105,31 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
                          f'{escape(categories[c])}: {value:,.2f}</title></circle>')
             parts.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="10">{value:,.0f}</text>')
     return "\n".join(parts + _legend(series) + ["</svg>"])
+
+
+def score_chart(title: str, labels: Sequence[str], values: Sequence[float | None], top: float = 100.0,
+                unit: str = "分") -> str:
+    """Horizontal bars, one per label (a project), on a fixed scale 0…``top``; the score at each bar's end. A label
+    without a score gets no bar and says so."""
+    row, label_w, plot_w = 22, 300, WIDTH - 300 - 60
+    height = TOP + row * max(len(labels), 1) + BOTTOM
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+             f'height="{height}" role="img" aria-label="{escape(title)}" {FONT} font-size="12">']
+    for i in range(5):
+        x = label_w + plot_w * i / 4
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - BOTTOM}" stroke="#ddd"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle">{top * i / 4:,.0f}</text>')
+    parts.append(f'<text x="{WIDTH - 50}" y="{height - BOTTOM + 16}" font-size="11">{escape(unit)}</text>')
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = TOP + row * i
+        short = label if len(label) <= 22 else label[:21] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"><title>{escape(label)}</title>'
+                     f"{escape(short)}</text>")
+        if value is None:
+            parts.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="#777">no score 未评分</text>')
+            continue
+        w = plot_w * min(max(value, 0), top) / top
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{PALETTE[0]}">'
+                     f"<title>{escape(label)}: {value:,.2f}</title></rect>")
+        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="11">{value:,.2f}</text>')
+    return "\n".join(parts + ["</svg>"])

@@ -1,0 +1,32 @@
+{#- Helpers of the generic test `checks` (tests/generic/checks.sql): one failing-row query per rule. -#}
+{#- The columns that say which row failed, from the model's own columns (at run time; NULL where it has none). -#}
+{% macro checks_row_context(model) %}
+  {%- set present = [] -%}
+  {%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}{%- do present.append(column.name | lower) -%}{%- endfor -%}
+  {%- endif -%}
+  {%- set what = [] -%}
+  {%- for column in ['table_family', 'scope', 'line', 'source', 'item', 'category', 'code', 'function_code',
+                     'economic_code', 'name', 'function_name', 'economic_name', 'row_label', 'fact_key',
+                     'project_name', 'indicator_name', 'check_name', 'canonical_name', 'alias'] -%}
+    {%- if column in present -%}{%- do what.append('cast(' ~ column ~ ' as varchar)') -%}{%- endif -%}
+  {%- endfor -%}
+  {%- set file = 'file' if 'file' in present else ('path' if 'path' in present else 'null') -%}
+  {{- return({
+      'report_id': 'cast(report_id as varchar)' if 'report_id' in present else 'cast(null as varchar)',
+      'what': "nullif(concat_ws(' ', " ~ what | join(', ') ~ "), '')" if what else 'cast(null as varchar)',
+      'file': 'cast(' ~ file ~ ' as varchar)',
+      'page': 'cast(page as integer)' if 'page' in present else 'cast(null as integer)'}) -}}
+{% endmacro %}
+
+
+{% macro checks_rule(context, check, expected, actual, relation, condition) %}
+  {{- return("select '" ~ check | replace("'", "''") ~ "' as rule, " ~ context.report_id ~ " as report_id, "
+      ~ context.what ~ " as what, " ~ expected ~ " as expected, " ~ actual ~ " as actual, " ~ context.file
+      ~ " as file, " ~ context.page ~ " as page from " ~ relation ~ " where " ~ condition) -}}
+{% endmacro %}
+
+
+{% macro checks_number(expression) %}
+  {{- return("coalesce(printf('%.2f', " ~ expression ~ "), 'blank')") -}}
+{% endmacro %}
