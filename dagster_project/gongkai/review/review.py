@@ -8,7 +8,7 @@ from pathlib import Path
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
-from gongkai.review import completeness, consistency, narrative_numbers, stated_amounts, text_slips
+from gongkai.review import completeness, consistency, contents, narrative_numbers, stated_amounts, text_slips
 from gongkai.review.findings import Finding, ordered
 from gongkai.review.prose import running_text
 
@@ -70,7 +70,8 @@ def review_document(document: Document, report: Report | None) -> Review:
                          if f.rule != "narrative_vs_table" or (f.page, f.line) not in named]
     findings += text_slips.review(document.lines, prose) \
         + consistency.review(document.lines, report) \
-        + completeness.review(document.lines, report)
+        + completeness.review(document.lines, report) \
+        + contents.review(document.lines, report)
     return Review(document.file, report.department if report else None, report.fiscal_year if report else None,
                   report.kind if report else None, ordered(_one_per_defect(findings)))
 
