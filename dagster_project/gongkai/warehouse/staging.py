@@ -4,7 +4,8 @@
 its rows. A file that cannot be read is staged as error rows (``report_files`` with status 'failed' and
 ``ingest_errors``); a budget (部门预算) is staged like a final. A path that resolves outside the raw folder is refused
 without being read. :func:`stage_files` stages many: cache hits (content already staged by this parser version)
-are only hashed; the others are parsed in child processes with a deadline each (workers.py).
+are only hashed; the others are parsed in a pool of long-lived worker processes, with a deadline per file
+(workers.py).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def stage_file(
     """Parse one raw file and stage its rows as Parquet. Never raises for a bad file; never touches the original.
 
     ``parse`` is a callable; without it the page limit is checked and ``parse_ref`` (default :data:`PARSE_FUNCTION`)
-    is called. This function has no deadline: :func:`stage_files` runs it in a child process that it can stop.
+    is called. This function has no deadline: :func:`stage_files` runs it in a worker process that it can stop.
     """
     if parse is None:
         parse = _guarded(lambda p: _resolve(parse_ref or PARSE_FUNCTION)(p))
@@ -195,8 +196,8 @@ def stage_error(raw_dir: Path, rel_path: str, staging: Path, kind: str, message:
 
 
 def _stage_in_child(ready: Callable[[], None], raw_dir: str, rel_path: str, staging: str, parse_ref: str) -> StageResult:
-    """Worker process: import the parser, say ready (the deadline starts then), stage one file (the worker writes
-    staging itself) and return the StageResult."""
+    """In a worker process: import the parser (once per worker), say ready (the file's deadline starts then), stage
+    one file (the worker writes staging itself) and return the StageResult."""
     parse = _resolve(parse_ref)
     ready()
     return stage_file(Path(raw_dir), rel_path, Path(staging), parse=_guarded(parse))
@@ -227,7 +228,7 @@ def _given_up(outcome: child_processes.Outcome, timeout: float) -> tuple[str, st
 def _stage_with_deadline(
     raw_dir: Path, rel_paths: list[str], staging: Path, *, workers: int, timeout: float
 ) -> list[StageResult]:
-    """Stage each file in its own child process; a file whose worker timed out or died is staged as 'failed'."""
+    """Stage the files in the worker pool; a file whose worker timed out or died is staged as 'failed'."""
     outcomes = child_processes.run_with_deadlines(
         _stage_in_child,
         [(str(raw_dir), rel, str(staging), PARSE_FUNCTION) for rel in rel_paths],
@@ -254,8 +255,8 @@ def stage_files(
     """Stage many files. Returns (result, was_cached) per path, in the order given.
 
     A file already staged for its current content by this parser version is not parsed again unless ``force``
-    (cache hits are only hashed, in this process). The others are parsed in child processes, at most ``workers``
-    (default: the CPU count) at a time, each with a wall-clock deadline of ``timeout`` seconds (default
+    (cache hits are only hashed, in this process). The others are parsed in at most ``workers`` long-lived worker
+    processes (default: the CPU count), each file with a wall-clock deadline of ``timeout`` seconds (default
     :func:`parse_timeout`); ``timeout <= 0`` parses in this process with no deadline.
     """
     rel_paths = list(rel_paths)
