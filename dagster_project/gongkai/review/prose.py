@@ -41,12 +41,12 @@ class Prose:
     def line_at(self, offset: int) -> Line:
         return self.lines[max(0, bisect_right(self.starts, offset) - 1)]
 
-    def quote(self, start: int, end: int, context: int = 12) -> str:
-        """The matched text with a little context, cut at sentence ends."""
+    def quote(self, start: int, end: int, context: int = 12, after: int | None = None) -> str:
+        """The matched text with a little context (``after`` it: as much, unless given), cut at sentence ends."""
         left = max(0, start - context)
         cut = max(self.text.rfind(ch, left, start) for ch in _SENTENCE_END)
         left = cut + 1 if cut >= 0 else left
-        right = min(len(self.text), end + context)
+        right = min(len(self.text), end + (context if after is None else after))
         stops = [i for i in (self.text.find(ch, end, right) for ch in _SENTENCE_END) if i >= 0]
         right = min(stops) + 1 if stops else right
         return self.text[left:right].strip()

@@ -60,14 +60,15 @@ def review_file(path: str | Path, display_path: str | None = None) -> Review:
 
 
 def review_document(document: Document, report: Report | None) -> Review:
-    """Every finding on a report; ``report`` is None when the file could be read but not parsed (text rules only)."""
+    """Every finding on a report; ``report`` is None when the file could be read but not parsed (text rules only).
+    A line whose stated amount was judged against the cell it names (which names the table and its page) is not
+    judged again by the reconciliation's narrative check."""
     by_place = {(line.page, line.line): line.text for line in document.lines}
     line_text = lambda page, line: by_place.get((page, line), "")  # noqa: E731
     prose = running_text(document.lines)
-    stated = stated_amounts.review(prose, report, document.lines)
-    named = {(f.page, f.line) for f in stated}
+    stated, judged = stated_amounts.review(prose, report, document.lines)
     findings = stated + [f for f in narrative_numbers.review(prose, report, document.lines, line_text)
-                         if f.rule != "narrative_vs_table" or (f.page, f.line) not in named]
+                         if f.rule != "narrative_vs_table" or (f.page, f.line) not in judged]
     findings += text_slips.review(document.lines, prose) \
         + consistency.review(document.lines, report) \
         + completeness.review(document.lines, report) \

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.extract.budget_families import BUDGET_TABLES
+from gongkai.extract.families import FINAL_TABLES
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
 from gongkai.extract.text import to_wan
@@ -35,17 +37,19 @@ _APPROPRIATION_FAMILIES = frozenset({
     "budget_general_economic"})
 _OTHER_YEAR_HEADER = re.compile(r"上年|(?P<y>(?:19|20)\d{2})年")
 _HEADER_LINES = 8
+_EXPLAINS = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])|(?:情况)?说明$")
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     """Where a subject's amount is printed: a table family, the row (by item, or by side and item) and the columns
-    tried in order."""
+    tried in order; not where the statement's words say ``unless`` (收入总计 is the 总计, not the 本年收入合计)."""
 
     family: str
     item: str
     side: str | None = None
     columns: tuple[str, ...] = ("amount", "total")
+    unless: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,8 @@ SUBJECTS = (
             + (Cell("budget_appropriation_expenditure", "total", None, ("total",)),)),
     Subject("收入总计", r"收入(?:预算)?(?:总计|合计)?",
             _both("income_expenditure_summary", "budget_summary", "grand_total", "income")
-            + _both("income_expenditure_summary", "budget_summary", "income_total", "income")
+            + tuple(Cell(cell.family, cell.item, cell.side, cell.columns, "总计") for cell in
+                    _both("income_expenditure_summary", "budget_summary", "income_total", "income"))
             + _both("income", "budget_income", "total", None, ("total", "amount")), owned=True),
     Subject("支出总计", r"支出(?:预算)?(?:总计|合计)?",
             _both("income_expenditure_summary", "budget_summary", "grand_total", "expenditure")
@@ -145,12 +150,14 @@ _SUBJECT_AT = re.compile(
     "(?:" + "|".join(f"(?P<s{i}>{s.words})" for i, s in enumerate(SUBJECTS)) + f"){_FILLER}{_AMOUNT}")
 
 
-def review(prose: Prose, report: Report | None, lines: list[Line]) -> list[Finding]:
+def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list[Finding], set[tuple[int, int]]]:
+    """(the findings, the (page, line) of every statement judged against a printed cell)."""
     if report is None:
-        return []
+        return [], set()
     index = {(line.page, line.line): i for i, line in enumerate(lines)}
     two_year = {table.family for table in report.tables if _prints_two_years(lines, index, table, report.fiscal_year)}
     findings = []
+    judged: set[tuple[int, int]] = set()
     for m in _SUBJECT_AT.finditer(prose.text):
         number = next(int(name[1:]) for name, value in m.groupdict().items() if name[0] == "s" and value)
         subject = SUBJECTS[number]
@@ -159,23 +166,30 @@ def review(prose: Prose, report: Report | None, lines: list[Line]) -> list[Findi
                 or not _this_year(prose.text, start, report.fiscal_year):
             continue
         line = prose.line_at(start)
-        families = _families_in_scope(prose, start, subject, section_heading(lines, index.get((line.page, line.line))))
+        heading = section_heading(lines, index.get((line.page, line.line)))
+        families = _families_in_scope(prose, start, subject, heading, report.kind)
         if not families:
             continue
         stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
-        printed = _printed(report, subject, families, two_year, _columns_of_stage(report.kind, m.group("stage")))
+        printed = _printed(report, subject, families, two_year, _columns_of_stage(report.kind, m.group("stage")),
+                           m.group(f"s{number}"))
+        if any(value is not None for _, _, value in printed):
+            judged.add((line.page, line.line))
         if _agrees(stated, m, printed):
             continue
-        findings.append(Finding("narrative_vs_table", WARNING, line.page, line.line, prose.quote(start, m.end(), 30),
+        findings.append(Finding("narrative_vs_table", WARNING, line.page, line.line, prose.quote(start, m.end(), 30, 0),
                                 _expected(subject, m, printed)))
-    return findings
+    return findings, judged
 
 
-def _families_in_scope(prose: Prose, start: int, subject: Subject, heading: str) -> frozenset[str]:
-    """The table families the statement can be about: none in a section about 政府性基金 / 国有资本经营 money (its
-    totals are that fund's); for a part (基本支出 …) of a sentence about 财政拨款 / 一般公共预算 money, that money's
-    tables only."""
+def _families_in_scope(prose: Prose, start: int, subject: Subject, heading: str, kind: str | None) -> frozenset[str]:
+    """The table families the statement can be about: the table a section explaining one table names (（二）收入决算表
+    说明: its 收入总计 is that table's); none in a section about 政府性基金 / 国有资本经营 money (its totals are that
+    fund's); for a part (基本支出 …) of a sentence about 财政拨款 / 一般公共预算 money, that money's tables only."""
     families = frozenset(cell.family for cell in subject.cells)
+    explained = (BUDGET_TABLES if kind == "budget" else FINAL_TABLES).match(_EXPLAINS.sub("", heading))
+    if explained is not None and explained.key in families:
+        return frozenset({explained.key})
     sentence = prose.text[max(prose.text.rfind(ch, 0, start) for ch in "。\n") + 1: start]
     if _FUND.search(heading) or (subject.part and _FUND.search(sentence)):
         return frozenset()
@@ -228,13 +242,13 @@ def _agrees(stated: float, m: re.Match[str], printed: list[tuple[Table, TableRow
 
 
 def _printed(report: Report, subject: Subject, families: frozenset[str], two_year: set[str],
-             columns: frozenset[str] | None) -> list[tuple[Table, TableRow, float | None]]:
+             columns: frozenset[str] | None, words: str) -> list[tuple[Table, TableRow, float | None]]:
     """The subject's rows the report's tables print: (table, row, value in 万元, None for a blank cell); a table
     printing per-unit rows under its 合计 gives each."""
     found = []
     for cell in subject.cells:
         table = report.table(cell.family)
-        if cell.family not in families or table is None or table.is_empty:
+        if cell.family not in families or table is None or table.is_empty or (cell.unless and cell.unless in words):
             continue
         conditions = {"item": cell.item} | ({"side": cell.side} if cell.side else {})
         for row in table.rows_with(**conditions):
