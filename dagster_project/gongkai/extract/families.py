@@ -33,10 +33,10 @@ FAMILIES: tuple[Family, ...] = (
         "appropriation_summary",
         "财政拨款收入支出决算总表",
         ("amount", "total", "general_budget", "government_fund", "state_capital"),
-        _p(r"^财政拨款收入支出决算总表$"),
+        _p(r"^财政拨款收入支出决算总?表$"),
         layout="summary",
     ),
-    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总表$"),
+    Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总?表$"),
            layout="summary"),
     Family(
         "income",
@@ -50,7 +50,7 @@ FAMILIES: tuple[Family, ...] = (
             "affiliated_remittance",
             "other_revenue",
         ),
-        _p(r"^(部门)?收入决算表$"),
+        _p(r"^(部门)?收入决算总?表$"),
         "function",
         extra=("tuition_revenue",),
     ),
@@ -58,7 +58,7 @@ FAMILIES: tuple[Family, ...] = (
         "expenditure",
         "支出决算表",
         ("total", "basic", "project", "remittance_to_superior", "business", "subsidy_to_affiliates"),
-        _p(r"^(部门)?支出决算表$"),
+        _p(r"^(部门)?支出决算总?表$"),
         "function",
     ),
     Family(
@@ -72,7 +72,7 @@ FAMILIES: tuple[Family, ...] = (
         "general_budget_expenditure",
         "一般公共预算财政拨款支出决算表",
         ("total", "basic", "project"),
-        _p(r"^一般公共预算财政拨款支出决算(明细)?表$"),
+        _p(r"^一般公共预算财政拨款(收入)?支出决算表$"),  # …支出决算明细表 (四川) is by economic class: another table
         "function",
     ),
     Family(  # the university set's 高等学校财政拨款支出决算表: all appropriation (general budget and funds) by function
@@ -101,7 +101,7 @@ FAMILIES: tuple[Family, ...] = (
         "three_public",
         '财政拨款"三公"经费支出决算表',
         ("budget", "actual"),
-        _p(r"^(一般公共预算)?(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费(及会议费、?培训费)?支出决算表$"),
+        _p(r"^(一般公共预算)?(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费(及会议费、?培训费)?(支出决算|支出情况|情况)表$"),
         layout="three_public",
     ),
 )
@@ -153,6 +153,21 @@ def _title_candidates(text: str) -> list[str]:
         start = compact.index("表") + 1
         candidates += [compact[start + n:] for n in range(1, chinese.end() - start + 1)]
     return candidates
+
+
+_OTHER_TITLE = re.compile(r"^[^，。；;：:\s]{2,36}(?:决算|预算|情况|信息|明细)表$")
+
+
+def is_other_title(text: str, family_set: FamilySet | None = None) -> bool:
+    """A table title of none of the families: 一般公共预算财政拨款项目支出决算表, 项目收入支出决算表, 机构运行经费支出、
+    国有资产占用情况及政府采购支出信息表 … — a table of its own, so the table before it ends there."""
+    compact = squeeze(text)
+    if len(compact) > 48 or not compact.endswith("表") or compact.startswith(("注", "附")):
+        return False
+    if (family_set or FINAL_TABLES).match(text) is not None:
+        return False
+    unlabelled = _title_candidates(text)[1]  # 十二、机构运行经费支出、国有资产…: the label off, the 、 inside kept out
+    return _OTHER_TITLE.match(unlabelled.replace("、", "")) is not None
 
 
 def match_family(text: str) -> Family | None:

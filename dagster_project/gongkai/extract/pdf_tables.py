@@ -23,6 +23,7 @@ from gongkai.extract.families import (
     Family,
     FamilySet,
     code_level,
+    is_other_title,
     leading_code,
     match_item,
     parent_code,
@@ -198,15 +199,18 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
             continue
         starts = [i for i in range(len(lines))
                   if _title_at(lines, i, family_set) is not None and _has_header_after(lines, i, family_set)]
-        if current is not None and (not starts or starts[0] > 0) and _continues(geo, family_set):
-            end = geo.boxes[starts[0]].top if starts else geo.height + 1
+        stops = _other_titles(lines, family_set)
+        bounds = sorted(starts + stops)
+        if current is not None and (not bounds or bounds[0] > 0) and _continues(geo, family_set):
+            end = geo.boxes[bounds[0]].top if bounds else geo.height + 1
             current.segments.append(_Segment(geo.page, -1.0, end))
         elif current is not None and not starts:
             current = None
         for n, i in enumerate(starts):
             family = _title_at(lines, i, family_set)
             assert family is not None
-            end = geo.boxes[starts[n + 1]].top if n + 1 < len(starts) else geo.height + 1
+            following = [b for b in bounds if b > i]
+            end = geo.boxes[following[0]].top if following else geo.height + 1
             if n == 0 and _repeats_title(current, family, geo, i):
                 current.segments.append(_Segment(geo.page, geo.boxes[i].bottom, end))
                 continue
@@ -228,7 +232,17 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
                 family_set=family_set,
             )
             found.append(current)
+        if stops and (not starts or stops[-1] > starts[-1]):
+            current = None  # a table of no family ends the page: nothing after it continues a standard table
     return found
+
+
+def _other_titles(lines: list[Line], family_set: FamilySet) -> list[int]:
+    """Lines that title a table of no family (一般公共预算财政拨款项目支出决算表, 机构运行经费…信息表) over a header:
+    the standard table before such a title ends there."""
+    return [i for i, line in enumerate(lines)
+            if "表" in line.text and is_other_title(line.text, family_set)
+            and not (i > 0 and _wrapped_title(lines, i - 1, family_set)) and _has_header_after(lines, i, family_set)]
 
 
 def _repeats_title(current: _Found | None, family: Family, geo: PageGeometry, i: int) -> bool:

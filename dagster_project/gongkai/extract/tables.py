@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.extract.families import Family, leading_code, match_family, table_label
+from gongkai.extract.families import Family, is_other_title, leading_code, match_family, table_label
 from gongkai.extract.records import Line
 from gongkai.extract.text import is_amount, squeeze
 
@@ -61,6 +61,11 @@ def _is_title(lines: list[Line], index: int) -> Family | None:
     return None
 
 
+def _is_other_title(lines: list[Line], index: int) -> bool:
+    """The title of a table of no family (一般公共预算财政拨款项目支出决算表 …) over table furniture."""
+    return is_other_title(lines[index].text) and any(_FURNITURE.search(line.text) for line in lines[index + 1:index + 7])
+
+
 def find_tables(lines: list[Line]) -> list[RawTable]:
     """Every standard table in reading order, with its body lines (header included) up to its notes."""
     tables: list[RawTable] = []
@@ -75,7 +80,7 @@ def find_tables(lines: list[Line]) -> list[RawTable]:
             continue
         if current is None:
             continue
-        if _ends_tables(line.text):
+        if _ends_tables(line.text) or "表" in line.text and _is_other_title(lines, index):
             current = None
             continue
         if line.text.startswith(_NOTE):
