@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@UV_BIN="$$(command -v uv || echo '$(PYTHON) -m uv')"; \
 	  [ -x $(PY) ] || $$UV_BIN venv --python $(PYTHON) $(VENV); \
 	  $$UV_BIN pip install --compile-bytecode --python $(PY) -e '.[dev]'
+	$(PY) -m compileall -q dagster_project  # the editable project's own bytecode: `gongkai parse` starts ~1/3 faster
 	@touch $(STAMP)
 
 install: $(STAMP)

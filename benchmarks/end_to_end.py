@@ -155,6 +155,10 @@ def child() -> None:
         "steps": durations,
         "dbt_models": dbt_models,
     }, ensure_ascii=False))
+    if not os.environ.get("GONGKAI_BENCH_TEARDOWN"):  # end as `gongkai run` does
+        from gongkai.cli import exit_without_teardown
+
+        exit_without_teardown(0)
 
 
 def stage_split(steps: dict[str, float]) -> dict[str, float]:
@@ -365,6 +369,8 @@ def main() -> None:
     parser.add_argument("--parse-in-process", action="store_true",
                         help="GONGKAI_PARSE_TIMEOUT=0: parse in the step's own process (no child per file, no "
                              "deadline) — isolates the per-file process cost")
+    parser.add_argument("--with-teardown", action="store_true",
+                        help="the run's process ends with Python's full teardown (as before `gongkai run` skipped it)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -372,6 +378,8 @@ def main() -> None:
         return
     if args.parse_in_process:
         os.environ["GONGKAI_PARSE_TIMEOUT"] = "0"
+    if args.with_teardown:
+        os.environ["GONGKAI_BENCH_TEARDOWN"] = "1"
     print(machine_line() + (" [GONGKAI_PARSE_TIMEOUT=0]" if args.parse_in_process else ""))
     rows: list[Row] = []
     for n in args.reports:

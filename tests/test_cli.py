@@ -38,6 +38,20 @@ def test_parse_garbage_never_tracebacks(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 
+def test_the_command_ends_without_teardown_and_loses_no_output():
+    """As a process, the command ends with os._exit after the exit hooks (cli.exit_without_teardown): everything it
+    printed arrives, its exit status is kept, and a reader that stops early (`| head`) gets no traceback."""
+    pytest.importorskip("gongkai.extract.serialize")
+    command = [sys.executable, "-m", "gongkai.cli", "parse", str(RAW / LIAONING)]
+    proc = subprocess.run(command, capture_output=True, text=True)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["department"] == "辽宁省数据局", proc.stderr[-500:]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as early:
+        early.stdout.read(10)
+        early.stdout.close()
+        stderr = early.stderr.read().decode()
+    assert early.returncode in (0, 1) and "Traceback" not in stderr, stderr
+
+
 @pytest.fixture()
 def small_warehouse(tmp_path):
     path = tmp_path / "gongkai.duckdb"
