@@ -17,3 +17,14 @@
         ('mean_project_score', none, 'points'),
     ]) }}
 {%- endmacro %}
+
+{#- Budget figures of fct_department_year ranked beside the final's (same shape as comparison_metrics). -#}
+{% macro budget_metrics() -%}
+    {{ return([
+        ('budget_expenditure_total', none, '万元'),
+        ('budget_execution_pct', none, '%'),
+        ('three_public_budget', none, '万元'),
+        ('agency_operating_cost_budget', none, '万元'),
+        ('procurement_budget', none, '万元'),
+    ]) }}
+{%- endmacro %}

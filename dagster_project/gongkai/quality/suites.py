@@ -528,10 +528,11 @@ _SUITE_LIST: list[SuiteSpec] = [
     # comparison across departments and years (docs/comparison.md) ------------------------------------------
     _suite("fct_department_year", "marts.fct_department_year", [
         not_null("department_id"), not_null("year"), compound_unique(["department_id", "year"]),
-        in_set("basis", ["report", "comparative"]),
+        in_set("basis", ["report", "comparative", "budget"]),
         non_negative("expenditure_total"), non_negative("three_public_total"), non_negative("agency_operating_cost"),
         pct("sme_share_pct"), pct("mean_project_score"),
-    ], None, "One row per department × year (report or comparative basis)."),
+        non_negative("budget_expenditure_total"), non_negative("procurement_budget"),
+    ], None, "One row per department × year (report, comparative or budget basis), its budget beside its final."),
     _suite("fct_department_year_change", "marts.fct_department_year_change", [
         not_null("department_id"), compound_unique(["department_id", "year", "metric"]),
         in_set("check_status", ["pass", "fail", "not_run"]),

@@ -3,6 +3,9 @@
 -- the expenditure totals and the 三公 items. A line printed on one side only is kept, NULL on the other.
 -- basis 'budget_report': the budget side is from a loaded budget report. 'final_report_budget_column': no budget
 -- report of that department-year is loaded, the budget side is the 年初预算 printed inside the final (三公 预算数).
+-- 'final_report_narrative': no budget report either, the budget side is the 年初预算 the final's narrative states
+-- for the general budget ('一般公共预算财政拨款支出年初预算为 X 万元' → line expenditure_total; per 项 '行政运行（项）
+-- 年初预算为 X 万元' → its function code, found by the 类/款/项 names in the final's general-budget table).
 with budget_reports as (
     select report_id, department_id, year
     from {{ ref('dim_report_version') }}
@@ -95,6 +98,64 @@ from_final_budget_columns as (
       and not exists (
           select 1 from budget_reports as br where br.department_id = t.department_id and br.year = t.year
       )
+),
+
+stated_budget as (  -- the 年初预算 a final's narrative states: the general budget's and each 项's
+    select n.report_id, n.fact_key, n.qualifier, n.value
+    from {{ ref('stg_narrative_facts') }} as n
+    inner join final_reports using (report_id)
+    where n.basis = 'reported'
+      and n.fact_key in ('general_budget_initial_budget', 'general_budget_item_initial_budget')
+      and not exists (
+          select 1 from budget_reports as br where br.department_id = final_reports.department_id
+              and br.year = final_reports.year
+      )
+),
+
+general_budget_items as (  -- the final's general-budget 项 by the path of names 类/款/项 the narrative uses
+    select
+        i.report_id, i.department_id, i.department, i.year, i.function_code, i.function_name, i.level, i.total,
+        {{ normalize_class_name('c.function_name') }} || '/' || {{ normalize_class_name('k.function_name') }} || '/'
+            || {{ normalize_class_name('i.function_name') }} as name_path
+    from {{ ref('fct_expenditure_by_function') }} as i
+    inner join {{ ref('fct_expenditure_by_function') }} as k
+        on k.report_id = i.report_id and k.scope = i.scope and k.function_code = i.parent_code
+    inner join {{ ref('fct_expenditure_by_function') }} as c
+        on c.report_id = k.report_id and c.scope = k.scope and c.function_code = k.parent_code
+    where i.scope = 'general_budget' and i.level = 3
+),
+
+from_final_narrative as (
+    select
+        f.department_id,
+        v.department,
+        f.year,
+        'general_budget' as scope,
+        coalesce(g.function_code, s.qualifier) as line,
+        g.function_code,
+        coalesce(g.function_name, regexp_extract(s.qualifier, '[^/]+$')) as function_name,
+        coalesce(g.level, 3) as level,
+        s.value as budget,
+        g.total as final,
+        cast(null as varchar) as budget_report_id,
+        s.report_id as final_report_id,
+        'final_report_narrative' as basis
+    from stated_budget as s
+    inner join final_reports as f using (report_id)
+    inner join {{ ref('dim_report_version') }} as v using (report_id)
+    left join general_budget_items as g
+        on g.report_id = s.report_id and g.name_path = {{ normalize_class_name('s.qualifier') }}
+    where s.fact_key = 'general_budget_item_initial_budget'
+    union all
+    select
+        f.department_id, v.department, f.year, 'general_budget', 'expenditure_total', null, null, null, s.value,
+        t.total, null, s.report_id, 'final_report_narrative'
+    from stated_budget as s
+    inner join final_reports as f using (report_id)
+    inner join {{ ref('dim_report_version') }} as v using (report_id)
+    left join {{ ref('int_table_totals') }} as t
+        on t.report_id = s.report_id and t.table_family = 'general_budget_expenditure'
+    where s.fact_key = 'general_budget_initial_budget'
 )
 
 select
@@ -120,3 +181,9 @@ select
     round(final - budget, 6), case when budget is not null and budget <> 0 then round(final / budget * 100, 2) end,
     budget_report_id, final_report_id, basis
 from from_final_budget_columns
+union all
+select
+    department_id, department, year, scope, line, function_code, function_name, level, budget, final,
+    round(final - budget, 6), case when budget is not null and budget <> 0 then round(final / budget * 100, 2) end,
+    budget_report_id, final_report_id, basis
+from from_final_narrative

@@ -2,7 +2,8 @@
 -- and beside them the department-year's budget (部门预算, fct_budget_summary) where one is loaded.
 -- basis 'report': the department-year's preferred report (dim_report_version.is_preferred) is loaded;
 -- basis 'comparative': no report of that year is loaded, the figures are the comparatives a later report states
--- (fct_reported_comparative; only what the narrative gives: expenditure, carry-over, 机关运行经费, 三公 …).
+-- (fct_reported_comparative; only what the narrative gives: expenditure, carry-over, 机关运行经费, 三公 …);
+-- basis 'budget': only the year's budget is loaded (the final's columns NULL, the budget's beside them).
 -- The SME flag compares sme_share_pct with the policy threshold, dbt var sme_share_threshold_pct (default 30:
 -- 政府采购 reserves at least 30% of procurement for small and medium enterprises).
 {%- set threshold = var('sme_share_threshold_pct', 30) %}
@@ -92,22 +93,34 @@ comparative as (
     group by c.department_id, c.year
 ),
 
-years as (
-    select * from reported
-    union all by name
-    select * from comparative
-),
-
 budgets as (  -- the department-year's preferred budget (部门预算), beside its final
     select
         b.department_id,
         b.year,
         b.report_id as budget_report_id,
         b.expenditure_total as budget_expenditure_total,
-        b.three_public_budget
+        b.basic_total as budget_basic_total,
+        b.project_total as budget_project_total,
+        b.three_public_budget,
+        b.agency_operating_cost_budget,
+        b.procurement_budget
     from {{ ref('fct_budget_summary') }} as b
     inner join {{ ref('dim_report_version') }} as v on v.report_id = b.report_id and v.is_preferred
     where b.department_id is not null
+),
+
+known as (
+    select * from reported
+    union all by name
+    select * from comparative
+),
+
+years as (
+    select * from known
+    union all by name
+    select b.department_id, b.year, 'budget' as basis
+    from budgets as b
+    where not exists (select 1 from known as k where k.department_id = b.department_id and k.year = b.year)
 )
 
 select
@@ -140,7 +153,11 @@ select
     b.budget_expenditure_total,
     case when b.budget_expenditure_total <> 0 then round(y.expenditure_total / b.budget_expenditure_total * 100, 2) end
         as budget_execution_pct,
-    b.three_public_budget
+    b.budget_basic_total,
+    b.budget_project_total,
+    b.three_public_budget,
+    b.agency_operating_cost_budget,
+    b.procurement_budget
 from years as y
 inner join {{ ref('dim_department') }} as d using (department_id)
 left join budgets as b using (department_id, year)

@@ -1,8 +1,9 @@
 -- Rank and percentile of each department within its region (the government it belongs to: dim_department.region,
 -- e.g. 辽宁省 / 合肥市 / 上海市普陀区) and within its province, per year and headline figure. One row per
 -- department x year x metric with a value. rank 1 = the largest value (ties share a rank); percentile = percent
--- rank ascending x 100 (0 = the smallest, 100 = the largest; 0 when alone). Rows of either basis are ranked.
-{%- set metrics = comparison_metrics() %}
+-- rank ascending x 100 (0 = the smallest, 100 = the largest; 0 when alone). Rows of every basis are ranked; the
+-- budget's figures (budget_expenditure_total, budget_execution_pct, three_public_budget, …) are metrics too.
+{%- set metrics = comparison_metrics() + budget_metrics() %}
 with years as (
     select * from {{ ref('fct_department_year') }}
 ),
