@@ -1,6 +1,6 @@
 """Template leftovers and text slips (模板残留与文字差错): placeholders left in (XX, ××), a template's alternatives
-left in (增加（减少）, 增长/减少), the blank template's own instructions, a share or change printed without its % or
-unit, doubled punctuation and a word printed twice.
+left in (增加（减少）, 增长/减少), the blank template's own instructions, a share, rate or amount printed without its %
+or unit (占 79.49，, 完成预算的 99.97，, 支出 2,336.91，, 增加 20万，), doubled punctuation and a word printed twice.
 
 Placeholders and template wording are looked for on every line (a placeholder in a table is as wrong as one in the
 text); the other slips only in the running text, where table layout cannot fake them.
@@ -40,8 +40,11 @@ _INSTRUCTION = re.compile("|".join(re.escape(p) for p in TEMPLATE_INSTRUCTIONS))
 _SHARE_WITHOUT_PERCENT = re.compile(r"占[^，。；%\d]{0,12}?(?P<n>\d+\.\d+)(?![\d.%])(?=[，。；、）)])")
 _RATE_WITHOUT_PERCENT = re.compile(r"(?:增长|下降|上升|降低)(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?=[，。；])")
 _AMOUNT_WITHOUT_UNIT = re.compile(
-    r"(?:增加|减少|预算|决算|支出|收入|总计|合计)(?:数|金额)?(?:为|是)?(?P<n>\d{1,3}(?:,\d{3})*\.\d{1,2}|\d+\.\d{1,2})"
-    r"(?=[，。；])")
+    r"(?:增加|减少|预算|决算|支出|收入|总计|合计|共计|安排|经费|资金)(?:数|金额)?(?:为|是)?"
+    r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{1,2})(?=[，。；、])")
+_COMPLETION_WITHOUT_PERCENT = re.compile(r"完成(?:年初|调整|全年)?预算(?:数)?的(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?=[，。；）)])")
+_WAN_WITHOUT_YUAN = re.compile(r"(?:预算|决算|支出|收入|经费|费|资金|增加|减少|合计|总计|共计|安排|为)(?:数)?"
+                               r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)万(?=[，。；、）)])")
 
 _ORGANISATION = re.compile(r"(?:院|局|委|中心|站|所|办|厅|校)$")
 _DOUBLED = re.compile(r"[，。；：、,]{2,}")
@@ -71,7 +74,9 @@ def _on_prose(prose: Prose) -> list[Finding]:
         (_ALTERNATIVE, "template_alternative", lambda m: f"“{m.group()}”只保留符合实际的一种表述"),
         (_SHARE_WITHOUT_PERCENT, "number_without_unit", lambda m: f"{m.group('n')}%"),
         (_RATE_WITHOUT_PERCENT, "number_without_unit", lambda m: f"{m.group('n')}%"),
+        (_COMPLETION_WITHOUT_PERCENT, "number_without_unit", lambda m: f"{m.group('n')}%"),
         (_AMOUNT_WITHOUT_UNIT, "number_without_unit", lambda m: f"{m.group('n')}万元（或元）"),
+        (_WAN_WITHOUT_YUAN, "number_without_unit", lambda m: f"{m.group('n')}万元"),
         (_DOUBLED, "doubled_punctuation", lambda m: f"“{m.group()}”只保留一个标点"),
         (_REPEATED, "repeated_word", lambda m: f"“{m.group()}”应为“{m.group(1) or m.group(2)}”"),
     ):

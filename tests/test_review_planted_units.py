@@ -1,0 +1,41 @@
+"""Amounts and rates printed without their unit (number_without_unit) on the real Putuo final (raw/, PDF), planted in
+its text lines after reading: an amount without 万元, an amount in 万 without 元, a completion rate without %. Each is
+found on its line with what it should read; the report's one real defect stays found, and nothing else is."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SHANGHAI_PDF
+from gongkai.extract.document import read_document
+from gongkai.extract.parser import parse_document
+from gongkai.review.review import review_document
+
+# (page, line, printed text, planted text, what the finding says it should read)
+PLANTS = (
+    (21, 8, "财政拨款收入 2940.05 万元，", "财政拨款收入 2940.05 万，", "2940.05万元"),
+    (21, 11, "基本支出 2336.91 万元，", "基本支出 2336.91，", "2336.91万元（或元）"),
+    (23, 12, "完成预算的 0%；", "完成预算的 0；", "0%"),
+)
+REAL = {("narrative_vs_table", 21, 14)}
+
+
+@pytest.fixture(scope="module")
+def planted():
+    document = read_document(SHANGHAI_PDF)
+    by_place = {(line.page, line.line): line for line in document.lines}
+    for page, number, printed, plant, _ in PLANTS:
+        line = by_place[(page, number)]
+        assert printed in line.text, line.text
+        line.text = line.text.replace(printed, plant, 1)
+    return review_document(document, parse_document(document))
+
+
+def test_each_amount_without_its_unit_is_found_on_its_line(planted):
+    found = {(f.rule, f.page, f.line) for f in planted.findings}
+    assert found == {("number_without_unit", page, line) for page, line, *_ in PLANTS} | REAL
+
+
+def test_the_finding_says_what_the_number_should_read(planted):
+    expected = {(f.page, f.line): f.expected for f in planted.findings if f.rule == "number_without_unit"}
+    assert expected == {(page, line): reads for page, line, _, _, reads in PLANTS}
