@@ -12,7 +12,8 @@ import re
 from gongkai.extract.families import Family, FamilySet, item_patterns
 
 _BUDGET = r"(?:预算|情况)?"
-_BY_FUNCTION = r"(?:\(按?功能分类\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
+_BY_FUNCTION = r"(?:\((?:按?功能分类(?:科目)?|功能科目)\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
+_BY_ECONOMIC = r"(?:\((?:按?经济分类(?:科目)?|经济科目)\))?"  # 财政拨款基本支出预算表（经济科目）
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -22,7 +23,7 @@ def _p(expr: str) -> re.Pattern[str]:
 INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
                   "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
                   "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used",
-                  "tuition_revenue")
+                  "tuition_revenue", "funding_appropriation", "unit_funds")
 EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "reserve", "business",
                        "remittance_to_superior", "subsidy_to_affiliates", "carryover_end")
 SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
@@ -42,7 +43,7 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
     Family("budget_expenditure", "支出预算总表", EXPENDITURE_COLUMNS,
            _p(rf"^(?:本年)?支出{_BUDGET}总(?:体情况)?表$|^支出预算表$"), "function"),
     Family("budget_general_basic", "一般公共预算基本支出预算表", ECONOMIC_COLUMNS,
-           _p(r"^一般公共预算(?:财政)?(?:拨款)?基本支出.{0,16}表$"), "economic"),
+           _p(rf"^一般公共预算(?:财政)?(?:拨款)?基本支出.{{0,16}}表{_BY_ECONOMIC}$"), "economic"),
     Family("budget_general_economic", "一般公共预算支出经济分类预算表", ECONOMIC_COLUMNS + ("basic", "project"),
            _p(r"^一般公共预算(?:财政)?(?:拨款)?支出(?:经济分类.{0,8}表|(?:预算|情况)?表\(按?经济分类\))$"), "economic"),
     Family("budget_general_expenditure", "一般公共预算支出预算表", SPLIT_COLUMNS,
@@ -54,12 +55,16 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
     Family("budget_agency_operating", "机关运行经费支出预算表", ("amount",),
            _p(r"^(?:一般公共预算)?机关运行经费(?:支出)?(?:预算)?表$"), "economic"),
     Family("budget_appropriation_basic", "财政拨款基本支出预算表", ECONOMIC_COLUMNS,
-           _p(r"^财政拨款基本支出(?:预算)?表$"), "economic"),
+           _p(rf"^财政拨款基本支出(?:预算)?表{_BY_ECONOMIC}$"), "economic"),
     Family("budget_appropriation_expenditure", "财政拨款支出预算表", SPLIT_COLUMNS,
-           _p(r"^财政拨款支出(?:预算)?表$"), "function"),
+           _p(rf"^财政拨款支出(?:预算)?表{_BY_FUNCTION}$"), "function"),
+    Family("budget_general_project", "一般公共预算项目支出经济分类表", ECONOMIC_COLUMNS,
+           _p(rf"^一般公共预算(?:财政)?(?:拨款)?项目支出(?:预算)?(?:情况)?表\(按?经济分类(?:科目)?\)$"), "economic"),
+    Family("budget_project_expenditure", "项目支出预算表", INCOME_COLUMNS,
+           _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?项目支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?表$")),
     Family("budget_procurement", "政府采购支出预算表", ("total",), _p(r"^政府采购(?:支出)?(?:预算)?表$")),
     Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS,
-           _p(r"^(?:预算)?基本支出(?:预算)?总?表$"), "economic"),
+           _p(rf"^(?:预算)?基本支出(?:预算)?总?表{_BY_ECONOMIC}$"), "economic"),
 )
 
 BUDGET_FAMILY_BY_KEY = {f.key: f for f in BUDGET_FAMILIES}
@@ -78,36 +83,42 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("general_budget", r"一般公共预算"),
     ("government_fund", r"政府性基金"),
     ("state_capital", r"国有资本经营"),
+    ("funding_appropriation", r"经费拨款"),
     ("fiscal_appropriation", r"财政拨款"),
     ("tuition_revenue", r"教育收费"),
     ("public_service_revenue", r"事业收入"),
-    ("business_revenue", r"经营收入"),
-    ("other_revenue", r"其他收入"),
+    ("business_revenue", r"经营(?:服务)?收入"),
+    ("other_revenue", r"其[他它](?:收入|资金)"),
+    ("unit_funds", r"单位资金"),
     ("business", r"经营支出"),
-    ("personnel", r"人员经费"),
-    ("public", r"公用经费"),
+    ("personnel", r"人员经费|人员支出|^人员类$"),
+    ("public", r"公用经费|公用支出"),
     ("basic", r"基本支出"),
     ("project", r"项目支出"),
-    ("total", r"合计|小计|总计|金额$|预算数$|^预算$"),  # '单位：万元' can share the 金额 cell's header band
-    ("amount", r"合计|总计|金额|预算数|^预算$|机关运行经费"),
+    ("total", r"合计|小计|总计|金额$|预算数$|^(?:本年)?预算$"),  # '单位：万元' can share the 金额 cell's header band
+    ("amount", r"合计|总计|金额|预算数|^(?:本年)?预算$|机关运行经费"),
 )
 
 BUDGET_SUMMARY_ITEMS = item_patterns(
     ("general_budget_appropriation", r"一般公共预算(?:资金|拨款)?(?:收入)?$"),
     ("government_fund_appropriation", r"政府性基金(?:预算)?(?:资金|拨款)?(?:收入)?$"),
     ("state_capital_appropriation", r"国有资本经营(?:预算)?(?:资金|拨款)?(?:收入)?$"),
-    ("fiscal_appropriation", r"^财政拨款(?:收入|资金)?$|财政拨款[（(]补助[)）]"),
-    ("fiscal_special_account", r"财政专户管理资金(?:收入)?$"),
+    ("fiscal_appropriation", r"^(?:本级)?财政拨款(?:收入|资金)?$|财政拨款[（(]补助[)）]|^预算拨款(?:收入)?$"),
+    ("fiscal_special_account", r"财政专户管理(?:资金|事业)?(?:收入)?$|^财政专户拨款(?:收入)?$"),
     ("superior_subsidy", r"上级补助收入(?:资金)?$"),
-    ("public_service_revenue", r"事业收入(?:资金)?$"),
-    ("business_revenue", r"经营收入(?:资金)?$"),
+    ("public_service_revenue", r"事业收入(?:资金)?(?:[（(]不含[^）)]*[)）])?$"),
+    ("business_revenue", r"经营(?:服务)?收入(?:资金)?$"),
     ("affiliated_remittance", r"附属单位上缴收入(?:资金)?$"),
-    ("other_revenue", r"^其他(?:收入|资金|收入资金)$"),
+    ("other_revenue", r"^其[他它](?:收入|资金|收入资金)$"),
     ("income_total", r"本年收入(?:合计|小计)?$|当年收入小计$"),
     ("expenditure_total", r"本年支出(?:合计|小计)?$|当年支出小计$"),
     ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
     ("carryover_begin", r"上年结转|年初结转"),
     ("carryover_end", r"结转下年|年末结转"),
+    ("business_expenditure", r"经营支出$"),
+    ("subsidy_to_affiliates", r"对附属单位的?补助支出$"),
+    ("remittance_to_superior", r"上缴上级支出$"),
+    ("surplus_distribution", r"结余分配$"),
     ("basic", r"^基本支出$"),
     ("project", r"^项目支出$"),
     ("reserve", r"预留机动经费$"),
@@ -124,6 +135,7 @@ BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
     ("meeting", r"会议费"),
     ("training", r"培训费"),
     ("agency_operating_cost", r"机关运行经费"),
+    ("administrative_cost", r"^行政经费"),
     ("total", r"^合计|三公.*经费|^小计"),
 )
 

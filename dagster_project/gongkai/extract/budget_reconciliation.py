@@ -14,6 +14,8 @@ from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY
 from gongkai.extract.reconciliation import Ledger, check_function_table, check_three_public, unique_names
 from gongkai.extract.records import Check, Report, Table, TableRow
 
+_PART_COLUMNS = ("tuition_revenue", "funding_appropriation")  # 其中： columns, parts of a column beside them
+_USE_LINES = ("basic", "project", "reserve", "business_expenditure", "subsidy_to_affiliates", "remittance_to_superior")
 _INCOME_LINES = ("fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",
                  "business_revenue", "affiliated_remittance", "other_revenue")
 
@@ -32,6 +34,9 @@ def reconcile_budget(report: Report) -> list[Check]:
         elif table.family == "budget_income":
             check_income_rows(ledger, table)
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
+        elif table.family == "budget_project_expenditure":
+            check_income_rows(ledger, table)
+            check_rows_add_up(ledger, table)
         elif _is_coded(table, "function"):
             check_function_table(ledger, _summed_columns(table))
             check_basic_split(ledger, table)
@@ -87,7 +92,8 @@ def _sum(values: list[float | None]) -> float:
 
 
 def check_budget_summary(ledger: Ledger, table: Table) -> None:
-    """收支总表 / 财政拨款收支总表: 收入总计 = 支出总计; each side's lines add up to its total."""
+    """收支总表 / 财政拨款收支总表: 收入总计 = 支出总计; each side's lines add up to its total — the expenditure side
+    by function class (一般公共服务支出 …) and, where printed, by use (基本支出, 项目支出, 预留机动经费 …)."""
     name = table.family
     grand_in = table.row(item="grand_total", side="income")
     grand_out = table.row(item="grand_total", side="expenditure")
@@ -101,25 +107,41 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
     if income_total is not None and lines:
         ledger.equal(f"{name}.income_lines", "table", row_amount(income_total),
                      _sum([row_amount(r) for r in lines]), len(lines) + 1, income_total.source)
-    classes = [r for r in table.rows if r.side == "expenditure" and not r.item and r.label]
+    classes = [r for r in table.rows if r.side == "expenditure" and not r.item and r.label and r.level in (None, 1)]
+    uses = [r for r in table.rows if r.side == "expenditure" and r.item in _USE_LINES]
+    if not any(r.item in ("basic", "project") for r in uses):  # 上缴上级支出 … under the function classes
+        uses = []
     spending_total = table.row(item="expenditure_total", side="expenditure") or grand_out
-    if spending_total is not None and classes:
-        ledger.equal(f"{name}.expenditure_lines", "table", row_amount(spending_total),
-                     _sum([row_amount(r) for r in classes]), len(classes) + 1, spending_total.source)
+    for check, lines in (("expenditure_lines", classes), ("expenditure_uses", uses)):
+        if spending_total is not None and lines:
+            ledger.equal(f"{name}.{check}", "table", row_amount(spending_total),
+                         _sum([row_amount(r) for r in lines]), len(lines) + 1, spending_total.source)
 
 
 def check_income_rows(ledger: Ledger, table: Table) -> None:
     """收入预算总表: each row's 合计 = the sum of its sources, 上年结转 and 使用非财政拨款结余 included (a budget's 收入合计
     is what it can spend); 一般公共预算 / 政府性基金 / 国有资本经营 are not added where 财政拨款 is printed (its parts),
-    nor 其中：教育收费 (part of 事业收入)."""
+    nor 其中：教育收费 (part of 事业收入) or 其中：经费拨款 (part of 财政拨款)."""
     printed = _printed_columns(table).columns
     funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
-    parts = [c for c in printed if c not in ("total", "amount", "tuition_revenue", *funds)]  # 教育收费: of 事业收入
+    parts = [c for c in printed if c not in ("total", "amount", *_PART_COLUMNS, *funds)]
     for row in table.rows:
         if row.value("total") is None or not parts:
             continue
         ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("total"),
                      _sum([row.value(c) for c in parts]), len(parts) + 1, row.source)
+
+
+def check_rows_add_up(ledger: Ledger, table: Table) -> None:
+    """A table of named rows (项目支出预算表: one row per project, or per unit with its projects indented under it):
+    its 合计 = the sum of the rows of the first level, per column."""
+    total = table.row(item="total")
+    rows = [r for r in table.rows if r is not total and not r.item and r.level in (None, 1)]
+    if total is None or not rows:
+        return
+    for column in _printed_columns(table).columns:
+        ledger.equal(f"{table.family}.rows.{column}", "table", total.value(column) or 0.0,
+                     _sum([r.value(column) for r in rows]), len(rows) + 1, total.source)
 
 
 def check_economic_split(ledger: Ledger, table: Table) -> None:
@@ -196,6 +218,8 @@ def check_budget_across_tables(ledger: Ledger, report: Report) -> None:
          _grand(report, "budget_appropriation_summary", "expenditure", "general_budget"),
          _total(report, "budget_general_expenditure", "total")),
         ("cross.general_basic", _total(report, "budget_general_expenditure", "basic"), _economic_total(report)),
+        ("cross.project_total", _total(report, "budget_expenditure", "project"),
+         _total(report, "budget_project_expenditure", "total")),
     ]
     for name, expected, actual in pairs:
         if expected is not None and actual is not None:

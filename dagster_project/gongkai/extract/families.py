@@ -188,7 +188,7 @@ def table_label(text: str) -> str | None:
 # --- classification codes -----------------------------------------------------------------------------------------
 
 _SPACED_CODE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
-_COMPACT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=\s|[^\d.,]|$)")
+_COMPACT_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?(?=\s|[^\d.,]|$)")  # '[201]一般公共服务支出' (Guangzhou)
 
 
 def code_level(code: str) -> int | None:
@@ -201,7 +201,7 @@ def parent_code(code: str) -> str | None:
 
 
 def leading_code(text: str) -> tuple[str, str] | None:
-    """Split '2010301 行政运行' or '201 03 01 行政运行' into (code, rest)."""
+    """Split '2010301 行政运行', '201 03 01 行政运行' or '[2010301]行政运行' into (code, rest)."""
     spaced = _SPACED_CODE.match(text)
     if spaced and spaced.group(2):
         return "".join(g for g in spaced.groups() if g), text[spaced.end():].strip()

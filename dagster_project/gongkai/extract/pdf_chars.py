@@ -71,6 +71,8 @@ _segment = _fast(raw.FPDFPath_GetPathSegment, _P, _P, _I)
 _segment_type = _fast(raw.FPDFPathSegment_GetType, _I, _P)
 _segment_point = _fast(raw.FPDFPathSegment_GetPoint, _I, _P, _F, _F)
 _segment_closes = _fast(raw.FPDFPathSegment_GetClose, _I, _P)
+_draw_mode = _fast(raw.FPDFPath_GetDrawMode, _I, _P, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int))
+_fill_color = _fast(raw.FPDFPageObj_GetFillColor, _I, _P, *(ctypes.POINTER(ctypes.c_uint),) * 4)
 
 
 @dataclass(slots=True)
@@ -403,7 +405,7 @@ def _collect(obj: int, parent: raw.FS_MATRIX, frame: _Frame, content: PageConten
         if _object_bounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)) \
                 and abs(right.value - left.value) < _BLANK_WIDTH:
             blanks.append((obj, _object_matrix(obj, parent)))
-    elif kind == _PATH:
+    elif kind == _PATH and not _invisible(obj):
         matrix = _object_matrix(obj, parent)
         for points in _subpaths(obj):
             found = _classify(points, matrix, frame)
@@ -415,6 +417,15 @@ def _collect(obj: int, parent: raw.FS_MATRIX, frame: _Frame, content: PageConten
         matrix = _object_matrix(obj, parent)
         for index in range(_form_count(obj)):
             _collect(_form_object(obj, index), matrix, frame, content, blanks)
+
+
+def _invisible(path: int) -> bool:
+    """A path filled white and not stroked: a word processor's cell background, whose edges are no ruling lines."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not _draw_mode(path, ctypes.byref(fill), ctypes.byref(stroke)) or stroke.value or not fill.value:
+        return False
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    return bool(_fill_color(path, *map(ctypes.byref, rgba))) and all(c.value >= 250 for c in rgba[:3])
 
 
 def _object_matrix(obj: int, parent: raw.FS_MATRIX) -> raw.FS_MATRIX:
@@ -445,7 +456,8 @@ def _subpaths(obj: int) -> list[list[tuple[int, float, float, int]]]:
 
 
 def _classify(points: list[tuple[int, float, float, int]], matrix: raw.FS_MATRIX, frame: _Frame) -> PathBox | None:
-    """A line ('m l', or 'm l h' back to its start) or a square closed rectangle ('m l l l l' ending on its start)."""
+    """A line ('m l', or 'm l h' back to its start), a square closed rectangle ('m l l l l' ending on its start) or a
+    thin closed quadrilateral (a line)."""
     if points[0][0] != _MOVETO or any(p[0] != _LINETO for p in points[1:]):
         return None
     xy = [(p[1], p[2]) for p in points]
@@ -458,6 +470,9 @@ def _classify(points: list[tuple[int, float, float, int]], matrix: raw.FS_MATRIX
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = device
         if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
             return _box("rect", device)
+        thin = _box("line", device)  # a border drawn as a thin mitred quadrilateral (a spreadsheet's cell edge)
+        if min(thin.x1 - thin.x0, thin.bottom - thin.top) <= 1.5:
+            return thin
     return None
 
 

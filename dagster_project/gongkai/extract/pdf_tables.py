@@ -34,8 +34,9 @@ from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Cell
 from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 
 _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
+_NOTE_HEADER = re.compile(r"^绩效(?:目标|指标)")
 _SUB_HEADINGS = frozenset("类款项")
-_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|科目代码|编码|功能分类科目编码|经济分类科目编码)$")
+_CODE_HEADER = re.compile(r"^(类|款|项|(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
@@ -66,6 +67,7 @@ class _Segment:
     page: int
     top: float
     bottom: float
+    continued: bool = False  # a later page of the table (its title repeated or not): only a repeated header is header
 
 
 @dataclass(slots=True)
@@ -153,6 +155,14 @@ def _wrapped_title(lines: list[Line], i: int, family_set: FamilySet) -> Family |
     return family_set.match(head + tail)
 
 
+def _title_text(lines: list[Line], i: int, family_set: FamilySet) -> str:
+    """The title as printed, both lines of a wrapped one ('表1' / '收支总体情况表')."""
+    head = squeeze(lines[i].text)
+    if family_set.match(lines[i].text) is None and i + 1 < len(lines):
+        return head + squeeze(lines[i + 1].text)
+    return head
+
+
 def _has_header_after(lines: list[Line], i: int, family_set: FamilySet) -> bool:
     for j in range(i + 1, min(i + 6, len(lines))):
         compact = squeeze(lines[j].text)
@@ -203,7 +213,7 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
         bounds = sorted(starts + stops)
         if current is not None and (not bounds or bounds[0] > 0) and _continues(geo, family_set):
             end = geo.boxes[bounds[0]].top if bounds else geo.height + 1
-            current.segments.append(_Segment(geo.page, -1.0, end))
+            current.segments.append(_Segment(geo.page, -1.0, end, continued=True))
         elif current is not None and not starts:
             current = None
         for n, i in enumerate(starts):
@@ -212,7 +222,7 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
             following = [b for b in bounds if b > i]
             end = geo.boxes[following[0]].top if following else geo.height + 1
             if n == 0 and _repeats_title(current, family, geo, i):
-                current.segments.append(_Segment(geo.page, geo.boxes[i].bottom, end))
+                current.segments.append(_Segment(geo.page, geo.boxes[i].bottom, end, continued=True))
                 continue
             unit = "万元"
             label = table_label(lines[i].text)
@@ -224,7 +234,7 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
                 label = label or (table_label(lines[j].text) if j != i else None)  # 公开01表 above or below
             current = _Found(
                 family=family,
-                title=squeeze(lines[i].text),
+                title=_title_text(lines, i, family_set),
                 label=label,
                 unit=unit,
                 source=lines[i].source(file),
@@ -311,7 +321,9 @@ def _is_column_numbers(band: _Band) -> bool:
     if squeeze(band.lines[0][0].text).startswith("栏次"):
         return True
     words = [w.text for line, _ in band.lines for w in line.words]
-    return len(words) >= 3 and words == [str(n) for n in range(1, len(words) + 1)]
+    numbers = [w for w in words if w.strip("*")]  # '**' over the code and name columns (Hunan, Zhejiang)
+    starred = len(numbers) < len(words)
+    return (len(numbers) >= 3 or starred and bool(numbers)) and numbers == [str(n) for n in range(1, len(numbers) + 1)]
 
 
 def _band_has_data(band: _Band) -> bool:
@@ -440,16 +452,26 @@ def _looks_header(band: _Band, found: _Found) -> bool:
     item only where the table has labelled rows: '经营收入' is a column header of a coded table)."""
     if _is_column_numbers(band):
         return True
-    labelled = found.family.coded is None
-    for line, _ in band.lines:
-        if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
-            return False
-        compact = squeeze(line.text)
-        if len(line.words) < 3 and (_NUMBERED.match(compact)
-                                    or labelled and match_item(compact, found.family_set.summary_items)):
-            return False  # a row label; three or more words without amounts are column headings
+    if _is_row_label(band, found):
+        return False
     text = "".join(squeeze(l.text) for l, _ in band.lines)
     return any(w in text for w in _HEADER_WORDS) or bool(re.fullmatch(r"[类款项]+", text))
+
+
+def _is_row_label(band: _Band, found: _Found) -> bool:
+    """A band that is a table row, not header: amounts, a code, or a short numbered or summary-item label (three or
+    more words without amounts are column headings)."""
+    if _is_column_numbers(band):
+        return False
+    labelled = found.family.layout == "summary"
+    for line, _ in band.lines:
+        if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
+            return True
+        compact = squeeze(line.text)
+        if len(line.words) < 3 and (_NUMBERED.match(compact) or re.match(r"\d{1,2}[、.．]\D", compact)
+                                    or labelled and match_item(compact, found.family_set.summary_items)):
+            return True
+    return False
 
 
 def _classify(columns: list[_Column], family: Family, body: list[_Band], family_set: FamilySet) -> None:
@@ -460,6 +482,8 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
         content = _column_content(c, body)
         if own and _ROW_NUMBER_HEADER.match(own):
             c.role = "row_number"
+        elif own and _NOTE_HEADER.search(own):
+            c.role = "note"
         elif own and _CODE_HEADER.match(own) or (not own and content == "code"):
             c.role = "code"
         elif own and _LABEL_HEADER.search(own) and not _term(own, allowed, terms) or (not own and content == "text"):
@@ -604,11 +628,13 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             first_data = next((i for i, b in enumerate(bands) if _band_has_data(b) or leading_code(b.lines[0][0].text)), None)
         if first_data is None:
             continue
-        if seg.top < 0:  # a continuation page: only a repeated header counts as header
+        if seg.continued and seg.top < 0:  # a continuation page: only a repeated header counts as header
             n = 0
-            while n < first_data and _looks_header(bands[n], found):
+            while n < first_data and not _is_row_label(bands[n], found):
                 n += 1
-            first_data = n
+            first_data = n if any(_looks_header(band, found) for band in bands[:n]) else 0
+        elif seg.continued:  # under a repeated title and header: rows without amounts ('22、其他支出') are rows
+            first_data = next((n for n in range(first_data) if _is_row_label(bands[n], found)), first_data)
         header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
         body = bands[first_data:] if ruled else _before_note(bands[first_data:])
         page_columns: list[_Column] | None = None
@@ -629,11 +655,13 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             _classify(page_columns, family, body, found.family_set)
         if not ruled:
             body = _join_unruled(body)
-        for band in body:
-            rows.extend(row for row in _rows_of_band(band, page_columns, family, found, file, seg.page, state)
-                        if not _repeated_total(row, rows))
-    if family.key == "three_public":
+        for n, band in enumerate(body):
+            new = [row for row in _rows_of_band(band, page_columns, family, found, file, seg.page, state)
+                   if not _repeated_total(row, rows)]
+            rows.extend(_wrapped_over_the_page(rows, new) if n == 0 and seg.continued else new)
+    if family.layout == "three_public":
         rows = _merge_item_rows(rows)
+    _levels_by_indent(rows, family, state)
     for i, row in enumerate(rows):
         row.index = i
     is_empty = not rows or (empty_note and not any(c.status == CELL_VALUE for r in rows for c in r.cells))
@@ -655,6 +683,36 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         source=found.source,
         is_empty=is_empty,
     )
+
+
+def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) -> None:
+    """Rows printed without codes (科学技术支出 / 　技术研究与开发 / 　　科技成果转化与扩散; a unit / 　　its projects):
+    the level of each is the rank of its name's indent among the table's indents, per side (类 = 1, 款 = 2, 项 = 3)."""
+    if family.coded == "economic" or any(row.code for row in rows):
+        return
+    named = [row for row in rows if not row.item and row.label and id(row) in state.indent]
+    for side in {row.side for row in named}:
+        indents = _merge(sorted(state.indent[id(row)] for row in named if row.side == side), tol=3.0)
+        if len(indents) < 2:
+            continue
+        for row in named:
+            if row.side == side:
+                row.level = 1 + max(k for k, x in enumerate(indents) if x <= state.indent[id(row)] + 3.0)
+
+
+def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow]) -> list[TableRow]:
+    """The first row of a continuation page that only ends a name begun on the page before ('十七、国土海洋气象等支' /
+    '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either."""
+    kept: list[TableRow] = []
+    for row in new:
+        previous = next((r for r in reversed(rows) if r.side == row.side), None)
+        if (previous is not None and row.label and len(squeeze(row.label)) <= 6 and not row.code and not row.item
+                and not previous.code and not _NUMBERED.match(squeeze(row.label)) and not _has_values(row)
+                and not _has_values(previous)):
+            previous.label += row.label
+            continue
+        kept.append(row)
+    return kept
 
 
 def _repeated_total(row: TableRow, rows: list[TableRow]) -> bool:
@@ -717,6 +775,8 @@ def _closer_to_previous(previous: _Band, band: _Band, following: _Band | None) -
 @dataclass(slots=True)
 class _RowState:
     carry: dict[int, str] = field(default_factory=dict)  # panel → last carry-over item (年初/年末 sub-rows)
+    above: dict[int, str] = field(default_factory=dict)  # code column → the last code read through it (类 / 款 rows)
+    indent: dict[int, float] = field(default_factory=dict)  # id(row) → how far its name is indented
 
 
 def _rows_of_band(
@@ -725,8 +785,8 @@ def _rows_of_band(
     rows: list[TableRow] = []
     panels = _panels(columns)
     for p_index, panel in enumerate(panels):
-        codes: list[tuple[float, float, str]] = []
-        labels: list[tuple[float, float, str]] = []
+        codes: list[tuple[float, float, str, int]] = []  # (baseline, x0, text, column)
+        labels: list[tuple[int, float, float, str]] = []  # (column, baseline, x0, text)
         values: dict[int, list[tuple[str, Line]]] = {}
         first_line: Line | None = None
         code_line: Line | None = None
@@ -741,6 +801,8 @@ def _rows_of_band(
                 if c.role == "row_number":
                     row_number = int(w.text) if w.text.isdigit() else row_number
                     continue
+                if c.role == "note":  # 绩效目标: prose beside a project's amounts, not its name
+                    continue
                 first_line = first_line or line
                 if c.role == "value" and _is_numeric(w.text):
                     values.setdefault(col, []).append((w.text, line))
@@ -748,18 +810,18 @@ def _rows_of_band(
                         and _SUB_HEADINGS <= {word.text for word in line.words}:
                     continue  # the 类 款 项 sub-headings of the code column, printed beside the first 合计
                 elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
-                    codes.append((box.baseline, w.x0, w.text.zfill(2)))
+                    codes.append((box.baseline, w.x0, w.text.zfill(2), col))
                 elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
                         c.role == "code" or not labels or code_level(w.text) is not None):
                     # a code printed beside a name that wraps over two or three lines sits inside the name's lines
-                    codes.append((box.baseline, w.x0, w.text))
+                    codes.append((box.baseline, w.x0, w.text, col))
                     code_line = code_line or line
                 else:
-                    labels.append((box.baseline, w.x0, w.text))
+                    labels.append((col, box.baseline, w.x0, w.text))
         if first_line is None:
             continue
-        code = "".join(t for _, _, t in sorted(codes, key=lambda t: (t[1], t[0]))) or None
-        label = "".join(t for _, _, t in sorted(labels))
+        code = _code_of(codes, panel, state)
+        label = _label_text(labels, panel)
         if code is None and label:
             split = leading_code(label)
             if split and len(split[0]) in (3, 5, 7):
@@ -777,6 +839,9 @@ def _rows_of_band(
         source = row_line.source(file)
         cells = _cells(panel, values, family, found.unit, source)
         row = TableRow(index=0, label=label, cells=cells, source=source, row_number=row_number)
+        if labels:
+            col, _, x, _ = min(labels, key=lambda word: (word[1], word[2]))  # where the name starts
+            state.indent[id(row)] = x - panel[col].x0
         if code:
             row.code = code
             row.level = code_level(code)
@@ -789,7 +854,54 @@ def _rows_of_band(
             rows.extend(_three_public_rows(row, panel, values, found, source))
             continue
         rows.append(row)
-    return rows
+    return _label_spanning_panels(rows)
+
+
+def _label_spanning_panels(rows: list[TableRow]) -> list[TableRow]:
+    """A label printed across the next panel's label column (当年支出小计 over the 功能分类 and 支出用途 panels of a
+    three-panel summary): its amounts are those of the next panel, whose row prints no name of its own."""
+    out: list[TableRow] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.label and not row.label and not row.code and not previous.code
+                and previous.side == row.side and not _has_values(previous) and _has_values(row)):
+            previous.cells, previous.source = row.cells, row.source
+            continue
+        out.append(row)
+    return out
+
+
+def _has_values(row: TableRow) -> bool:
+    return any(cell.status != CELL_BLANK for cell in row.cells)
+
+
+def _label_text(labels: list[tuple[int, float, float, str]], panel: list[_Column]) -> str:
+    """A row's name, line by line; names in two label columns (单位名称 | 项目名称, each wrapping on its own) are read
+    column by column and kept apart by a space."""
+    columns = sorted({col for col, _, _, _ in labels})
+    if len(columns) > 1 and all(panel[col].role == "label" for col in columns):
+        return " ".join("".join(t for _, _, _, t in sorted(w for w in labels if w[0] == col)) for col in columns)
+    return "".join(t for _, _, _, t in sorted(labels, key=lambda w: (w[1], w[2])))
+
+
+def _code_of(codes: list[tuple[float, float, str, int]], panel: list[_Column], state: _RowState) -> str | None:
+    """A row's code from its code words, left to right. Where the code is printed in separate 类 / 款 / 项 columns, a
+    row that prints only its own digits (款 '40' under 类 '201', 项 '01' under 款 '20140') takes the code of the row
+    above it in the column to the left."""
+    if not codes:
+        return None
+    code = "".join(t for _, _, t, _ in sorted(codes, key=lambda t: (t[1], t[0])))
+    columns = [k for k, c in enumerate(panel) if c.role == "code"]
+    used = sorted({columns.index(col) for _, _, _, col in codes if col in columns})
+    if len(columns) < 2 or not used:
+        return code
+    if used[0] > 0 and len(code) == 2 and used[0] - 1 in state.above:
+        code = state.above[used[0] - 1] + code
+    if used[-1] < len(columns) - 1:
+        state.above[used[-1]] = code
+        for deeper in range(used[-1] + 1, len(columns)):
+            state.above.pop(deeper, None)
+    return code
 
 
 def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], family: Family, unit: str, source: Source) -> list[Cell]:
