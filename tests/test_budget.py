@@ -61,7 +61,8 @@ def parsed():
 
 
 @pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
-                                  "2026_cq-qxj_budget", "2023_moe-swu_budget"])
+                                  "2026_cq-qxj_budget", "2023_moe-swu_budget", "2026_changsha-xfj_budget",
+                                  "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget", "2026_sz-czj_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
@@ -142,3 +143,36 @@ def test_narrative_three_public_budget_and_change(parsed):
     assert (prior.value, prior.fiscal_year) == (22.91, 2023)
     check = next(c for c in report.checks if c.name == "narrative.three_public_budget")
     assert check.status == "pass" and check.expected == 47.91
+
+
+@pytest.mark.parametrize("name", ["2026_changsha-xfj_budget", "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget",
+                                  "2026_sz-czj_budget"])
+def test_every_identity_of_a_clean_budget_holds(parsed, name):
+    """Budgets whose pages add up: the summary balances by function class or by use, every function table adds up
+    from 项 to 类 to 合计, the tables agree with each other — and no check fails."""
+    checks = parsed(name).checks
+    names = {c.name for c in checks}
+    assert "budget_summary.balanced" in names and "cross.expenditure_total" in names
+    assert {"budget_summary.expenditure_lines", "budget_summary.expenditure_uses"} & names
+    assert [c.name for c in checks if c.status != "pass"] == []
+
+
+def test_codes_printed_in_separate_columns_and_names_indented_without_codes(parsed):
+    """长沙 p14: 款 '40' under 类 '201' is 20140; 杭州 p17: names without codes take their level from the indent."""
+    changsha = parsed("2026_changsha-xfj_budget").table("budget_expenditure")
+    assert [r.code for r in changsha.rows if r.code] == ["201", "20140", "2014001", "2014004"]
+    assert changsha.row(code="20140").parent_code == "201"
+    hangzhou = parsed("2026_hangzhou-qxj_budget").table("budget_expenditure")
+    levels = {r.label: r.level for r in hangzhou.rows}
+    assert (levels["科学技术支出"], levels["技术研究与开发"], levels["科技成果转化与扩散"]) == (1, 2, 3)
+    summary = parsed("2026_hangzhou-qxj_budget").table("budget_summary")
+    assert sum(r.value("amount") or 0 for r in summary.rows if r.side == "expenditure" and r.level == 1) == \
+        pytest.approx(5876.67)
+
+
+def test_three_public_by_year(parsed):
+    """深圳 表9 p38: one row per year — 2026年 is the budget, 2025年 last year's; the 增减变化金额 row is not an item."""
+    three = parsed("2026_sz-czj_budget").table("budget_three_public")
+    total = three.row(item="total")
+    assert (total.value("budget"), total.value("prior_year_budget")) == (58.46, 59.66)
+    assert three.row(item="vehicle_operation").value("budget") == 7.40

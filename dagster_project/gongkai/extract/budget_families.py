@@ -12,8 +12,8 @@ import re
 from gongkai.extract.families import Family, FamilySet, item_patterns
 
 _BUDGET = r"(?:预算|情况)?"
-_BY_FUNCTION = r"(?:\((?:按?功能分类(?:科目)?|功能科目)\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
-_BY_ECONOMIC = r"(?:\((?:按?经济分类(?:科目)?|经济科目)\))?"  # 财政拨款基本支出预算表（经济科目）
+_BY_FUNCTION = r"(?:\((?:按?(?:支出)?功能分类(?:科目)?|功能科目)\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
+_BY_ECONOMIC = r"(?:\((?:按?(?:支出)?经济分类(?:科目)?|经济科目)\))?"  # 财政拨款基本支出预算表（经济科目）
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -42,14 +42,16 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
            _p(rf"^收入{_BUDGET}总(?:体情况)?表$|^收入预算表$"), "function"),
     Family("budget_expenditure", "支出预算总表", EXPENDITURE_COLUMNS,
            _p(rf"^(?:本年)?支出{_BUDGET}总(?:体情况)?表$|^支出预算表$"), "function"),
+    Family("budget_general_basic_function", "一般公共预算基本支出功能分类表", SPLIT_COLUMNS,
+           _p(r"^一般公共预算(?:财政)?(?:拨款)?基本支出(?:明细)?表\(按?(?:支出)?功能分类(?:科目)?\)$"), "function"),
     Family("budget_general_basic", "一般公共预算基本支出预算表", ECONOMIC_COLUMNS,
            _p(rf"^一般公共预算(?:财政)?(?:拨款)?基本支出.{{0,16}}表{_BY_ECONOMIC}$"), "economic"),
     Family("budget_general_economic", "一般公共预算支出经济分类预算表", ECONOMIC_COLUMNS + ("basic", "project"),
-           _p(r"^一般公共预算(?:财政)?(?:拨款)?支出(?:经济分类.{0,8}表|(?:预算|情况)?表\(按?经济分类\))$"), "economic"),
+           _p(rf"^一般公共预算(?:财政)?(?:拨款)?支出(?:经济分类.{{0,8}}表|(?:预算|情况|明细)?表\(按?(?:支出)?经济分类(?:科目)?\))$"), "economic"),
     Family("budget_general_expenditure", "一般公共预算支出预算表", SPLIT_COLUMNS,
-           _p(rf"^一般公共预算(?:财政)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)?表{_BY_FUNCTION}$"), "function"),
+           _p(rf"^一般公共预算(?:财政)?(?:拨款)?支出(?:功能分类)?(?:预算|情况|明细)?表{_BY_FUNCTION}$"), "function"),
     Family("budget_government_fund", "政府性基金预算支出预算表", SPLIT_COLUMNS,
-           _p(rf"^(?:财政拨款)?政府性基金(?:预算)?(?:财政)?(?:拨款)?支出.{{0,10}}表{_BY_FUNCTION}$"), "function"),
+           _p(rf"^(?:财政拨款)?政府性基金(?:预算)?(?:财政)?(?:拨款)?收?支出?.{{0,10}}表{_BY_FUNCTION}$"), "function"),
     Family("budget_state_capital", "国有资本经营预算支出预算表", SPLIT_COLUMNS,
            _p(rf"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?支出.{{0,10}}表{_BY_FUNCTION}$"), "function"),
     Family("budget_agency_operating", "机关运行经费支出预算表", ("amount",),
@@ -61,9 +63,9 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
     Family("budget_general_project", "一般公共预算项目支出经济分类表", ECONOMIC_COLUMNS,
            _p(rf"^一般公共预算(?:财政)?(?:拨款)?项目支出(?:预算)?(?:情况)?表\(按?经济分类(?:科目)?\)$"), "economic"),
     Family("budget_project_expenditure", "项目支出预算表", INCOME_COLUMNS,
-           _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?项目支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?表$")),
+           _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?(?:项目|专项业务经费)支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?表$")),
     Family("budget_procurement", "政府采购支出预算表", ("total",), _p(r"^政府采购(?:支出)?(?:预算)?表$")),
-    Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS,
+    Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS + INCOME_COLUMNS[1:],
            _p(rf"^(?:预算)?基本支出(?:预算)?总?表{_BY_ECONOMIC}$"), "economic"),
 )
 
@@ -72,8 +74,8 @@ BUDGET_FAMILY_BY_KEY = {f.key: f for f in BUDGET_FAMILIES}
 # Header terms → column keys, most specific first (a family's own columns limit the choice).
 BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("non_appropriation_surplus_used", r"非财政拨款结余"),
-    ("carryover_begin", r"上年结转|年初.*结转|年初.*结余"),
-    ("carryover_end", r"结转下年|年末.*结转|年末.*结余"),
+    ("carryover_begin", r"上年结[转余]|年初.*结转|年初.*结余"),
+    ("carryover_end", r"结转(?:结余)?下年|年[末终].*结转|年[末终].*结余"),
     ("subsidy_to_affiliates", r"对附属单位补助"),
     ("affiliated_remittance", r"附属单位上缴"),
     ("remittance_to_superior", r"上缴上级"),
@@ -94,7 +96,7 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("personnel", r"人员经费|人员支出|^人员类$"),
     ("public", r"公用经费|公用支出"),
     ("basic", r"基本支出"),
-    ("project", r"项目支出"),
+    ("project", r"项目支出|专项业务经费"),
     ("total", r"合计|小计|总计|金额$|预算数$|^(?:本年)?预算$"),  # '单位：万元' can share the 金额 cell's header band
     ("amount", r"合计|总计|金额|预算数|^(?:本年)?预算$|机关运行经费"),
 )
@@ -113,8 +115,8 @@ BUDGET_SUMMARY_ITEMS = item_patterns(
     ("income_total", r"本年收入(?:合计|小计)?$|当年收入小计$"),
     ("expenditure_total", r"本年支出(?:合计|小计)?$|当年支出小计$"),
     ("non_appropriation_surplus_used", r"使用非财政拨款结余"),
-    ("carryover_begin", r"上年结转|年初结转"),
-    ("carryover_end", r"结转下年|年末结转"),
+    ("carryover_begin", r"上年结[转余]|年初结转"),
+    ("carryover_end", r"结转(?:结余)?下年|年[末终]结转"),
     ("business_expenditure", r"经营支出$"),
     ("subsidy_to_affiliates", r"对附属单位的?补助支出$"),
     ("remittance_to_superior", r"上缴上级支出$"),
@@ -136,10 +138,10 @@ BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
     ("training", r"培训费"),
     ("agency_operating_cost", r"机关运行经费"),
     ("administrative_cost", r"^行政经费"),
-    ("total", r"^合计|三公.*经费|^小计"),
+    ("total", r"^合计|^总计|三公.*经费|^小计"),
 )
 
-_TITLE_PREFIX = re.compile(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?")
+_TITLE_PREFIX = re.compile(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?(?:综合预算)?")
 
 BUDGET_TABLES = FamilySet(BUDGET_FAMILIES, BUDGET_COLUMN_TERMS, BUDGET_SUMMARY_ITEMS, BUDGET_THREE_PUBLIC_ITEMS,
                           _TITLE_PREFIX)

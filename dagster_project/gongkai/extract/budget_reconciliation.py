@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY
+from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, INCOME_COLUMNS
 from gongkai.extract.reconciliation import Ledger, check_function_table, check_three_public, unique_names
 from gongkai.extract.records import Check, Report, Table, TableRow
 
@@ -31,6 +31,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_budget_summary(ledger, table)
         elif _is_coded(table, "economic"):
             check_economic_split(ledger, table)
+            check_income_rows(ledger, table)  # 基本支出总表 by source of funds (Shenzhen, Guangzhou)
         elif table.family == "budget_income":
             check_income_rows(ledger, table)
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
@@ -124,11 +125,12 @@ def check_income_rows(ledger: Ledger, table: Table) -> None:
     nor 其中：教育收费 (part of 事业收入) or 其中：经费拨款 (part of 财政拨款)."""
     printed = _printed_columns(table).columns
     funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
-    parts = [c for c in printed if c not in ("total", "amount", *_PART_COLUMNS, *funds)]
+    parts = [c for c in printed if c in INCOME_COLUMNS and c not in ("total", *_PART_COLUMNS, *funds)]
+    total = "total" if "total" in printed else "amount"
     for row in table.rows:
-        if row.value("total") is None or not parts:
+        if row.value(total) is None or not parts:
             continue
-        ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("total"),
+        ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value(total),
                      _sum([row.value(c) for c in parts]), len(parts) + 1, row.source)
 
 

@@ -15,7 +15,7 @@ into panels, each starting with a code or label column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gongkai.extract.families import (
@@ -37,7 +37,7 @@ _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
 _NOTE_HEADER = re.compile(r"^绩效(?:目标|指标)")
 _SUB_HEADINGS = frozenset("类款项")
 _CODE_HEADER = re.compile(r"^(类|款|项|(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
-_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|^科目$")
+_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目$|项目类别|^预算单位$|^年度$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
@@ -329,11 +329,17 @@ def _is_column_numbers(band: _Band) -> bool:
 def _band_has_data(band: _Band) -> bool:
     if _is_column_numbers(band):
         return False
-    for line, _ in band.lines:
-        for w in line.words:
-            if is_amount(w.text):
-                return True
-    return False
+    return any(_has_amount(line) for line, _ in band.lines)
+
+
+def _has_amount(line: Line) -> bool:
+    return any(is_amount(w.text) and not _is_year_heading(w.text, following)
+               for w, following in zip(line.words, [*line.words[1:], None]))
+
+
+def _is_year_heading(text: str, following) -> bool:
+    """'2026' of a heading '2026 年预算数' printed as two words: a year, not an amount."""
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", text)) and following is not None and following.text.startswith("年")
 
 
 def _columns_from_rules(geo: PageGeometry, band: _Band, left: float, right: float) -> list[_Column]:
@@ -465,7 +471,7 @@ def _is_row_label(band: _Band, found: _Found) -> bool:
         return False
     labelled = found.family.layout == "summary"
     for line, _ in band.lines:
-        if any(is_amount(w.text) for w in line.words) or leading_code(line.text):
+        if _has_amount(line) or leading_code(line.text):
             return True
         compact = squeeze(line.text)
         if len(line.words) < 3 and (_NUMBERED.match(compact) or re.match(r"\d{1,2}[、.．]\D", compact)
@@ -660,8 +666,9 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
                    if not _repeated_total(row, rows)]
             rows.extend(_wrapped_over_the_page(rows, new) if n == 0 and seg.continued else new)
     if family.layout == "three_public":
-        rows = _merge_item_rows(rows)
+        rows = _merge_item_rows(_by_year(rows, family, state))
     _levels_by_indent(rows, family, state)
+    _unit_row_as_total(rows, family)
     for i, row in enumerate(rows):
         row.index = i
     is_empty = not rows or (empty_note and not any(c.status == CELL_VALUE for r in rows for c in r.cells))
@@ -683,6 +690,16 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         source=found.source,
         is_empty=is_empty,
     )
+
+
+def _unit_row_as_total(rows: list[TableRow], family: Family) -> None:
+    """A coded table whose first row names the unit instead of 合计 (深圳市财政局（本级） above 201 …): that row is the
+    table's total."""
+    if not family.coded or not rows or any(row.item == "total" for row in rows):
+        return
+    first = rows[0]
+    if not first.code and _has_values(first) and any(row.code for row in rows[1:]):
+        first.item = "total"
 
 
 def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) -> None:
@@ -777,6 +794,7 @@ class _RowState:
     carry: dict[int, str] = field(default_factory=dict)  # panel → last carry-over item (年初/年末 sub-rows)
     above: dict[int, str] = field(default_factory=dict)  # code column → the last code read through it (类 / 款 rows)
     indent: dict[int, float] = field(default_factory=dict)  # id(row) → how far its name is indented
+    year: dict[int, int] = field(default_factory=dict)  # id(row) → the year its 三公 row is labelled with
 
 
 def _rows_of_band(
@@ -851,7 +869,10 @@ def _rows_of_band(
         else:
             _label_row(row, family, p_index, state, found.family_set)
         if family.layout == "three_public":
-            rows.extend(_three_public_rows(row, panel, values, found, source))
+            for out in _three_public_rows(row, panel, values, found, source):
+                if (year := re.search(r"((?:19|20)\d{2})\s*年", row.label)) is not None:
+                    state.year[id(out)] = int(year.group(1))
+                rows.append(out)
             continue
         rows.append(row)
     return _label_spanning_panels(rows)
@@ -957,6 +978,25 @@ _THREE_PUBLIC_LABELS = {
     "meeting": "会议费", "training": "培训费", "agency_operating_cost": "机关运行经费",
     "grand_total": "合计（含会议费、培训费）",
 }
+
+
+def _by_year(rows: list[TableRow], family: Family, state: _RowState) -> list[TableRow]:
+    """A 三公 table with items across and one row per year (2025年 / 2026年 / 增减变化金额, Shenzhen): the latest year
+    is the budget, an earlier one last year's budget; the change row repeats what the two give."""
+    years = {state.year[id(row)] for row in rows if id(row) in state.year}
+    if len(years) < 2:
+        return rows
+    latest, out = max(years), []
+    for row in rows:
+        year = state.year.get(id(row))
+        if year == latest:
+            out.append(row)
+        elif year is not None and "prior_year_budget" in family.columns:
+            swapped = {"budget": "prior_year_budget", "prior_year_budget": "budget"}
+            row.cells = sorted((replace(c, column=swapped.get(c.column, c.column)) for c in row.cells),
+                               key=lambda c: family.columns.index(c.column))
+            out.append(row)
+    return out
 
 
 def _merge_item_rows(rows: list[TableRow]) -> list[TableRow]:
