@@ -2,7 +2,8 @@
 
 ``compare(report, truth)`` returns the list of differences as readable strings (empty = the round trip holds):
 identity, every table cell (value or NULL), the narrative facts and comparatives, the projects, and the failed
-reconciliation checks (only those the generator injected beyond tolerance may fail).
+reconciliation checks (only those the generator injected beyond tolerance may fail). ``compare_budget`` does the same
+for a synthetic budget (gongkai.synth.budget).
 """
 
 from __future__ import annotations
@@ -131,3 +132,11 @@ def compare(report, truth: dict) -> list[str]:
         problems.append(f"units_in_scope: read {report.units_in_scope}, truth {truth['units_in_scope']}")
     return problems + compare_cells(report, truth) + compare_narrative(report, truth) + \
         compare_projects(report, truth) + compare_checks(report, truth)
+
+
+def compare_budget(report, truth: dict) -> list[str]:
+    """A synthetic budget against its truth: identity, every cell, the narrative; no check may fail."""
+    problems = [f"{key}: read {getattr(report, key)}, truth {truth[key]}"
+                for key in ("department", "fiscal_year", "kind") if getattr(report, key) != truth[key]]
+    problems += [f"check {c.name} failed" for c in report.checks if c.status == "fail"]
+    return problems + compare_cells(report, truth) + compare_narrative(report, truth)

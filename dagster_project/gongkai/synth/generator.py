@@ -4,7 +4,9 @@
 ``<name>.txt`` (the text-dump form of the seed report) and optionally ``<name>.pdf`` into ``out_dir``; the truth
 goes to a folder beside it, :func:`truth_dir_for` (``<out_dir>-truth/``): ``<name>.truth.json`` per report and
 ``corpus.truth.json`` with the department identities and their names over time — so ``out_dir`` holds only reports
-and can be the raw folder of a run. Output is byte-for-byte deterministic given the arguments.
+and can be the raw folder of a run. With ``budgets=True`` each final gets its budget (部门预算) of the same year,
+``<name>_budget.pdf`` (PDF only: budgets are read from PDFs; needs reportlab) with ``<name>_budget.truth.json``
+(gongkai.synth.budget). Output is byte-for-byte deterministic given the arguments.
 """
 
 from __future__ import annotations
@@ -68,6 +70,20 @@ def report_stem(dept: Department, year: int) -> str:
     return f"{year}_{dept.ident}"
 
 
+def _write_budget(dept: Department, year, prev, rng: random.Random, out: Path, truth_dir: Path) -> Path:
+    """The budget matching the final of ``year``: ``<stem>_budget.pdf`` and its truth."""
+    from gongkai.synth.budget import BudgetRenderer
+    from gongkai.synth.pdf import render_pdf
+
+    dump, truth = BudgetRenderer(dept, year, prev, rng).render()
+    stem = f"{report_stem(dept, year.year)}_budget"
+    path = render_pdf(dump, out / f"{stem}.pdf")
+    truth["file"] = path.name
+    (truth_dir / f"{stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True),
+                                                  encoding="utf-8")
+    return path
+
+
 def truth_dir_for(out_dir: str | Path) -> Path:
     """Where the truth of the reports generated into ``out_dir`` goes: ``<out_dir>-truth`` beside it."""
     out = Path(out_dir)
@@ -75,9 +91,9 @@ def truth_dir_for(out_dir: str | Path) -> Path:
 
 
 def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, seed: int = 0, pdf: bool = False,
-                    options: Options | None = None) -> list[Path]:
+                    options: Options | None = None, budgets: bool = False) -> list[Path]:
     """Write the reports to ``out_dir`` and their truth to :func:`truth_dir_for`; returns the report files written
-    (text, then PDFs if asked), sorted."""
+    (text, then PDFs if asked, then budgets if asked), sorted."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     truth_dir = truth_dir_for(out)
@@ -112,6 +128,9 @@ def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, s
                 pdf_path = out / f"{stem}.pdf"
                 render_pdf(renderer.dump, pdf_path)
                 written.append(pdf_path)
+            if budgets:
+                written.append(_write_budget(dept, accounts[year], accounts[year - 1],
+                                             random.Random(f"{seed}:{index}:{year}:budget"), out, truth_dir))
     for identity in identities:  # merge consecutive years under one name
         merged: list[dict] = []
         for entry in identity["names"]:

@@ -1,6 +1,7 @@
 """Rendering a synthetic report to PDF with reportlab: the same pages and lines as the text dump, drawn as plain text
 lines (one table per page, no ruling), in reportlab's built-in CID font STSong-Light (UniGB-UCS2-H encoding), which
-pdfplumber extracts back as real characters — no font file is needed.
+pdfplumber extracts back as real characters — no font file is needed. A line of tab-separated cells (a synthetic
+budget's tables) is drawn in fixed columns: code, name, then amounts right-aligned under their headers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ FONT = "STSong-Light"
 SIZE = 9
 LEADING = 14
 MARGIN = 50
+CELL_STOPS = (0, 60)  # x of the code and name cells from the margin; amounts end at AMOUNT_END + k × AMOUNT_WIDTH
+AMOUNT_END = 320
+AMOUNT_WIDTH = 60
 
 
 def _font() -> None:
@@ -42,6 +46,10 @@ def render_pdf(dump, path: str | Path) -> Path:
                 pdf.showPage()
                 pdf.setFont(FONT, SIZE)
                 y = height - MARGIN
+            if "\t" in line:
+                _draw_cells(pdf, line.split("\t"), y)
+                y -= LEADING
+                continue
             x = MARGIN + (len(line) - len(line.lstrip(" "))) * SIZE / 2
             for token in line.split():  # a one-em gap between runs, so that word splitting sees the cell boundary
                 if token.startswith("单位：") and line.lstrip().startswith("部门："):
@@ -53,3 +61,15 @@ def render_pdf(dump, path: str | Path) -> Path:
         pdf.showPage()
     pdf.save()
     return Path(path)
+
+
+def _draw_cells(pdf, cells: list[str], y: float) -> None:
+    """Cells in fixed columns: the first two from the left (code, name), the others right-aligned (amounts and the
+    headers above them)."""
+    for index, cell in enumerate(cells):
+        if not cell:
+            continue
+        if index < len(CELL_STOPS):
+            pdf.drawString(MARGIN + CELL_STOPS[index], y, cell)
+        else:
+            pdf.drawRightString(MARGIN + AMOUNT_END + (index - len(CELL_STOPS)) * AMOUNT_WIDTH, y, cell)

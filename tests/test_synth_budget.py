@@ -1,0 +1,87 @@
+"""Synthetic budgets (gongkai synth --budgets): each final's budget of the same year reads back to its truth, and on a
+warehouse holding both, fct_budget_vs_final sets each line's budget (the budget's truth) against its final (the
+final's truth cells)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+pytest.importorskip("reportlab", reason="synthetic budgets are PDFs (reportlab)")
+
+DEPARTMENTS, YEARS, SEED = 3, 2, 11
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from gongkai.synth import generate_corpus, truth_dir_for
+
+    out = tmp_path_factory.mktemp("synth") / "raw"
+    files = generate_corpus(out, departments=DEPARTMENTS, years=YEARS, seed=SEED, budgets=True)
+    return out, truth_dir_for(out), files
+
+
+def _truth(truth_dir, path) -> dict:
+    return json.loads((truth_dir / f"{path.stem}.truth.json").read_text(encoding="utf-8"))
+
+
+def test_every_budget_reads_back_to_its_truth(corpus):
+    from gongkai.extract.parser import parse_file
+    from gongkai.synth.compare import compare_budget
+
+    out, truth_dir, files = corpus
+    budgets = [f for f in files if f.name.endswith("_budget.pdf")]
+    assert len(budgets) == DEPARTMENTS * YEARS
+    for path in budgets:
+        truth = _truth(truth_dir, path)
+        assert truth["kind"] == "budget" and len(truth["cells"]) > 20
+        assert compare_budget(parse_file(path), truth) == [], path.name
+
+
+def test_generation_is_deterministic(corpus, tmp_path):
+    from gongkai.synth import generate_corpus
+
+    _, _, files = corpus
+    again = generate_corpus(tmp_path / "raw", departments=1, years=YEARS, seed=SEED, budgets=True)
+    budget = next(f for f in again if f.name.endswith("_budget.pdf"))
+    assert budget.read_bytes() == next(f for f in files if f.name == budget.name).read_bytes()
+
+
+_FINAL_SIDE = {"all_funds": ("expenditure", "total"), "general_budget": ("general_budget_expenditure", "total"),
+               "three_public": ("three_public", "actual")}
+
+
+@pytest.mark.slow
+def test_budget_vs_final_matches_both_truths(corpus, tmp_path):
+    out, truth_dir, files = corpus
+    warehouse = tmp_path / "wh.duckdb"
+    run = subprocess.run([sys.executable, "-m", "gongkai.cli", "run", "--raw", str(out), "--warehouse",
+                          str(warehouse)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("select v.path, b.scope, b.line, b.budget, b.final from marts.fct_budget_vs_final as b "
+                           "join marts.dim_report_version as v on v.report_id = b.budget_report_id").fetchall()
+        executed = con.execute("select count(*) from marts.fct_department_year "
+                               "where basis = 'report' and budget_execution_pct is not null").fetchone()[0]
+    finally:
+        con.close()
+    mart = {(path, scope, line): (b, f) for path, scope, line, b, f in rows}
+    checked = 0
+    for path in (f for f in files if f.name.endswith("_budget.pdf")):
+        budget = _truth(truth_dir, path)
+        final = _truth(truth_dir, path.with_name(path.name.removesuffix("_budget.pdf") + ".txt"))
+        cells = {(c["family"], c["code"] or c["item"], c["column"]): c["value"] for c in final["cells"]}
+        for line in budget["budget_vs_final"]:
+            if line["line"] == "expenditure_total":
+                continue  # the final's side is fct_report_summary's, not a table cell
+            family, column = _FINAL_SIDE[line["scope"]]
+            expected = (line["budget"], cells.get((family, line["line"], column)))
+            assert mart[(path.name, line["scope"], line["line"])] == pytest.approx(expected), line
+            checked += 1
+    assert checked > 100
+    assert executed == DEPARTMENTS * YEARS
