@@ -132,6 +132,18 @@ def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
 # dbt
 
 
+#: What a dbt test of dbt/tests/generic/checks.sql checks, by its name's prefix (shown in the UI's Checks tab).
+DBT_CHECK_DESCRIPTIONS = {
+    "checks_": "The model's keys, not-null columns, accepted values and relationships: a failure fails the build. "
+               "When it fails, its metadata shows the failing rows (report, check, row, expected, actual, file, "
+               "page; the first 20, with the count).",
+    "warnings_": "Identities and ranges a department's own report can break (Σ parts = total, amounts ≥ 0, shares "
+                 "0–100): a warning, never blocks publishing. Its metadata shows the failing rows (report, check, "
+                 "row, expected, actual, file, page; the first 20, with the count).",
+    "assert_": "A singular dbt test (dbt/tests/singular/): when it fails, its metadata shows the rows it returned.",
+}
+
+
 class GongkaiDbtTranslator(DagsterDbtTranslator):
     """dbt sources → the ``raw_tables`` asset (one lineage graph); models grouped by their dbt folder."""
 
@@ -142,6 +154,16 @@ class GongkaiDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props.get("resource_type") == "source":
             return RAW_TABLES_KEY
         return super().get_asset_key(dbt_resource_props)
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """A ``checks_``/``warnings_`` test says what it checks (dbt gives it no description)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        for prefix, text in DBT_CHECK_DESCRIPTIONS.items():
+            if spec.name.startswith(prefix):
+                return spec._replace(description=text)
+        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props.get("resource_type") == "source":
