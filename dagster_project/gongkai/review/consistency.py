@@ -1,5 +1,6 @@
 """Consistency (前后一致): the fiscal year printed in the cover, part titles and table headings is the report's year,
-and the date of a year-end figure (截至YYYY年12月31日) is the end of that year in a final.
+the date of a year-end figure (截至YYYY年12月31日) is the end of that year in a final, and a change is compared with
+an earlier year (not 比2026年预算 in a 2026 budget).
 
 The report's year is the year most of its titles print (the parsed identity breaks a tie), so one wrong title stands
 out against the others; a year in running text (与2023年相比 …) is a comparison and is not judged.
@@ -13,6 +14,7 @@ from collections import Counter
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table
 from gongkai.review.findings import INFO, WARNING, Finding
+from gongkai.review.prose import Prose
 
 _TITLE_YEAR = re.compile(
     r"(?P<y>(?:19|20)\d{2})年度?(?:[^，。；：、]{0,24}?)(?:部门|单位)(?:决算|预算)(?:情况说明|表|公开)?"
@@ -25,10 +27,11 @@ _ORG_END = re.compile(r"(?:局|委员会|委|院|厅|办公室|办|会|处|部|�
 _UNIT = re.compile(r"单位[:：]?(?:万元|元|千元|亿元)|[（(](?:万元|元)[）)]|金额单位|万元|元$")
 _HEADER_LINES = 10
 _LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
+_COMPARED_YEAR = re.compile(r"(?:比|较|与)(?P<y>(?:19|20)\d{2})年度?(?:(?P<budget>(?:年初)?预算)|(?P<actual>相比|决算|同期))?")
 _YEAR_END = re.compile(r"截[至止](?P<y>(?:19|20)\d{2})年(?:12月31日|底|末)")
 
 
-def review(lines: list[Line], report: Report | None) -> list[Finding]:
+def review(lines: list[Line], report: Report | None, prose: Prose) -> list[Finding]:
     fiscal_year, kind = (report.fiscal_year, report.kind) if report else (None, None)
     findings = _table_units(lines, report.tables) if report else []
     titles = [(line, text, m) for line, text, m in _titles(lines)]
@@ -42,7 +45,23 @@ def review(lines: list[Line], report: Report | None) -> list[Finding]:
                                     f"{year}年（报告年度），而非{printed}年"))
     if kind == "final":
         findings += _year_end_dates(lines, year)
-    return findings + _department_names(titles)
+    return findings + _department_names(titles) + _compared_years(prose, year, kind)
+
+
+def _compared_years(prose: Prose, year: int, kind: str | None) -> list[Finding]:
+    """A change compared with the report's own year or a later one (比2026年预算增加 … in a 2026 budget; 与2024年度
+    相比 in a 2024 final): the year compared with is the one before. A final's 与2024年度预算相比 compares its own
+    budget and is right."""
+    findings = []
+    for m in _COMPARED_YEAR.finditer(prose.text):
+        compared = int(m.group("y"))
+        own_year_wrong = compared == year and (
+            (kind == "budget" and m.group("budget")) or (kind == "final" and m.group("actual")))
+        if compared > year or own_year_wrong:
+            line = prose.line_at(m.start())
+            findings.append(Finding("year_mismatch", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
+                                    f"应与{year - 1}年（上年）相比，而非{compared}年"))
+    return findings
 
 
 def _department_names(titles) -> list[Finding]:

@@ -23,6 +23,11 @@ _BUDGET_WORD = re.compile(
 _COMPLETION = re.compile(rf"完成(?:年初|调整)?预算(?:数)?的(?P<p>{NUMBER})%")
 
 _UP = ("增加", "增长", "上升", "增幅")
+# 2025年当年预算执行数为 1690.69 万元，2026年预算安排 1672.67 万元，比2025年预算执行数减少 1.07%
+_YEAR_PAIR = re.compile(
+    rf"(?P<y1>(?:19|20)\d{{2}})年[^，。；：\d]{{0,16}}?(?:为|是)?(?P<a>{NUMBER})(?P<ua>万元|元)[，,]"
+    rf"(?P<y2>(?:19|20)\d{{2}})年[^，。；：\d]{{0,16}}?(?:为|是)?(?P<b>{NUMBER})(?P<ub>万元|元)[，,]?"
+    rf"(?:比|较)(?P<y0>(?:19|20)\d{{2}})年[^，。；%\d]{{0,12}}?(?P<v>增加|减少|增长|下降|上升|降低)(?P<p>{NUMBER})%")
 NEAR_MISS = 0.3  # percentage points: a stated % this close to the recomputed one may rest on another base (info)
 ROUNDING_MISS = 0.05  # … and this close, on amounts rounded before they were printed (no finding)
 _CHANGE = re.compile(
@@ -44,7 +49,7 @@ _EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数",
 
 def review(prose: Prose, report: Report | None, lines: list[Line], line_text: LineText) -> list[Finding]:
     findings = _budget_comparisons(prose) + _completion_words(prose) + _completion_rates(prose) \
-        + _stated_changes(prose)
+        + _stated_changes(prose) + _stated_pairs(prose)
     if report is not None:
         findings += _failed_narrative_checks(report, lines, line_text)
     return findings
@@ -174,6 +179,36 @@ def _stated_changes(prose: Prose) -> list[Finding]:
         if expected and off_by > ROUNDING_MISS:
             findings.append(Finding("stated_percentage", INFO if off_by <= NEAR_MISS else WARNING, line.page,
                                     line.line, prose.quote(m.start(), m.end()), expected))
+    return findings
+
+
+def _stated_pairs(prose: Prose) -> list[Finding]:
+    """Two years' amounts and the change between them in one sentence (2025年执行数为 A 万元，2026年预算安排 B 万元，
+    比2025年执行数增加 P%), the comparison naming the first amount's year: the word follows B − A, and P = |B − A| / A
+    (both amounts are printed, so a miss beyond rounding is a defect, however small)."""
+    findings = []
+    for m in _YEAR_PAIR.finditer(prose.text):
+        if m.group("y0") != m.group("y1") or m.group("y2") == m.group("y1"):
+            continue
+        prior = to_wan(float(m.group("a").replace(",", "")), m.group("ua"))
+        current = to_wan(float(m.group("b").replace(",", "")), m.group("ub"))
+        line = prose.line_at(m.start("v"))
+        quote = prose.quote(m.start("y1"), m.end())
+        sign = (current > prior) - (current < prior)
+        if sign and (m.group("v") in _UP) != (sign > 0):
+            findings.append(Finding("comparison_word", WARNING, line.page, line.line, quote,
+                                    f"{m.group('b')} 比 {m.group('a')} {'增加' if sign > 0 else '减少'}，"
+                                    f"而非“{m.group('v')}”"))
+            continue
+        if not prior:
+            continue
+        computed = abs(current - prior) / prior * 100
+        step = 2 * max(_printed_step(m.group("a")), _printed_step(m.group("b")))
+        off_by = abs(computed - float(m.group("p")))
+        if off_by > pct_tolerance(abs(current - prior), prior, step) + _printed_step(m.group("p")) / 2 \
+                and off_by > ROUNDING_MISS:
+            findings.append(Finding("stated_percentage", WARNING, line.page, line.line, quote,
+                                    f"|{m.group('b')} − {m.group('a')}| ÷ {m.group('a')} = {computed:.2f}%"))
     return findings
 
 

@@ -70,7 +70,7 @@ def review_document(document: Document, report: Report | None) -> Review:
     findings = stated + [f for f in narrative_numbers.review(prose, report, document.lines, line_text)
                          if f.rule != "narrative_vs_table" or (f.page, f.line) not in judged]
     findings += text_slips.review(document.lines, prose) \
-        + consistency.review(document.lines, report) \
+        + consistency.review(document.lines, report, prose) \
         + completeness.review(document.lines, report) \
         + contents.review(document.lines, report)
     return Review(document.file, report.department if report else None, report.fiscal_year if report else None,

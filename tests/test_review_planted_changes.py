@@ -1,0 +1,61 @@
+"""Two years' amounts and the change between them (2025年执行数为 A 万元，2026年预算安排 B 万元，比2025年执行数增加 P%),
+and a change compared with the report's own year, on real reports with defects planted in their text lines after
+reading: a Putuo budget of ../shared/corpus (its 项目经费 items) and the Putuo final of raw/. Each plant is found on
+the line of its word or percentage; the report's own findings (its golden) stay found, and nothing else is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SHANGHAI_PDF, SHARED_CORPUS
+from gongkai.extract.document import read_document
+from gongkai.extract.parser import parse_document
+from gongkai.review.review import review_document
+
+GOLDENS = Path(__file__).parent / "data" / "review"
+BUDGET = "budget/2026_shpt-sfj_budget.pdf"
+# (rule, page, line, printed text, planted text)
+BUDGET_PLANTS = (
+    ("stated_percentage", 8, 10, "执行数减少1.07%", "执行数减少3.07%"),
+    ("comparison_word", 8, 12, "执行数增加0.97%", "执行数减少0.97%"),
+)
+FINAL_PLANTS = (
+    ("year_mismatch", 21, 4, "与 2023 年度相比", "与 2024 年度相比"),
+)
+
+
+def _golden(file: str) -> set[tuple]:
+    golden = json.loads((GOLDENS / f"{Path(file).stem}.json").read_text(encoding="utf-8"))
+    return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
+
+
+def _planted(path: Path, plants: tuple):
+    document = read_document(path)
+    by_place = {(line.page, line.line): line for line in document.lines}
+    for _, page, number, printed, plant in plants:
+        line = by_place[(page, number)]
+        assert printed in line.text, line.text
+        line.text = line.text.replace(printed, plant, 1)
+    return review_document(document, parse_document(document))
+
+
+def test_a_wrong_change_between_two_printed_years_is_found():
+    path = SHARED_CORPUS / BUDGET
+    if not path.is_file():
+        pytest.skip(f"{BUDGET} is not available (../shared/corpus)")
+    review = _planted(path, BUDGET_PLANTS)
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert found == _golden(BUDGET) | {(rule, page, line) for rule, page, line, _, _ in BUDGET_PLANTS}
+    expected = {(f.rule, f.page, f.line): f.expected for f in review.findings}
+    assert expected[("stated_percentage", 8, 10)] == "|1672.67 − 1690.69| ÷ 1690.69 = 1.07%"
+    assert expected[("comparison_word", 8, 12)] == "2170.39 比 2149.45 增加，而非“减少”"
+
+
+def test_a_change_compared_with_the_report_year_is_found():
+    review = _planted(SHANGHAI_PDF, FINAL_PLANTS)
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert found == _golden("final/2024_shpt-czj_final.pdf") | {("year_mismatch", 21, 4)}
+    assert next(f.expected for f in review.findings if f.rule == "year_mismatch") == "应与2023年（上年）相比，而非2024年"
