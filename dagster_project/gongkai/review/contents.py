@@ -29,6 +29,7 @@ _PART = re.compile(r"^(?:第(?P<part>[一二三四五六七八九十]+)部分[�
 _SENTENCE = re.compile("[，。；]")
 _YEAR = re.compile(r"(?:19|20)\d{2}年度?")
 _HEADING_MAX = 60
+_TABLE_NOTE = re.compile(r"[（(][^（）()]{1,12}[）)]$")
 _MIN_LISTED_TABLES = 3
 _SIMILAR = 0.75  # two titles this alike name the same part or table
 
@@ -83,8 +84,8 @@ def contents_entries(lines: list[Line], report: Report) -> tuple[list[Entry], li
         level = None if m is None else next(k for k in ("part", "top", "sub") if m.group(k))
         entries.append(Entry(text, line, level))
     for entry in entries:
-        family = family_set.match(entry.text)
-        entry.family = family.key if family is not None and entry.text.endswith("表") else None
+        family = family_set.match(entry.text) or family_set.match(_TABLE_NOTE.sub("", entry.text))
+        entry.family = family.key if family is not None and _is_table(entry.text) else None
     return entries, lines[start + 1:]
 
 
@@ -96,6 +97,11 @@ def split_at_contents(lines: list[Line], report: Report) -> tuple[list[Line], li
     start = len(lines) - len(after) - 1
     end = next(i for i in range(start, len(lines)) if lines[i] is entries[-1].line)
     return lines[start: end + 1], lines[end + 1:]
+
+
+def _is_table(text: str) -> bool:
+    """A table's title: it ends with 表, or with 表 and a note in brackets (…支出情况表（按功能分类科目）)."""
+    return _TABLE_NOTE.sub("", text).endswith("表")
 
 
 def _entry_like(text: str) -> bool:
@@ -127,7 +133,7 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
     words = {_words(h, department) for h in headings + pairs}
     findings = []
     for entry in entries:
-        if entry.text.endswith("表") and not any_table:
+        if _is_table(entry.text) and not any_table:
             continue
         if entry.family is not None:
             if entry.family in printed_families or _title_printed(entry, headings, department):
@@ -135,7 +141,7 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
         elif entry.level == "part":
             if _words_printed(entry, words, department) or _part_printed(entry, headings, department):
                 continue
-        elif entry.level == "top" or (entry.level == "sub" and entry.text.endswith("表")):
+        elif entry.level == "top" or (entry.level == "sub" and _is_table(entry.text)):
             if _words_printed(entry, words, department):
                 continue
         else:
@@ -180,7 +186,7 @@ def _printed_not_listed(entries: list[Entry], body: list[Line], tables: list[Tab
     findings = []
     listed = {e.family for e in entries if e.family is not None}
     table_entries = [i for i, e in enumerate(entries) if e.family is not None]
-    other_titles = [_words(e.text, department) for e in entries if e.family is None and e.text.endswith("表")]
+    other_titles = [_words(e.text, department) for e in entries if e.family is None and _is_table(e.text)]
     if len(listed) >= _MIN_LISTED_TABLES:
         closed = table_entries[-1] < len(entries) - 1
         seen: set[str] = set()
