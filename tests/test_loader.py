@@ -13,6 +13,7 @@ from gongkai.extract.records import Cell, Check, Report, Source, Table, TableRow
 from gongkai.warehouse.load import load_staged
 from gongkai.warehouse.raw_folder import list_raw_files, partition_key_for, path_for_partition_key
 from gongkai.warehouse.rows import report_rows
+from gongkai.warehouse.staged import arrow_schema
 from gongkai.warehouse.staging import stage_file, stage_files
 
 
@@ -281,6 +282,29 @@ def test_a_staged_file_changed_after_parsing_is_not_loaded(tmp_path):
     assert summary.loaded == ["a.txt"] and q(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
     assert q(wh, "SELECT status FROM raw.report_files") == [("loaded",)]
     assert q(wh, "SELECT count(*) FROM raw.ingest_errors") == [(0,)]
+
+
+def test_a_table_without_rows_is_staged_as_no_file_and_one_slipped_in_is_not_loaded(tmp_path):
+    """Only tables with rows get a Parquet file (writing 14 files a report cost more than parsing it); a file that
+    appears later for a table staged without rows is a changed staged copy: 'staging_corrupt', nothing loaded."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "g.duckdb"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲局;2024;10.5")
+    [result] = ingest(raw, wh)[0]
+    written = {p.stem for p in result.staged_dir.glob("*.parquet")}
+    assert {"table_cells", "report_files"} <= written and "performance_projects" not in written
+    assert q(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
+    row = {name: None for name in arrow_schema("performance_projects").names}
+    pq.write_table(pa.Table.from_pylist([{**row, "report_id": result.report_id}],
+                                        schema=arrow_schema("performance_projects")),
+                   result.staged_dir / "performance_projects.parquet")
+    wh.unlink()
+    _, summary = ingest_staged_only(raw, wh)
+    assert summary.failed == ["a.txt"] and q(wh, "SELECT count(*) FROM raw.performance_projects") == [(0,)]
+    assert q(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
 
 
 def ingest_staged_only(raw: Path, warehouse: Path):

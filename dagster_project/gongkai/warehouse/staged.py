@@ -1,4 +1,5 @@
-"""The staging area on disk: ``staging/<report_id>/`` holds one Parquet file per raw table plus ``_meta.json``.
+"""The staging area on disk: ``staging/<report_id>/`` holds one Parquet file per raw table that has rows, plus
+``_meta.json`` (a table without rows has no file: writing 14 files a report cost more than parsing it).
 
 A staged folder is written into a temp folder and renamed into place, so a reader never sees half a report. Its
 ``_meta.json`` holds the parser version that staged it, the ``report_files`` and ``ingest_errors`` rows and the row
@@ -107,14 +108,16 @@ def _write_table(rows: list[dict[str, Any]], table: str, path: Path) -> None:
 
 
 def write_staged(staging: Path, report_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:
-    """Write a report's staged tables atomically: into a temp folder, then rename it into place."""
+    """Write a report's staged tables atomically: into a temp folder, then rename it into place. Only tables with rows
+    get a file; ``_meta.json`` records the sha256 of each file written."""
     staging.mkdir(parents=True, exist_ok=True)
     final = staging / report_id
     tmp = Path(tempfile.mkdtemp(prefix=f".{report_id}.", dir=staging))
     try:
-        for table, rows in tables.items():
-            _write_table(rows, table, tmp / f"{table}.parquet")
-        meta = {**_staged_meta(tables), "sha256": {t: _file_sha256(tmp / f"{t}.parquet") for t in tables}}
+        written = [table for table, rows in tables.items() if rows]
+        for table in written:
+            _write_table(tables[table], table, tmp / f"{table}.parquet")
+        meta = {**_staged_meta(tables), "sha256": {t: _file_sha256(tmp / f"{t}.parquet") for t in written}}
         (tmp / "_meta.json").write_text(json.dumps(meta, ensure_ascii=False))
         old = None
         if final.exists():
@@ -219,9 +222,11 @@ class StagedReport:
     hashes: dict[str, str] = field(default_factory=dict)  # table → sha256 of its Parquet file, as written
 
     def intact(self) -> bool:
-        """Every data table's Parquet file is the one the parse step wrote (sha256 as recorded in _meta.json)."""
+        """Every data table's Parquet file is the one the parse step wrote (sha256 as recorded in _meta.json), and a
+        table it wrote no file for (no rows) has none."""
         try:
-            return all(_file_sha256(self.folder / f"{t}.parquet") == self.hashes.get(t) for t in DATA_TABLES)
+            return all(_file_sha256(self.folder / f"{t}.parquet") == self.hashes[t] if t in self.hashes
+                       else not (self.folder / f"{t}.parquet").exists() for t in DATA_TABLES)
         except OSError:
             return False
 
