@@ -139,6 +139,9 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     except RunRefused as refused:
         _err(str(refused))
         return EXIT_UNREADABLE
+    from gongkai.warehouse.staging import start_workers_early
+
+    start_workers_early()
     from gongkai.pipeline.run import run_pipeline
     from gongkai.pipeline.run_lock import RunLocked
     from gongkai.pipeline.summary import format_summary

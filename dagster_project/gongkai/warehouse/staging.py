@@ -36,7 +36,8 @@ from gongkai.warehouse.staged import StageResult, staged_result, write_staged, w
 #: at a stand-in by setting this attribute; it must be importable by name). It parses and reviews the file, reading
 #: it once: the report comes back with its review findings.
 PARSE_FUNCTION = "gongkai.review.review:parse_and_review"
-#: Modules every parse worker needs, imported once by the forkserver.
+#: Modules every parse worker needs, imported once by the forkserver (pandas: pyarrow imports it when it builds a
+#: table from Python rows).
 WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser", "gongkai.review.review")
 
 
@@ -241,6 +242,13 @@ def _stage_with_deadline(
         else:
             results.append(stage_error(raw_dir, rel, staging, *_given_up(outcome, timeout)))
     return results
+
+
+def start_workers_early() -> None:
+    """Let the parse workers' server import the parser now, beside the caller's own start-up (``gongkai run``
+    imports Dagster and dbt meanwhile); without a per-file deadline there are no workers."""
+    if parse_timeout() > 0:
+        child_processes.start_server(WORKER_PRELOAD)
 
 
 def stage_files(

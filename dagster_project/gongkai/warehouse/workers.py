@@ -50,6 +50,16 @@ def _mp_context(preload: tuple[str, ...]):
     return _CONTEXTS[preload]
 
 
+def start_server(preload: tuple[str, ...]) -> None:
+    """Start the forkserver now (where there is one), so that its imports of ``preload`` run beside whatever this
+    process does until it parses (on another core), not when the first file waits for a worker."""
+    context = _mp_context(tuple(preload))
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _die_with(parent_pid: int) -> None:
     """End this process as soon as ``parent_pid`` (the run that started it) is gone, even by kill -9: Linux's
     parent-death signal fires when the forkserver that forked us exits (it exits when the run dies), and a watchdog
