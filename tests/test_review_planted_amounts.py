@@ -25,6 +25,10 @@ BUDGET_PLANTS = (
     (22, 7, "公务接待费0.83万元", "公务接待费0.38万元", "“三公”经费和机关运行经费预算表"),
     (22, 9, "机关运行经费预算为217.83万元", "机关运行经费预算为271.83万元", "“三公”经费和机关运行经费预算表"),
 )
+CLASS_BUDGET = "budget/2018_js-rdcwhbgt_budget.pdf"
+CLASS_PLANTS = (
+    (20, 11, "社会保障和就业（类）支出 1068.78 万元", "社会保障和就业（类）支出 1086.78 万元", "一般公共预算支出预算表"),
+)
 FINAL_PLANTS = (
     (21, 11, "基本支出 2336.91 万元", "基本支出 2363.91 万元", "支出决算表"),
     (23, 2, "一般公共预算财政拨款基本支出 2336.91 万元", "一般公共预算财政拨款基本支出 2336.19 万元",
@@ -57,6 +61,14 @@ def budget():
 
 
 @pytest.fixture(scope="module")
+def class_budget():
+    path = SHARED_CORPUS / CLASS_BUDGET
+    if not path.is_file():
+        pytest.skip(f"{CLASS_BUDGET} is not available (../shared/corpus)")
+    return _planted_review(path, CLASS_PLANTS)
+
+
+@pytest.fixture(scope="module")
 def final():
     return _planted_review(SHANGHAI_PDF, FINAL_PLANTS)
 
@@ -72,6 +84,11 @@ def _assert_found(review, plants, real):
 
 def test_planted_budget_amounts_are_found_with_their_table(budget):
     _assert_found(budget, BUDGET_PLANTS, _golden(BUDGET))
+
+
+def test_a_planted_class_amount_is_found_with_its_table(class_budget):
+    """A 类's amount in a Jiangsu budget (社会保障和就业（类）支出) against the 类 lines of its tables."""
+    _assert_found(class_budget, CLASS_PLANTS, _golden(CLASS_BUDGET))
 
 
 def test_planted_final_amounts_are_found_with_their_table(final):

@@ -146,6 +146,13 @@ SUBJECTS = (
     Subject("政府采购预算", r"政府采购(?:支出)?",
             (Cell("budget_procurement", "total", None, ("total", "amount")),)),
 )
+# 1.公共安全（类）支出 13656.34 万元 / 一般公共服务支出（类）2106.66 万元 — a 类 with its amount, no 款 or 项 after it
+_CLASS_AT = re.compile(rf"(?P<name>[\u4e00-\u9fff、]{{2,14}}?)(?:支出)?[（(](?:\d{{3}})?类[）)](?:支出)?(?:预算|决算)?(?:数)?"
+                       rf"(?:为|安排)?{_AMOUNT}")
+_CLASS_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
+                   "budget_summary", "budget_appropriation_summary", "general_budget_expenditure", "expenditure",
+                   "appropriation_summary", "income_expenditure_summary")
+_ROW_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．])|支出$")
 _SUBJECT_AT = re.compile(
     "(?:" + "|".join(f"(?P<s{i}>{s.words})" for i, s in enumerate(SUBJECTS)) + f"){_FILLER}{_AMOUNT}")
 
@@ -179,7 +186,47 @@ def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list
             continue
         findings.append(Finding("narrative_vs_table", WARNING, line.page, line.line, prose.quote(start, m.end(), 30, 0),
                                 _expected(subject, m, printed)))
+    class_findings, class_judged = _class_amounts(prose, report)
+    return findings + class_findings, judged | class_judged
+
+
+def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tuple[int, int]]]:
+    """A 类's amount (公共安全（类）支出 13656.34 万元) against the 类 rows of the function-coded tables (一般公共预算
+    or all funds: either is accepted) and the 收支总表's expenditure lines."""
+    findings = []
+    judged: set[tuple[int, int]] = set()
+    for m in _CLASS_AT.finditer(prose.text):
+        name = _class_name(m.group("name"))
+        printed = [(table, row, row.value(column)) for table in _class_tables(report) for row in table.rows
+                   if _is_class_row(row) and _class_name(row.label) == name
+                   for column in ("total", "amount") if column in table.columns][:8]
+        if not any(value is not None for _, _, value in printed):
+            continue
+        line = prose.line_at(m.start("name"))
+        judged.add((line.page, line.line))
+        stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
+        if _agrees(stated, m, printed):
+            continue
+        table, row, value = next(p for p in printed if p[2] is not None)
+        findings.append(Finding(
+            "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start("name"), m.end(), 30, 0),
+            f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
+            f"{compact_line(row.label)} {value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
     return findings, judged
+
+
+def _class_tables(report: Report) -> list[Table]:
+    return [t for family in _CLASS_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
+
+
+def _is_class_row(row: TableRow) -> bool:
+    """A 类 line: a 3-digit code, or an uncoded expenditure line of a 收支总表 (一、公共安全支出)."""
+    return row.level == 1 if row.code else (row.side == "expenditure" and row.item is None)
+
+
+def _class_name(label: str) -> str:
+    """公共安全 of 1.公共安全, 一、公共安全支出, 204 公共安全支出."""
+    return _ROW_NUMBERING.sub("", re.sub(r"^\d{3}\s*", "", compact_line(label))).removesuffix("支出")
 
 
 def _families_in_scope(prose: Prose, start: int, subject: Subject, heading: str, kind: str | None) -> frozenset[str]:
