@@ -134,7 +134,7 @@ def _budget_beside_final(con) -> None:
     """Budget against final on the corpus, figures read from the pages: 西南大学 2023 budget p.7 本年支出合计 468,779.07
     against its final's 457,676.75; 上海市普陀区财政局's 2024 final (no budget loaded) p.22 '行政运行（项）… 年初预算为
     1560.05 万元，支出决算为1511.89万元'; 深圳市财政局 2026 (a budget only) p.12 机关运行经费 2,719.55 and p.9 政府采购
-    3,790.75 (narrative: no table prints them), ranked among the budgets."""
+    3,790.75, ranked among the budgets."""
     assert con.execute(
         "select budget, final, basis from marts.fct_budget_vs_final where department = '西南大学' and year = 2023 "
         "and scope = 'all_funds' and line = 'expenditure_total'").fetchall() == [(468779.07, 457676.75, 'budget_report')]
@@ -146,7 +146,9 @@ def _budget_beside_final(con) -> None:
         "select basis, agency_operating_cost_budget, procurement_budget from marts.fct_department_year "
         "where department = '深圳市财政局' and year = 2026").fetchall() == [('budget', 2719.55, 3790.75)]
     assert con.execute(
-        "select agency_operating_cost_budget_source, procurement_budget_source from marts.fct_budget_summary "
-        "where department = '深圳市财政局' and year = 2026").fetchall() == [('narrative', 'narrative')]
-    ranked = con.execute("select count(*) from marts.fct_department_year_rank where metric = 'procurement_budget'")
-    assert ranked.fetchone()[0] >= 10
+        "select performance_target_projects_count, performance_target_funds, performance_target_coverage_pct, "
+        "vehicles_total from marts.fct_budget_summary where department = '深圳市财政局' and year = 2026"
+    ).fetchall() == [(8, 26361.57, 100.0, 3)]  # pp.10–11: 所有项目支出预算 … 26,361.57 万元 … 8 个项目绩效目标; 车辆 3 辆
+    [(ranked,)] = con.execute(
+        "select count(*) from marts.fct_department_year_rank where metric = 'procurement_budget'").fetchall()
+    assert ranked >= 10

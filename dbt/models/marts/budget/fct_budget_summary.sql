@@ -4,6 +4,7 @@
 -- agency_operating_cost_budget: the 三公 table's 机关运行经费, else the 合计 of 机关运行经费支出预算表;
 -- procurement_budget: the 合计 of 政府采购支出预算表. Where no table prints them, the figure the narrative states
 -- (预算情况说明: three_public_budget, agency_operating_cost_budget, procurement_budget); *_source says which.
+-- 绩效目标 and vehicles: as the narrative states them (no table prints them).
 with rows as (
     select * from {{ ref('int_budget_rows') }}
 ),
@@ -53,7 +54,12 @@ stated as (
         report_id,
         max(value) filter (where fact_key = 'three_public_budget') as three_public_budget,
         max(value) filter (where fact_key = 'agency_operating_cost_budget') as agency_operating_cost_budget,
-        max(value) filter (where fact_key = 'procurement_budget') as procurement_budget
+        max(value) filter (where fact_key = 'procurement_budget') as procurement_budget,
+        max(value) filter (where fact_key = 'performance_target_projects_count') as performance_target_projects_count,
+        max(value) filter (where fact_key = 'performance_target_funds') as performance_target_funds,
+        max(value) filter (where fact_key = 'performance_target_coverage_pct') as performance_target_coverage_pct,
+        max(value) filter (where fact_key = 'vehicles_total') as vehicles_total,
+        max(value) filter (where fact_key = 'vehicles_budgeted_purchase') as vehicles_budgeted_purchase
     from {{ ref('stg_narrative_facts') }}
     where basis = 'reported' and qualifier is null
     group by report_id
@@ -88,6 +94,11 @@ select
     coalesce(t.procurement_table_total, n.procurement_budget) as procurement_budget,
     case when t.procurement_table_total is not null then 'table'
          when n.procurement_budget is not null then 'narrative' end as procurement_budget_source,
+    cast(n.performance_target_projects_count as integer) as performance_target_projects_count,
+    n.performance_target_funds,
+    n.performance_target_coverage_pct,
+    cast(n.vehicles_total as integer) as vehicles_total,
+    cast(n.vehicles_budgeted_purchase as integer) as vehicles_budgeted_purchase,
     coalesce(c.checks_passed, 0) as checks_passed,
     coalesce(c.checks_failed, 0) as checks_failed,
     coalesce(c.checks_not_run, 0) as checks_not_run
