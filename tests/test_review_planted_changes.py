@@ -1,5 +1,5 @@
-"""Two years' amounts and the change between them (2025年执行数为 A 万元，2026年预算安排 B 万元，比2025年执行数增加 P%),
-and a change compared with the report's own year, on real reports with defects planted in their text lines after
+"""Two years' amounts and the change between them (2025年执行数为 A 万元，2026年预算安排 B 万元，比2025年执行数增加
+P%), a change compared with the report's own year and a misspelt department name, on real reports with defects planted in their text lines after
 reading: a Putuo budget of ../shared/corpus (its 项目经费 items) and the Putuo final of raw/. Each plant is found on
 the line of its word or percentage; the report's own findings (its golden) stay found, and nothing else is."""
 
@@ -59,3 +59,12 @@ def test_a_change_compared_with_the_report_year_is_found():
     found = {(f.rule, f.page, f.line) for f in review.findings}
     assert found == _golden("final/2024_shpt-czj_final.pdf") | {("year_mismatch", 21, 4)}
     assert next(f.expected for f in review.findings if f.rule == "year_mismatch") == "应与2023年（上年）相比，而非2024年"
+
+
+def test_a_misspelt_department_name_in_the_text_is_found():
+    """上海市普陀区财政局 printed 财务局 before the year in a sentence of the narrative (page 21 line 4)."""
+    review = _planted(SHANGHAI_PDF, (("department_mismatch", 21, 4, "上海市普陀区财政局 2024", "上海市普陀区财务局 2024"),))
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert found == _golden("final/2024_shpt-czj_final.pdf") | {("department_mismatch", 21, 4)}
+    assert next(f.expected for f in review.findings if f.rule == "department_mismatch") \
+        == "“上海市普陀区财务局”应为“上海市普陀区财政局”（与报告其他各处一致）"

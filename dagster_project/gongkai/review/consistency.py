@@ -28,6 +28,8 @@ _UNIT = re.compile(r"单位[:：]?(?:万元|元|千元|亿元)|[（(](?:万元|�
 _HEADER_LINES = 10
 _LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与)(?P<y>(?:19|20)\d{2})年度?(?:(?P<budget>(?:年初)?预算)|(?P<actual>相比|决算|同期))?")
+_YEAR_AFTER = re.compile(r"(?:（[^）]{1,6}）)?(?:19|20)\d{2}年")
+_LONG_NAME = 8
 _YEAR_END = re.compile(r"截[至止](?P<y>(?:19|20)\d{2})年(?:12月31日|底|末)")
 
 
@@ -45,7 +47,40 @@ def review(lines: list[Line], report: Report | None, prose: Prose) -> list[Findi
                                     f"{year}年（报告年度），而非{printed}年"))
     if kind == "final":
         findings += _year_end_dates(lines, year)
-    return findings + _department_names(titles) + _compared_years(prose, year, kind)
+    names = _misspelt_names(lines, report.department) if report and report.department else []
+    return findings + _department_names(titles) + _compared_years(prose, year, kind) + names
+
+
+def _misspelt_names(lines: list[Line], department: str) -> list[Finding]:
+    """The department's name printed with a character or two wrong (上海市普陀区财务局 for …财政局) where a name is
+    expected: before a year (XX局2024年度…), after a field label (编制部门：…) or in a short title line, while the
+    name itself is printed more often; another department's name differs in more than its middle (a misprint keeps
+    the first two characters and the last one, with one wrong character in a short name, two in a long one)."""
+    spots: list[tuple[Line, str, str]] = []
+    printed = 0
+    for line in lines:
+        text = compact_line(line.text)
+        printed += text.count(department)
+        for start in range(len(text) - len(department) + 1):
+            window = text[start: start + len(department)]
+            if _near_name(window, department) and _name_expected(text, start, start + len(department)):
+                spots.append((line, text, window))
+    variants = Counter(window for _, _, window in spots)
+    return [Finding("department_mismatch", WARNING, line.page, line.line, text,
+                    f"“{window}”应为“{department}”（与报告其他各处一致）")
+            for line, text, window in spots if variants[window] < printed]
+
+
+def _near_name(window: str, name: str) -> bool:
+    if window == name or window[:2] != name[:2] or window[-1] != name[-1] \
+            or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
+        return False
+    return sum(a != b for a, b in zip(window, name)) <= (2 if len(name) >= _LONG_NAME else 1)
+
+
+def _name_expected(text: str, start: int, end: int) -> bool:
+    return bool(_YEAR_AFTER.match(text, end)) or text[max(0, start - 1): start] in ("：", ":") \
+        or len(text) <= _TITLE_MAX and not _NOT_A_TITLE.search(text)
 
 
 def _compared_years(prose: Prose, year: int, kind: str | None) -> list[Finding]:
