@@ -63,7 +63,7 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
     Family("budget_general_project", "一般公共预算项目支出经济分类表", ECONOMIC_COLUMNS,
            _p(rf"^一般公共预算(?:财政)?(?:拨款)?项目支出(?:预算)?(?:情况)?表\(按?经济分类(?:科目)?\)$"), "economic"),
     Family("budget_project_expenditure", "项目支出预算表", INCOME_COLUMNS,
-           _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?(?:项目|专项业务经费)支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?表$")),
+           _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?(?:项目|专项业务经费)支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?总?表$")),
     Family("budget_procurement", "政府采购支出预算表", ("total",), _p(r"^政府采购(?:支出)?(?:预算)?表$")),
     Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS + INCOME_COLUMNS[1:],
            _p(rf"^(?:预算)?基本支出(?:预算)?总?表{_BY_ECONOMIC}$"), "economic"),

@@ -8,12 +8,14 @@ tables the totals agree (收支总表 = 收入总表 = 支出总表, 财政拨�
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, INCOME_COLUMNS
 from gongkai.extract.reconciliation import Ledger, check_function_table, check_three_public, unique_names
 from gongkai.extract.records import Check, Report, Table, TableRow
 
+_CATEGORY = re.compile(r"^[一二三四五六七八九十]+、")
 _PART_COLUMNS = ("tuition_revenue", "funding_appropriation")  # 其中： columns, parts of a column beside them
 _USE_LINES = ("basic", "project", "reserve", "business_expenditure", "subsidy_to_affiliates", "remittance_to_superior")
 _INCOME_LINES = ("fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",
@@ -35,6 +37,8 @@ def reconcile_budget(report: Report) -> list[Check]:
         elif table.family == "budget_income":
             check_income_rows(ledger, table)
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
+        elif table.family == "budget_procurement":
+            check_procurement_categories(ledger, table)
         elif table.family == "budget_project_expenditure":
             check_income_rows(ledger, table)
             check_rows_add_up(ledger, table)
@@ -144,6 +148,15 @@ def check_rows_add_up(ledger: Ledger, table: Table) -> None:
     for column in _printed_columns(table).columns:
         ledger.equal(f"{table.family}.rows.{column}", "table", total.value(column) or 0.0,
                      _sum([r.value(column) for r in rows]), len(rows) + 1, total.source)
+
+
+def check_procurement_categories(ledger: Ledger, table: Table) -> None:
+    """政府采购预算表: 合计 = the sum of its numbered categories (一、货物, 二、工程, 三、服务)."""
+    total = table.row(item="total")
+    categories = [r for r in table.rows if _CATEGORY.match(r.label or "")]
+    if total is not None and categories:
+        ledger.equal(f"{table.family}.categories", "table", total.value("total") or 0.0,
+                     _sum([r.value("total") for r in categories]), len(categories) + 1, total.source)
 
 
 def check_economic_split(ledger: Ledger, table: Table) -> None:

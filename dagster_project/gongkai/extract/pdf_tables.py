@@ -37,7 +37,7 @@ _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
 _NOTE_HEADER = re.compile(r"^绩效(?:目标|指标)")
 _SUB_HEADINGS = frozenset("类款项")
 _CODE_HEADER = re.compile(r"^(类|款|项|(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
-_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目$|项目类别|^预算单位$|^年度$")
+_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目$|项目类别|^预算单位$|^年度$|品目|形式$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
@@ -96,12 +96,21 @@ def read_pdf_tables(
         _, geometry = read_pdf(pdf_path or document.file)
     issues: list[ParseIssue] = []
     tables: list[Table] = []
+    by_page = {geo.page: geo for geo in geometry}
     for found in _find_tables(geometry, document.file, family_set):
         try:
-            tables.append(_read_table(found, geometry, document.file, issues))
+            table = _read_table(found, geometry, document.file, issues)
+            if table.rows or not _lists_titles(by_page[found.source.page], family_set):
+                tables.append(table)
         except Exception as exc:  # one broken table must not lose the others
             issues.append(ParseIssue("error", "table_unreadable", f"{found.family.key}: {type(exc).__name__}: {exc}", found.source))
     return _one_table_per_family(tables, issues), issues
+
+
+def _lists_titles(geo: PageGeometry, family_set: FamilySet) -> bool:
+    """A contents page (目录): three or more of its lines are table titles. A title there with no rows under it is a
+    line of the contents, not a table — the tables may be published in a file of their own."""
+    return sum(_title_at(geo.lines, i, family_set) is not None for i in range(len(geo.lines))) >= 3
 
 
 def _one_table_per_family(tables: list[Table], issues: list[ParseIssue]) -> list[Table]:
@@ -525,7 +534,7 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
             c.key = group_key or own_key
         else:
             c.key = own_key or group_key
-        if c.key is None and len(allowed) == 1:
+        if c.key is None and len(allowed) == 1 and _column_content(c, body) == "number":
             c.key = family.columns[0]
     _split_run_together_headers(columns, allowed, terms)
 
@@ -693,12 +702,12 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
 
 
 def _unit_row_as_total(rows: list[TableRow], family: Family) -> None:
-    """A coded table whose first row names the unit instead of 合计 (深圳市财政局（本级） above 201 …): that row is the
-    table's total."""
+    """A coded table whose first row names the unit instead of 合计 (深圳市财政局（本级） above 201 …), or prints its
+    amounts under no name at all (江苏 公开03表, one row): that row is the table's total."""
     if not family.coded or not rows or any(row.item == "total" for row in rows):
         return
     first = rows[0]
-    if not first.code and _has_values(first) and any(row.code for row in rows[1:]):
+    if not first.code and _has_values(first) and (any(row.code for row in rows[1:]) or not first.label):
         first.item = "total"
 
 

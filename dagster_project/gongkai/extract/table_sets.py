@@ -57,4 +57,4 @@ def table_set_of(kind: str | None, tables: list[tuple[str, str | None, str | Non
     else:
         name, size = "national", 9 if "state_capital" in families else 8
     printed = [n for _, _, label in tables if (n := label_number(label)) is not None]
-    return name, max([size, *printed])
+    return name, max([size, *printed, len(families)])  # a set never expects fewer tables than it shows
