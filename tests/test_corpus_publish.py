@@ -142,6 +142,11 @@ def _budget_beside_final(con) -> None:
         "select function_name, budget, final, execution_pct from marts.fct_budget_vs_final "
         "where department = '上海市普陀区财政局' and year = 2024 and line = '2010601'").fetchall() == [
         ('行政运行', 1560.05, 1511.89, 96.91)]
+    # the Liaoning seed p.5 states no 年初预算 for 行政运行（项）, only 1744.54 万元 and 完成年初预算的 131.33%
+    assert con.execute(
+        "select budget, final, basis from marts.fct_budget_vs_final "
+        "where department = '辽宁省数据局' and year = 2024 and line = '2010301'").fetchall() == [
+        (1328.36, 1744.54, 'final_report_completion_pct')]
     assert con.execute(
         "select basis, agency_operating_cost_budget, procurement_budget from marts.fct_department_year "
         "where department = '深圳市财政局' and year = 2026").fetchall() == [('budget', 2719.55, 3790.75)]

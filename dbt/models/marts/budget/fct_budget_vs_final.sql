@@ -6,6 +6,8 @@
 -- 'final_report_narrative': no budget report either, the budget side is the 年初预算 the final's narrative states
 -- for the general budget ('一般公共预算财政拨款支出年初预算为 X 万元' → line expenditure_total; per 项 '行政运行（项）
 -- 年初预算为 X 万元' → its function code, found by the 类/款/项 names in the final's general-budget table).
+-- 'final_report_completion_pct': the narrative states no 年初预算 for the 项, only '完成年初预算的 X%' with its amount:
+-- the budget is derived, amount / X × 100 (to 0.01 万元; X is rounded to 0.01%, so the budget to about ±0.01%).
 with budget_reports as (
     select report_id, department_id, year
     from {{ ref('dim_report_version') }}
@@ -105,7 +107,8 @@ stated_budget as (  -- the 年初预算 a final's narrative states: the general 
     from {{ ref('stg_narrative_facts') }} as n
     inner join final_reports using (report_id)
     where n.basis = 'reported'
-      and n.fact_key in ('general_budget_initial_budget', 'general_budget_item_initial_budget')
+      and n.fact_key in ('general_budget_initial_budget', 'general_budget_item_initial_budget',
+                         'general_budget_item_completion_pct', 'general_budget_item_amount')
       and not exists (
           select 1 from budget_reports as br where br.department_id = final_reports.department_id
               and br.year = final_reports.year
@@ -125,6 +128,18 @@ general_budget_items as (  -- the final's general-budget 项 by the path of name
     where i.scope = 'general_budget' and i.level = 3
 ),
 
+stated_items as (  -- per 项 the narrative names: its 年初预算, else its 完成年初预算的 X% and amount
+    select
+        report_id,
+        qualifier,
+        max(value) filter (where fact_key = 'general_budget_item_initial_budget') as initial_budget,
+        max(value) filter (where fact_key = 'general_budget_item_completion_pct') as completion_pct,
+        max(value) filter (where fact_key = 'general_budget_item_amount') as stated_final
+    from stated_budget
+    where qualifier is not null
+    group by report_id, qualifier
+),
+
 from_final_narrative as (
     select
         f.department_id,
@@ -135,17 +150,18 @@ from_final_narrative as (
         g.function_code,
         coalesce(g.function_name, regexp_extract(s.qualifier, '[^/]+$')) as function_name,
         coalesce(g.level, 3) as level,
-        s.value as budget,
-        g.total as final,
+        coalesce(s.initial_budget, round(coalesce(g.total, s.stated_final) / s.completion_pct * 100, 2)) as budget,
+        coalesce(g.total, s.stated_final) as final,
         cast(null as varchar) as budget_report_id,
         s.report_id as final_report_id,
-        'final_report_narrative' as basis
-    from stated_budget as s
+        case when s.initial_budget is not null then 'final_report_narrative' else 'final_report_completion_pct' end
+            as basis
+    from stated_items as s
     inner join final_reports as f using (report_id)
     inner join {{ ref('dim_report_version') }} as v using (report_id)
     left join general_budget_items as g
         on g.report_id = s.report_id and g.name_path = {{ normalize_class_name('s.qualifier') }}
-    where s.fact_key = 'general_budget_item_initial_budget'
+    where s.initial_budget is not null or s.completion_pct > 0
     union all
     select
         f.department_id, v.department, f.year, 'general_budget', 'expenditure_total', null, null, null, s.value,
