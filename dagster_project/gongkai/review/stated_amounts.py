@@ -18,7 +18,7 @@ from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
-from gongkai.extract.text import to_wan
+from gongkai.extract.text import squeeze, to_wan
 from gongkai.review.findings import WARNING, Finding
 from gongkai.review.prose import NUMBER, Prose, section_heading
 
@@ -99,12 +99,12 @@ SUBJECTS = (
             + _both("appropriation_summary", "budget_appropriation_summary", "grand_total", "expenditure",
                     ("total", "amount"))
             + (Cell("budget_appropriation_expenditure", "total", None, ("total",)),)),
-    Subject("收入总计", r"收入(?:预算)?(?:总计|合计)?",
+    Subject("收入总计", r"总?收入(?:预算)?(?:总计|合计)?",
             _both("income_expenditure_summary", "budget_summary", "grand_total", "income")
             + tuple(Cell(cell.family, cell.item, cell.side, cell.columns, "总计") for cell in
                     _both("income_expenditure_summary", "budget_summary", "income_total", "income"))
             + _both("income", "budget_income", "total", None, ("total", "amount")), owned=True),
-    Subject("支出总计", r"支出(?:预算)?(?:总计|合计)?",
+    Subject("支出总计", r"总?支出(?:预算)?(?:总计|合计)?",
             _both("income_expenditure_summary", "budget_summary", "grand_total", "expenditure")
             + _both("income_expenditure_summary", "budget_summary", "expenditure_total", "expenditure")
             + _both("expenditure", "budget_expenditure", "total", None, ("total",)), owned=True),
@@ -152,6 +152,18 @@ _CLASS_AT = re.compile(rf"(?P<name>[\u4e00-\u9fff、]{{2,14}}?)(?:支出)?[（(]
 _CLASS_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
                    "budget_summary", "budget_appropriation_summary", "general_budget_expenditure", "expenditure",
                    "appropriation_summary", "income_expenditure_summary")
+# 2011301-行政运行 2163.74 万元 / （204类）司法（06款）行政运行（01项）1672.67 万元: an amount for a coded line
+_CODED_AT = re.compile(
+    rf"(?:(?<!\d)(?P<code>\d{{7}})[-－—]?[\u4e00-\u9fff（）()、]{{2,30}}?"
+    rf"|[（(](?P<c1>\d{{3}})类[）)][^（()）]{{1,20}}[（(](?P<c2>\d{{2}})款[）)][^（()）]{{1,30}}[（(](?P<c3>\d{{2}})项[）)])"
+    rf"{_AMOUNT}")
+# “城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34 万元: a 项 named with its 款 and 类
+_NAMED_ITEM_AT = re.compile(
+    rf"[^（()）“”\"]{{2,20}}[（(]类[）)](?P<kuan>[^（()）“”\"]{{2,30}})[（(]款[）)](?P<item>[^（()）“”\"]{{2,30}})[（(]项[）)]"
+    rf"[”\"]?{_AMOUNT}")
+_CODED_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
+                   "budget_government_fund", "budget_state_capital", "general_budget_expenditure", "expenditure",
+                   "government_fund", "state_capital")
 _ROW_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．])|支出$")
 _SUBJECT_AT = re.compile(
     "(?:" + "|".join(f"(?P<s{i}>{s.words})" for i, s in enumerate(SUBJECTS)) + f"){_FILLER}{_AMOUNT}")
@@ -187,7 +199,34 @@ def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list
         findings.append(Finding("narrative_vs_table", WARNING, line.page, line.line, prose.quote(start, m.end(), 30, 0),
                                 _expected(subject, m, printed)))
     class_findings, class_judged = _class_amounts(prose, report)
-    return findings + class_findings, judged | class_judged
+    coded_findings, coded_judged = _coded_amounts(prose, report)
+    return findings + class_findings + coded_findings, judged | class_judged | coded_judged
+
+
+def _coded_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tuple[int, int]]]:
+    """A coded 项's amount (2011301-行政运行 2163.74 万元; （204类）…（06款）…（01项）1672.67 万元) against the rows of
+    that code in the function-coded tables (一般公共预算, all funds, 政府性基金 …: any of them is accepted)."""
+    findings = []
+    judged: set[tuple[int, int]] = set()
+    tables = [t for family in _CODED_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
+    statements = [(m, lambda row, m=m: row.code == (m.group("code") or f"{m.group('c1')}{m.group('c2')}{m.group('c3')}"))
+                  for m in _CODED_AT.finditer(prose.text)]
+    statements += [(m, _named_item(tables, m.group("kuan"), m.group("item"))) for m in _NAMED_ITEM_AT.finditer(prose.text)]
+    for m, is_row in statements:
+        printed = [(table, row, row.value("total")) for table in tables for row in table.rows if is_row(row)]
+        if not any(value is not None for _, _, value in printed):
+            continue
+        line = prose.line_at(m.start())
+        judged.add((line.page, line.line))
+        stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
+        if _agrees(stated, m, printed):
+            continue
+        table, row, value = next(p for p in printed if p[2] is not None)
+        findings.append(Finding(
+            "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start(), m.end(), 30, 0),
+            f"{row.code} {compact_line(row.label)}应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
+            f"{value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
+    return findings, judged
 
 
 def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tuple[int, int]]]:
@@ -213,6 +252,16 @@ def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tup
             f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
             f"{compact_line(row.label)} {value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
     return findings, judged
+
+
+def _named_item(tables: list[Table], kuan: str, item: str):
+    """Whether a row is the 项 named ``item`` under the 款 named ``kuan``."""
+    parents = {row.code: squeeze(row.label) for table in tables for row in table.rows if row.code}
+
+    def is_row(row: TableRow) -> bool:
+        return row.level == 3 and squeeze(row.label) == squeeze(item) \
+            and parents.get(row.parent_code) == squeeze(kuan)
+    return is_row
 
 
 def _class_tables(report: Report) -> list[Table]:
