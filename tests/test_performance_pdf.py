@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.extract.pdf_document import read_pdf_document
+from gongkai.extract.narrative import read_narrative_facts
 from gongkai.extract.performance import read_performance
+from gongkai.extract.reconciliation import match_project
 
 XIAN = Path("/work/shared/corpus/final/2022_xian-wjw_final.pdf")
 UNIT = "西安市卫生健康委员会"
@@ -87,10 +89,15 @@ UNIT_INDICATORS = [  # a sample: wrapped 指标内容, ≥ targets, a blank 实�
 
 
 @pytest.fixture(scope="module")
-def evaluations():
+def document():
     if not XIAN.exists():
         pytest.skip(f"{XIAN.name} is not available (../shared/corpus)")
-    projects, units, issues = read_performance(read_pdf_document(XIAN))
+    return read_pdf_document(XIAN)
+
+
+@pytest.fixture(scope="module")
+def evaluations(document):
+    projects, units, issues = read_performance(document)
     return {p.source.page: p for p in projects}, projects, units, issues
 
 
@@ -149,3 +156,20 @@ def test_unit_form_over_two_pages(evaluations):
     assert all(row in got for row in UNIT_INDICATORS)
     assert sum(i.score for i in unit.indicators) + sum(t.score for t in unit.tasks) == pytest.approx(99.5)
     assert {i.source.page for i in unit.indicators} == {31}
+
+
+def test_narrative_summaries_between_the_forms(document, evaluations):
+    """The narrative goes on between the forms (pages 32–54 under （三）项目绩效自评结果, 142, 144): its 87 numbered
+    summaries (1.单位项目名项目绩效自评综述：全年预算数…万元，执行数…万元，完成预算的…%) and the 专项资金 one are read, and
+    those naming a form's project after its unit find it."""
+    facts, _ = read_narrative_facts(document, 2022)
+    budgets = {f.qualifier: f for f in facts if f.key == "project_budget"}
+    assert len(budgets) == 87  # 88 summaries; 56. and 57. both name 西安急救中心疫情防控经费 (a narrative_conflict)
+    first = budgets["西安市卫生健康委员会本级（机关）2022年病媒生物防制"]
+    assert (first.value, first.source.page) == (229.19, 32)
+    assert budgets["卫生健康事业发展专项资金"].value == 52110.0
+    projects = evaluations[1]
+    matched = {q: match_project(q, projects) for q in budgets}
+    assert matched["西安市卫生健康委员会本级（机关）2022年病媒生物防制"].source.page == 55
+    assert matched["西安市中心血站采供血人员经费"].source.page == 60
+    assert sum(project is not None for project in matched.values()) == 76  # 11 name their project otherwise

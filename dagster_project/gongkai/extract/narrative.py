@@ -219,13 +219,42 @@ def narrative_lines(lines: list[Line]) -> list[Line]:
     so a table of contents is skipped), plus a 绩效 part printed after it."""
     starts = [i for i, line in enumerate(lines) if "算" in line.text and _is_start(line.text)]  # (cheap test first)
     best: tuple[int, int] = (0, 0)
+    best_lines: list[Line] = []
     for start in starts or [0]:
         if best[0] < start < best[1]:
             continue
-        end = _region_end(lines, start + 1)
-        if end - start > best[1] - best[0]:
-            best = (start, end)
-    return lines[best[0]: best[1]] + _performance_part(lines, best[1])
+        region, end = _region(lines, start)
+        if len(region) > len(best_lines):
+            best, best_lines = (start, end), region
+    return best_lines + _performance_part(lines, best[1])
+
+
+def _region(lines: list[Line], start: int) -> tuple[list[Line], int]:
+    """The lines from ``start`` to the first stop, and where it is. Past a self-evaluation table printed inside the
+    narrative (a 汇总 report's 项目支出绩效自评表 under （三）项目绩效自评结果) the prose goes on at the next heading
+    (（四）专项资金绩效自评结果。, 十四、其他需要说明的情况) and runs to the next stop."""
+    region: list[Line] = []
+    index = start
+    while True:
+        end = _region_end(lines, index + 1 if index == start else index)
+        region.extend(lines[index:end])
+        if end >= len(lines) or not _EVALUATION_TABLE.match(squeeze(lines[end].text)):
+            return region, end
+        resume = _next_heading(lines, end + 1)
+        if resume is None:
+            return region, end
+        index = resume
+
+
+def _next_heading(lines: list[Line], start: int) -> int | None:
+    """The next 一、 / （一） heading before any table title or part, else None."""
+    for index in range(start, len(lines)):
+        text = lines[index].text
+        if text[:1] in _HEADING_FIRST and (_TOP_HEADING.match(text) or _SUB_HEADING.match(text)):
+            return index
+        if _is_stop(text) and not _EVALUATION_TABLE.match(squeeze(text)):
+            return None
+    return None
 
 
 def _is_start(text: str) -> bool:
@@ -614,9 +643,11 @@ _ITEM_ACTUAL = re.compile(rf"决算(?:数)?为{_a('v')}")  # also 支出决算�
 _ITEM_COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的{_p('v')}")
 
 _PROJECT_HEAD = re.compile(r"[“\"](?P<name>[^“”\"]{2,80})[”\"](?:项目)?(?:绩效)?自评(?:综述|结果|情况)")
+# 1.西安市中心血站采供血人员经费项目绩效自评综述：全年预算数… (the unit before the name, no quotation marks)
+_NUMBERED_PROJECT_HEAD = re.compile(r"(?:^|(?<=[。：:；]))\d{1,3}[.．、](?P<name>[^。：:“”\n]{2,80}?)(?:项目)?绩效自评综述[：:]")
 _PROJECT_SCORE = re.compile(rf"得分(?:为)?{_n('v')}分")
-_PROJECT_BUDGET = re.compile(rf"预算(?:数|金额)?为{_a('v')}")  # also 全年预算为 …
-_PROJECT_ACTUAL = re.compile(rf"执行(?:数|金额)?为{_a('v')}")
+_PROJECT_BUDGET = re.compile(rf"预算(?:数|金额)?为?{_a('v')}")  # also 全年预算为 …, 全年预算数229.19万元
+_PROJECT_ACTUAL = re.compile(rf"执行(?:数|金额)?为?{_a('v')}")
 _PROJECT_RATE = re.compile(rf"(?:完成预算的|执行率(?:为|达到)?){_p('v')}")
 
 
@@ -680,9 +711,10 @@ def _block_amount(c: _Collector, key: str, m: re.Match[str], qualifier: str) -> 
 
 
 def _read_projects(c: _Collector) -> None:
-    """Per-project self-evaluation summaries (“项目名”项目自评综述：…得分 X 分…预算数为…执行数为…完成预算的 X%)."""
+    """Per-project self-evaluation summaries (“项目名”项目自评综述：…得分 X 分…预算数为…执行数为…完成预算的 X%, or
+    numbered: 1.单位项目名项目绩效自评综述：全年预算数…万元，执行数…万元，完成预算的 X%)."""
     text = c.text.text
-    heads = list(_PROJECT_HEAD.finditer(text))
+    heads = sorted([*_PROJECT_HEAD.finditer(text), *_NUMBERED_PROJECT_HEAD.finditer(text)], key=lambda m: m.start())
     for index, head in enumerate(heads):
         end = heads[index + 1].start() if index + 1 < len(heads) else min(len(text), head.end() + 600)
         end = min(end, _section_end(c.text, head.start()))
