@@ -275,15 +275,19 @@ def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineT
         heading = section_heading(lines, index.get((check.source.page, check.source.line)))
         if _FUND_SECTION.search(heading) and not _FUND_KEY.search(check.name):
             continue
-        rule = "stated_percentage" if ".recomputed." in check.name or check.name.endswith("_pct") \
-            or "_pct." in check.name else "narrative_vs_table"
+        against_form = check.name.startswith("narrative.project_")  # a project's summary against its 自评表
+        rule = "stated_percentage" if not against_form and (".recomputed." in check.name or check.name.endswith(
+            "_pct") or "_pct." in check.name) else "narrative_vs_table"
         findings.append(Finding(rule, WARNING, check.source.page, check.source.line,
                                 line_text(check.source.page, check.source.line),
                                 f"{_plain(check.expected)}（{_check_basis(check.name)}；说明中为 {_plain(check.actual)}）"))
-    return findings
+    recomputed = {(f.page, f.line) for f in findings if f.rule == "stated_percentage"}
+    return [f for f in findings if not ("绩效自评表数" in f.expected and (f.page, f.line) in recomputed)]
 
 
 def _check_basis(name: str) -> str:
+    if name.startswith("narrative.project_"):
+        return "绩效自评表数"
     if ".recomputed." in name or "_rate_pct" in name:
         return "由所列金额算出"
     return "表格数"
