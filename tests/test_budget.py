@@ -62,7 +62,8 @@ def parsed():
 
 @pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
                                   "2026_cq-qxj_budget", "2023_moe-swu_budget", "2026_changsha-xfj_budget",
-                                  "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget", "2026_sz-czj_budget"])
+                                  "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget", "2026_sz-czj_budget",
+                                  "2026_fuzhou-swj_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
@@ -146,7 +147,7 @@ def test_narrative_three_public_budget_and_change(parsed):
 
 
 @pytest.mark.parametrize("name", ["2026_changsha-xfj_budget", "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget",
-                                  "2026_sz-czj_budget"])
+                                  "2026_sz-czj_budget", "2026_fuzhou-swj_budget", "2018_js-jcy_budget"])
 def test_every_identity_of_a_clean_budget_holds(parsed, name):
     """Budgets whose pages add up: the summary balances by function class or by use, every function table adds up
     from 项 to 类 to 合计, the tables agree with each other — and no check fails."""

@@ -948,12 +948,20 @@ def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], fami
 def _cell(key: str, found: list[tuple[str, Line]] | None, unit: str, source: Source) -> Cell:
     if not found:
         return Cell(key, None, None, CELL_BLANK, source)
-    texts = [t for t, _ in found if t not in ("-", "—", "－")]
+    texts = _rejoin_wrapped_amount([t for t, _ in found if t not in ("-", "—", "－")])
     if not texts:
         return Cell(key, None, found[0][0], CELL_BLANK, source)
     if len(texts) > 1:
         return Cell(key, None, " ".join(texts), CELL_AMBIGUOUS, source, tuple(texts))
     return Cell(key, to_wan(parse_amount(texts[0]), unit), texts[0], CELL_VALUE, source)
+
+
+def _rejoin_wrapped_amount(texts: list[str]) -> list[str]:
+    """An amount wrapped in a narrow cell ('24995.9' over '4', 福州 p11): its last digits on the next line."""
+    if len(texts) == 2 and re.fullmatch(r"\d{1,2}", texts[1]) and re.fullmatch(r"[\d,]+\.\d?", texts[0]) \
+            and len(texts[0].split(".")[1] + texts[1]) == 2:
+        return [texts[0] + texts[1]]
+    return texts
 
 
 def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, family_set: FamilySet) -> None:
