@@ -177,3 +177,12 @@ def test_three_public_by_year(parsed):
     total = three.row(item="total")
     assert (total.value("budget"), total.value("prior_year_budget")) == (58.46, 59.66)
     assert three.row(item="vehicle_operation").value("budget") == 7.40
+
+
+def test_three_public_under_year_headings(parsed):
+    """烟台 公开表7 p18: items across under 2025年预算数 | 2026年预算数 — the 2026 columns are the budget."""
+    three = parsed("2026_yantai-dsjj_budget").table("budget_three_public")
+    total = three.row(item="total")
+    assert (total.value("budget"), total.value("prior_year_budget")) == (19.45, 20.45)
+    assert three.row(item="reception").value("budget") == 4.45
+    assert three.row(item="vehicle_purchase").cell("budget").status == "blank"

@@ -130,7 +130,7 @@ BUDGET_SUMMARY_ITEMS = item_patterns(
 BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
     ("vehicle_total", r"购置及运行"),
     ("vehicle_operation", r"运行(?:维护)?费"),
-    ("vehicle_purchase", r"购置费|公务用车购置$"),
+    ("vehicle_purchase", r"购置经?费|公务用车购置$"),
     ("vehicle_total", r"公务用车"),
     ("overseas_travel", r"出国"),
     ("reception", r"接待"),

@@ -524,6 +524,7 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
                     break
         _outer_total(columns)
         _three_public_in_prescribed_order([c for c in columns if c.role == "value"])
+        _three_public_by_year_heading(columns, family)
         return
     for c in columns:
         if c.role != "value":
@@ -555,6 +556,23 @@ def _split_run_together_headers(columns: list[_Column], allowed: set[str], colum
 _THREE_PUBLIC_ORDER = ("total", "overseas_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception",
                        "meeting", "training")
 _THREE_PUBLIC_GENERIC = {None, "total", "vehicle_total"}  # what a 小计 under a group heading may be read as
+
+
+def _three_public_by_year_heading(columns: list[_Column], family: Family) -> None:
+    """A budget's 三公 items under two year headings (2025年预算数 | 2026年预算数, 烟台): the latest year's columns are
+    the budget, the earlier year's last year's budget."""
+    if "prior_year_budget" not in family.columns:
+        return
+    years: dict[int, int] = {}
+    for k, c in enumerate(columns):
+        found = [int(m.group(1)) for _, t in [*c.own, *c.group] if (m := re.search(r"((?:19|20)\d{2})年", t))]
+        if c.role == "value" and found:
+            years[k] = max(found)
+    if len(set(years.values())) < 2:
+        return
+    latest = max(years.values())
+    for k, year in years.items():
+        columns[k].key = "budget" if year == latest else "prior_year_budget"
 
 
 def _three_public_in_prescribed_order(values: list[_Column]) -> None:
