@@ -99,3 +99,11 @@ def test_planted_final_amounts_are_found_with_their_table(final):
 def test_the_finding_names_the_table_page(budget):
     expected = next(f.expected for f in budget.findings if (f.page, f.line) == (22, 9))
     assert "（第21页）" in expected and "217.83万元" in expected and "271.83万元" in expected
+
+
+def test_procurement_kinds_that_do_not_add_up_to_the_total(budget):
+    """The same budget with its 政府采购预算 total changed (page 22): 3.66 + 36.44 + 1446.32 ≠ 1468.42."""
+    review = _planted_review(SHARED_CORPUS / BUDGET, ((22, 11, "政府采购预算1486.42万元", "政府采购预算1468.42万元", ""),))
+    assert {(f.rule, f.page, f.line) for f in review.findings} == _golden(BUDGET) | {("parts_sum", 22, 11)}
+    assert next(f.expected for f in review.findings if f.rule == "parts_sum") \
+        == "货物 3.66 + 工程 36.44 + 服务 1446.32 = 1,486.42万元，而总额为 1468.42万元"
