@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import RAW
+from gongkai.site.build import _score_band
 from gongkai.site.charts import bar_chart, line_chart, score_chart
 from gongkai.site.index import _year_table
 from gongkai.site.sources import SourceLinks
@@ -28,6 +29,11 @@ def test_score_chart_draws_a_bar_per_scored_project_on_a_0_to_100_scale():
     svg = score_chart("t", ["2024 辽宁省政务服务大厅运转经费", "2024 无评分项目"], [99.31, None])
     assert svg.count("</title></rect>") == 1 and "99.31" in svg and "no score" in svg
     assert ">100</text>" in svg  # the scale ends at 100 whatever the largest score
+
+
+def test_many_projects_are_counted_by_score_band():
+    # Liaoning 2024: 12345平台管理经费 79.00, 省本级信息化运行维护项目 59.00, 辽宁省12345政务服务便民热线 100.00
+    assert [_score_band(s) for s in (79.0, 59.0, 100.0)] == ["70–79", "< 60", "90–100"]
 
 
 def test_sources_link_a_pdf_at_its_page_and_a_text_report_through_a_copy_with_page_anchors(tmp_path):

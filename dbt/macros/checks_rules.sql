@@ -3,7 +3,10 @@
 {% macro checks_row_context(model) %}
   {%- set present = [] -%}
   {%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(model) -%}{%- do present.append(column.name | lower) -%}{%- endfor -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+      {#- a numeric `line` is the line in the file, not what the row is (fct_budget_vs_final's line is a code) -#}
+      {%- if column.name | lower != 'line' or column.is_string() -%}{%- do present.append(column.name | lower) -%}{%- endif -%}
+    {%- endfor -%}
   {%- endif -%}
   {%- set what = [] -%}
   {%- for column in ['table_family', 'scope', 'line', 'source', 'item', 'category', 'code', 'function_code',

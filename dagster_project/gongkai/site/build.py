@@ -103,16 +103,35 @@ def _budget_vs_final(con, department_id: str) -> Figure | None:
         [("预算", [r["budget"] for r in found]), ("决算", [r["final"] for r in found])]), files)
 
 
+#: Up to this many scored projects get a bar each; more are counted by score band.
+PROJECTS_DRAWN = 20
+SCORE_BANDS = ((90, "90–100"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "< 60"))
+
+
+def _score_band(score: float) -> str:
+    return next(name for low, name in SCORE_BANDS if score >= low)
+
+
 def _project_scores(con, department_id: str) -> Figure | None:
-    """项目绩效自评: each project's total score (0–100) as the department scored it."""
+    """项目绩效自评: each project's total score (0–100) as the department scored it; many projects as the number of
+    projects per score band and year."""
     found = rows(con, "SELECT year, project_name, total_score, file, page FROM marts.fct_project_performance "
                       "WHERE department_id = ? ORDER BY year, total_score DESC NULLS LAST, project_index",
                  [department_id])
-    if not any(r["total_score"] is not None for r in found):
+    scored = [r for r in found if r["total_score"] is not None]
+    if not scored:
         return None
-    return Figure("项目绩效自评得分 — project self-evaluation scores", score_chart(
-        "project self-evaluation scores", [f"{r['year']} {r['project_name']}" for r in found],
-        [r["total_score"] for r in found]), sources_of(found))
+    title = "项目绩效自评得分 — project self-evaluation scores"
+    if len(found) <= PROJECTS_DRAWN:
+        return Figure(title, score_chart("project self-evaluation scores",
+                                         [f"{r['year']} {r['project_name']}" for r in found],
+                                         [r["total_score"] for r in found]), sources_of(found))
+    years = sorted({r["year"] for r in scored})
+    bands = [name for _, name in SCORE_BANDS]
+    counts = [(str(year), [sum(1 for r in scored if r["year"] == year and _score_band(r["total_score"]) == band)
+                           for band in bands]) for year in years]
+    return Figure(f"{title} ({len(scored)} projects by score band)", bar_chart(
+        "projects by score band", bands, counts, unit="项目数 projects"), sources_of(found))
 
 
 def _headline_table(summary: list[dict[str, Any]], links: SourceLinks) -> str:

@@ -58,8 +58,29 @@ def sources_of(found: list[dict[str, Any]], file: str = "file", page: str = "pag
     return sorted({(r[file], r.get(page)) for r in found if r.get(file)}, key=lambda s: (s[0], s[1] or 0))
 
 
+#: A figure reading more pages of one file than this cites them as one range, linked at its first page.
+PAGES_LISTED = 3
+
+
+def sources_html(sources: list[Source], links: SourceLinks) -> str:
+    """Each file's pages as links; many pages of one file as ``file pp. 30–143`` opening the first."""
+    pages: dict[str, list[int]] = {}
+    for file, page in sources:
+        pages.setdefault(file, [])
+        if page:
+            pages[file].append(page)
+    cited = []
+    for file, found in pages.items():
+        found = sorted(set(found))
+        if len(found) > PAGES_LISTED:
+            cited.append(links.link(file, found[0], f"{file} pp. {found[0]}–{found[-1]}"))
+        else:
+            cited += [links.link(file, page) for page in found] or [links.link(file)]
+    return "; ".join(cited) or "–"
+
+
 def figure_html(figure: Figure, links: SourceLinks) -> str:
-    where = "; ".join(links.link(file, page) for file, page in figure.sources) or "–"
+    where = sources_html(figure.sources, links)
     return (f"<figure><h3>{escape(figure.title)}</h3>{figure.svg}"
             f"<figcaption>Source: {where}</figcaption></figure>")
 

@@ -41,11 +41,11 @@ class SourceLinks:
         target = self._text_copy(file, path)
         return f"{target}#page={page}" if target and page else target
 
-    def link(self, file: str | None, page: int | None = None) -> str:
-        """``file p. N`` as HTML: a link where the file is there, plain text otherwise."""
+    def link(self, file: str | None, page: int | None = None, label: str | None = None) -> str:
+        """``file p. N`` (or ``label``) as HTML: a link where the file is there, plain text otherwise."""
         if not file:
             return "–"
-        text = escape(f"{file} p. {page}" if page else file)
+        text = escape(label or (f"{file} p. {page}" if page else file))
         href = self.href(file, page)
         return f'<a href="{escape(href)}">{text}</a>' if href else text
 
