@@ -2,9 +2,11 @@
 
 A title line ending in 绩效自评表 (…项目绩效自评表, …专项资金绩效自评表; …部门整体支出绩效自评表 for a unit) starts a
 table; the form below it is read by its labels, never by position: 项目名称 / 主管部门 / 实施单位 and the value box
-right of each, the 年度资金总额 row under the 全年预算数 / 全年执行数 / 执行率 / 得分 headings, the boxes under
-预期目标 and 实际完成情况, the indicator rows under 一级指标 … 得分 (one row per ruled row of the 得分 column;
-merged 一级/二级 boxes give every row they span their name), and the 总分 row. A unit form has a task block
+right of each, the 年度资金总额 row under the 全年预算数 / 全年执行数 / 执行率 / 得分 headings (else the value right
+of 项目预算金额 / 全年执行数 / 执行率), the boxes under 预期目标 (年初设定目标) and 实际完成情况, the indicator rows
+under 一级指标 … 得分 (one row per ruled row of the 得分 column; merged 一级/二级 boxes give every row they span their
+name; a 年度目标值 group's 运算符号 / 内容 / 度量单位 columns), and the score row (总分, or 指标自评得分小计 …
+预算执行率得分 … 减分项 … 绩效自评总得分, each the number after its label). A unit form has a task block
 (任务名称, 全年预算数 / 全年执行数 with their 总额 column, 分值, 执行率, 得分) instead of the funding rows. A form
 that does not fit the page continues on the next page when that page starts inside the ruling.
 
@@ -28,13 +30,22 @@ _OPERATORS = {"≥": ">=", "≧": ">=", "＞＝": ">=", "≤": "<=", "≦": "<="
               "＝": "="}
 _NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
 _TOTAL_ROW = ("总分", "合计", "总计", "总得分", "金额合计")
+# The score line under the indicators: 指标自评得分小计 90 | 预算执行率得分 9.31 | 减分项 0 | 绩效自评总得分 99.31
+_SCORE_LABELS = (
+    ("subtotal", re.compile(r"得分小计$|^小计$")),
+    ("execution", re.compile(r"执行率得分$")),
+    ("deduction", re.compile(r"^减分项?$")),
+    ("total", re.compile(r"^(?:绩效)?(?:自评)?总得?分$|^合计$")),
+)
 
 # Indicator columns by heading (boxes joined, spaces dropped), tried in order.
 _INDICATOR_COLUMNS = (
     ("level1", re.compile(r"^一级指标$")),
     ("level2", re.compile(r"^二级指标$")),
     ("level3", re.compile(r"^(?:三级指标|指标内容|指标名称)$")),
-    ("target", re.compile(r"(?:指标值|目标值)$")),
+    ("operator", re.compile(r"^(?:运算)?符号$")),
+    ("unit", re.compile(r"^(?:度量|计量)单位$")),
+    ("target", re.compile(r"(?:指标值|目标值)$|^内容$")),
     ("actual", re.compile(r"(?:完成值|实际完成)$")),
     ("completion", re.compile(r"^(?:完成率|完成程度|完成比例)")),
     ("weight", re.compile(r"^(?:分值|权重)")),
@@ -68,7 +79,7 @@ class _Form:
         """The first box (in reading order) whose text, spaces dropped, matches."""
         for index, part in enumerate(self.parts):
             for box in part.grid.boxes():
-                if pattern.search(squeeze(part.grid.text(box))):
+                if pattern.search(_brackets(squeeze(part.grid.text(box)))):
                     return _Heading(index, box)
         return None
 
@@ -87,6 +98,10 @@ class _Form:
 
     def source(self, heading: _Heading) -> Source:
         return _source(self.file, self.parts[heading.part].grid, heading.box)
+
+
+def _brackets(text: str) -> str:
+    return text.replace("(", "（").replace(")", "）")
 
 
 def _source(file: str, grid: Grid, *boxes: Box | None) -> Source:
@@ -179,10 +194,11 @@ _UNIT = re.compile(r"^实施单位$")
 _FUNDS_ROW = re.compile(r"^(?:年度)?资金总额")
 _BUDGET_HEADING = re.compile(r"^全年预算数")
 _ACTUAL_HEADING = re.compile(r"^全年执行数")
+_BUDGET_LABEL = re.compile(r"^(?:项目)?预算(?:金额|数)|^全年预算数")
 _RATE_HEADING = re.compile(r"^执行率")
 _SCORE_HEADING = re.compile(r"^得分$")
-_TARGET_HEADING = re.compile(r"^(?:年度)?预期目标")
-_ACHIEVED_HEADING = re.compile(r"^(?:目标)?实际完成情况$")
+_TARGET_HEADING = re.compile(r"^(?:年度)?预期目标|^年初设定目标")
+_ACHIEVED_HEADING = re.compile(r"^(?:目标|全年)?实际完成情况$")
 _INDICATOR_HEADING = re.compile(r"^一级指标$")
 
 
@@ -192,21 +208,24 @@ def _read_project(form: _Form) -> ProjectEvaluation | None:
         return None
     funds = _project_funds(form)
     goal = _goal(form)
-    indicators, total = _indicators(form)
+    indicators, scores = _indicators(form)
+    execution = funds["score"] if funds.get("score") is not None else scores.get("execution")
     return ProjectEvaluation(
         name=form.right_of(name) or "", department=form.right_of(form.find(_DEPARTMENT)),
         implementing_unit=form.right_of(form.find(_UNIT)), budget=funds.get("budget"), actual=funds.get("actual"),
         execution_rate_pct=funds.get("rate"), target_text=goal[0], achievement_text=goal[1], indicators=indicators,
-        indicator_subtotal=None, execution_score=funds.get("score"), deduction=None, total_score=total,
-        source=form.source(name),
+        indicator_subtotal=scores.get("subtotal"), execution_score=execution, deduction=scores.get("deduction"),
+        total_score=scores.get("total"), source=form.source(name),
     )
 
 
 def _project_funds(form: _Form) -> dict[str, float | None]:
-    """全年预算数, 全年执行数, 执行率 and 得分 of the 年度资金总额 row."""
+    """全年预算数, 全年执行数, 执行率 and 得分 of the 年度资金总额 row; without such a row, the value right of each
+    label (项目预算金额（万元） 1079.03 | 全年执行数（万元） 1004.87 | 执行率 93.13%)."""
     row = form.find(_FUNDS_ROW)
     if row is None:
-        return {}
+        return {key: _number(form.right_of(form.find(pattern))) for key, pattern in (
+            ("budget", _BUDGET_LABEL), ("actual", _ACTUAL_HEADING), ("rate", _RATE_HEADING))}
     grid = form.parts[row.part].grid
     out: dict[str, float | None] = {}
     for key, pattern in (("budget", _BUDGET_HEADING), ("actual", _ACTUAL_HEADING), ("rate", _RATE_HEADING),
@@ -237,16 +256,16 @@ def _goal(form: _Form) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------------------------------------------- indicators
 
 
-def _indicators(form: _Form) -> tuple[list[Indicator], float | None]:
-    """The indicator rows under 一级指标 … 得分 and the score of the 总分 row."""
+def _indicators(form: _Form) -> tuple[list[Indicator], dict[str, float | None]]:
+    """The indicator rows under 一级指标 … 得分, and the scores of the 总分 (or 得分小计 … 总得分) row."""
     heading = form.find(_INDICATOR_HEADING)
     if heading is None:
-        return [], None
+        return [], {}
     grid = form.parts[heading.part].grid
     columns = _columns(grid, heading.box)
     anchor = columns.get("score") or columns.get("weight")
     if anchor is None or "level3" not in columns:
-        return [], None
+        return [], {}
     indicators: list[Indicator] = []
     levels: list[str | None] = [None, None]
     top = max(box.bottom for box in _heading_row(grid, heading.box))
@@ -256,16 +275,32 @@ def _indicators(form: _Form) -> tuple[list[Indicator], float | None]:
         for upper, lower in grid.row_bounds(anchor, start, grid.bottom):
             y = (upper + lower) / 2
             texts = {key: grid.text_at(x, y) for key, x in columns.items()}
-            first = squeeze(texts.get("level1") or texts["level3"])
-            if first.startswith(_TOTAL_ROW) or squeeze(texts["level3"]).startswith(_TOTAL_ROW):
-                return indicators, _number(texts.get("score"))
+            scores = _score_row(grid, y, columns.get("score"))
+            if scores:
+                return indicators, scores
             if not texts["level3"] and not texts.get("score") and not texts.get("weight"):
                 continue
             if squeeze(texts.get("level1", "")) == "一级指标":
                 continue  # the heading repeated on a new page
             source = _source(form.file, grid, grid.box_at(columns["level3"], y), grid.box_at(anchor, y))
             indicators.append(_indicator(texts, levels, source))
-    return indicators, None
+    return indicators, {}
+
+
+def _score_row(grid: Grid, y: float, score_x: float | None) -> dict[str, float | None]:
+    """The scores a row states by label (总分; 指标自评得分小计, 执行率得分, 减分项, 总得分), each the first number
+    after its label — a 总分 the 得分 column's (the 分值 column holds its 100) — or {} for any other row."""
+    boxes = sorted((box for box in grid.words if box.top < y < box.bottom), key=lambda b: b.x0)
+    texts = [squeeze(grid.text(box)) for box in boxes]
+    scores: dict[str, float | None] = {}
+    for index, text in enumerate(texts):
+        key = next((key for key, pattern in _SCORE_LABELS if pattern.search(text)), None)
+        if key is None or key in scores:
+            continue
+        scores[key] = next((_number(t) for t in texts[index + 1:] if _number(t) is not None), None)
+    if "total" in scores and score_x is not None and "subtotal" not in scores:
+        scores["total"] = _number(grid.text_at(score_x, y))
+    return scores
 
 
 def _heading_row(grid: Grid, heading: Box) -> list[Box]:
@@ -277,7 +312,7 @@ def _heading_row(grid: Grid, heading: Box) -> list[Box]:
 def _columns(grid: Grid, heading: Box) -> dict[str, float]:
     """Column key → x of its centre, from the heading boxes."""
     columns: dict[str, float] = {}
-    for box in sorted(_heading_row(grid, heading), key=lambda b: b.x0):
+    for box in sorted(_heading_row(grid, heading), key=lambda b: (-b.top, b.x0)):  # a group's sub-columns first
         text = squeeze(grid.text(box))
         for key, pattern in _INDICATOR_COLUMNS:
             if key not in columns and pattern.search(text):
@@ -292,8 +327,10 @@ def _indicator(texts: dict[str, str], levels: list[str | None], source: Source) 
     level2 = _level_name(texts.get("level2")) or (levels[1] if level1 == levels[0] else None)
     levels[:] = [level1, level2]
     operator, target = _operator(texts.get("target") or None)
+    operator = _OPERATORS.get(texts.get("operator", ""), texts.get("operator")) or operator
     return Indicator(level1=level1, level2=level2, level3=texts["level3"], operator=operator, target=target,
-                     unit=None, actual=texts.get("actual") or None, completion=texts.get("completion") or None,
+                     unit=texts.get("unit") or None, actual=texts.get("actual") or None,
+                     completion=texts.get("completion") or None,
                      weight=_number(texts.get("weight")), score=_number(texts.get("score")), source=source,
                      deviation_reason=texts.get("reason") or None)
 
@@ -337,12 +374,13 @@ def _read_unit(form: _Form) -> UnitEvaluation | None:
         return None
     tasks = _tasks(form)
     goal = _goal(form)
-    indicators, total = _indicators(form)
+    indicators, scores = _indicators(form)
     if not tasks and not indicators:
         return None
     return UnitEvaluation(
         unit_code=None, unit_name=form.right_of(name) or "", budget_income=None, budget_expenditure=None,
-        tasks=tasks, target_text=goal[0], achievement_text=goal[1], indicators=indicators, total_score=total,
+        tasks=tasks, target_text=goal[0], achievement_text=goal[1], indicators=indicators,
+        total_score=scores.get("total"),
         source=form.source(name),
     )
 
