@@ -68,3 +68,15 @@ def test_a_misspelt_department_name_in_the_text_is_found():
     assert found == _golden("final/2024_shpt-czj_final.pdf") | {("department_mismatch", 21, 4)}
     assert next(f.expected for f in review.findings if f.rule == "department_mismatch") \
         == "“上海市普陀区财务局”应为“上海市普陀区财政局”（与报告其他各处一致）"
+
+
+def test_a_change_of_a_total_named_before_the_comparison_is_recomputed():
+    """Changsha's 收入较去年增加54.13万元，上升2.88% (page 6): the 收入 is the 收入预算 1935.36 万元 stated before it
+    (not 事业收入 0.00 万元); planted 3.88% is found."""
+    path = SHARED_CORPUS / "budget/2026_changsha-xfj_budget.pdf"
+    if not path.is_file():
+        pytest.skip("budget/2026_changsha-xfj_budget.pdf is not available (../shared/corpus)")
+    review = _planted(path, (("stated_percentage", 6, 3, "上升 2.88%", "上升 3.88%"),))
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert found == _golden("budget/2026_changsha-xfj_budget.pdf") | {("stated_percentage", 6, 3)}
+    assert next(f.expected for f in review.findings if f.rule == "stated_percentage") == "54.13 ÷ 1881.23（上年数）= 2.88%"

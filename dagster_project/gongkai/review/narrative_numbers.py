@@ -13,7 +13,7 @@ from gongkai.extract.reconciliation import pct_tolerance
 from gongkai.extract.records import CHECK_FAIL, Line, Report
 from gongkai.extract.text import to_wan
 from gongkai.review.findings import INFO, WARNING, Finding
-from gongkai.review.prose import NUMBER, LineText, Prose, section_heading
+from gongkai.review.prose import NUMBER, OPENERS, LineText, Prose, section_heading
 
 _BUDGET = re.compile(rf"(?:年初)?预算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
 _ACTUAL = re.compile(rf"决算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
@@ -37,6 +37,8 @@ _SUBJECT_AMOUNT = re.compile(rf"(?P<n>{NUMBER})(?P<u>万元|元)")  # any amount
 _COMPARED = re.compile(r"(?:与|比|较)(?:上年|上年度|\d{4}年度?|去年)")
 _CHANGE_VERB = re.compile(r"(?:增加|减少|增长|下降|上升|降低)$")
 _SUBJECT_TRIM = re.compile(r"^[，,]?(?:相比|相较)?[，,]?(?:今年|本年度?|当年)?|(?:决算)?(?:数)?$")
+_TOTALS = frozenset({"收入", "支出", "收入总计", "支出总计", "收支总计"})
+_TOTAL_TAIL = re.compile(r"(?:预算|决算)?(?:数)?(?:为|是|共计|合计|达)?$")
 _CLAUSE_TAIL = re.compile(r"(?:为|是|共计|合计|共|达)$")
 
 _FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
@@ -252,13 +254,26 @@ def _compared_amounts(prose: Prose, offset: int) -> tuple[float | None, float | 
         return None, None
     subject = _SUBJECT_TRIM.sub("", prose.text[compared.end(): offset])
     if len(subject) < 4:
-        return None, None
+        return _total_before(prose, start, compared.start()), None
     found = None
     for amount in _SUBJECT_AMOUNT.finditer(prose.text, start, compared.start()):
         head = _CLAUSE_TAIL.sub("", re.split("[，。；：,]", prose.text[start: amount.start()])[-1])
         if head.endswith(subject):
             found = amount
     return (_amount(found) if found else None), None
+
+
+def _total_before(prose: Prose, start: int, compared: int) -> float | None:
+    """收入较去年增加 …: a report total named before the comparison (收入, 支出预算 …) is the first amount printed right
+    after the same words opening a clause of the window (2026年本单位收入预算 1935.36 万元; not 事业收入 0.00 万元)."""
+    subject = _TOTAL_TAIL.sub("", re.split("[，。；：,]", prose.text[start: compared])[-1])
+    if subject not in _TOTALS:
+        return None
+    for amount in _SUBJECT_AMOUNT.finditer(prose.text, start, compared):
+        head = _TOTAL_TAIL.sub("", re.split("[，。；：,]", prose.text[start: amount.start()])[-1])
+        if head.endswith(subject) and (len(head) == len(subject) or head[-len(subject) - 1] in OPENERS):
+            return _amount(amount)
+    return None
 
 
 def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineText) -> list[Finding]:

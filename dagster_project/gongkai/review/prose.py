@@ -27,6 +27,9 @@ PARAGRAPH_INDENT = 36.0  # points: a first-line indent of two characters, with s
 COLUMN_GAP = 12.0  # points; the runs of a printed sentence touch, table cells stand apart
 WIDE_GAP = 30.0
 _TABLE_LIKE = re.compile(rf"(?:{NUMBER})(?:\s+(?:{NUMBER})){{2,}}")
+# The character before a subject's words where they open the subject: a clause start, the year (2026年收入预算),
+# the department (…司法局收入预算, 本单位收入预算) or 其中/包括; 事业收入 or 项目支出中的 make it another subject.
+OPENERS = frozenset("年度门位中括的计为") | frozenset("局委院办厅处室会心站所校部署府队馆社")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 

@@ -20,13 +20,10 @@ from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
 from gongkai.extract.text import squeeze, to_wan
 from gongkai.review.findings import WARNING, Finding
-from gongkai.review.prose import NUMBER, Prose, section_heading
+from gongkai.review.prose import NUMBER, OPENERS, Prose, section_heading
 
 _FILLER = r"(?:支出)?(?P<stage>(?:年初)?(?:预算|决算))?(?:数)?(?:总额|总金额|金额)?(?:合计|共计|总计)?(?:为|是|达|安排)?"
 _AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
-# The character before a subject's words where they open the subject: a clause start, the year (2026年收入预算),
-# the department (…司法局收入预算, 本单位收入预算) or 其中/包括; 事业收入 or 项目支出中的 make it another subject.
-_OPENERS = set("年度门位中括的计为") | set("局委院办厅处室会心站所校部署府队馆社")
 _ANOTHER_YEAR = re.compile(r"上年|去年|上一年|同期|以前|(?P<y>(?:19|20)\d{2})年")
 _CLAUSE_START = "，。；：,;:\n"
 _FUND = re.compile(r"政府性基金|国有资本经营")
@@ -308,8 +305,8 @@ def _prints_two_years(lines: list[Line], index: dict, table: Table, year: int | 
 def _opens_subject(text: str, start: int, owned: bool) -> bool:
     before = text[start - 1: start]
     if owned:
-        return before in _OPENERS
-    return not before or not ("\u4e00" <= before <= "\u9fff") or before in _OPENERS
+        return before in OPENERS
+    return not before or not ("\u4e00" <= before <= "\u9fff") or before in OPENERS
 
 
 def _columns_of_stage(kind: str | None, stage: str | None) -> frozenset[str] | None:
