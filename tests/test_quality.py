@@ -250,12 +250,12 @@ def test_partitioned_suite_validates_only_changed_reports(context, tmp_path):
     frame = pd.concat([cells("a", "30101"), cells("b", "3010")])  # b: a malformed economic code (error)
     con.execute("CREATE TABLE raw.table_cells AS SELECT * FROM frame")
 
-    def run(versions, batch_reports=500):
-        result = validate_changed_reports(con, "raw_table_cells", versions, context, batch_reports=batch_reports)
+    def run(versions, batch_rows=50_000):
+        result = validate_changed_reports(con, "raw_table_cells", versions, context, batch_rows=batch_rows)
         regex = next(r for r in result.results if r.column == "_economic_code")
         return result, regex
 
-    first, regex = run({"a": "v1", "b": "v1"}, batch_reports=1)  # one report per frame, combined
+    first, regex = run({"a": "v1", "b": "v1"}, batch_rows=1)  # one report per frame, combined
     assert first.rows == 4 and not regex.success and regex.unexpected_count == 1
     assert [r.success for r in validate_table(con, "raw_table_cells", context).results] == \
         [r.success for r in first.results]

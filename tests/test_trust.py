@@ -90,10 +90,23 @@ def grown(e2e, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def rebuilt(grown, tmp_path_factory):
-    """The same raw/ loaded once into a new warehouse."""
-    base = tmp_path_factory.mktemp("rebuilt")
+def shrunk(grown, tmp_path_factory):
+    """The grown warehouse one run later, after the preferred Liaoning version (SME_REPORT) was deleted: the
+    re-issue becomes the preferred version, so the per-report marts delete one report's rows and build another's."""
+    base = tmp_path_factory.mktemp("shrunk")
     shutil.copytree(grown["raw"], base / "raw")
+    shutil.copytree(grown["warehouse"].parent, base / "warehouse", ignore=shutil.ignore_patterns("build"))
+    (base / "raw" / SME_REPORT).unlink()
+    warehouse = base / "warehouse" / grown["warehouse"].name
+    result, summary = run(base / "raw", warehouse)
+    return {"raw": base / "raw", "warehouse": warehouse, "result": result, "summary": summary}
+
+
+@pytest.fixture(scope="module")
+def rebuilt(shrunk, tmp_path_factory):
+    """The shrunk warehouse's raw/ loaded once into a new warehouse."""
+    base = tmp_path_factory.mktemp("rebuilt")
+    shutil.copytree(shrunk["raw"], base / "raw")
     warehouse = base / "warehouse" / "gongkai.duckdb"
     result, summary = run(base / "raw", warehouse)
     return {"warehouse": warehouse, "result": result, "summary": summary}
@@ -181,17 +194,30 @@ def test_every_fct_mart_counts_a_report_once(grown, e2e):
 # --- 6. reproducible ------------------------------------------------------------------------------------------------------
 
 
-def test_rebuild_equals_incremental_growth(grown, rebuilt):
+def test_rebuild_equals_incremental_growth(shrunk, rebuilt):
     """Every table of every schema: same row count and order-independent row hash (timestamps and the GX run log
-    left out, doubles to 1e-6), whether the warehouse was grown run by run or rebuilt from the same raw/."""
+    left out, doubles to 1e-6), whether the warehouse was grown run by run — a new version superseding the
+    preferred one, then that version deleted — or rebuilt from the same raw/."""
     from tests.test_reliability import fingerprint
 
-    assert rebuilt["result"].success
-    grown_tables, rebuilt_tables = fingerprint(grown["warehouse"]), fingerprint(rebuilt["warehouse"])
+    assert shrunk["result"].success and rebuilt["result"].success
+    grown_tables, rebuilt_tables = fingerprint(shrunk["warehouse"]), fingerprint(rebuilt["warehouse"])
     assert sorted(grown_tables) == sorted(rebuilt_tables)
     differ = sorted(t for t in grown_tables if grown_tables[t] != rebuilt_tables[t])
     assert not differ, differ
     assert len(grown_tables) > 40
+
+
+def test_per_report_marts_build_only_what_changed(shrunk):
+    """The run after the deletion built the per-report marts incrementally: their compiled SQL selects the one
+    report that became preferred (the re-issue), not every report."""
+    reissued = report_id(shrunk["warehouse"], REISSUED)
+    assert query(shrunk["warehouse"], "SELECT report_id FROM marts.fct_report_summary WHERE department = '辽宁省数据局'") \
+        == [(reissued,)]
+    run_id = shrunk["result"].run_id
+    compiled = [p for p in (REPO / "dbt" / "target").glob(f"gongkai_dbt-{run_id[:8]}-*/compiled/**/fct_report_summary.sql")]
+    assert len(compiled) == 1, compiled
+    assert f"r.report_id in ('{reissued}')" in compiled[0].read_text(encoding="utf-8")
 
 
 # --- the docs' example queries -----------------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from gongkai.pipeline.dbt_project import (
     dbt_project_available,
     invocation_target,
     keep_partial_parse,
+    project_fingerprint,
+    record_project_version,
+    recorded_project_version,
 )
 from gongkai.pipeline.dbt_runner import stream_dbt
 from gongkai.pipeline.report_metadata import report_metadata
@@ -191,15 +194,20 @@ def _make_dbt_assets(project):
         pool=WAREHOUSE_POOL,
     )
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, gongkai: WarehouseResource):
+        version = project_fingerprint(Path(project.project_dir))
         with gongkai.stable_build_name(context.run.run_id) as build:
+            # marts built by other models or seeds: rebuilt whole (a per-report mart's columns may have changed)
+            rebuild = recorded_project_version(build) != version
             invocation = dbt_invocation(
-                build, full_refresh=config.full_refresh or is_full_refresh(context),
-                vars=json.loads(config.vars_json or "{}"),
+                build, full_refresh=config.full_refresh or is_full_refresh(context) or rebuild,
+                vars=json.loads(config.vars_json or "{}"), project_version=version,
             )
             context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
             saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
             target = invocation_target(project, context.run.run_id, saved_state)
-            yield from stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env)
+            yield from stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env,
+                                  keep_views_and_seeds="--full-refresh" not in invocation.args)
+            record_project_version(build, version)
         keep_partial_parse(target, Path(project.project_dir) / project.target_path, saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)

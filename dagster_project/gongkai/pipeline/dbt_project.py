@@ -20,6 +20,7 @@ from dagster_dbt import DbtCliResource
 from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PROJECT_VERSION_ENV = "GONGKAI_DBT_PROJECT_VERSION"
 KEPT_INVOCATION_TARGETS = 10  # per-run dbt target folders kept for inspection
 #: On every pipeline invocation: the file log at info, not debug (≈ 5,000 lines a run), and no JSON artifacts
 #: (manifest.json and run_results.json rewritten on every run; Dagster records each node's result, and
@@ -42,11 +43,14 @@ def dbt_invocation(
     full_refresh: bool = False,
     vars: Mapping[str, Any] | None = None,
     select: Sequence[str] = (),
+    project_version: str | None = None,
 ) -> DbtInvocation:
     """Build the dbt CLI args and env for one run. Pure: same inputs, same output (vars are JSON, keys sorted).
 
     ``warehouse`` is the DuckDB file dbt writes into (the per-run build copy); it must be absolute because
-    dbt-duckdb resolves a relative path against the working directory.
+    dbt-duckdb resolves a relative path against the working directory. ``project_version`` (a hash of the project's
+    files) goes into every report's fingerprint (models/intermediate/int_report_fingerprints.sql): a per-report mart
+    built by other code rebuilds all its reports.
     """
     warehouse = Path(warehouse)
     if not warehouse.is_absolute():
@@ -58,7 +62,35 @@ def dbt_invocation(
         args.append("--full-refresh")
     if select:
         args += ["--select", *select]
-    return DbtInvocation(args=args, env={"GONGKAI_DBT_PATH": str(warehouse)})
+    env = {"GONGKAI_DBT_PATH": str(warehouse)}
+    if project_version is not None:
+        env[PROJECT_VERSION_ENV] = project_version
+    return DbtInvocation(args=args, env=env)
+
+
+def recorded_project_version(warehouse: Path) -> str | None:
+    """The project version whose models built ``warehouse``'s marts (None: none recorded, e.g. a new warehouse)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        found = con.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = 'build_state' "
+                            "AND table_name = 'project'").fetchone()
+        return con.execute("SELECT version FROM build_state.project").fetchone()[0] if found else None
+    finally:
+        con.close()
+
+
+def record_project_version(warehouse: Path, version: str) -> None:
+    """After a successful dbt build: the marts of ``warehouse`` were built by project ``version``."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
+        con.execute("CREATE OR REPLACE TABLE build_state.project AS SELECT ?::VARCHAR AS version", [version])
+    finally:
+        con.close()
 
 
 def dbt_project_available(project_dir: Path = DBT_PROJECT_DIR) -> bool:

@@ -25,13 +25,20 @@ from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what dagster-dbt turns into Dagster events).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+#: What a run builds when the project is the one that built the warehouse: tables (the per-report marts incremental)
+#: and every test; views and seeds are what the same project created before, so they are left as they are.
+CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:incremental", "resource_type:test")
 _manifests: dict[str, Any] = {}  # project fingerprint → dbt's parsed Manifest (one entry: the current project)
 
 
 def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], *,
-               target_path: Path, env: Mapping[str, str]) -> Iterator[Any]:
+               target_path: Path, env: Mapping[str, str], keep_views_and_seeds: bool = False) -> Iterator[Any]:
     """Run ``dbt <args>`` in this process for the assets selected in ``context`` and yield dagster-dbt's events for
-    each result; raise :class:`dagster.Failure` (after every result is yielded) if dbt did not succeed."""
+    each result; raise :class:`dagster.Failure` (after every result is yielded) if dbt did not succeed.
+
+    ``keep_views_and_seeds`` (the warehouse was built by this very project): views and seeds are not created again
+    (:data:`CHANGED_ONLY_SELECTION`); each is reported materialized, unchanged, so that nothing downstream is skipped.
+    """
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets, \
         get_updated_cli_invocation_params_for_context
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
@@ -39,6 +46,11 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     selection = get_updated_cli_invocation_params_for_context(context=context, manifest=manifest,
                                                               dagster_dbt_translator=translator)
+    kept = _views_and_seeds(manifest, translator) & set(context.selected_asset_keys) if keep_views_and_seeds else set()
+    if kept:
+        args = [*args, "--select", *CHANGED_ONLY_SELECTION]
+    for key in _topological(kept, manifest, translator):  # first: a multi-asset yields its assets in dependency order
+        yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": "created by this project before: kept"})
     project_dir = Path(selection.dbt_project.project_dir if selection.dbt_project else project.project_dir)
     location = ["--project-dir", str(project_dir), "--profiles-dir", str(project.project_dir),
                 "--target-path", str(target_path)]
@@ -89,6 +101,29 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
     if not result.success:
         detail = "; ".join(errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
+
+
+def _topological(keys: set[dg.AssetKey], manifest: Mapping[str, Any], translator) -> list[dg.AssetKey]:
+    """``keys`` in an order where every node comes after the nodes it depends on (the manifest's parent map)."""
+    nodes = {uid: node for uid, node in manifest["nodes"].items() if translator.get_asset_key(node) in keys}
+    done: list[str] = []
+
+    def visit(uid: str) -> None:
+        if uid in done or uid not in nodes:
+            return
+        for parent in manifest["parent_map"].get(uid, []):
+            visit(parent)
+        done.append(uid)
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return [translator.get_asset_key(nodes[uid]) for uid in done]
+
+
+def _views_and_seeds(manifest: Mapping[str, Any], translator) -> set[dg.AssetKey]:
+    return {translator.get_asset_key(node) for node in manifest["nodes"].values()
+            if node["resource_type"] == "seed"
+            or (node["resource_type"] == "model" and node["config"].get("materialized") == "view")}
 
 
 def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):

@@ -32,7 +32,9 @@ from gongkai.quality.gx import ExpectationResult, SuiteResult
 from gongkai.quality.suites import DIMENSION_TABLES, NULL_PARTITION, SEED_CODES, SUITES, uses_dimensions
 from gongkai.warehouse.duck import registered, transaction
 
-BATCH_REPORTS = 500  # reports validated per pandas frame: bounds memory on a full validation
+#: rows validated per pandas frame (whole reports; a bigger report alone): GX's pandas engine holds a few copies of
+#: a frame, its helper columns and every failing row, so this bounds a full validation's memory
+BATCH_ROWS = 50_000
 STATE_TABLE = "quality.gx_partition_state"
 FAILURES_TABLE = "quality.gx_partition_failures"
 
@@ -75,10 +77,10 @@ def row_versions(con, name: str) -> dict[str, str]:
 
 def validate_changed_reports(con, name: str, versions: Mapping[str, str], context=None, *,
                              run_id: str | None = None, full: bool = False,
-                             batch_reports: int = BATCH_REPORTS) -> SuiteResult:
+                             batch_rows: int = BATCH_ROWS) -> SuiteResult:
     """Run partitioned suite ``name`` on the rows of the reports in ``versions`` (report_id → version of its rows)
-    that it has not validated at that version — all of them when ``full`` or on first use — ``batch_reports``
-    reports at a time, and merge in the failures recorded for the others. ``con`` must be writable (the state is
+    that it has not validated at that version — all of them when ``full`` or on first use — in frames of whole
+    reports of at most ``batch_rows`` rows, and merge in the failures recorded for the others. ``con`` must be writable (the state is
     updated)."""
     spec = SUITES[name]
     column = spec.partition_column
@@ -93,8 +95,8 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
     todo = sorted(versions) if full else sorted(r for r, v in versions.items() if validated.get(r) != v)
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
     batches, rows = [], 0
-    for start in range(0, len(todo), batch_reports):  # bounded memory: one batch of reports in pandas at a time
-        frame = _rows(con, spec.table, column, todo[start:start + batch_reports])
+    for batch in _batches(con, spec.table, column, todo, batch_rows):  # bounded memory: one batch in pandas at a time
+        frame = _rows(con, spec.table, column, batch)
         rows += len(frame)
         if len(frame):
             batches.append(runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
@@ -128,6 +130,26 @@ def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
                                 details=details, by_partition=by_partition, rows_by_partition=rows_by_partition))
     last = batches[-1]
     return SuiteResult(last.suite, last.table, last.run_id, last.validated_at, sum(b.rows for b in batches), combined)
+
+
+def _batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[list[str]]:
+    """``report_ids`` (in order) cut into consecutive runs of at most ``batch_rows`` rows of ``table`` (a report with
+    more rows alone); reports without rows are left out."""
+    with registered(con, "_gx_reports", _ids(report_ids)):
+        counts = dict(con.execute(f"SELECT coalesce({column}, '{NULL_PARTITION}') AS p, count(*) FROM {table} WHERE "
+                                  f"coalesce({column}, '{NULL_PARTITION}') IN (SELECT report_id FROM _gx_reports) "
+                                  "GROUP BY p").fetchall())
+    batches: list[list[str]] = []
+    rows = 0
+    for report in report_ids:
+        if report not in counts:
+            continue
+        if not batches or rows + counts[report] > batch_rows:
+            batches.append([])
+            rows = 0
+        batches[-1].append(report)
+        rows += counts[report]
+    return batches
 
 
 def _rows(con, table: str, column: str, report_ids: list[str]):

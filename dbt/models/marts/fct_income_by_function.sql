@@ -1,4 +1,5 @@
 -- Income by function code and source (收入决算表), one row per report x function_code. Values in 万元.
+{{ report_mart() }}
 select
     {{ report_columns('r') }},
     f.code as function_code,
@@ -19,3 +20,4 @@ select
 from {{ ref('int_function_rows') }} as f
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where f.table_family = 'income'
+  and {{ reports_to_build('r.report_id') }}

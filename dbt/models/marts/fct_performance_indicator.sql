@@ -1,4 +1,5 @@
 -- Every indicator row of the project and unit self-evaluation tables (绩效指标). Targets and actuals as printed.
+{{ report_mart() }}
 with evaluated as (
     select report_id, 'project' as evaluation_kind, project_index as evaluation_index, project_name as evaluated_name
     from {{ ref('stg_performance_projects') }}
@@ -30,3 +31,4 @@ select
 from {{ ref('stg_performance_indicators') }} as i
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join evaluated as e using (report_id, evaluation_kind, evaluation_index)
+where {{ reports_to_build('r.report_id') }}

@@ -3,6 +3,7 @@
 -- derived SME amount above the procurement total (Σ of 预留/非预留 amounts that the report's own total
 -- contradicts). It stays in raw.narrative_facts, and its failed check (narrative.share_at_most_100.*,
 -- narrative.sme_within_total) in quality.reconciliation and quality.report_check_failures.
+{{ report_mart() }}
 {%- set keys = [
     ('total', 'procurement_total'), ('goods', 'procurement_goods'), ('works', 'procurement_works'),
     ('services', 'procurement_services'), ('sme_amount', 'sme_amount'), ('sme_share_pct', 'sme_share_pct'),
@@ -62,3 +63,4 @@ select
     w.line
 from {{ ref('int_reports_preferred') }} as r
 left join wide as w using (report_id)
+where {{ reports_to_build('r.report_id') }}

@@ -1,4 +1,5 @@
 -- 项目(政策)绩效自评: one row per report x project. Amounts in 万元, rates and scores in % / points (0-100).
+{{ report_mart() }}
 with indicators as (
     select report_id, evaluation_index as project_index, count(*) as indicator_count, sum(weight) as indicator_weight
     from {{ ref('stg_performance_indicators') }}
@@ -29,3 +30,4 @@ select
 from {{ ref('stg_performance_projects') }} as p
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join indicators as i using (report_id, project_index)
+where {{ reports_to_build('r.report_id') }}

@@ -1,5 +1,6 @@
 -- One row per report: headline figures. Table values are preferred; the narrative is the fallback, and each
 -- *_source column says which was used ('table' | 'narrative' | NULL when neither states it). Amounts in 万元.
+{{ report_mart() }}
 with summary as (
     select
         report_id,
@@ -136,3 +137,4 @@ left join units as u using (report_id)
 left join checks as c using (report_id)
 left join issues as i using (report_id)
 left join tables as tb using (report_id)
+where {{ reports_to_build('r.report_id') }}

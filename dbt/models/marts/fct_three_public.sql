@@ -1,5 +1,6 @@
 -- 财政拨款"三公"经费: one row per report x item, budget (预算数) and actual (决算数) in 万元; 会议费 and 培训费 where
 -- the table prints them (not parts of the 三公 total).
+{{ report_mart() }}
 with items as (
     select
         report_id,
@@ -27,3 +28,4 @@ select
     i.line
 from items as i
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
+where {{ reports_to_build('r.report_id') }}

@@ -1,4 +1,5 @@
 -- 部门(单位)整体绩效自评: one row per report x evaluated unit, with its task totals. Amounts in 万元.
+{{ report_mart() }}
 with tasks as (
     select
         report_id,
@@ -29,3 +30,4 @@ select
 from {{ ref('stg_unit_evaluations') }} as u
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join tasks as t using (report_id, unit_index)
+where {{ reports_to_build('r.report_id') }}

@@ -2,6 +2,7 @@
 -- report x economic code (类 3 digits, 款 5 digits, 7 where a budget subdivides a 款).
 -- category: 'personnel' (人员经费: 301, 303) or 'public' (公用经费).
 -- amount = the row's 合计 (or 金额), else 人员经费 + 公用经费 where only they are printed. 万元, NULL when blank.
+{{ report_mart() }}
 select
     {{ report_columns('r') }},
     b.code as economic_code,
@@ -19,3 +20,4 @@ from {{ ref('int_budget_rows') }} as b
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family = 'budget_general_basic'
   and b.code is not null
+  and {{ reports_to_build('r.report_id') }}

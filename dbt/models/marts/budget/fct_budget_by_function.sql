@@ -1,6 +1,7 @@
 -- Budget (部门预算) by function code (类/款/项), one row per budget report x scope x function_code.
 -- scope 'all_funds' = 支出预算总表, 'general_budget' = 一般公共预算支出(功能分类)预算表, 'gov_fund' = 政府性基金预算支出表,
 -- 'state_capital' = 国有资本经营预算支出表. The 合计 row has no code and is not here. Values in 万元, NULL when blank.
+{{ report_mart() }}
 select
     {{ report_columns('r') }},
     case b.table_family
@@ -24,3 +25,4 @@ inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where b.table_family in ('budget_expenditure', 'budget_general_expenditure', 'budget_government_fund',
                          'budget_state_capital')
   and b.code is not null
+  and {{ reports_to_build('r.report_id') }}

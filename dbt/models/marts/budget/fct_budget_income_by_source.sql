@@ -2,6 +2,7 @@
 -- Sources: fiscal_appropriation (财政拨款) and its parts general_budget / government_fund / state_capital
 -- _appropriation, fiscal_special_account (财政专户), public_service_revenue (事业收入), business_revenue (经营收入),
 -- superior_subsidy, affiliated_remittance, other_revenue, carryover_begin (上年结转). A source printed blank is NULL.
+{{ report_mart() }}
 select
     {{ report_columns('r') }},
     b.item as source,
@@ -17,4 +18,5 @@ where b.table_family = 'budget_summary'
   and b.item in ('fiscal_appropriation', 'general_budget_appropriation', 'government_fund_appropriation',
                  'state_capital_appropriation', 'fiscal_special_account', 'public_service_revenue', 'business_revenue',
                  'superior_subsidy', 'affiliated_remittance', 'other_revenue', 'carryover_begin')
+  and {{ reports_to_build('r.report_id') }}
 qualify row_number() over (partition by b.report_id, b.item order by b.row_index) = 1

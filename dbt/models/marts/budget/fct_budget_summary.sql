@@ -5,6 +5,7 @@
 -- procurement_budget: the 合计 of 政府采购支出预算表. Where no table prints them, the figure the narrative states
 -- (预算情况说明: three_public_budget, agency_operating_cost_budget, procurement_budget); *_source says which.
 -- 绩效目标 and vehicles: as the narrative states them (no table prints them).
+{{ report_mart() }}
 with rows as (
     select * from {{ ref('int_budget_rows') }}
 ),
@@ -109,3 +110,4 @@ left join three as h using (report_id)
 left join stated as n using (report_id)
 left join checks as c using (report_id)
 where r.kind = 'budget'
+  and {{ reports_to_build('r.report_id') }}

@@ -1,0 +1,66 @@
+{#- Per-report marts, built incrementally. A per-report mart (every fct_* whose rows each belong to one preferred
+    report) records which fingerprint (int_report_fingerprints) each report's rows were built from, in
+    build_state.report_fingerprints. An incremental run deletes the rows of every report whose fingerprint is not the
+    recorded one — changed, new, no longer preferred (superseded by another version), deleted or failed — and
+    inserts the rows of the reports whose fingerprint changed or is new. A full build (first run, --full-refresh)
+    builds every report and records them all; either way the table holds the same rows. -#}
+
+{% macro state_table() -%}
+    build_state.report_fingerprints
+{%- endmacro %}
+
+{#- Run at the start of every dbt invocation (dbt_project.yml on-run-start). -#}
+{% macro create_state_table() -%}
+    create schema if not exists build_state;
+    create table if not exists {{ state_table() }} (model varchar not null, report_id varchar not null,
+                                                    fingerprint varchar not null)
+{%- endmacro %}
+
+{#- The config of a per-report mart: call first in the model. -#}
+{% macro report_mart() -%}
+    {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+              pre_hook="{{ delete_reports_to_rebuild() }}", post_hook="{{ record_report_fingerprints() }}") }}
+{%- endmacro %}
+
+{#- The reports of this mart whose recorded fingerprint is still current: their rows stay. -#}
+{% macro unchanged_reports() -%}
+    select s.report_id
+    from {{ state_table() }} as s
+    inner join {{ ref('int_report_fingerprints') }} as f
+        on f.report_id = s.report_id and f.fingerprint = s.fingerprint
+    where s.model = '{{ this.identifier }}'
+{%- endmacro %}
+
+{#- A predicate on ``column`` (a report_id) selecting the reports to build: every report in a full build, else those
+    whose fingerprint changed or is new, as a list of literals (DuckDB pushes a constant IN list down to the scans
+    of the raw tables under the intermediate views; a semi-join it does not). -#}
+{% macro reports_to_build(column) -%}
+    {%- set fingerprints = ref('int_report_fingerprints') -%}
+    {%- if not is_incremental() or not execute -%}
+        true
+    {%- else -%}
+        {%- set changed = run_query(
+            "select report_id from " ~ fingerprints ~ " where report_id not in (" ~ unchanged_reports() ~ ") "
+            ~ "order by report_id") -%}
+        {%- set ids = changed.columns[0].values() -%}
+        {%- if ids | length == 0 -%}
+            false
+        {%- else -%}
+            {{ column }} in ({% for id in ids %}'{{ id }}'{{ ", " if not loop.last }}{% endfor %})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook: before the new rows go in, remove every report's rows whose recorded fingerprint is not current. -#}
+{% macro delete_reports_to_rebuild() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where report_id is null or report_id not in ({{ unchanged_reports() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: this mart now holds every preferred report at its current fingerprint. -#}
+{% macro record_report_fingerprints() -%}
+    delete from {{ state_table() }} where model = '{{ this.identifier }}';
+    insert into {{ state_table() }}
+    select '{{ this.identifier }}', report_id, fingerprint from {{ ref('int_report_fingerprints') }}
+{%- endmacro %}

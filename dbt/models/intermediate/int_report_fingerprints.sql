@@ -1,0 +1,21 @@
+-- What a per-report mart's rows of a report are built from, as one hash per preferred report: the report's own
+-- columns the marts carry (department as canonicalized, year, kind, path …), the staged version of its raw rows
+-- (raw.load_state: parser fingerprint and path) and the dbt project's version (GONGKAI_DBT_PROJECT_VERSION, a hash
+-- of the project's files set by the pipeline: a changed model or seed rebuilds every report). A per-report mart
+-- rebuilds a report when this hash differs from the one it recorded (macros/report_marts.sql).
+with loaded as (
+    select report_id, string_agg(parser || '|' || file, ';' order by file, parser) as load_version
+    from {{ source('raw', 'load_state') }}
+    group by report_id
+)
+
+select
+    r.report_id,
+    md5(to_json({
+        'project': '{{ env_var("GONGKAI_DBT_PROJECT_VERSION", "") }}',
+        'path': r.path, 'sha256': r.sha256, 'format': r.format, 'department_as_printed': r.department_as_printed,
+        'department': r.department, 'department_id': r.department_id, 'year': r.year, 'kind': r.kind,
+        'pages': r.pages, 'table_rows': r.table_rows, 'load_version': l.load_version
+    })::varchar) as fingerprint
+from {{ ref('int_reports_preferred') }} as r
+left join loaded as l using (report_id)
