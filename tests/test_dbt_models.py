@@ -1,9 +1,10 @@
 """dbt models on a tiny hand-made raw warehouse.
 
-The raw tables are created with gongkai.warehouse.schema.create_statements() in a temporary DuckDB file and a
-handful of rows are inserted by hand: values of the Liaoning 2024 seed report (辽宁省数据局, raw/000_*.txt), an
-older report of the same department printed under its former name (辽宁省营商环境建设局), a superseded version of the
-seed file and a failed file. Then ``dbt build`` (seeds, models, tests) runs against it and the marts are checked.
+The raw tables are created as the loader creates them (gongkai.warehouse.load.create_raw_schema) in a temporary
+DuckDB file and a handful of rows are inserted by hand: values of the Liaoning 2024 seed report (辽宁省数据局,
+raw/000_*.txt), an older report of the same department printed under its former name (辽宁省营商环境建设局), a
+superseded version of the seed file and a failed file. Then ``dbt build`` (seeds, models, tests) runs against it and
+the marts are checked.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import duckdb
 import pytest
 import yaml
 
-from gongkai.warehouse.schema import RAW_TABLES, create_statements
+from gongkai.warehouse.load import create_raw_schema
+from gongkai.warehouse.schema import RAW_TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO / "dbt"
@@ -79,8 +81,7 @@ def _fact(report_id, key, value, unit="万元", basis="reported", line=1, qualif
 
 def make_raw_fixture(path: Path) -> None:
     con = duckdb.connect(str(path))
-    for statement in create_statements():
-        con.execute(statement)
+    create_raw_schema(con)
     _insert(con, "report_files", [
         _file(R1, "000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024),
         _file(R1_OLD, "000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024, current=False, seen=T0),

@@ -284,6 +284,7 @@ def test_only_row_level_suites_are_partitioned():
     assert not is_partitionable(replace(spec, expectations=(compound_unique(["table_family", "row_index"]),)),
                                 "report_id")
     assert not is_partitionable(replace(spec, expectations=(unique("code"),)), "report_id")
+    assert is_partitionable(replace(spec, expectations=(unique("report_id"),)), "report_id")  # one value per group
     assert is_partitionable(replace(spec, expectations=(not_null("code"),)), "report_id")
     assert SUITES["raw_report_files"].partition_column is None  # one current version per path: across reports
 

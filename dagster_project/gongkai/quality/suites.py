@@ -108,6 +108,8 @@ ROW_LEVEL_TYPES = frozenset({
 def is_partitionable(spec: SuiteSpec, column: str) -> bool:
     """Whether every expectation of ``spec`` holds on the table exactly when it holds on each ``column`` group."""
     for exp in spec.expectations:
+        if exp.type == "ExpectColumnValuesToBeUnique" and exp.kwargs["column"] == column and "mostly" not in exp.kwargs:
+            continue  # each group holds one value of the column: unique in every group ⟺ unique in the table
         if exp.type not in ROW_LEVEL_TYPES or "mostly" in exp.kwargs:
             return False
         if exp.type == "ExpectCompoundColumnsToBeUnique" and column not in exp.kwargs["column_list"]:
@@ -506,7 +508,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("sme_share_pct"), pct("small_micro_share_pct"), pct("sme_share_goods_pct"), pct("sme_share_works_pct"),
         pct("sme_share_services_pct"),
         within_tolerance("_parts_gap", WARNING, "goods + works + services = total within 0.05"),
-    ], _prep_procurement, "Government procurement, one row per report."),
+    ], _prep_procurement, "Government procurement, one row per report.", "report_id"),
     _suite("fct_project_performance", "marts.fct_project_performance", [
         not_null("report_id"), compound_unique(["report_id", "project_index"]), not_null("project_name"),
         pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),
@@ -518,7 +520,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("sme_share_pct"), pct("mean_project_score"),
         between("reconciliation_fails", 0, None, ERROR),
         within_tolerance("_identity_gap", WARNING, "expenditure total = basic + project within 0.05"),
-    ], _prep_summary, "One row per report."),
+    ], _prep_summary, "One row per report.", "report_id"),
     _suite("dim_function_class", "marts.dim_function_class", [
         not_null("code"), unique("code"), regex("code", FUNCTION_CODE_RE), in_set("level", [1, 2, 3]),
     ], None, "Function classification."),
