@@ -159,11 +159,23 @@ def check_procurement_categories(ledger: Ledger, table: Table) -> None:
                      _sum([r.value("total") for r in categories]), len(categories) + 1, total.source)
 
 
+def _children_in_order(coded: list[TableRow]) -> list[tuple[TableRow, list[TableRow]]]:
+    """Each coded row with the rows under it: a 款 belongs to the nearest 类 above it with its code — a table by two
+    classifications (烟台: 301 under 政府 501 and again under 505) prints a 类 more than once."""
+    children: dict[int, list[TableRow]] = {id(r): [] for r in coded}
+    latest: dict[str, TableRow] = {}
+    for row in coded:
+        parent = latest.get(row.parent_code or "")
+        if parent is not None:
+            children[id(parent)].append(row)
+        latest[row.code] = row
+    return [(r, children[id(r)]) for r in coded]
+
+
 def check_economic_split(ledger: Ledger, table: Table) -> None:
-    """基本支出 by economic class: 类 = Σ款; each row's 合计 = 人员经费 + 公用经费 (where both are printed)."""
+    """By economic class: 类 = Σ款; each row's 合计 = 人员经费 + 公用经费 (+ 项目支出), or 基本支出 + 项目支出, as printed."""
     coded = [r for r in table.rows if r.code]
-    for parent in coded:
-        children = [r for r in table.rows if r.parent_code == parent.code]
+    for parent, children in _children_in_order(coded):
         if children:
             ledger.equal(f"{table.family}.children.{parent.code}", "table", economic_amount(parent) or 0.0,
                          _sum([economic_amount(r) for r in children]), len(children) + 1, parent.source)
@@ -172,11 +184,15 @@ def check_economic_split(ledger: Ledger, table: Table) -> None:
     if total is not None and classes:
         ledger.equal(f"{table.family}.children.total", "table", economic_amount(total),
                      _sum([economic_amount(r) for r in classes]), len(classes) + 1, total.source)
+    printed = _printed_columns(table).columns
+    parts = [c for c in (("basic",) if "basic" in printed else ("personnel", "public")) + ("project",) if c in printed]
+    if len(parts) < 2:
+        return
     for row in table.rows:
-        if row.cell("personnel") is None or row.cell("public") is None or row.value("amount") is None:
+        if row.value("amount") is None:
             continue
         ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value("amount"),
-                     _sum([row.value("personnel"), row.value("public")]), 3, row.source)
+                     _sum([row.value(c) for c in parts]), len(parts) + 1, row.source)
 
 
 def economic_amount(row: TableRow) -> float | None:

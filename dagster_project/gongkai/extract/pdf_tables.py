@@ -36,7 +36,7 @@ from gongkai.extract.text import is_amount, parse_amount, squeeze, to_wan
 _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
 _NOTE_HEADER = re.compile(r"^绩效(?:目标|指标)")
 _SUB_HEADINGS = frozenset("类款项")
-_CODE_HEADER = re.compile(r"^(类|款|项|(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
+_CODE_HEADER = re.compile(r"^(类|款|项|(?:部门|政府)?(?:预算)?(?:支出)?(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
 _LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目$|项目类别|^预算单位$|^年度$|品目|形式$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|千元|元)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|^名词解释")
@@ -943,6 +943,11 @@ def _code_of(codes: list[tuple[float, float, str, int]], panel: list[_Column], s
     used = sorted({columns.index(col) for _, _, _, col in codes if col in columns})
     if len(columns) < 2 or not used:
         return code
+    label_after = next((k for k in range(columns[used[0]] + 1, len(panel)) if panel[k].role == "label"), len(panel))
+    if any(columns[u] > label_after for u in used):
+        # a second classification's code after its own name (部门经济科目 | 政府经济科目, 烟台, 西安): the first is the row's
+        code = "".join(t for _, _, t, col in sorted(codes, key=lambda t: (t[1], t[0])) if col < label_after)
+        used = [u for u in used if columns[u] < label_after]
     if used[0] > 0 and len(code) == 2 and used[0] - 1 in state.above:
         code = state.above[used[0] - 1] + code
     if used[-1] < len(columns) - 1:
