@@ -80,3 +80,11 @@ def test_a_change_of_a_total_named_before_the_comparison_is_recomputed():
     found = {(f.rule, f.page, f.line) for f in review.findings}
     assert found == _golden("budget/2026_changsha-xfj_budget.pdf") | {("stated_percentage", 6, 3)}
     assert next(f.expected for f in review.findings if f.rule == "stated_percentage") == "54.13 ÷ 1881.23（上年数）= 2.88%"
+
+
+def test_an_amount_compared_with_its_own_year_is_found():
+    """The Putuo final's 2024 年度收入支出总计 … 与 2023 年度相比 with its own year made 2023 (page 21 line 4)."""
+    review = _planted(SHANGHAI_PDF, (("year_mismatch", 21, 4, "上海市普陀区财政局 2024 年度收入支出总计", "上海市普陀区财政局 2023 年度收入支出总计"),))
+    found = {(f.rule, f.page, f.line) for f in review.findings}
+    assert ("year_mismatch", 21, 4) in found
+    assert found <= _golden("final/2024_shpt-czj_final.pdf") | {("year_mismatch", 21, 4), ("narrative_vs_table", 21, 4)}

@@ -30,6 +30,8 @@ _LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与)(?P<y>(?:19|20)\d{2})年度?(?:(?P<budget>(?:年初)?预算)|(?P<actual>相比|决算|同期))?")
 _YEAR_AFTER = re.compile(r"(?:（[^）]{1,6}）)?(?:19|20)\d{2}年")
 _LONG_NAME = 8
+_SAME_YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})年度?[^，。；,\d]{0,20}?(?:为|是|共)?\d[\d,]*(?:\.\d+)?(?:万元|元)[,，。]?"
+                        r"(?:比|较|与)(?P<y2>(?:19|20)\d{2})年")
 _YEAR_END = re.compile(r"截[至止](?P<y>(?:19|20)\d{2})年(?:12月31日|底|末)")
 
 
@@ -86,7 +88,8 @@ def _name_expected(text: str, start: int, end: int) -> bool:
 def _compared_years(prose: Prose, year: int, kind: str | None) -> list[Finding]:
     """A change compared with the report's own year or a later one (比2026年预算增加 … in a 2026 budget; 与2024年度
     相比 in a 2024 final): the year compared with is the one before. A final's 与2024年度预算相比 compares its own
-    budget and is right."""
+    budget and is right. An earlier year's amount compared with that same year (2025年“三公”经费预算 13.85 万元，
+    比2025年减少 … in a 2026 budget) names the wrong year for the report's own amount."""
     findings = []
     for m in _COMPARED_YEAR.finditer(prose.text):
         compared = int(m.group("y"))
@@ -96,6 +99,12 @@ def _compared_years(prose: Prose, year: int, kind: str | None) -> list[Finding]:
             line = prose.line_at(m.start())
             findings.append(Finding("year_mismatch", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
                                     f"应与{year - 1}年（上年）相比，而非{compared}年"))
+    for m in _SAME_YEAR.finditer(prose.text):
+        if m.group("y1") == m.group("y2") and int(m.group("y1")) < year:
+            line = prose.line_at(m.start())
+            findings.append(Finding("year_mismatch", WARNING, line.page, line.line, prose.quote(m.start(), m.end()),
+                                    f"{m.group('y1')}年的数不能与{m.group('y2')}年相比：应为{year}年（报告年度）"
+                                    f"与{year - 1}年相比"))
     return findings
 
 
