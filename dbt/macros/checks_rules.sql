@@ -1,13 +1,18 @@
 {#- Helpers of the generic test `checks` (tests/generic/checks.sql): one failing-row query per rule. -#}
-{#- The columns that say which row failed, from the model's own columns (at run time; NULL where it has none). -#}
+{#- The columns that say which row failed, from the model's columns: the documented ones (the graph, no query; every
+    mart documents all its columns), else the relation's (at run time); NULL where the model has none. -#}
 {% macro checks_row_context(model) %}
   {%- set present = [] -%}
   {%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(model) -%}
-      {#- a numeric `line` is the line in the file, not what the row is (fct_budget_vs_final's line is a code) -#}
-      {%- if column.name | lower != 'line' or column.is_string() -%}{%- do present.append(column.name | lower) -%}{%- endif -%}
+    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+                    | selectattr('name', 'equalto', model.identifier) | list -%}
+    {%- set documented = nodes[0].columns.keys() | list if nodes else [] -%}
+    {%- for column in documented or adapter.get_columns_in_relation(model) | map(attribute='name') -%}
+      {%- do present.append(column | lower) -%}
     {%- endfor -%}
   {%- endif -%}
+  {#- next to a page, `line` is the line in the file, not what the row is (fct_budget_vs_final's line is a code) -#}
+  {%- if 'page' in present and 'line' in present -%}{%- do present.remove('line') -%}{%- endif -%}
   {%- set what = [] -%}
   {%- for column in ['table_family', 'scope', 'line', 'source', 'item', 'category', 'code', 'function_code',
                      'economic_code', 'name', 'function_name', 'economic_name', 'row_label', 'fact_key',
