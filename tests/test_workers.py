@@ -40,6 +40,16 @@ def die_before_ready_once(ready, marker):
     return "done"
 
 
+_KEPT: list[bytearray] = []
+
+
+def grow_and_tell(ready, megabytes):
+    """Keeps ``megabytes`` more memory alive in this worker (as a parser's caches would), answers its pid."""
+    ready()
+    _KEPT.append(bytearray(megabytes * 2**20))
+    return os.getpid()
+
+
 def run(task, items, **kwargs):
     kwargs.setdefault("workers", 2)
     kwargs.setdefault("timeout", 60)
@@ -78,3 +88,10 @@ def test_a_worker_is_retired_after_its_share_of_items():
     outcomes = run(pid_of_worker, [(i,) for i in range(6)], workers=1, items_per_worker=2)
     pids = [o.value[1] for o in outcomes]
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] == pids[5]
+
+
+def test_a_worker_grown_past_half_its_memory_cap_is_retired_after_its_item():
+    outcomes = run(grow_and_tell, [(0,), (0,), (600,), (0,)], workers=1, memory_limit=2**30)
+    assert [o.failure for o in outcomes] == [None] * 4
+    pids = [o.value for o in outcomes]
+    assert pids[0] == pids[1] == pids[2] != pids[3]  # retired after the item that took it past 512 MB
