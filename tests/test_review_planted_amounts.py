@@ -80,7 +80,7 @@ def _assert_found(review, plants, real):
     expected = {(f.page, f.line): f.expected for f in review.findings if f.rule == "narrative_vs_table"}
     for page, line, _, plant, table in plants:
         assert table in expected[(page, line)]
-        assert f"说明中为 {re.findall(r'[0-9.]+', plant)[-1]}万元" in expected[(page, line)]
+        assert f"说明中为 {re.findall(r'[0-9][0-9,.]*', plant)[-1]}万元" in expected[(page, line)]
 
 
 def test_planted_budget_amounts_are_found_with_their_table(budget):
@@ -107,3 +107,13 @@ def test_procurement_kinds_that_do_not_add_up_to_the_total(budget):
     assert {(f.rule, f.page, f.line) for f in review.findings} == _golden(BUDGET) | {("parts_sum", 22, 11)}
     assert next(f.expected for f in review.findings if f.rule == "parts_sum") \
         == "货物 3.66 + 工程 36.44 + 服务 1446.32 = 1,486.42万元，而总额为 1468.42万元"
+
+
+def test_a_planted_coded_item_amount_is_found_with_its_table():
+    """The Xi'an petitions bureau's budget (tables in 元): 行政运行（2014001）1,373.32 万元 planted 1,337.32 (page 9)
+    against the 2014001 row of its 一般公共预算支出明细表."""
+    path = SHARED_CORPUS / "budget/2026_xian-xfj_budget.pdf"
+    if not path.is_file():
+        pytest.skip("budget/2026_xian-xfj_budget.pdf is not available (../shared/corpus)")
+    plants = ((9, 5, "行政运行（2014001）1,373.32万元", "行政运行（2014001）1,337.32万元", "一般公共预算支出明细表"),)
+    _assert_found(_planted_review(path, plants), plants, _golden("budget/2026_xian-xfj_budget.pdf"))

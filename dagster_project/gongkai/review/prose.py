@@ -28,8 +28,9 @@ COLUMN_GAP = 12.0  # points; the runs of a printed sentence touch, table cells s
 WIDE_GAP = 30.0
 _TABLE_LIKE = re.compile(rf"(?:{NUMBER})(?:\s+(?:{NUMBER})){{2,}}")
 # The character before a subject's words where they open the subject: a clause start, the year (2026年收入预算),
-# the department (…司法局收入预算, 本单位收入预算) or 其中/包括; 事业收入 or 项目支出中的 make it another subject.
-OPENERS = frozenset("年度门位中括的计为") | frozenset("局委院办厅处室会心站所校部署府队馆社")
+# the department (…司法局收入预算, 本单位收入预算), 其中/包括/包含 or 安排; 事业收入 or 项目支出中的 make it another
+# subject.
+OPENERS = frozenset("年度门位中括的计为排含") | frozenset("局委院办厅处室会心站所校部署府队馆社")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 

@@ -149,9 +149,11 @@ _CLASS_AT = re.compile(rf"(?P<name>[\u4e00-\u9fff、]{{2,14}}?)(?:支出)?[（(]
 _CLASS_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
                    "budget_summary", "budget_appropriation_summary", "general_budget_expenditure", "expenditure",
                    "appropriation_summary", "income_expenditure_summary")
-# 2011301-行政运行 2163.74 万元 / （204类）司法（06款）行政运行（01项）1672.67 万元: an amount for a coded line
+# 2011301-行政运行 2163.74 万元 / 行政运行（2014001）1,373.32 万元 / （204类）司法（06款）行政运行（01项）1672.67 万元:
+# an amount for a coded line
 _CODED_AT = re.compile(
     rf"(?:(?<!\d)(?P<code>\d{{7}})[-－—]?[\u4e00-\u9fff（）()、]{{2,30}}?"
+    rf"|[（(](?P<code2>\d{{7}})[）)]"
     rf"|[（(](?P<c1>\d{{3}})类[）)][^（()）]{{1,20}}[（(](?P<c2>\d{{2}})款[）)][^（()）]{{1,30}}[（(](?P<c3>\d{{2}})项[）)])"
     rf"{_AMOUNT}")
 # “城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34 万元: a 项 named with its 款 and 类
@@ -206,8 +208,7 @@ def _coded_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tup
     findings = []
     judged: set[tuple[int, int]] = set()
     tables = [t for family in _CODED_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
-    statements = [(m, lambda row, m=m: row.code == (m.group("code") or f"{m.group('c1')}{m.group('c2')}{m.group('c3')}"))
-                  for m in _CODED_AT.finditer(prose.text)]
+    statements = [(m, lambda row, code=_code(m): row.code == code) for m in _CODED_AT.finditer(prose.text)]
     statements += [(m, _named_item(tables, m.group("kuan"), m.group("item"))) for m in _NAMED_ITEM_AT.finditer(prose.text)]
     for m, is_row in statements:
         printed = [(table, row, row.value("total")) for table in tables for row in table.rows if is_row(row)]
@@ -249,6 +250,10 @@ def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tup
             f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
             f"{compact_line(row.label)} {value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
     return findings, judged
+
+
+def _code(m: re.Match[str]) -> str:
+    return m.group("code") or m.group("code2") or f"{m.group('c1')}{m.group('c2')}{m.group('c3')}"
 
 
 def _named_item(tables: list[Table], kuan: str, item: str):
