@@ -26,6 +26,7 @@ _NAME_AFTER_YEAR = re.compile(r"\d{4}年度?(?P<name>[^，。；：、\d]{2,30}?
 _ORG_END = re.compile(r"(?:局|委员会|委|院|厅|办公室|办|会|处|部|中心|所|学|校|站|馆|队|社|府|署|室)(?:（[^）]*）)?$")
 _UNIT = re.compile(r"单位[:：]?(?:万元|元|千元|亿元)|[（(](?:万元|元)[）)]|金额单位|万元|元$")
 _HEADER_LINES = 10
+_TITLE_AT_PAGE_END = 2  # lines a title (and its wrapped tail) leaves on its page when the table starts on the next
 _LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与)(?P<y>(?:19|20)\d{2})年度?(?:(?P<budget>(?:年初)?预算)|(?P<actual>相比|决算|同期))?")
 _YEAR_AFTER = re.compile(r"(?:（[^）]{1,6}）)?(?:19|20)\d{2}年")
@@ -147,13 +148,20 @@ def _table_units(lines: list[Line], tables: list[Table]) -> list[Finding]:
         at = index.get((table.source.page, table.source.line))
         if at is None or table.is_empty:
             continue
-        header = [compact_line(line.text) for line in lines[at: at + _HEADER_LINES] if line.page == table.source.page]
+        header = [compact_line(line.text) for line in _header_lines(lines, at)]
         if len(header) > 1 and _LISTED_TITLE.search(header[1]):
             continue  # a list of the tables' titles (目录, 公开表目录), not the table
         if not any(_UNIT.search(text) for text in header):
             findings.append(Finding("unit_missing", WARNING, table.source.page, table.source.line, table.title,
                                     "表头应注明金额单位（单位：万元或元）"))
     return findings
+
+
+def _header_lines(lines: list[Line], at: int) -> list[Line]:
+    """The lines under a table's title on its page, or on the next page where the title ends its page."""
+    following = lines[at: at + _HEADER_LINES]
+    same_page = [line for line in following if line.page == lines[at].page]
+    return following if len(same_page) <= _TITLE_AT_PAGE_END else same_page
 
 
 def _titles(lines: list[Line]):
