@@ -1,6 +1,8 @@
 """Amounts the narrative states for a table line (说明所列金额与表格): 收入总计, 支出总计, 财政拨款收入/支出,
 一般公共预算拨款, 基本支出 and 项目支出, 人员经费 and 公用经费, the 三公 items, 机关运行经费 and 政府采购 — each stated
-amount of the report's own year must be one of the table cells it names, to the precision it is printed with.
+amount of the report's own year must be one of the table cells it names, to the precision it is printed with; so must
+a 类's amount (公共安全（类）支出 …) and a 项's named by its code or its 类/款/项 names (2011301-行政运行 …), against
+those rows of the function-coded tables.
 
 A statement is judged only where its amount follows the subject's words directly (收入预算 9,483.72 万元, 公务接待费
 决算为 0.11 万元), the subject is not a part of a larger one (事业收入预算, 项目支出中的人员经费: the character before
