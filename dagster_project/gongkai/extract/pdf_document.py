@@ -23,10 +23,12 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from gongkai.extract.document import DocumentError, normalize
-from gongkai.extract.pdf_chars import Char, PageContent, PdfiumReader
+from gongkai.extract.pdf_chars import PdfiumReader
+from gongkai.extract.pdf_content import Char, PageContent
 from gongkai.extract.records import Document, Line, PageInfo, Word
 from gongkai.extract.text import REPLACEMENT
 
@@ -252,11 +254,12 @@ def _collect_rules(content: PageContent, geo: PageGeometry) -> None:
 
 def _cluster_rows(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     """Group characters into lines by baseline (tolerance: a third of the character size)."""
-    keyed = sorted(((c.baseline, c) for c in chars if c.text and c.text != "\n"), key=lambda t: t[0])
+    keyed = sorted((c for c in chars if c.text and c.text != "\n"), key=_baseline)
     rows: list[tuple[float, list[Char]]] = []
     current: list[Char] = []
     anchor = None
-    for base, c in keyed:
+    for c in keyed:
+        base = c.baseline
         tolerance = max(1.5, 0.3 * (c.size or 10))
         if anchor is not None and base - anchor <= tolerance + _SLACK:
             current.append(c)
@@ -270,6 +273,10 @@ def _cluster_rows(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     return rows
 
 
+_baseline = attrgetter("baseline")
+_x0 = attrgetter("x0")
+
+
 def _is_cjk(ch: str) -> bool:
     if not ch:
         return False
@@ -277,10 +284,21 @@ def _is_cjk(ch: str) -> bool:
     return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFF65 or 0x3000 <= o <= 0x303F or o in (0x201C, 0x201D, 0xFFFD)
 
 
+class _CjkTexts(dict):
+    """_is_cjk of a character's text, remembered (a report prints a few thousand distinct characters)."""
+
+    def __missing__(self, text: str) -> bool:
+        self[text] = found = _is_cjk(text)
+        return found
+
+
+_CJK = _CjkTexts()
+
+
 def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, float, float]]) -> list[tuple[str, float, float]]:
     """Split a line's characters into words: on gaps, on ruling lines between characters, on CJK/Latin changes."""
-    row = sorted(row, key=lambda c: c.x0)
-    rules = [x for x, top, bottom in v_rules if top - 1 <= baseline <= bottom + 3] if v_rules else []
+    row = sorted(row, key=_x0)
+    rules = None  # the vertical rules across the line, found when a gap first asks
     words: list[tuple[str, float, float]] = []
     text: list[str] = []
     x0 = x1 = 0.0
@@ -292,7 +310,7 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
         if ch.isspace():
             spaced = True
             continue
-        cjk = _is_cjk(ch)
+        cjk = _CJK[ch]
         if prev is not None:
             gap = c.x0 - x1
             size = min(prev.size or 10, c.size or 10)
@@ -300,10 +318,13 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
             split = False
             if gap > (1.3 * size if both_cjk else 0.3 * size) + _SLACK or (spaced and not both_cjk):
                 split = True
-            elif rules and gap > 0.5 + _SLACK and any(x1 - 0.5 <= r <= c.x0 + 0.5 for r in rules):
-                split = True
-            elif prev_cjk != cjk and (gap > 0.3 + _SLACK or prev.font != c.font):
-                split = _word_break_between(prev.text, ch)
+            else:
+                if rules is None and v_rules and gap > 0.5 + _SLACK:
+                    rules = [x for x, top, bottom in v_rules if top - 1 <= baseline <= bottom + 3]
+                if rules and gap > 0.5 + _SLACK and any(x1 - 0.5 <= r <= c.x0 + 0.5 for r in rules):
+                    split = True
+                elif prev_cjk != cjk and (gap > 0.3 + _SLACK or prev.font != c.font):
+                    split = _word_break_between(prev.text, ch)
             if split:
                 words.append(("".join(text), x0, x1))
                 text = []

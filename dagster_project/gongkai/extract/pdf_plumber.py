@@ -1,6 +1,6 @@
 """The fallback PDF reader: pdfplumber (pdfminer), for a file PDFium cannot open.
 
-It gives the same :class:`~gongkai.extract.pdf_chars.PageContent` as the PDFium reader, from ``page.chars`` and
+It gives the same :class:`~gongkai.extract.pdf_content.PageContent` as the PDFium reader, from ``page.chars`` and
 ``page.objects``, about ten times slower; a document read this way says so (``Document.reader``) and its report
 carries a 'pdf_fallback_reader' issue.
 """
@@ -11,7 +11,7 @@ import io
 import logging
 
 from gongkai.extract.document import DocumentError
-from gongkai.extract.pdf_chars import Char, PageContent, PathBox
+from gongkai.extract.pdf_content import Char, PageContent, PathBox
 
 # pdfminer is chatty about fonts it cannot map; those pages are reported through PageInfo instead.
 for _name in ("pdfminer", "pdfminer.pdffont", "pdfminer.pdfpage", "pdfminer.pdfinterp", "pdfminer.psparser"):

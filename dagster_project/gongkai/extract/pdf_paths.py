@@ -1,0 +1,121 @@
+"""A PDFium page's objects walked for the line builder: ruling paths, images, and text objects PDFium leaves off its
+text page.
+
+Paths are split into subpaths and classed as pdfminer does ('m l' is a line, 'm l l l l' closed on its start with
+square corners a rectangle, anything else a curve, which the line builder does not use). Form XObjects are walked
+into, their objects placed by the form's matrix.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2.raw as raw
+
+from gongkai.extract import pdfium_calls as pdfium
+from gongkai.extract.pdf_content import Frame, PageContent, PathBox
+
+_LINETO, _MOVETO = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
+_TEXT, _PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+_BLANK_WIDTH = 0.01  # PDFium's kSizeEpsilon: a text object narrower than this is not on its text page
+
+Point = tuple[int, float, float, pdfium.Handle]  # segment type, x, y, the segment
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, single precision as PDFium keeps it
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class PageObjects:
+    """One page's objects read into a :class:`PageContent` (paths, images) and a list of blank text objects."""
+
+    def __init__(self, frame: Frame, content: PageContent):
+        self.frame, self.content = frame, content
+        self.blanks: list[tuple[pdfium.Handle, Matrix]] = []  # text objects with no width, with their matrix
+        self._bounds = (ctypes.c_float * 4)()
+        self._bounds_refs = [ctypes.byref(self._bounds, 4 * i) for i in range(4)]  # left, bottom, right, top
+        self._matrix = (ctypes.c_float * 6)()
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._point = (ctypes.c_float * 2)()
+        self._point_refs = ctypes.byref(self._point), ctypes.byref(self._point, 4)
+
+    def walk(self, page_address: int) -> None:
+        page = ctypes.c_void_p(page_address)
+        for index in range(pdfium.count_objects(page)):
+            self._collect(pdfium.page_object(page, index), _IDENTITY)
+
+    def _collect(self, obj: pdfium.Handle, parent: Matrix) -> None:
+        kind = pdfium.object_type(obj)
+        if kind == _TEXT:
+            bounds = self._bounds
+            if pdfium.object_bounds(obj, *self._bounds_refs) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
+                self.blanks.append((obj, self._object_matrix(obj, parent)))
+        elif kind == _PATH:
+            matrix = self._object_matrix(obj, parent)
+            frame, paths = self.frame, self.content.paths
+            for points in self._subpaths(obj):
+                found = _classify(points, matrix, frame)
+                if found is not None:
+                    paths.append(found)
+        elif kind == _IMAGE:
+            self.content.images += 1
+        elif kind == _FORM:
+            matrix = self._object_matrix(obj, parent)
+            for index in range(pdfium.form_count(obj)):
+                self._collect(pdfium.form_object(obj, ctypes.c_ulong(index)), matrix)
+
+    def _object_matrix(self, obj: pdfium.Handle, parent: Matrix) -> Matrix:
+        """The object's matrix, then its parent's (a form's)."""
+        if not pdfium.object_matrix(obj, self._matrix_ref):
+            return parent
+        a, b, c, d, e, f = self._matrix
+        pa, pb, pc, pd, pe, pf = parent
+        product = (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd,
+                   e * pa + f * pc + pe, e * pb + f * pd + pf)
+        if parent is _IDENTITY:
+            return product  # exact: no rounding to do
+        self._matrix[:] = product
+        return tuple(self._matrix)
+
+    def _subpaths(self, obj: pdfium.Handle) -> list[list[Point]]:
+        """The path's points, one list per subpath (each starts with a move)."""
+        subpaths: list[list[Point]] = []
+        point, (x_ref, y_ref) = self._point, self._point_refs
+        segment, segment_type, segment_point = pdfium.segment, pdfium.segment_type, pdfium.segment_point
+        for index in range(pdfium.segment_count(obj)):
+            piece = segment(obj, index)
+            kind = segment_type(piece)
+            segment_point(piece, x_ref, y_ref)
+            x, y = point
+            if kind == _MOVETO or not subpaths:
+                subpaths.append([(kind, x, y, piece)])
+            else:
+                subpaths[-1].append((kind, x, y, piece))
+        return subpaths
+
+
+def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
+    """A line ('m l', or 'm l h' back to its start) or a square closed rectangle ('m l l l l' ending on its start),
+    in the frame's coordinates."""
+    if points[0][0] != _MOVETO:
+        return None
+    for point in points[1:]:
+        if point[0] != _LINETO:
+            return None
+    n = len(points)
+    first = points[0]
+    if n == 3 and points[2][1] == first[1] and points[2][2] == first[2] and pdfium.segment_closes(points[2][3]):
+        n = 2
+    if n != 2 and not (n == 5 and points[4][1] == first[1] and points[4][2] == first[2]):
+        return None
+    a, b, c, d, e, f = m
+    fa, fb, fc, fd, fe, ff = frame.a, frame.b, frame.c, frame.d, frame.e, frame.f
+    xs, ys = [], []
+    for _kind, x, y, _piece in points[:4] if n == 5 else points[:2]:
+        ux, uy = a * x + c * y + e, b * x + d * y + f
+        xs.append(fa * ux + fc * uy + fe)
+        ys.append(fb * ux + fd * uy + ff)
+    if n == 2:
+        return PathBox("line", min(xs), max(xs), min(ys), max(ys))
+    (x0, x1, x2, x3), (y0, y1, y2, y3) = xs, ys
+    if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
+        return PathBox("rect", min(xs), max(xs), min(ys), max(ys))
+    return None
