@@ -135,7 +135,6 @@ class _TextPage:
         self.plain_page = frame.a == 1 and frame.d == -1 and frame.b == 0 and frame.c == 0
         self._runs: dict[tuple, _Run] = {}  # text objects alike (font, matrix, size) share their run
         self._matrix = (ctypes.c_float * 6)()
-        self._matrix_address = ctypes.addressof(self._matrix)
         self._tight = (ctypes.c_double * 4)()  # left, right, bottom, top
         self._tight_refs = [ctypes.byref(self._tight, 8 * i) for i in range(4)]
 
@@ -208,7 +207,7 @@ class _TextPage:
             return None
         font_handle = calls.object_font(ctypes.c_void_p(obj))
         em = calls.char_font_size(self.text_page, index)
-        key = (font_handle.value, ctypes.string_at(self._matrix_address, 16), em)
+        key = (font_handle.value, bytes(matrix)[:16], em)
         run = self._runs.get(key) if em else None  # 0.0 and -0.0 are one key
         if run is None:
             run = self._runs[key] = self._new_run(self._font(font_handle), tuple(matrix), em, self.plain_page)

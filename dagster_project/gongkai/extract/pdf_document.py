@@ -206,15 +206,16 @@ def _read_page(content: PageContent, number: int) -> tuple[PageGeometry, PageInf
         raw_text = " ".join(w[0] for w in words)
         if not raw_text.strip():
             continue
-        found = _CID.findall(raw_text)
-        cid += len(found)
-        cid_chars += sum(len(f) for f in found)
+        if "(cid:" in raw_text:
+            found = _CID.findall(raw_text)
+            cid += len(found)
+            cid_chars += sum(len(f) for f in found)
         replacement += raw_text.count(REPLACEMENT)
-        total += sum(len(w[0]) for w in words)
+        total += len(raw_text) - len(words) + 1  # the words' characters, without the spaces joining them
         line_no += 1
         norm_words = tuple(Word(normalize(t), x0, x1) for t, x0, x1 in words)
         geo.lines.append(Line(text=" ".join(w.text for w in norm_words), page=number, line=line_no, words=norm_words))
-        geo.boxes.append(LineBox(top=min(c.top for c in row), bottom=max(c.bottom for c in row), baseline=baseline))
+        geo.boxes.append(LineBox(top=min(map(_top, row)), bottom=max(map(_bottom, row)), baseline=baseline))
     if total == 0:
         status = "scanned" if content.images else "empty"
     elif cid and cid * 5 > total - cid_chars + cid and cid >= min(5, (total - cid_chars + cid) // 2 or 1):
@@ -232,8 +233,8 @@ def _on_page(content: PageContent) -> list[Char]:
     text far off the page (a next table 2,000 points below the bottom edge): nobody sees it, and it is printed again
     on its own page."""
     slack = 2.0
-    return [c for c in content.chars
-            if c.bottom > -slack and c.top < content.height + slack and c.x1 > -slack and c.x0 < content.width + slack]
+    low, below, right = -slack, content.height + slack, content.width + slack
+    return [c for c in content.chars if c.bottom > low and c.top < below and c.x1 > low and c.x0 < right]
 
 
 def _collect_rules(content: PageContent, geo: PageGeometry) -> None:
@@ -273,8 +274,7 @@ def _cluster_rows(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     return rows
 
 
-_baseline = attrgetter("baseline")
-_x0 = attrgetter("x0")
+_baseline, _x0, _top, _bottom = attrgetter("baseline"), attrgetter("x0"), attrgetter("top"), attrgetter("bottom")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -313,7 +313,9 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
         cjk = _CJK[ch]
         if prev is not None:
             gap = c.x0 - x1
-            size = min(prev.size or 10, c.size or 10)
+            size, other = prev.size or 10, c.size or 10
+            if other < size:
+                size = other
             both_cjk = prev_cjk and cjk
             split = False
             if gap > (1.3 * size if both_cjk else 0.3 * size) + _SLACK or (spaced and not both_cjk):

@@ -51,6 +51,11 @@ class PageObjects:
         elif kind == _PATH:
             matrix = self._object_matrix(obj, parent)
             frame, paths = self.frame, self.content.paths
+            if pdfium.segment_count(obj) == 2:  # most ruling lines: 'm l' alone
+                line = self._line(obj, matrix)
+                if line is not None:
+                    paths.append(line)
+                return
             for points in self._subpaths(obj):
                 found = _classify(points, matrix, frame)
                 if found is not None:
@@ -74,6 +79,18 @@ class PageObjects:
             return product  # exact: no rounding to do
         self._matrix[:] = product
         return tuple(self._matrix)
+
+    def _line(self, obj: pdfium.Handle, matrix: Matrix) -> PathBox | None:
+        """A path of two segments: a line if it is 'm l' (what :func:`_classify` makes of it)."""
+        start, end = pdfium.segment(obj, 0), pdfium.segment(obj, 1)
+        if pdfium.segment_type(start) != _MOVETO or pdfium.segment_type(end) != _LINETO:
+            return None
+        point, (x_ref, y_ref) = self._point, self._point_refs
+        pdfium.segment_point(start, x_ref, y_ref)
+        x0, y0 = point
+        pdfium.segment_point(end, x_ref, y_ref)
+        x1, y1 = point
+        return _line_box(matrix, self.frame, x0, y0, x1, y1)
 
     def _subpaths(self, obj: pdfium.Handle) -> list[list[Point]]:
         """The path's points, one list per subpath (each starts with a move)."""
@@ -106,16 +123,26 @@ def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
         n = 2
     if n != 2 and not (n == 5 and points[4][1] == first[1] and points[4][2] == first[2]):
         return None
+    if n == 2:
+        return _line_box(m, frame, first[1], first[2], points[1][1], points[1][2])
     a, b, c, d, e, f = m
     fa, fb, fc, fd, fe, ff = frame.a, frame.b, frame.c, frame.d, frame.e, frame.f
     xs, ys = [], []
-    for _kind, x, y, _piece in points[:4] if n == 5 else points[:2]:
+    for _kind, x, y, _piece in points[:4]:
         ux, uy = a * x + c * y + e, b * x + d * y + f
         xs.append(fa * ux + fc * uy + fe)
         ys.append(fb * ux + fd * uy + ff)
-    if n == 2:
-        return PathBox("line", min(xs), max(xs), min(ys), max(ys))
     (x0, x1, x2, x3), (y0, y1, y2, y3) = xs, ys
     if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
         return PathBox("rect", min(xs), max(xs), min(ys), max(ys))
     return None
+
+
+def _line_box(m: Matrix, frame: Frame, x0: float, y0: float, x1: float, y1: float) -> PathBox:
+    """The box of the line from (x0, y0) to (x1, y1) in the object's space (matrix ``m``), in the frame's."""
+    a, b, c, d, e, f = m
+    ux0, uy0, ux1, uy1 = a * x0 + c * y0 + e, b * x0 + d * y0 + f, a * x1 + c * y1 + e, b * x1 + d * y1 + f
+    fa, fb, fc, fd, fe, ff = frame.a, frame.b, frame.c, frame.d, frame.e, frame.f
+    dx0, dy0 = fa * ux0 + fc * uy0 + fe, fb * ux0 + fd * uy0 + ff
+    dx1, dy1 = fa * ux1 + fc * uy1 + fe, fb * ux1 + fd * uy1 + ff
+    return PathBox("line", min(dx0, dx1), max(dx0, dx1), min(dy0, dy1), max(dy0, dy1))
