@@ -152,7 +152,9 @@ class _TextPage:
         box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
         fe, ff = frame.e, frame.f
         last_obj, last_x, last_y, last_advance = None, 0.0, 0.0, 0.0  # the last character in a font not embedded
-        current = run = None
+        check_glyphs = self.check_glyphs
+        current = run = font = None
+        plain, high, low, name, embedded = False, 0.0, 0.0, "", True  # the run's, for the next characters
         index = 0
         while index < count:
             obj = text_object(tp, index)
@@ -165,6 +167,10 @@ class _TextPage:
                 run = runs.get(obj, False)
                 if run is False:
                     run = runs[obj] = self._run(index, obj)
+                if run is not None:
+                    font = run.font
+                    font.seen = True
+                    plain, high, low, name, embedded = run.plain, run.high, run.low, font.name, font.embedded
             if map_error(tp, index):
                 text = f"(cid:{code})"
             elif code == _HYPHEN_MARK and calls.is_hyphen(tp, index):
@@ -177,24 +183,22 @@ class _TextPage:
             if run is None:
                 index += 1
                 continue
-            font = run.font
-            font.seen = True
-            if self.check_glyphs and font.glyphs and not text.isspace() and not self._has_glyph(index, run):
+            if check_glyphs and font.glyphs and not text.isspace() and not self._has_glyph(index, run):
                 font.glyphs = False
             origin(tp, index, ox_ref, oy_ref)
             loose_box(tp, index, box_ref)
             index += 1
             x, y = ox.value, oy.value
-            if not font.embedded:
+            if not embedded:
                 if obj == last_obj and last_advance - math.hypot(x - last_x, y - last_y) > 0.01:
                     raise _NotAsPdfminer  # PDFium's width for the previous character overruns this one
                 last_obj, last_x, last_y = obj, x, y
                 last_advance = box.right - box.left if abs(run.ma) >= abs(run.mb) else box.top - box.bottom
-            if run.plain:
+            if plain:
                 baseline = ff - y
-                top, bottom = baseline - run.high, baseline - run.low
+                top, bottom = baseline - high, baseline - low
                 x0 = x + fe
-                append(Char(text, x0, x0 + box.right - box.left, top, bottom, baseline, bottom - top, font.name))
+                append(Char(text, x0, x0 + box.right - box.left, top, bottom, baseline, bottom - top, name))
             else:
                 append(_char(text, run, x, y, box.right - box.left, box.top - box.bottom, frame))
         return chars
