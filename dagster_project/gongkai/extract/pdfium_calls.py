@@ -3,7 +3,8 @@
 pypdfium2's bindings declare argument types, and ctypes converts every argument through them: about 0.8 µs a call.
 Declared here without argument types on a ``PyDLL`` of the same library (no GIL release, no conversion), a call takes
 0.3–0.4 µs. The price is the caller's: a handle goes in as a ``ctypes.c_void_p`` (:data:`Handle` results already
-are one), an index as a Python int, a float as ``ctypes.c_float`` and an out-value by ``ctypes.byref``.
+are one), an index as a Python int, a float as ``ctypes.c_float`` and an out-value by ``ctypes.byref``. Only short
+calls are here (holding the GIL is harmless for them); loading a document or page goes through pypdfium2.
 """
 
 from __future__ import annotations
