@@ -72,7 +72,6 @@ def _unicode_maps(data: bytes):
             cmap = FileUnicodeMap()
             CMapParser(cmap, io.BytesIO(stream)).run()
             yield objid, widths.pop(), dict(cmap.cid2unichr)
-    return document
 
 
 def _cmap_stream(width: int, mapping: dict[int, str]) -> bytes:
@@ -91,39 +90,47 @@ def _cmap_stream(width: int, mapping: dict[int, str]) -> bytes:
     return head + b"".join(blocks) + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
 
 
-def renamed_copy(data: bytes, old: str, new: str) -> bytes | None:
-    """The file with every ToUnicode mapping to ``old`` mapping to ``new`` instead (an incremental update); None if
-    no CMap maps to ``old``."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfparser import PDFParser
+class Renamer:
+    """Copies of one file with every ToUnicode mapping to ``old`` mapping to another character (an incremental
+    update). The file is parsed once; ``bool(renamer)`` says whether any CMap maps to ``old``."""
 
-    changed: dict[int, bytes] = {}
-    for objid, width, mapping in _unicode_maps(data):
-        if old in mapping.values():
-            changed[objid] = _cmap_stream(width, {code: text.replace(old, new) for code, text in mapping.items()})
-    if not changed:
-        return None
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
-    trailer = document.xrefs[0].get_trailer()
-    size = max(int(x.get_trailer().get("Size", 0)) for x in document.xrefs)
-    previous = [int(m.group(1)) for m in _STARTXREF.finditer(data)][-1]
-    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
-    offsets = {}
-    for objid, stream in sorted(changed.items()):
-        offsets[objid] = len(out)
-        out += f"{objid} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream\nendobj\n"
-    xref_at = len(out)
-    out += b"xref\n"
-    for objid, offset in sorted(offsets.items()):
-        out += f"{objid} 1\n{offset:010d} 00000 n\r\n".encode()
-    fields = [f"/Size {max(size, max(changed) + 1)}", f"/Root {trailer['Root'].objid} 0 R", f"/Prev {previous}"]
-    if "Info" in trailer:
-        fields.append(f"/Info {trailer['Info'].objid} 0 R")
-    ids = trailer.get("ID")
-    if isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, bytes) for i in ids):
-        fields.append(f"/ID [<{ids[0].hex()}> <{ids[1].hex()}>]")
-    out += f"trailer\n<< {' '.join(fields)} >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
-    return bytes(out)
+    def __init__(self, data: bytes, old: str):
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfparser import PDFParser
+
+        self.data = data if data.endswith(b"\n") else data + b"\n"
+        self.old = old
+        self.maps = [(objid, width, mapping) for objid, width, mapping in _unicode_maps(data)
+                     if old in mapping.values()]
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        trailer = document.xrefs[0].get_trailer()
+        size = max(int(x.get_trailer().get("Size", 0)) for x in document.xrefs)
+        previous = [int(m.group(1)) for m in _STARTXREF.finditer(data)][-1]
+        fields = [f"/Size {max([size] + [objid + 1 for objid, _, _ in self.maps])}",
+                  f"/Root {trailer['Root'].objid} 0 R", f"/Prev {previous}"]
+        if "Info" in trailer:
+            fields.append(f"/Info {trailer['Info'].objid} 0 R")
+        ids = trailer.get("ID")
+        if isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, bytes) for i in ids):
+            fields.append(f"/ID [<{ids[0].hex()}> <{ids[1].hex()}>]")
+        self.trailer = " ".join(fields)
+
+    def __bool__(self) -> bool:
+        return bool(self.maps)
+
+    def copy(self, new: str) -> bytes:
+        out = bytearray(self.data)
+        offsets = {}
+        for objid, width, mapping in self.maps:
+            stream = _cmap_stream(width, {code: text.replace(self.old, new) for code, text in mapping.items()})
+            offsets[objid] = len(out)
+            out += f"{objid} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream\nendobj\n"
+        xref_at = len(out)
+        out += b"xref\n"
+        for objid, offset in sorted(offsets.items()):
+            out += f"{objid} 1\n{offset:010d} 00000 n\r\n".encode()
+        out += f"trailer\n<< {self.trailer} >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
+        return bytes(out)
 
 
 def _numbers(report) -> tuple:
@@ -154,10 +161,10 @@ def plan_copies(path: Path) -> tuple[str, str] | None:
     candidates = sorted(dict.fromkeys(ch for ch in department if "\u4e00" <= ch <= "\u9fff"), key=text.count)
     trial = replacements(1)[0]
     for ch in candidates:
-        copy = renamed_copy(data, ch, trial)
-        if copy is None:
+        renamer = Renamer(data, ch)
+        if not renamer:
             continue
-        renamed = _parse_bytes(path, copy)
+        renamed = _parse_bytes(path, renamer.copy(trial))
         if renamed is not None and renamed.department == department.replace(ch, trial) \
                 and _numbers(renamed) == _numbers(report):
             return department, ch

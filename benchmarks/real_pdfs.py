@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _lib import BENCH_DIR, Row, format_table, loadavg, machine_line, record, speed_ms  # noqa: E402
 from end_to_end import pipeline_run, rows_for, stage_split  # noqa: E402
-from pdf_copies import plan_copies, renamed_copy, replacements  # noqa: E402
+from pdf_copies import Renamer, plan_copies, replacements  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
 TARGET_S = {1000: 240.0}
@@ -71,10 +71,10 @@ def corpus(n: int, planned: list[tuple[Path, str, str]]) -> tuple[Path, int]:
         raw.mkdir(parents=True, exist_ok=True)
         for old in raw.glob("*"):
             old.unlink()
-        data = {path: path.read_bytes() for path, _, _ in planned}
         t = time.perf_counter()
-        for path, char, mark, name in names:
-            (raw / name).write_bytes(renamed_copy(data[path], char, mark))
+        renamers = {path: Renamer(path.read_bytes(), char) for path, _, char in planned}
+        for path, _char, mark, name in names:
+            (raw / name).write_bytes(renamers[path].copy(mark))
         print(f"wrote {n} copies in {time.perf_counter() - t:.1f} s → {raw}", file=sys.stderr)
     return raw, sum(pages[path] for path, *_ in names)
 
