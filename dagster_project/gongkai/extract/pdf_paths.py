@@ -2,7 +2,8 @@
 text page.
 
 Paths are split into subpaths and classed as pdfminer does ('m l' is a line, 'm l l l l' closed on its start with
-square corners a rectangle, anything else a curve, which the line builder does not use). Form XObjects are walked
+square corners a rectangle, anything else a curve, which the line builder does not use), but for a thin closed
+quadrilateral, which is a line, and a white cell background, which is no path at all. Form XObjects are walked
 into, their objects placed by the form's matrix.
 """
 
@@ -34,6 +35,10 @@ class PageObjects:
         self._bounds_refs = [ctypes.byref(self._bounds, 4 * i) for i in range(4)]  # left, bottom, right, top
         self._matrix = (ctypes.c_float * 6)()
         self._matrix_ref = ctypes.byref(self._matrix)
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        self._mode = fill, stroke, ctypes.byref(fill), ctypes.byref(stroke)
+        self._color = (ctypes.c_uint * 4)()
+        self._color_refs = [ctypes.byref(self._color, 4 * i) for i in range(4)]
         self._point = (ctypes.c_float * 2)()
         self._point_refs = ctypes.byref(self._point), ctypes.byref(self._point, 4)
 
@@ -48,7 +53,7 @@ class PageObjects:
             bounds = self._bounds
             if pdfium.object_bounds(obj, *self._bounds_refs) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
                 self.blanks.append((obj, self._object_matrix(obj, parent)))
-        elif kind == _PATH:
+        elif kind == _PATH and not self._invisible(obj):
             matrix = self._object_matrix(obj, parent)
             frame, paths = self.frame, self.content.paths
             if pdfium.segment_count(obj) == 2:  # most ruling lines: 'm l' alone
@@ -66,6 +71,14 @@ class PageObjects:
             matrix = self._object_matrix(obj, parent)
             for index in range(pdfium.form_count(obj)):
                 self._collect(pdfium.form_object(obj, ctypes.c_ulong(index)), matrix)
+
+    def _invisible(self, path: pdfium.Handle) -> bool:
+        """A path filled white and not stroked: a word processor's cell background, whose edges are no ruling
+        lines."""
+        fill, stroke, fill_ref, stroke_ref = self._mode
+        if not pdfium.draw_mode(path, fill_ref, stroke_ref) or stroke.value or not fill.value:
+            return False
+        return bool(pdfium.fill_color(path, *self._color_refs)) and all(c >= 250 for c in self._color[:3])
 
     def _object_matrix(self, obj: pdfium.Handle, parent: Matrix) -> Matrix:
         """The object's matrix, then its parent's (a form's)."""
@@ -110,8 +123,8 @@ class PageObjects:
 
 
 def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
-    """A line ('m l', or 'm l h' back to its start) or a square closed rectangle ('m l l l l' ending on its start),
-    in the frame's coordinates."""
+    """A line ('m l', or 'm l h' back to its start), a square closed rectangle ('m l l l l' ending on its start) or a
+    thin closed quadrilateral (a line), in the frame's coordinates."""
     if points[0][0] != _MOVETO:
         return None
     for point in points[1:]:
@@ -135,6 +148,9 @@ def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
     (x0, x1, x2, x3), (y0, y1, y2, y3) = xs, ys
     if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
         return PathBox("rect", min(xs), max(xs), min(ys), max(ys))
+    thin = PathBox("line", min(xs), max(xs), min(ys), max(ys))  # a border drawn as a thin mitred quadrilateral
+    if min(thin.x1 - thin.x0, thin.bottom - thin.top) <= 1.5:  # (a spreadsheet's cell edge)
+        return thin
     return None
 
 

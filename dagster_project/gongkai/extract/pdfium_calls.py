@@ -58,6 +58,8 @@ object_matrix = _declare("FPDFPageObj_GetMatrix")
 form_count = _declare("FPDFFormObj_CountObjects")
 form_object = _declare("FPDFFormObj_GetObject", Handle)
 # paths
+draw_mode = _declare("FPDFPath_GetDrawMode")
+fill_color = _declare("FPDFPageObj_GetFillColor")
 segment_count = _declare("FPDFPath_CountSegments")
 segment = _declare("FPDFPath_GetPathSegment", Handle)
 segment_type = _declare("FPDFPathSegment_GetType")
