@@ -3,6 +3,8 @@
 -- (raw.load_state: parser fingerprint and path) and the dbt project's version (GONGKAI_DBT_PROJECT_VERSION, a hash
 -- of the project's files set by the pipeline: a changed model or seed rebuilds every report). A per-report mart
 -- rebuilds a report when this hash differs from the one it recorded (macros/report_marts.sql).
+-- A table, computed once a run: every per-report mart, its hooks and the versions read it.
+{{ config(materialized='table') }}
 with loaded as (
     select report_id, string_agg(parser || '|' || file, ';' order by file, parser) as load_version
     from {{ source('raw', 'load_state') }}

@@ -6,6 +6,8 @@
 --   3. then the path that sorts last (a re-issue is usually named after the original: '…_更正', 'v2').
 -- preference_reason says which rule decided, compared with the runner-up (preferred) or with the preferred
 -- version (superseded).
+-- A table, computed once a run: every per-report mart, its hooks and the versions read it.
+{{ config(materialized='table') }}
 with reports as (
     select
         r.*,
