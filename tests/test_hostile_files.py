@@ -200,12 +200,12 @@ def two_page_pdf(first_filter: bytes, first_content: bytes) -> bytes:
 
 
 def test_a_page_past_its_deadline_is_unreadable_and_the_next_page_is_read(tmp_path, monkeypatch):
-    """GONGKAI_PAGE_TIMEOUT stops one slow page (here 60,000 glyphs, ~1 s, under a 0.2 s budget): that page is recorded
+    """GONGKAI_PAGE_TIMEOUT stops one slow page (here 240,000 glyphs, ~1–2 s, under a 0.2 s budget): that page is recorded
     'error', the next page is read."""
     from gongkai.extract.pdf_document import read_pdf_document
 
     glyphs = b"".join(b"BT /F1 1 Tf %d %d Td (%s) Tj ET\n" % (10 + i % 500, 10 + i // 500 % 800, b"x" * 60)
-                      for i in range(1000))
+                      for i in range(4000))
     monkeypatch.setenv("GONGKAI_PAGE_TIMEOUT", "0.2")
     document = read_pdf_document(tmp_path / "slow.pdf", data=two_page_pdf(b"", glyphs))
     assert [p.status for p in document.pages] == ["error", "text"]

@@ -49,8 +49,8 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
     kept = _views_and_seeds(manifest, translator) & set(context.selected_asset_keys) if keep_views_and_seeds else set()
     if kept:
         args = [*args, "--select", *CHANGED_ONLY_SELECTION]
-    for key in _topological(kept, manifest, translator):  # first: a multi-asset yields its assets in dependency order
-        yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": "created by this project before: kept"})
+    kept_in_order = KeptAssets(kept, set(context.selected_asset_keys), manifest, translator)
+    yield from kept_in_order.ready()
     project_dir = Path(selection.dbt_project.project_dir if selection.dbt_project else project.project_dir)
     location = ["--project-dir", str(project_dir), "--profiles-dir", str(project.project_dir),
                 "--target-path", str(target_path)]
@@ -87,11 +87,15 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
         for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
                                                            context=context, target_path=target_path,
                                                            project=project):
+            key = _asset_key_of(dagster_event, context)
+            yield from kept_in_order.before(key)
             if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
                 held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
             else:
                 yield dagster_event
+                yield from kept_in_order.after(key)
     worker.join()
+    yield from kept_in_order.rest()
     result = outcome[0] if outcome else RuntimeError("dbt ended without a result")
     if isinstance(result, BaseException):
         yield from (check for _, check in held)
@@ -103,21 +107,85 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
 
 
-def _topological(keys: set[dg.AssetKey], manifest: Mapping[str, Any], translator) -> list[dg.AssetKey]:
-    """``keys`` in an order where every node comes after the nodes it depends on (the manifest's parent map)."""
-    nodes = {uid: node for uid, node in manifest["nodes"].items() if translator.get_asset_key(node) in keys}
+class KeptAssets:
+    """The views and seeds a run keeps, reported materialized in the order a multi-asset must yield its assets:
+    each after every asset it depends on — the kept ones and those dbt builds in this run (a view over a table
+    that dbt rebuilds, e.g. int_reports_preferred over int_report_versions, waits for that table)."""
+
+    def __init__(self, kept: set[dg.AssetKey], selected: set[dg.AssetKey], manifest: Mapping[str, Any],
+                 translator) -> None:
+        keys = {uid: translator.get_asset_key(node) for uid, node in manifest["nodes"].items()}
+        self._order = [keys[uid] for uid in _topological(keys, manifest) if keys[uid] in kept]
+        built = selected - kept
+        self._waits_for = {keys[uid]: {keys[a] for a in _ancestors(uid, manifest) if keys.get(a) in built}
+                           for uid in keys if keys[uid] in kept}
+        self._ancestors = {keys[uid]: {keys[a] for a in _ancestors(uid, manifest) if a in keys} for uid in keys}
+        self._yielded: set[dg.AssetKey] = set()
+
+    def ready(self) -> Iterator[dg.MaterializeResult]:
+        """The kept assets whose built ancestors have all been yielded, not yielded yet."""
+        for key in self._order:
+            if key not in self._yielded and self._waits_for[key] <= self._yielded:
+                yield from self._report(key)
+
+    def before(self, key: dg.AssetKey | None) -> Iterator[dg.MaterializeResult]:
+        """What must come before an event of ``key``: the kept assets among it and its ancestors."""
+        if key is None:
+            return
+        needed = self._ancestors.get(key, set()) | {key}
+        for kept in self._order:
+            if kept in needed and kept not in self._yielded:
+                yield from self._report(kept)
+
+    def after(self, key: dg.AssetKey | None) -> Iterator[dg.MaterializeResult]:
+        if key is not None:
+            self._yielded.add(key)
+        yield from self.ready()
+
+    def rest(self) -> Iterator[dg.MaterializeResult]:
+        for key in self._order:
+            if key not in self._yielded:
+                yield from self._report(key)
+
+    def _report(self, key: dg.AssetKey) -> Iterator[dg.MaterializeResult]:
+        self._yielded.add(key)
+        yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": "created by this project before: kept"})
+
+
+def _asset_key_of(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
+    """The asset an event of dagster-dbt's translation is about (an Output names its output, not its asset)."""
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    return getattr(event, "asset_key", None)
+
+
+def _ancestors(uid: str, manifest: Mapping[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(manifest["parent_map"].get(uid, []))
+    while stack:
+        parent = stack.pop()
+        if parent not in seen:
+            seen.add(parent)
+            stack.extend(manifest["parent_map"].get(parent, []))
+    return seen
+
+
+def _topological(keys: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[str]:
+    """The nodes ``keys`` names in an order where every node comes after the nodes it depends on (the parent map)."""
     done: list[str] = []
+    seen: set[str] = set()
 
     def visit(uid: str) -> None:
-        if uid in done or uid not in nodes:
+        if uid in seen or uid not in keys:
             return
+        seen.add(uid)
         for parent in manifest["parent_map"].get(uid, []):
             visit(parent)
         done.append(uid)
 
-    for uid in sorted(nodes):
+    for uid in sorted(keys):
         visit(uid)
-    return [translator.get_asset_key(nodes[uid]) for uid in done]
+    return done
 
 
 def _views_and_seeds(manifest: Mapping[str, Any], translator) -> set[dg.AssetKey]:
