@@ -70,6 +70,9 @@ def _both(family_final: str, family_budget: str, item: str, side: str | None = N
 
 
 _THREE_PUBLIC_COLUMNS = ("actual", "budget")
+#: Budget tables whose 基本支出 rows split into 人员经费 and 公用经费 (their total column, personnel / public rows).
+_BUDGET_ECONOMIC_FAMILIES = ("budget_general_basic", "budget_basic", "budget_appropriation_basic",
+                             "budget_general_economic", "budget_expenditure", "budget_general_expenditure")
 SUBJECTS = (
     Subject("财政拨款收入支出总计", r"财政拨款收(?:入)?支(?:出)?(?:预算)?(?:总计|总预算)",
             _both("appropriation_summary", "budget_appropriation_summary", "grand_total", "income")
@@ -119,14 +122,10 @@ SUBJECTS = (
                Cell("budget_appropriation_expenditure", "total", None, ("project",))), part=True),
     Subject("人员经费", r"人员经费",
             (Cell("general_budget_basic_expenditure", "personnel_total"),)
-            + tuple(Cell(family, "total", None, ("personnel",)) for family in (
-                "budget_general_basic", "budget_basic", "budget_appropriation_basic", "budget_general_economic",
-                "budget_expenditure", "budget_general_expenditure")), part=True),
+            + tuple(Cell(family, "total", None, ("personnel",)) for family in _BUDGET_ECONOMIC_FAMILIES), part=True),
     Subject("公用经费", r"公用经费",
             (Cell("general_budget_basic_expenditure", "public_total"),)
-            + tuple(Cell(family, "total", None, ("public",)) for family in (
-                "budget_general_basic", "budget_basic", "budget_appropriation_basic", "budget_general_economic",
-                "budget_expenditure", "budget_general_expenditure")), part=True),
+            + tuple(Cell(family, "total", None, ("public",)) for family in _BUDGET_ECONOMIC_FAMILIES), part=True),
     Subject("“三公”经费", r"[“\"]?三公[”\"]?经费(?:财政拨款)?",
             _both("three_public", "budget_three_public", "total", None, _THREE_PUBLIC_COLUMNS)),
     Subject("因公出国（境）费", r"因公出国[（(]境[）)]费(?:用)?",
