@@ -1,0 +1,282 @@
+"""The rows of a PDF table: a row is a band between horizontal rules (or a text line, a name line above a code line
+joining it); its code (类/款/项, also split over columns), its name, its cells per column, the summary item or total it
+is, and its level (by code, or by the indent of its name)."""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.extract.families import code_level, Family, FamilySet, leading_code, match_item, parent_code
+from gongkai.extract.pdf_table_columns import _panels
+from gongkai.extract.pdf_table_layout import (
+    _Band,
+    _cell,
+    _Column,
+    _is_numeric,
+    _merge,
+    _NUMBERED,
+    _RowState,
+    _SECTION,
+    _UNIT,
+)
+from gongkai.extract.pdf_table_locate import _Found
+from gongkai.extract.pdf_three_public import _three_public_rows
+from gongkai.extract.records import Cell, CELL_BLANK, Line, Source, TableRow
+from gongkai.extract.text import is_amount, squeeze
+
+
+_SUB_HEADINGS = frozenset("类款项")
+
+
+def _unit_row_as_total(rows: list[TableRow], family: Family) -> None:
+    """A coded table whose first row names the unit instead of 合计 (深圳市财政局（本级） above 201 …), or prints its
+    amounts under no name at all (江苏 公开03表, one row): that row is the table's total."""
+    if not family.coded or not rows or any(row.item == "total" for row in rows):
+        return
+    first = rows[0]
+    if not first.code and _has_values(first) and (any(row.code for row in rows[1:]) or not first.label):
+        first.item = "total"
+
+
+def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) -> None:
+    """Rows printed without codes (科学技术支出 / 　技术研究与开发 / 　　科技成果转化与扩散; a unit / 　　its projects):
+    the level of each is the rank of its name's indent among the table's indents, per side (类 = 1, 款 = 2, 项 = 3)."""
+    if family.coded == "economic" or any(row.code for row in rows):
+        return
+    named = [row for row in rows if not row.item and row.label and id(row) in state.indent]
+    for side in {row.side for row in named}:
+        indents = _merge(sorted(state.indent[id(row)] for row in named if row.side == side), tol=3.0)
+        if len(indents) < 2:
+            continue
+        for row in named:
+            if row.side == side:
+                row.level = 1 + max(k for k, x in enumerate(indents) if x <= state.indent[id(row)] + 3.0)
+
+
+def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow]) -> list[TableRow]:
+    """The first row of a continuation page that only ends a name begun on the page before ('十七、国土海洋气象等支' /
+    '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either."""
+    kept: list[TableRow] = []
+    for row in new:
+        previous = next((r for r in reversed(rows) if r.side == row.side), None)
+        if (previous is not None and row.label and len(squeeze(row.label)) <= 6 and not row.code and not row.item
+                and not previous.code and not _NUMBERED.match(squeeze(row.label)) and not _has_values(row)
+                and not _has_values(previous)):
+            previous.label += row.label
+            continue
+        kept.append(row)
+    return kept
+
+
+def _repeated_total(row: TableRow, rows: list[TableRow]) -> bool:
+    """The 合计 row printed again under the repeated header of a continuation page, with the same amounts."""
+    if row.item != "total" or row.code:
+        return False
+    values = [c.value for c in row.cells]
+    return any(r.item == "total" and not r.code and [c.value for c in r.cells] == values for r in rows)
+
+
+def _join_unruled(body: list[_Band]) -> list[_Band]:
+    """Without rules, a text-only line belongs to the row it sits closer to: the first part of the name of the code
+    line below it, or the end of a name that wrapped, printed just under its row's amounts."""
+    out: list[_Band] = []
+    pending: _Band | None = None
+    for index, band in enumerate(body):
+        text = band.lines[0][0].text
+        has_number = any(is_amount(w.text) for w in band.lines[0][0].words)
+        if not has_number and not leading_code(text):
+            if pending is not None:
+                out.append(pending)
+                pending = None
+            if out and _closer_to_previous(out[-1], band, body[index + 1] if index + 1 < len(body) else None):
+                out[-1] = _Band(out[-1].top, band.bottom, out[-1].lines + band.lines)
+            else:
+                pending = band
+            continue
+        if pending is not None and leading_code(text):
+            band = _Band(pending.top, band.bottom, pending.lines + band.lines)
+        elif pending is not None:
+            out.append(pending)
+        pending = None
+        out.append(band)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _closer_to_previous(previous: _Band, band: _Band, following: _Band | None) -> bool:
+    """A wrapped name's last line: nearer the row above (which holds amounts) than the row below."""
+    if not any(is_amount(w.text) for line, _ in previous.lines for w in line.words):
+        return False
+    gap_above = band.top - previous.lines[-1][1].top
+    gap_below = following.top - band.top if following is not None else float("inf")
+    return gap_above < gap_below - 2
+
+
+def _rows_of_band(
+    band: _Band, columns: list[_Column], family: Family, found: _Found, file: str, page: int, state: _RowState
+) -> list[TableRow]:
+    rows: list[TableRow] = []
+    panels = _panels(columns)
+    for p_index, panel in enumerate(panels):
+        codes: list[tuple[float, float, str, int]] = []  # (baseline, x0, text, column)
+        labels: list[tuple[int, float, float, str]] = []  # (column, baseline, x0, text)
+        values: dict[int, list[tuple[str, Line]]] = {}
+        first_line: Line | None = None
+        code_line: Line | None = None
+        row_number: int | None = None
+        for line, box in band.lines:
+            for w in line.words:
+                mid = (w.x0 + w.x1) / 2
+                col = next((k for k, c in enumerate(panel) if c.x0 - 0.5 <= mid <= c.x1 + 0.5), None)
+                if col is None:
+                    continue
+                c = panel[col]
+                if c.role == "row_number":
+                    row_number = int(w.text) if w.text.isdigit() else row_number
+                    continue
+                if c.role == "note":  # 绩效目标: prose beside a project's amounts, not its name
+                    continue
+                first_line = first_line or line
+                if c.role == "value" and _is_numeric(w.text):
+                    values.setdefault(col, []).append((w.text, line))
+                elif c.role == "code" and w.text in _SUB_HEADINGS or c.role == "label" and w.text in _SUB_HEADINGS \
+                        and _SUB_HEADINGS <= {word.text for word in line.words}:
+                    continue  # the 类 款 项 sub-headings of the code column, printed beside the first 合计
+                elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
+                    codes.append((box.baseline, w.x0, w.text.zfill(2), col))
+                elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
+                        c.role == "code" or not labels or code_level(w.text) is not None):
+                    # a code printed beside a name that wraps over two or three lines sits inside the name's lines
+                    codes.append((box.baseline, w.x0, w.text, col))
+                    code_line = code_line or line
+                else:
+                    labels.append((col, box.baseline, w.x0, w.text))
+        if first_line is None:
+            continue
+        code = _code_of(codes, panel, state)
+        label = _label_text(labels, panel)
+        if code is None and label:
+            split = leading_code(label)
+            if split and len(split[0]) in (3, 5, 7):
+                code, label = split
+        if code is not None and code_level(code) is None:
+            label = code + label
+            code = None
+        if not code and not label and not values:
+            continue
+        if not code and not values and family.coded and not label.endswith(("合计", "总计")):
+            continue  # notes and repeated header text inside the grid
+        if _SECTION.search(label) or _UNIT.search(label):
+            continue
+        row_line = code_line or (values[min(values)][0][1] if values else first_line)
+        source = row_line.source(file)
+        cells = _cells(panel, values, family, found.unit, source)
+        row = TableRow(index=0, label=label, cells=cells, source=source, row_number=row_number)
+        if labels:
+            col, _, x, _ = min(labels, key=lambda word: (word[1], word[2]))  # where the name starts
+            state.indent[id(row)] = x - panel[col].x0
+        if code:
+            row.code = code
+            row.level = code_level(code)
+            row.parent_code = parent_code(code)
+            if family.coded == "economic":
+                row.category = "personnel" if code[:3] in ("301", "303") else "public"
+        else:
+            _label_row(row, family, p_index, state, found.family_set)
+        if family.layout == "three_public":
+            for out in _three_public_rows(row, panel, values, found, source):
+                if (year := re.search(r"((?:19|20)\d{2})\s*年", row.label)) is not None:
+                    state.year[id(out)] = int(year.group(1))
+                rows.append(out)
+            continue
+        rows.append(row)
+    return _label_spanning_panels(rows)
+
+
+def _label_spanning_panels(rows: list[TableRow]) -> list[TableRow]:
+    """A label printed across the next panel's label column (当年支出小计 over the 功能分类 and 支出用途 panels of a
+    three-panel summary): its amounts are those of the next panel, whose row prints no name of its own."""
+    out: list[TableRow] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.label and not row.label and not row.code and not previous.code
+                and previous.side == row.side and not _has_values(previous) and _has_values(row)):
+            previous.cells, previous.source = row.cells, row.source
+            continue
+        out.append(row)
+    return out
+
+
+def _has_values(row: TableRow) -> bool:
+    return any(cell.status != CELL_BLANK for cell in row.cells)
+
+
+def _label_text(labels: list[tuple[int, float, float, str]], panel: list[_Column]) -> str:
+    """A row's name, line by line; names in two label columns (单位名称 | 项目名称, each wrapping on its own) are read
+    column by column and kept apart by a space."""
+    columns = sorted({col for col, _, _, _ in labels})
+    if len(columns) > 1 and all(panel[col].role == "label" for col in columns):
+        return " ".join("".join(t for _, _, _, t in sorted(w for w in labels if w[0] == col)) for col in columns)
+    return "".join(t for _, _, _, t in sorted(labels, key=lambda w: (w[1], w[2])))
+
+
+def _code_of(codes: list[tuple[float, float, str, int]], panel: list[_Column], state: _RowState) -> str | None:
+    """A row's code from its code words, left to right. Where the code is printed in separate 类 / 款 / 项 columns, a
+    row that prints only its own digits (款 '40' under 类 '201', 项 '01' under 款 '20140') takes the code of the row
+    above it in the column to the left."""
+    if not codes:
+        return None
+    code = "".join(t for _, _, t, _ in sorted(codes, key=lambda t: (t[1], t[0])))
+    columns = [k for k, c in enumerate(panel) if c.role == "code"]
+    used = sorted({columns.index(col) for _, _, _, col in codes if col in columns})
+    if len(columns) < 2 or not used:
+        return code
+    label_after = next((k for k in range(columns[used[0]] + 1, len(panel)) if panel[k].role == "label"), len(panel))
+    if any(columns[u] > label_after for u in used):
+        # a second classification's code after its own name (部门经济科目 | 政府经济科目, 烟台, 西安): the first is the row's
+        code = "".join(t for _, _, t, col in sorted(codes, key=lambda t: (t[1], t[0])) if col < label_after)
+        used = [u for u in used if columns[u] < label_after]
+    if used[0] > 0 and len(code) == 2 and used[0] - 1 in state.above:
+        code = state.above[used[0] - 1] + code
+    if used[-1] < len(columns) - 1:
+        state.above[used[-1]] = code
+        for deeper in range(used[-1] + 1, len(columns)):
+            state.above.pop(deeper, None)
+    return code
+
+
+def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], family: Family, unit: str, source: Source) -> list[Cell]:
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for k, c in enumerate(panel):
+        if c.role != "value" or c.key is None or c.key in seen or family.layout == "three_public":
+            continue
+        seen.add(c.key)
+        cells.append(_cell(c.key, values.get(k), unit, source))
+    return cells
+
+
+def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, family_set: FamilySet) -> None:
+    compact = squeeze(row.label)
+    if family.layout == "summary":
+        row.side = "income" if panel == 0 else "expenditure"
+        item = match_item(compact, family_set.summary_items)
+        if item in ("carryover_begin", "carryover_end", "non_appropriation_surplus_used"):
+            state.carry[panel] = item
+        elif item in ("income_total", "expenditure_total", "grand_total", "surplus_distribution"):
+            state.carry.pop(panel, None)
+        elif item and panel in state.carry:  # a fund's line under 年初/年末结转和结余, numbered (一、) or not
+            item = f"{state.carry[panel]}.{item}"
+        if item and compact.startswith("其中"):
+            item = f"of_which.{item}"  # a part of the line above (其中：政府性基金预算财政拨款), not a line of its own
+        row.item = item
+    elif family.coded == "economic":
+        if "人员经费" in compact:
+            row.item, row.category = "personnel_total", "personnel"
+        elif "公用经费" in compact:
+            row.item, row.category = "public_total", "public"
+        elif re.search(r"合计$|^总计", compact):
+            row.item = "total"
+    elif re.search(r"^合计$|^总计$|^合计", compact):
+        row.item = "total"
