@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from gongkai.extract.families import Family, FamilySet, item_patterns
+from gongkai.extract.lazy_pattern import lazy_pattern
 
 _BUDGET = r"(?:预算|情况)?"
 _BY_FUNCTION = r"(?:\((?:按?(?:支出)?功能分类(?:科目)?|功能科目)\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched
@@ -17,7 +18,7 @@ _BY_ECONOMIC = r"(?:\((?:按?(?:支出)?经济分类(?:科目)?|经济科目)\))
 
 
 def _p(expr: str) -> re.Pattern[str]:
-    return re.compile(expr)
+    return lazy_pattern(expr)
 
 
 INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government_fund", "state_capital",
@@ -141,7 +142,7 @@ BUDGET_THREE_PUBLIC_ITEMS = item_patterns(
     ("total", r"^合计|^总计|三公.*经费|^小计"),
 )
 
-_TITLE_PREFIX = re.compile(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?(?:综合预算)?")
+_TITLE_PREFIX = lazy_pattern(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{2}年度?)?(?:市级|本级)?(?:部门|预算单位|单位)?(?:综合预算)?")
 
 BUDGET_TABLES = FamilySet(BUDGET_FAMILIES, BUDGET_COLUMN_TERMS, BUDGET_SUMMARY_ITEMS, BUDGET_THREE_PUBLIC_ITEMS,
                           _TITLE_PREFIX)

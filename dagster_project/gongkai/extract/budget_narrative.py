@@ -20,41 +20,42 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.narrative import join_lines
 from gongkai.extract.records import Document, NarrativeFact
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _YEAR = r"(?:19|20)\d{2}"
-_STATED_YEAR = re.compile(rf"({_YEAR})年度?[^，,。；;\d]{{0,30}}$")
+_STATED_YEAR = lazy_pattern(rf"({_YEAR})年度?[^，,。；;\d]{{0,30}}$")
 _CHANGE = (rf"(?:[，,]?(?:比|较|与)(?:上年|{_YEAR}年度?)(?:年初)?(?:预算)?(?:数)?(?:相比)?"
            rf"(?:(?P<direction>增加|减少|增长|下降|上升)(?P<change>{_NUMBER})万元|(?P<same>持平)))?")
 _UP = ("增加", "增长", "上升")
 
-_THREE_PUBLIC = re.compile(
+_THREE_PUBLIC = lazy_pattern(
     rf"(?P<year>{_YEAR})年度?(?:一般公共预算|财政拨款)*(?:拨款)?(?:安排的)?[“\"]?三公[”\"]?经费"
     rf"(?:支出)?预算(?:数|总额)?(?:为|共计|合计)?(?P<value>{_NUMBER})万元" + _CHANGE)
-_AGENCY = re.compile(rf"(?:机关|拨款)运行经费[^，,。；;：:\d（(]{{0,12}}?(?:为|共计)?(?P<value>{_NUMBER})万元" + _CHANGE)
-_PROCUREMENT = re.compile(rf"政府采购(?:支出)?(?:预算|安排|项目共有)(?:总金额|总额|金额)?(?:为|共计|共)?(?P<value>{_NUMBER})万元")
-_PROCUREMENT_PART = re.compile(
+_AGENCY = lazy_pattern(rf"(?:机关|拨款)运行经费[^，,。；;：:\d（(]{{0,12}}?(?:为|共计)?(?P<value>{_NUMBER})万元" + _CHANGE)
+_PROCUREMENT = lazy_pattern(rf"政府采购(?:支出)?(?:预算|安排|项目共有)(?:总金额|总额|金额)?(?:为|共计|共)?(?P<value>{_NUMBER})万元")
+_PROCUREMENT_PART = lazy_pattern(
     rf"(?:政府采购|拟采购|拟购买)?(?P<kind>货物|工程|服务)类?(?:采购|项目)?(?:预算|支出)?(?:为)?(?P<value>{_NUMBER})万元")
 _PROCUREMENT_KINDS = {"货物": "procurement_goods_budget", "工程": "procurement_works_budget",
                       "服务": "procurement_services_budget"}
 _RESERVED = (
     ("procurement_sme_reserved_budget",
-     re.compile(rf"面向中小企业预留的?政府采购项目预算(?:金额)?(?:为)?(?P<value>{_NUMBER})万元")),
+     lazy_pattern(rf"面向中小企业预留的?政府采购项目预算(?:金额)?(?:为)?(?P<value>{_NUMBER})万元")),
     ("procurement_small_micro_reserved_budget",
-     re.compile(rf"预留给小型和微型企业的政府采购项目预算(?:金额)?(?:为)?(?P<value>{_NUMBER})万元")),
+     lazy_pattern(rf"预留给小型和微型企业的政府采购项目预算(?:金额)?(?:为)?(?P<value>{_NUMBER})万元")),
 )
-_TARGET_ANCHOR = re.compile(r"绩效目标管理|编报绩效目标|纳入部门预算绩效管理")
-_TARGET_COUNT = re.compile(r"(?P<value>\d+)个(?:一级)?(?:预算)?项目|项目(?:共)?(?P<value2>\d+)个")
-_TARGET_FUNDS = re.compile(rf"(?:涉及[^，,。；;\d]{{0,14}}?|预算资金)(?P<value>{_NUMBER})万元")
-_FULL_COVERAGE = re.compile(r"全覆盖|均实行|均已|所有项目|全部项目|全面实施")
-_VEHICLES = re.compile(r"(?:共有(?:各类)?(?:车辆|公务用车)|[，,、：:]车辆)(?P<value>\d+)(?:辆|台)")
-_VEHICLES_BOUGHT = re.compile(r"(?:安排购置|新增配置|拟购置)(?:车辆|公务用车)(?P<value>\d+)辆")
-_EQUIPMENT = re.compile(r"单(?:价|位价值)在?(?P<threshold>\d+)万元(?:（含）)?以上的?(?:专用)?(?:大型)?设备"
-                        r"(?:（不含车辆）)?(?P<value>\d+)(?:台|件|套)")
+_TARGET_ANCHOR = lazy_pattern(r"绩效目标管理|编报绩效目标|纳入部门预算绩效管理")
+_TARGET_COUNT = lazy_pattern(r"(?P<value>\d+)个(?:一级)?(?:预算)?项目|项目(?:共)?(?P<value2>\d+)个")
+_TARGET_FUNDS = lazy_pattern(rf"(?:涉及[^，,。；;\d]{{0,14}}?|预算资金)(?P<value>{_NUMBER})万元")
+_FULL_COVERAGE = lazy_pattern(r"全覆盖|均实行|均已|所有项目|全部项目|全面实施")
+_VEHICLES = lazy_pattern(r"(?:共有(?:各类)?(?:车辆|公务用车)|[，,、：:]车辆)(?P<value>\d+)(?:辆|台)")
+_VEHICLES_BOUGHT = lazy_pattern(r"(?:安排购置|新增配置|拟购置)(?:车辆|公务用车)(?P<value>\d+)辆")
+_EQUIPMENT = lazy_pattern(r"单(?:价|位价值)在?(?P<threshold>\d+)万元(?:（含）)?以上的?(?:专用)?(?:大型)?设备"
+                          r"(?:（不含车辆）)?(?P<value>\d+)(?:台|件|套)")
 _BUYING = ("购置", "新增配备", "配置")
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－]*\d{1,3}[\s\-—–－]*$")  # '- 7 -', '— 27 —' between two halves of a sentence
+_PAGE_NUMBER = lazy_pattern(r"^[\s\-—–－]*\d{1,3}[\s\-—–－]*$")  # '- 7 -', '— 27 —' between two halves of a sentence
 
 
 class _Reader:

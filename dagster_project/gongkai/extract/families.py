@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.text import squeeze
 
 
@@ -24,7 +25,7 @@ class Family:
 
 
 def _p(expr: str) -> re.Pattern[str]:
-    return re.compile(expr)
+    return lazy_pattern(expr)
 
 
 # Order matters: more specific titles first (财政拨款收入支出决算总表 before 收入支出决算总表).
@@ -134,10 +135,10 @@ COLUMN_TERMS: dict[str, str] = {
     "actual": "决算数",
 }
 
-_TABLE_LABEL = re.compile(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
 _SET_PREFIX = "高等学校"
-_CHINESE_LABEL = re.compile(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
-_ORDINAL = re.compile(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
+_CHINESE_LABEL = lazy_pattern(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
+_ORDINAL = lazy_pattern(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
 
 
 def _title_candidates(text: str) -> list[str]:
@@ -155,7 +156,7 @@ def _title_candidates(text: str) -> list[str]:
     return candidates
 
 
-_OTHER_TITLE = re.compile(r"^[^，。；;：:\s]{2,36}(?:决算|预算|情况|信息|明细)表$")
+_OTHER_TITLE = lazy_pattern(r"^[^，。；;：:\s]{2,36}(?:决算|预算|情况|信息|明细)表$")
 
 
 def is_other_title(text: str, family_set: FamilySet | None = None) -> bool:
@@ -176,8 +177,8 @@ def match_family(text: str) -> Family | None:
     return FINAL_TABLES.match(text)
 
 
-_PRINTED_LABEL = re.compile(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
-                            r"^表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
+_PRINTED_LABEL = lazy_pattern(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
+                              r"^表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
 
 
 def table_label(text: str) -> str | None:
@@ -187,8 +188,8 @@ def table_label(text: str) -> str | None:
 
 # --- classification codes -----------------------------------------------------------------------------------------
 
-_SPACED_CODE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
-_COMPACT_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?(?=\s|[^\d.,]|$)")  # '[201]一般公共服务支出' (Guangzhou)
+_SPACED_CODE = lazy_pattern(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
+_COMPACT_CODE = lazy_pattern(r"^\[?(\d{3}(?:\d{2}){0,2})\]?(?=\s|[^\d.,]|$)")  # '[201]一般公共服务支出' (Guangzhou)
 
 
 def code_level(code: str) -> int | None:
@@ -223,8 +224,8 @@ class ItemPatterns:
 
 
 def item_patterns(*items: tuple[str, str]) -> ItemPatterns:
-    return ItemPatterns(tuple((key, re.compile(expr)) for key, expr in items),
-                        re.compile("|".join(f"(?:{expr})" for _, expr in items)))
+    return ItemPatterns(tuple((key, lazy_pattern(expr)) for key, expr in items),
+                        lazy_pattern("|".join(f"(?:{expr})" for _, expr in items)))
 
 
 THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(
@@ -259,7 +260,7 @@ SUMMARY_ITEMS: ItemPatterns = item_patterns(
 )
 
 
-_ITEM_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]")
+_ITEM_NUMBERING = lazy_pattern(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]")
 
 
 def match_item(label: str, items: ItemPatterns) -> str | None:
@@ -341,7 +342,7 @@ class FamilySet:
 
 
 _NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
-_NAME_END = re.compile(r"(局|院|厅|委|办|处|会|中心|大学|学校|室|所|站|馆|队|部|署|社|街道|政府|单位)$")
+_NAME_END = lazy_pattern(r"(局|院|厅|委|办|处|会|中心|大学|学校|室|所|站|馆|队|部|署|社|街道|政府|单位)$")
 
 _ANY_TITLES: dict[tuple[Family, ...], re.Pattern[str]] = {}
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.records import Line
 from gongkai.extract.text import squeeze
 
@@ -19,37 +20,37 @@ _ORG = r"[\u4e00-\u9fff（）()XＸ×]{2,40}?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
 _KIND = r"(?:区级|市级|省级|县级)?(?:部门|单位)(?P<kind>决算|预算)"
 _TITLES = (  # the department before or after the year
-    re.compile(rf"(?P<dept>{_ORG}){_YEAR}{_KIND}"),
-    re.compile(rf"{_YEAR}(?P<dept>{_ORG}){_KIND}"),
-    re.compile(rf"{_YEAR}{_KIND}"),
+    lazy_pattern(rf"(?P<dept>{_ORG}){_YEAR}{_KIND}"),
+    lazy_pattern(rf"{_YEAR}(?P<dept>{_ORG}){_KIND}"),
+    lazy_pattern(rf"{_YEAR}{_KIND}"),
 )
 _COVER_LINES = 10
-_COVER_DEPARTMENT = re.compile(rf"(?:预算主管部门|主管部门|预算单位|决算单位)[:：](?P<dept>{_ORG})(?=$|\d|目录|第)")
-_NOT_A_DEPARTMENT = re.compile(r"第[一二三四五六七八九十]+部分|目录|说明|[一二三四五六七八九十]、")
-_SCOPE_MARK = re.compile(r"[（(](?:汇总|本级|部门汇总)[）)]$")
-_PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|某某")
-_DUTIES_SUBJECT = re.compile(r"^(?P<dept>[\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|委|办公室|办|院|部|署|中心))"
-                             r"(?:贯彻|是|负责|主要职责|的主要职责)")
-_YEAR_KIND = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)(?!数)")
-_TABLE_TITLE_YEAR = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?[\u4e00-\u9fff“”\"（）()]{2,30}(?:决算|预算)")
-_SCOPE = re.compile(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
-_TABLE_DEPARTMENT = re.compile(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
-_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
-_COVER_KIND = re.compile(r"^(?:(?:19|20)\d{2})?年度?[\u4e00-\u9fff]{0,3}?部门(?P<kind>决算|预算)(?:公开|报告)?$")
-_TABLE_KIND = re.compile(r"(?P<kind>决算|预算)(?:总|明细)?表$")
-_GOVERNMENT_ACCOUNTS = re.compile(r"总决算|[（(]\d{2}表[）)]")
-_NEXT_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
-_NOT_A_UNIT = re.compile(r"纳入|包括|序号|编制范围|[，。：:]$")
-_SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-_NOT_A_NAME = re.compile(r"决算|预算")  # a sentence about the accounts, wrapped onto its own line
-_UNIT_SENTENCE = re.compile(r"(?:反映|包括|包含)(?P<names>[\u4e00-\u9fff（）、]{4,200}?)(?:的经费收支|等\d*个?单位|。)")
-_UNIT_LINE = re.compile(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
+_COVER_DEPARTMENT = lazy_pattern(rf"(?:预算主管部门|主管部门|预算单位|决算单位)[:：](?P<dept>{_ORG})(?=$|\d|目录|第)")
+_NOT_A_DEPARTMENT = lazy_pattern(r"第[一二三四五六七八九十]+部分|目录|说明|[一二三四五六七八九十]、")
+_SCOPE_MARK = lazy_pattern(r"[（(](?:汇总|本级|部门汇总)[）)]$")
+_PLACEHOLDER = lazy_pattern(r"XX|ＸＸ|××|xx|某某")
+_DUTIES_SUBJECT = lazy_pattern(r"^(?P<dept>[\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|委|办公室|办|院|部|署|中心))"
+                               r"(?:贯彻|是|负责|主要职责|的主要职责)")
+_YEAR_KIND = lazy_pattern(r"(?P<year>(?:19|20)\d{2})年度?(?:[\u4e00-\u9fff]{0,3}?(?:部门|单位))?(?P<kind>决算|预算)(?!数)")
+_TABLE_TITLE_YEAR = lazy_pattern(r"^(?P<year>(?:19|20)\d{2})年度?[\u4e00-\u9fff“”\"（）()]{2,30}(?:决算|预算)")
+_SCOPE = lazy_pattern(r"纳入(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?P<year>(?:19|20)\d{2})年度?部门(?:决算|预算)编制范围")
+_TABLE_DEPARTMENT = lazy_pattern(r"(?:部门|单位名称|编制部门|编制单位)[:：]\s*(?P<dept>[\u4e00-\u9fff（）()]{2,40})")
+_PART_HEADING = lazy_pattern(r"^第[一二三四五六七八九十]+部分(?P<dept>[\u4e00-\u9fff]{2,40}?)(?:(?:19|20)\d{2})?年度?部门")
+_COVER_KIND = lazy_pattern(r"^(?:(?:19|20)\d{2})?年度?[\u4e00-\u9fff]{0,3}?部门(?P<kind>决算|预算)(?:公开|报告)?$")
+_TABLE_KIND = lazy_pattern(r"(?P<kind>决算|预算)(?:总|明细)?表$")
+_GOVERNMENT_ACCOUNTS = lazy_pattern(r"总决算|[（(]\d{2}表[）)]")
+_NEXT_SECTION = lazy_pattern(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+_NOT_A_UNIT = lazy_pattern(r"纳入|包括|序号|编制范围|[，。：:]$")
+_SUB_HEADING = lazy_pattern(r"^[（(][一二三四五六七八九十]+[）)]")
+_NOT_A_NAME = lazy_pattern(r"决算|预算")  # a sentence about the accounts, wrapped onto its own line
+_UNIT_SENTENCE = lazy_pattern(r"(?:反映|包括|包含)(?P<names>[\u4e00-\u9fff（）、]{4,200}?)(?:的经费收支|等\d*个?单位|。)")
+_UNIT_LINE = lazy_pattern(r"^(?:\d{1,3}(?:[.、．]|\s)\s*)?(?P<name>[\u4e00-\u9fff（）()0-9]{3,40}?)(?:\s+.*)?$")
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-_DATE_LINE = re.compile(r"(?P<year>(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})年"
-                        r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})月"
-                        r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
-_UNIT_SUFFIX = re.compile(r"(本级|局|厅|委|办|中心|所|站|院|校|学|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
-                          r"(（[\u4e00-\u9fff]{1,20}）)?$")  # 本级（机关）, 西安市人民医院（西安市第四医院）
+_DATE_LINE = lazy_pattern(r"(?P<year>(?:19|20)\d{2}|[二][〇○零一二三四五六七八九]{3})年"
+                          r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                          r"(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
+_UNIT_SUFFIX = lazy_pattern(r"(本级|局|厅|委|办|中心|所|站|院|校|学|馆|网|队|会|室|部|处|社|台|园|场|团|署|庭|宫)"
+                            r"(（[\u4e00-\u9fff]{1,20}）)?$")  # 本级（机关）, 西安市人民医院（西安市第四医院）
 
 
 @dataclass(slots=True)

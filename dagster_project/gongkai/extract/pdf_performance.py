@@ -18,39 +18,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.pdf_grid import Box, Grid, page_grid
 from gongkai.extract.records import Document, Indicator, Line, ProjectEvaluation, Source, UnitEvaluation, UnitTask
 from gongkai.extract.text import squeeze
 
-_TITLE = re.compile(r"绩效自评表(?:（\d{4}年度?）)?$")
+_TITLE = lazy_pattern(r"绩效自评表(?:（\d{4}年度?）)?$")
 _MAX_TITLE = 80
-_LEVEL_WEIGHT = re.compile(r"[（(]?\d+(?:\.\d+)?分?[）)]?$")  # 产出指标（50分）, 满意度指标10: the weight, not the name
-_OPERATOR = re.compile(r"^(≥|≧|>=|＞＝|≤|≦|<=|＜＝|>|＞|<|＜|=|＝)\s*")
+_LEVEL_WEIGHT = lazy_pattern(r"[（(]?\d+(?:\.\d+)?分?[）)]?$")  # 产出指标（50分）, 满意度指标10: the weight, not the name
+_OPERATOR = lazy_pattern(r"^(≥|≧|>=|＞＝|≤|≦|<=|＜＝|>|＞|<|＜|=|＝)\s*")
 _OPERATORS = {"≥": ">=", "≧": ">=", "＞＝": ">=", "≤": "<=", "≦": "<=", "＜＝": "<=", "＞": ">", "＜": "<",
               "＝": "="}
-_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")
+_NUMBER = lazy_pattern(r"^-?[\d,]+(?:\.\d+)?%?$")
 _TOTAL_ROW = ("总分", "合计", "总计", "总得分", "金额合计")
 # The score line under the indicators: 指标自评得分小计 90 | 预算执行率得分 9.31 | 减分项 0 | 绩效自评总得分 99.31
 _SCORE_LABELS = (
-    ("subtotal", re.compile(r"得分小计$|^小计$")),
-    ("execution", re.compile(r"执行率得分$")),
-    ("deduction", re.compile(r"^减分项?$")),
-    ("total", re.compile(r"^(?:绩效)?(?:自评)?总得?分$|^合计$")),
+    ("subtotal", lazy_pattern(r"得分小计$|^小计$")),
+    ("execution", lazy_pattern(r"执行率得分$")),
+    ("deduction", lazy_pattern(r"^减分项?$")),
+    ("total", lazy_pattern(r"^(?:绩效)?(?:自评)?总得?分$|^合计$")),
 )
 
 # Indicator columns by heading (boxes joined, spaces dropped), tried in order.
 _INDICATOR_COLUMNS = (
-    ("level1", re.compile(r"^一级指标$")),
-    ("level2", re.compile(r"^二级指标$")),
-    ("level3", re.compile(r"^(?:三级指标|指标内容|指标名称)$")),
-    ("operator", re.compile(r"^(?:运算)?符号$")),
-    ("unit", re.compile(r"^(?:度量|计量)单位$")),
-    ("target", re.compile(r"(?:指标值|目标值)$|^内容$")),
-    ("actual", re.compile(r"(?:完成值|实际完成)$")),
-    ("completion", re.compile(r"^(?:完成率|完成程度|完成比例)")),
-    ("weight", re.compile(r"^(?:分值|权重)")),
-    ("score", re.compile(r"^得分$")),
-    ("reason", re.compile(r"原因")),
+    ("level1", lazy_pattern(r"^一级指标$")),
+    ("level2", lazy_pattern(r"^二级指标$")),
+    ("level3", lazy_pattern(r"^(?:三级指标|指标内容|指标名称)$")),
+    ("operator", lazy_pattern(r"^(?:运算)?符号$")),
+    ("unit", lazy_pattern(r"^(?:度量|计量)单位$")),
+    ("target", lazy_pattern(r"(?:指标值|目标值)$|^内容$")),
+    ("actual", lazy_pattern(r"(?:完成值|实际完成)$")),
+    ("completion", lazy_pattern(r"^(?:完成率|完成程度|完成比例)")),
+    ("weight", lazy_pattern(r"^(?:分值|权重)")),
+    ("score", lazy_pattern(r"^得分$")),
+    ("reason", lazy_pattern(r"原因")),
 )
 
 
@@ -188,18 +189,18 @@ def _line_top(geo, line: Line) -> float:
 # ------------------------------------------------------------------------------------------------------ projects
 
 
-_PROJECT_NAME = re.compile(r"^(?:项目|专项资金|政策)(?:（政策）)?名称$")
-_DEPARTMENT = re.compile(r"^主管部门(?:及代码)?$")
-_UNIT = re.compile(r"^实施单位$")
-_FUNDS_ROW = re.compile(r"^(?:年度)?资金总额")
-_BUDGET_HEADING = re.compile(r"^全年预算数")
-_ACTUAL_HEADING = re.compile(r"^全年执行数")
-_BUDGET_LABEL = re.compile(r"^(?:项目)?预算(?:金额|数)|^全年预算数")
-_RATE_HEADING = re.compile(r"^执行率")
-_SCORE_HEADING = re.compile(r"^得分$")
-_TARGET_HEADING = re.compile(r"^(?:年度)?预期目标|^年初设定目标")
-_ACHIEVED_HEADING = re.compile(r"^(?:目标|全年)?实际完成情况$")
-_INDICATOR_HEADING = re.compile(r"^一级指标$")
+_PROJECT_NAME = lazy_pattern(r"^(?:项目|专项资金|政策)(?:（政策）)?名称$")
+_DEPARTMENT = lazy_pattern(r"^主管部门(?:及代码)?$")
+_UNIT = lazy_pattern(r"^实施单位$")
+_FUNDS_ROW = lazy_pattern(r"^(?:年度)?资金总额")
+_BUDGET_HEADING = lazy_pattern(r"^全年预算数")
+_ACTUAL_HEADING = lazy_pattern(r"^全年执行数")
+_BUDGET_LABEL = lazy_pattern(r"^(?:项目)?预算(?:金额|数)|^全年预算数")
+_RATE_HEADING = lazy_pattern(r"^执行率")
+_SCORE_HEADING = lazy_pattern(r"^得分$")
+_TARGET_HEADING = lazy_pattern(r"^(?:年度)?预期目标|^年初设定目标")
+_ACHIEVED_HEADING = lazy_pattern(r"^(?:目标|全年)?实际完成情况$")
+_INDICATOR_HEADING = lazy_pattern(r"^一级指标$")
 
 
 def _read_project(form: _Form) -> ProjectEvaluation | None:
@@ -363,9 +364,9 @@ def _number(text: str | None) -> float | None:
 # --------------------------------------------------------------------------------------------------------- units
 
 
-_UNIT_NAME = re.compile(r"^(?:部门(?:（单位）)?|单位)名称$")
-_TASK_HEADING = re.compile(r"^任务名称$")
-_TASK_TOTAL_COLUMN = re.compile(r"^(?:总额|合计|小计)$")
+_UNIT_NAME = lazy_pattern(r"^(?:部门(?:（单位）)?|单位)名称$")
+_TASK_HEADING = lazy_pattern(r"^任务名称$")
+_TASK_TOTAL_COLUMN = lazy_pattern(r"^(?:总额|合计|小计)$")
 
 
 def _read_unit(form: _Form) -> UnitEvaluation | None:

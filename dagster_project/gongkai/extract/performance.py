@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
 from gongkai.extract.families import match_family
-from gongkai.extract.pdf_performance import read_ruled_performance
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.records import (
     Document,
     Indicator,
@@ -36,54 +35,54 @@ from gongkai.extract.records import (
 from gongkai.extract.text import squeeze
 
 _NUM = r"-?\d+(?:\.\d+)?"
-_NUM_RE = re.compile(rf"^{_NUM}$")
-_COMPLETION_RE = re.compile(rf"^{_NUM}%?$")
+_NUM_RE = lazy_pattern(rf"^{_NUM}$")
+_COMPLETION_RE = lazy_pattern(rf"^{_NUM}%?$")
 
-_PROJECT_TITLE = re.compile(r"^[^《》，。,]{0,8}?项目(?:（政策）)?(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
-_UNIT_TITLE = re.compile(r"^[^《》，。,]{0,8}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
+_PROJECT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?项目(?:（政策）)?(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
+_UNIT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 
 _OPERATORS = {"≥": ">=", "≤": "<=", "＝": "=", "＞": ">", "＜": "<", "＞＝": ">=", "＜＝": "<="}
-_OPERATOR = re.compile("[<>=≥≤＝＞＜]")  # a character of every operator below; most lines have none
-_QUANT_ROW = re.compile(r"^(?P<label>.*?)\s*(?P<op>>=|<=|＞＝|＜＝|≥|≤|=|＝|>|<|＞|＜)\s*(?P<rest>\S.*)$")
-_SCORE_TAIL = re.compile(rf"^(?:(?P<pre>.*?\S)\s+)?(?P<completion>{_NUM}%?)\s+(?P<weight>{_NUM})\s+(?P<score>{_NUM})$")
-_TASK_ROW = re.compile(
+_OPERATOR = lazy_pattern("[<>=≥≤＝＞＜]")  # a character of every operator below; most lines have none
+_QUANT_ROW = lazy_pattern(r"^(?P<label>.*?)\s*(?P<op>>=|<=|＞＝|＜＝|≥|≤|=|＝|>|<|＞|＜)\s*(?P<rest>\S.*)$")
+_SCORE_TAIL = lazy_pattern(rf"^(?:(?P<pre>.*?\S)\s+)?(?P<completion>{_NUM}%?)\s+(?P<weight>{_NUM})\s+(?P<score>{_NUM})$")
+_TASK_ROW = lazy_pattern(
     rf"^(?P<name>.*?\S)\s+(?P<allocated>{_NUM})\s+(?P<executed>{_NUM})\s+(?P<rate>{_NUM})%?"
     rf"\s+(?P<weight>{_NUM})\s+(?P<score>{_NUM})$"
 )
 
-_PROJECT_NAME = re.compile(r"^项目(?:（政策）)?名称\s*(?P<value>.*)$")
-_DEPARTMENT = re.compile(r"^主管部门\s*(?P<value>.*?)(?:\s+实施单位\s*(?P<unit>.*))?$")
-_IMPLEMENTING_UNIT = re.compile(r"^实施单位\s*(?P<value>.*)$")
-_BUDGET = re.compile(rf"预算(?:金额|数)(?:（万元）)?\s*(?P<value>{_NUM})")
-_EXECUTED = re.compile(rf"执行数(?:（万元）)?\s*(?P<value>{_NUM})")
-_RATE = re.compile(rf"执行率\s*(?P<value>{_NUM})\s*%?")
-_UNIT_NAME = re.compile(r"^(?:部门(?:（单位）)?|单位)名称\s*(?P<code>\d{3,})?\s*(?P<name>.*)$")
-_UNIT_INCOME = re.compile(rf"预算收入(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
-_UNIT_EXPENDITURE = re.compile(rf"预算支出(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
+_PROJECT_NAME = lazy_pattern(r"^项目(?:（政策）)?名称\s*(?P<value>.*)$")
+_DEPARTMENT = lazy_pattern(r"^主管部门\s*(?P<value>.*?)(?:\s+实施单位\s*(?P<unit>.*))?$")
+_IMPLEMENTING_UNIT = lazy_pattern(r"^实施单位\s*(?P<value>.*)$")
+_BUDGET = lazy_pattern(rf"预算(?:金额|数)(?:（万元）)?\s*(?P<value>{_NUM})")
+_EXECUTED = lazy_pattern(rf"执行数(?:（万元）)?\s*(?P<value>{_NUM})")
+_RATE = lazy_pattern(rf"执行率\s*(?P<value>{_NUM})\s*%?")
+_UNIT_NAME = lazy_pattern(r"^(?:部门(?:（单位）)?|单位)名称\s*(?P<code>\d{3,})?\s*(?P<name>.*)$")
+_UNIT_INCOME = lazy_pattern(rf"预算收入(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
+_UNIT_EXPENDITURE = lazy_pattern(rf"预算支出(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 
-_GOAL_HEADER = re.compile(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)")
+_GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)")
 _INDICATOR_START = ("绩效指标", "一级指")  # line prefixes
 _REPEATED_HEADER = "一级指"
-_SUBTOTAL = re.compile(rf"指标自评得分小计\s*(?P<value>{_NUM})")
-_EXECUTION_SCORE = re.compile(rf"执行率得分\s*(?P<value>{_NUM})")
-_DEDUCTION = re.compile(rf"减分项?\s*(?P<value>{_NUM})")
-_PROJECT_TOTAL = re.compile(rf"(?:自评)?总得分\s*(?P<value>{_NUM})")
-_UNIT_TOTAL = re.compile(rf"^(?:总评价得分|评价总得分|自评总得分|总得分|总分)\s*[:：]?\s*(?P<value>{_NUM})")
+_SUBTOTAL = lazy_pattern(rf"指标自评得分小计\s*(?P<value>{_NUM})")
+_EXECUTION_SCORE = lazy_pattern(rf"执行率得分\s*(?P<value>{_NUM})")
+_DEDUCTION = lazy_pattern(rf"减分项?\s*(?P<value>{_NUM})")
+_PROJECT_TOTAL = lazy_pattern(rf"(?:自评)?总得分\s*(?P<value>{_NUM})")
+_UNIT_TOTAL = lazy_pattern(rf"^(?:总评价得分|评价总得分|自评总得分|总得分|总分)\s*[:：]?\s*(?P<value>{_NUM})")
 # Column headings of an indicator table: words anywhere, endings, and whole or leading cell texts.
 _HEADER_WORDS = ("原因", "措施", "分值", "得分")
 _HEADER_ENDINGS = ("完成值", "目标值")
-_HEADER_CELL = re.compile(r"^(?:(?:运算)?符号$|度量|(?:完成)?程度$|指标值$|绩效指标$|一级指标|二级指标)")
-_GRADE_START = re.compile(r"^(?:全部或基本|全部|基本|大部分|部分|未|没有)(?:达成|完成|实现|达到)")
-_YEAR_START = re.compile(r"^20\d\d年")
-_SENTENCE_END = re.compile(r"[。；;！!]$")
-_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
-_PUNCTUATION = re.compile(r"[，。：:；;、！!]")
-_REASON_PART = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
+_HEADER_CELL = lazy_pattern(r"^(?:(?:运算)?符号$|度量|(?:完成)?程度$|指标值$|绩效指标$|一级指标|二级指标)")
+_GRADE_START = lazy_pattern(r"^(?:全部或基本|全部|基本|大部分|部分|未|没有)(?:达成|完成|实现|达到)")
+_YEAR_START = lazy_pattern(r"^20\d\d年")
+_SENTENCE_END = lazy_pattern(r"[。；;！!]$")
+_PART_HEADING = lazy_pattern(r"^第[一二三四五六七八九十]+部分")
+_PUNCTUATION = lazy_pattern(r"[，。：:；;、！!]")
+_REASON_PART = lazy_pattern(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _TASK_LABEL = "年度主要任务"
 
 # 一级/二级指标 names of the standard frameworks: projects (产出/效益/满意度/成本) and unit evaluations (整体绩效).
 _PROJECT_LEVEL1 = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标"})
-_PROJECT_LEVEL2 = re.compile(r"^(?:(?!指标)[\u4e00-\u9fff]){0,8}(?:数量|质量|时效|成本|效益|影响|满意度)指标$")
+_PROJECT_LEVEL2 = lazy_pattern(r"^(?:(?!指标)[\u4e00-\u9fff]){0,8}(?:数量|质量|时效|成本|效益|影响|满意度)指标$")
 _PROJECT_LEVEL2_SUFFIX = "指标"  # of every name _PROJECT_LEVEL2 matches: a cheap test before the pattern
 _UNIT_LEVEL1 = _PROJECT_LEVEL1 | frozenset(
     {"履职效能", "预算执行", "管理效率", "运行成本", "社会效应", "可持续性", "投入", "过程", "产出", "效益", "效果"}
@@ -102,11 +101,17 @@ _MAX_STRAY_LINES = 12
 _FULL_TOLERANCE = 0.6
 
 
+def _ruled_forms(document: Document) -> tuple[list, set]:
+    from gongkai.extract.pdf_performance import read_ruled_performance  # PDFs only: a text report skips its import
+
+    return read_ruled_performance(document)
+
+
 def read_performance(document: Document) -> tuple[list[ProjectEvaluation], list[UnitEvaluation], list[ParseIssue]]:
     """Read every 项目(政策)绩效自评表 and 部门(单位)整体绩效自评表 of a document, in order of appearance.
 
     In a PDF, forms printed as ruled grids are read box by box (:mod:`pdf_performance`); the rest line by line."""
-    ruled, covered = read_ruled_performance(document) if document.geometry else ([], set())
+    ruled, covered = _ruled_forms(document) if document.geometry else ([], set())
     projects = [record for _, record in ruled if isinstance(record, ProjectEvaluation)]
     units = [record for _, record in ruled if isinstance(record, UnitEvaluation)]
     issues: list[ParseIssue] = []
@@ -470,6 +475,8 @@ class _IndicatorReader:
 
     def _label_width(self) -> float | None:
         """Width of a full line of the 三级指标 column, from the wrapped names of quantitative rows."""
+        import statistics  # with fractions and decimal, 5 ms of import a report without these forms need not pay
+
         widths = [_width(f.text) for row in self.rows if row.numbers.operator for f in row.labels[:-1] if f.line > 0]
         return statistics.median(widths) if widths else None
 
