@@ -143,9 +143,9 @@ def bench_gx(db: Path, n: int) -> list[Row]:
     import duckdb
 
     from gongkai.quality import SUITES, validate_table
-    from gongkai.quality.gx import _gx, get_context
+    from gongkai.quality.context import get_context, gx_module
 
-    _, t = timed(lambda: (_gx(), get_context()))
+    _, t = timed(lambda: (gx_module(), get_context()))
     rows = [Row(f"stages n={n}", "GX import + context", t.wall, "s", cpu=f"{t.cpu:.1f} s", load=t.load_before)]
     con = duckdb.connect(str(db), read_only=True)
     existing = {f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables"

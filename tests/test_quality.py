@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 from gongkai.quality import ERROR, SUITES, WARNING, Lookups, run_suite, store_results
-from gongkai.quality.gx import EXPECTATIONS_DIR, build_docs, build_suite, get_context, prepare_frame
-from gongkai.quality.suites import name_consistent
+from gongkai.quality.context import EXPECTATIONS_DIR, build_docs, build_suite, get_context
+from gongkai.quality.gx import prepare_frame
+from gongkai.quality.helper_columns import name_consistent
 
 R = "c669139aa1fe8f20"
 REPORT = dict(report_id=R, department_id="218fd8bfc9da68bd", department="辽宁省数据局", year=2024, kind="final")
@@ -277,7 +278,7 @@ def test_partitioned_suite_validates_only_changed_reports(context, tmp_path):
 
 
 def test_only_row_level_suites_are_partitioned():
-    from gongkai.quality.suites import compound_unique, is_partitionable, not_null, unique
+    from gongkai.quality.specs import compound_unique, is_partitionable, not_null, unique
 
     spec = SUITES["raw_table_cells"]
     assert spec.partition_column == "report_id" and is_partitionable(spec, "report_id")

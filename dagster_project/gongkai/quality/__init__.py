@@ -43,24 +43,20 @@ metadata. Membership of codes in marts is checked against marts.dim_*_class (via
 the reference seed (warning only — new codes appear in real reports).
 """
 
-from gongkai.quality.gx import (
+from gongkai.quality.context import (
     DEFAULT_DOCS_DIR,
     EXPECTATIONS_DIR,
-    RESULTS_TABLE,
-    ExpectationResult,
-    SuiteResult,
     build_docs,
     build_suite,
     get_context,
-    prepare_frame,
-    run_all,
-    run_suite,
-    store_results,
     sync_suites,
-    validate_table,
 )
+from gongkai.quality.gx import prepare_frame, run_all, run_suite, validate_table
+from gongkai.quality.helper_columns import Lookups
 from gongkai.quality.incremental import row_versions, suite_fingerprint, validate_changed_reports
-from gongkai.quality.suites import ERROR, SUITES, WARNING, ExpectationSpec, Lookups, SuiteSpec
+from gongkai.quality.results import RESULTS_TABLE, ExpectationResult, SuiteResult, store_results
+from gongkai.quality.specs import ERROR, WARNING, ExpectationSpec, SuiteSpec
+from gongkai.quality.suites import SUITES
 
 __all__ = [
     "DEFAULT_DOCS_DIR", "ERROR", "EXPECTATIONS_DIR", "RESULTS_TABLE", "SUITES", "WARNING", "ExpectationResult",

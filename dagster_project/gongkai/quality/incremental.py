@@ -9,9 +9,8 @@ revalidates every report.
 The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
 with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
 fingerprint) and ``quality.gx_partition_failures`` (per report, how many rows failed each expectation, and the first
-of them). The
-fingerprint covers the suite code, the runner and the reference codes: change any of them and the next run
-validates every row again. So does a failed expectation whose rows GX cannot attribute to reports (an exception).
+of them). The fingerprint covers the code of this package (suites and runner) and the reference codes: change any of
+them and the next run validates every row again. So does a failed expectation whose rows GX cannot attribute to reports (an exception).
 """
 
 from __future__ import annotations
@@ -26,10 +25,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from gongkai.quality import gx as runner
-from gongkai.quality import suites
-from gongkai.quality.gx import ExpectationResult, SuiteResult
-from gongkai.quality.suites import DIMENSION_TABLES, NULL_PARTITION, SEED_CODES, SUITES, uses_dimensions
+from gongkai.quality.gx import run_suite
+from gongkai.quality.helper_columns import SEED_CODES
+from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows
+from gongkai.quality.specs import DIMENSION_TABLES, NULL_PARTITION, uses_dimensions
+from gongkai.quality.suites import SUITES
 from gongkai.warehouse.duck import registered, transaction
 
 #: rows validated per pandas frame (whole reports; a bigger report alone): GX's pandas engine holds a few copies of
@@ -49,9 +49,10 @@ _DDL = (
 
 
 def suite_fingerprint(name: str) -> str:
-    """A hash of what decides a suite's outcome on unchanged rows: the suites, this runner, the reference codes."""
+    """A hash of what decides a suite's outcome on unchanged rows: the suites and their runner (every module of this
+    package), the reference codes."""
     digest = hashlib.sha256(name.encode())
-    for path in (Path(suites.__file__), Path(runner.__file__), Path(__file__), SEED_CODES):
+    for path in (*sorted(Path(__file__).parent.glob("*.py")), SEED_CODES):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -99,7 +100,7 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
         frame = _rows(con, spec.table, column, batch)
         rows += len(frame)
         if len(frame):
-            batches.append(runner.run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
+            batches.append(run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
     fresh = _combine(batches)
     redone = set(todo)
     carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in redone])
@@ -164,7 +165,7 @@ def _ids(report_ids: list[str]) -> pa.Table:
 
 def _first_rows(groups) -> list[dict]:
     """The first failing rows of several groups (batches, reports), up to what a result shows."""
-    return runner.first_failing_rows(row for group in groups for row in group)
+    return first_failing_rows(row for group in groups for row in group)
 
 
 def _carried_failures(con, name: str, fingerprint: str,

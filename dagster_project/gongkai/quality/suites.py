@@ -1,38 +1,47 @@
-"""Expectation suites as code: what each raw table and mart must satisfy, with a severity per expectation.
-
-Pure Python (no Great Expectations import): a :class:`SuiteSpec` names the DuckDB table it validates, an optional
-``prepare`` step that adds helper columns computed in pandas (identities, parent = Σ children, membership in a
-dimension), and a list of :class:`ExpectationSpec` (a GX expectation class name, its keyword arguments, a
-severity). Helper columns start with ``_``.
-
-Severities: ``error`` blocks downstream and is kept for invariants the pipeline itself guarantees (a key unique or
-not NULL, an unknown status, a malformed code, a code missing from its dimension, a rank below 1); ``warning`` is
-recorded and the run goes on, and is the severity of every check on a value a department printed (identities,
-narrative vs tables, SME ≤ procurement total, ranges, shares, scores): a real report's own inconsistency is data,
-never a blocker (its failing rows: quality.report_check_failures).
+"""The suites: what each raw table and mart must satisfy (``SUITES``, keyed by asset / table name), with the
+pandas steps that add each suite's helper columns. The shapes are in gongkai.quality.specs, the helper columns'
+building blocks in gongkai.quality.helper_columns.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES
-
-Severity = Literal["error", "warning"]
-ERROR: Severity = "error"
-WARNING: Severity = "warning"
+from gongkai.quality.helper_columns import (
+    Lookups,
+    children_gap,
+    code_known,
+    identity_gap,
+    membership,
+    name_consistent,
+    num,
+)
+from gongkai.quality.specs import (
+    ERROR,
+    TOLERANCE,
+    WARNING,
+    ExpectationSpec,
+    Prepare,
+    SuiteSpec,
+    a_ge_b,
+    between,
+    compound_unique,
+    in_set,
+    is_partitionable,
+    is_true,
+    non_negative,
+    not_null,
+    pct,
+    regex,
+    unique,
+    within_tolerance,
+)
 
 FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
 ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"  # 类 / 款, and the 7-digit subdivision of a 款 some budgets print
-TOLERANCE = 0.05  # 尾差 the reports' own rounding admits
-
 FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "appropriation_expenditure",
                      "government_fund", "state_capital")
 ECONOMIC_FAMILIES = ("general_budget_basic_expenditure",)
@@ -45,266 +54,8 @@ ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)
 THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation",
                       "meeting", "training")  # 会议费, 培训费: printed beside 三公 by some, not parts of its total
 
-SEED_CODES = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "observed_classification_codes.csv"
-
-
-@dataclass(frozen=True)
-class ExpectationSpec:
-    """One expectation: a GX 1.x expectation class name (e.g. ``ExpectColumnValuesToBeUnique``) and its kwargs."""
-
-    type: str
-    kwargs: Mapping[str, Any]
-    severity: Severity = ERROR
-    note: str = ""
-
-    @property
-    def column(self) -> str | None:
-        if "column" in self.kwargs:
-            return str(self.kwargs["column"])
-        for key in ("column_list", "column_A"):
-            if key in self.kwargs:
-                value = self.kwargs[key]
-                return ",".join(value) if isinstance(value, (list, tuple)) else str(value)
-        return None
-
-
-Prepare = Callable[[pd.DataFrame, "Lookups"], pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class SuiteSpec:
-    """A suite: the table it validates (``schema.table`` in the warehouse), helper-column step and expectations."""
-
-    name: str
-    table: str
-    expectations: tuple[ExpectationSpec, ...]
-    prepare: Prepare | None = None
-    description: str = ""
-    #: Set when the suite's verdict on the table is the union of its verdicts on each report's rows (row-level
-    #: expectations, keys that include this column, a ``prepare`` local to each report): it may then validate only
-    #: the reports whose rows changed since its last run and carry the outcome of the others
-    #: (gongkai.quality.incremental).
-    partition_column: str | None = None
-
-
-#: Columns that tell an analyst which row failed (where the validated table has them): its report, where it is
-#: printed, what it is. Failing rows are reported with these and the checked value.
-ROW_CONTEXT = (
-    "report_id", "department_id", "year", "file", "page", "line", "path", "table_family", "scope", "code",
-    "function_code", "economic_code", "row_label", "item", "fact_key", "project_name", "level3", "check_name",
-    "metric",
-)
-
-#: The partition of rows whose partition column is NULL (no report_id is empty).
-NULL_PARTITION = ""
-
-#: Expectations decided row by row (or, for compound keys, within the rows that share the key's values).
-ROW_LEVEL_TYPES = frozenset({
-    "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween",
-    "ExpectColumnValuesToMatchRegex", "ExpectColumnPairValuesAToBeGreaterThanB", "ExpectCompoundColumnsToBeUnique",
-})
-
-
-def is_partitionable(spec: SuiteSpec, column: str) -> bool:
-    """Whether every expectation of ``spec`` holds on the table exactly when it holds on each ``column`` group."""
-    for exp in spec.expectations:
-        if exp.type == "ExpectColumnValuesToBeUnique" and exp.kwargs["column"] == column and "mostly" not in exp.kwargs:
-            continue  # each group holds one value of the column: unique in every group ⟺ unique in the table
-        if exp.type not in ROW_LEVEL_TYPES or "mostly" in exp.kwargs:
-            return False
-        if exp.type == "ExpectCompoundColumnsToBeUnique" and column not in exp.kwargs["column_list"]:
-            return False
-    return True
-
-
-#: The dimension tables mart suites check code membership against (Lookups.codes with ``use_dims``).
-DIMENSION_TABLES = {"function": "marts.dim_function_class", "economic": "marts.dim_economic_class"}
-
-
-def uses_dimensions(spec: SuiteSpec) -> bool:
-    """Whether the suite's membership expectations look codes up in :data:`DIMENSION_TABLES` (every marts suite)."""
-    return spec.table.startswith("marts.")
-
-
-@dataclass
-class Lookups:
-    """Reference sets some suites check membership against. Missing sets are loaded lazily: from the warehouse
-    when a connection is given (marts.dim_*), else from the dbt seed CSV (codes seen in real reports)."""
-
-    function_codes: set[str] | None = None
-    economic_codes: set[str] | None = None
-    con: Any = None  # duckdb connection
-    use_dims: bool = False
-    #: kind → code → the names the classification reference gives it (normalized), from the seed
-    reference_names: dict[str, dict[str, set[str]]] | None = None
-
-    def codes(self, kind: str) -> set[str]:
-        attr = f"{kind}_codes"
-        cached = getattr(self, attr)
-        if cached is not None:
-            return cached
-        found: set[str] | None = None
-        if self.con is not None and self.use_dims:
-            try:
-                found = {r[0] for r in self.con.execute(f"select code from {DIMENSION_TABLES[kind]}").fetchall()}
-            except Exception:  # dims not built yet
-                found = None
-        if found is None:
-            found = set(self.names(kind))
-        setattr(self, attr, found)
-        return found
-
-    def names(self, kind: str) -> dict[str, set[str]]:
-        """code → normalized names of the classification reference (dbt seed observed_classification_codes)."""
-        if self.reference_names is None:
-            seed = pd.read_csv(SEED_CODES, dtype=str, keep_default_na=False)
-            self.reference_names = {}
-            for k, code, name in zip(seed["kind"], seed["code"], seed["name_as_printed"]):
-                by_code = self.reference_names.setdefault(k, {})
-                by_code.setdefault(code.replace(" ", ""), set()).add(normalize_class_name(name))
-        return self.reference_names.get(kind, {})
-
-
-def normalize_class_name(name: str | None) -> str:
-    """A classification name for comparison: no whitespace, full-width brackets (as the dbt macro of that name)."""
-    return re.sub(r"\s", "", name or "").replace("(", "（").replace(")", "）")
-
-
-def strip_code(label: str | None) -> str:
-    """A row label without its leading classification code ("2010601 行政运行" → "行政运行")."""
-    return re.sub(r"^\s*\d{3}(?:\s*\d{2}){0,2}\s*", "", label or "").strip()
-
-
-# --- expectation shorthands -----------------------------------------------------------------------------------
-
-def unique(column: str, severity: Severity = ERROR) -> ExpectationSpec:
-    return ExpectationSpec("ExpectColumnValuesToBeUnique", {"column": column}, severity)
-
-
-def not_null(column: str, severity: Severity = ERROR) -> ExpectationSpec:
-    return ExpectationSpec("ExpectColumnValuesToNotBeNull", {"column": column}, severity)
-
-
-def compound_unique(columns: list[str], severity: Severity = ERROR) -> ExpectationSpec:
-    return ExpectationSpec("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}, severity, "composite key")
-
-
-def in_set(column: str, values: list, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
-    return ExpectationSpec("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}, severity, note)
-
-
-def between(column: str, lo: float | None, hi: float | None, severity: Severity = WARNING, note: str = "") -> ExpectationSpec:
-    kwargs: dict[str, Any] = {"column": column}
-    if lo is not None:
-        kwargs["min_value"] = lo
-    if hi is not None:
-        kwargs["max_value"] = hi
-    return ExpectationSpec("ExpectColumnValuesToBeBetween", kwargs, severity, note)
-
-
-def non_negative(column: str, severity: Severity = WARNING) -> ExpectationSpec:
-    return between(column, 0, None, severity, "amount ≥ 0")
-
-
-def pct(column: str, severity: Severity = WARNING) -> ExpectationSpec:
-    return between(column, 0, 100, severity, "percentage / score within 0–100")
-
-
-def regex(column: str, pattern: str, severity: Severity = ERROR) -> ExpectationSpec:
-    return ExpectationSpec("ExpectColumnValuesToMatchRegex", {"column": column, "regex": pattern}, severity,
-                           "well-formed code")
-
-
-def within_tolerance(column: str, severity: Severity = WARNING, note: str = "") -> ExpectationSpec:
-    return between(column, -TOLERANCE, TOLERANCE, severity, note)
-
-
-def is_true(column: str, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
-    return in_set(column, [True], severity, note)
-
-
-def a_ge_b(a: str, b: str, severity: Severity = ERROR, note: str = "") -> ExpectationSpec:
-    return ExpectationSpec(
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
-        severity,
-        note,
-    )
-
 
 # --- helper columns (pandas) -------------------------------------------------------------------------------------
-
-def _num(df: pd.DataFrame, column: str) -> pd.Series:
-    if column not in df.columns:
-        return pd.Series(np.nan, index=df.index, dtype="float64")
-    return pd.to_numeric(df[column], errors="coerce").astype("float64")
-
-
-def identity_gap(df: pd.DataFrame, total: str, parts: list[str]) -> pd.Series:
-    """total − Σ parts (a NULL part counts as 0); NaN where the total or every part is NULL (nothing to check)."""
-    values = pd.concat([_num(df, p) for p in parts], axis=1)
-    gap = _num(df, total) - values.fillna(0).sum(axis=1)
-    return gap.where(_num(df, total).notna() & values.notna().any(axis=1)).round(6)
-
-
-def children_gap(df: pd.DataFrame, keys: list[str], code: str, parent: str, value: str) -> pd.Series:
-    """On each parent row: its value − Σ its children's values; NaN on rows without children."""
-    children = (
-        df.assign(_v=_num(df, value))
-        .dropna(subset=[parent])
-        .groupby(keys + [parent], dropna=False)["_v"]
-        .sum(min_count=1)
-        .rename("_children")
-        .reset_index()
-        .rename(columns={parent: code})
-    )
-    merged = df[keys + [code]].merge(children, on=keys + [code], how="left")
-    gap = _num(df, value).to_numpy() - merged["_children"].to_numpy(dtype="float64")
-    return pd.Series(gap, index=df.index).round(6)
-
-
-def membership(values: pd.Series, known: set[str]) -> pd.Series:
-    """True / False for a code in / not in the set; None where the value is NULL (not checked)."""
-    return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else (v in known)).astype(object)
-
-
-def _parent(code: str) -> str | None:
-    return code[:-2] if len(code) > 3 else None
-
-
-def code_known(df: pd.DataFrame, code_column: str, known: set[str]) -> pd.Series:
-    """A classification code (类/款/项) is known when the reference has it, or when each of its parents up to one
-    the reference has is printed in the same report (a standard 项 under a known 款 the reference lacks): True /
-    False; None where the row has no code."""
-    printed = df.dropna(subset=[code_column]).groupby("report_id")[code_column].agg(set).to_dict()
-
-    def known_in(report_id: str, code: str | None) -> bool | None:
-        if code is None or (isinstance(code, float) and np.isnan(code)):
-            return None
-        in_report = printed.get(report_id, set())
-        while code not in known:
-            code = _parent(code)
-            if code is None or code not in in_report:
-                return False
-        return True
-
-    return pd.Series([known_in(r, c) for r, c in zip(df["report_id"], df[code_column])], index=df.index,
-                     dtype=object)
-
-
-def name_consistent(codes: pd.Series, labels: pd.Series, reference: dict[str, set[str]]) -> pd.Series:
-    """The printed name agrees with a name the reference gives the code (one may be the other cut short, a wrapped
-    row): True / False; None where the code is not in the reference or the row prints no name."""
-
-    def consistent(code, label) -> bool | None:
-        names = reference.get(code) if isinstance(code, str) else None
-        name = normalize_class_name(strip_code(label if isinstance(label, str) else None))
-        if not names or not name:
-            return None
-        return any(name.startswith(n) or n.startswith(name) for n in names)
-
-    return pd.Series([consistent(c, lb) for c, lb in zip(codes, labels)], index=codes.index, dtype=object)
-
 
 def _prep_function_fact(keys: list[str], columns: list[str]) -> Prepare:
     def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
@@ -340,14 +91,14 @@ def _prep_three_public(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 def _prep_procurement(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
     df["_parts_gap"] = identity_gap(df, "total", ["goods", "works", "services"])
-    df["_sme_over_total"] = (_num(df, "sme_amount") - _num(df, "total")).round(6)  # NaN when either is missing
+    df["_sme_over_total"] = (num(df, "sme_amount") - num(df, "total")).round(6)  # NaN when either is missing
     return df
 
 
 def _prep_narrative_facts(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
     key = df["fact_key"].astype(str)
-    value = _num(df, "value")
+    value = num(df, "value")
     # year-over-year changes (*_change_amount / *_change_pct) are signed; levels are not
     df["_level_value"] = value.where(~key.str.contains("_change_"))
     df["_share_pct"] = value.where(key.str.endswith("share_pct") & ~key.str.contains("_change_"))
@@ -362,8 +113,8 @@ def _prep_summary(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 
 def _prep_projects(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
-    score = _num(df, "indicator_score") + _num(df, "execution_score").fillna(0) - _num(df, "deduction").fillna(0)
-    df["_score_gap"] = (_num(df, "total_score") - score).round(6)
+    score = num(df, "indicator_score") + num(df, "execution_score").fillna(0) - num(df, "deduction").fillna(0)
+    df["_score_gap"] = (num(df, "total_score") - score).round(6)
     return df
 
 

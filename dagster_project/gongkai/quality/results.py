@@ -1,0 +1,143 @@
+"""Plain outcomes of GX validations (no GX import): one expectation's result, one suite run's results, the first
+failing rows an analyst is shown, and their storage in quality.gx_results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from gongkai.quality.specs import ERROR, Severity
+
+RESULTS_TABLE = "quality.gx_results"
+FAILING_ROWS_SHOWN = 20  # failing rows kept per expectation (and per report, for carried outcomes)
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    """The plain outcome of one expectation on one table."""
+
+    suite: str
+    table: str
+    expectation: str  # snake_case GX type, e.g. expect_column_values_to_be_unique
+    column: str | None
+    severity: Severity
+    success: bool
+    unexpected_count: int | None
+    details: dict[str, Any] = field(default_factory=dict)
+    #: unexpected rows per value of the suite's partition column (when asked for), not stored
+    by_partition: dict[str, int] | None = field(default=None, compare=False, repr=False)
+    #: the first failing rows per value of the partition column (with ``by_partition``), not stored
+    rows_by_partition: dict[str, list[dict[str, Any]]] | None = field(default=None, compare=False, repr=False)
+
+    def as_row(self, run_id: str, validated_at: datetime) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("by_partition")
+        row.pop("rows_by_partition")
+        row["details"] = json.dumps(self.details, ensure_ascii=False, default=str)
+        return {"run_id": run_id, **row, "validated_at": validated_at}
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    """All outcomes of one suite run. ``success_errors``: no expectation of severity 'error' failed (the asset may
+    proceed); ``success``: nothing failed at all (warnings included)."""
+
+    suite: str
+    table: str
+    run_id: str
+    validated_at: datetime
+    rows: int
+    results: list[ExpectationResult]
+
+    @property
+    def success_errors(self) -> bool:
+        return all(r.success for r in self.results if r.severity == ERROR)
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def failed(self) -> list[ExpectationResult]:
+        return [r for r in self.results if not r.success]
+
+    @property
+    def errors(self) -> list[ExpectationResult]:
+        return [r for r in self.failed if r.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[ExpectationResult]:
+        return [r for r in self.failed if r.severity != ERROR]
+
+
+
+def first_failing_rows(rows: Iterable[Mapping[str, Any]], limit: int = FAILING_ROWS_SHOWN) -> list[dict[str, Any]]:
+    """The first ``limit`` distinct failing rows (context columns and the checked value), JSON-ready: a long-form
+    table repeats a row once per cell, and an analyst needs each row once."""
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        plain = {k: _json_value(v) for k, v in row.items()}
+        key = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(plain)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else float(value)  # NaN: NULL
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_value(value.item())
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+
+RESULTS_DDL = f"""
+CREATE TABLE IF NOT EXISTS {RESULTS_TABLE} (
+    run_id VARCHAR NOT NULL,
+    suite VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL,
+    expectation VARCHAR NOT NULL,
+    "column" VARCHAR,
+    severity VARCHAR NOT NULL,          -- 'error' | 'warning'
+    success BOOLEAN NOT NULL,
+    unexpected_count BIGINT,
+    details VARCHAR,                    -- JSON: kwargs, note, partial unexpected values, exception
+    validated_at TIMESTAMP NOT NULL
+)"""
+
+
+def store_results(con, results: SuiteResult | Iterable[SuiteResult | ExpectationResult], *,
+                  run_id: str | None = None) -> int:
+    """Append results to quality.gx_results (created if missing). Returns the number of rows written."""
+    if isinstance(results, SuiteResult):
+        results = [results]
+    rows: list[dict[str, Any]] = []
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for item in results:
+        if isinstance(item, SuiteResult):
+            rows += [r.as_row(run_id or item.run_id, item.validated_at) for r in item.results]
+        else:
+            rows.append(item.as_row(run_id or "adhoc", now))
+    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
+    con.execute(RESULTS_DDL)
+    if rows:
+        columns = ["run_id", "suite", "table", "expectation", "column", "severity", "success",
+                   "unexpected_count", "details", "validated_at"]
+        con.executemany(
+            f"INSERT INTO {RESULTS_TABLE} VALUES ({', '.join('?' for _ in columns)})",
+            [[row[c] for c in columns] for row in rows],
+        )
+    return len(rows)
+
