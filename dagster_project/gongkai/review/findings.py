@@ -25,6 +25,7 @@ RULES = {rule.key: rule for rule in (
     Rule("stated_percentage", "narrative_numbers", "所列百分比无法由所列金额算出"),
     Rule("narrative_vs_table", "narrative_numbers", "说明中的金额与表格不符"),
     Rule("parts_sum", "narrative_numbers", "分项之和与总额不符"),
+    Rule("table_arithmetic", "consistency", "表格数字勾稽不符"),
     Rule("placeholder", "text_slips", "模板占位符未替换"),
     Rule("template_alternative", "text_slips", "模板备选用语未删除"),
     Rule("template_instruction", "text_slips", "空白模板的填写说明未删除"),

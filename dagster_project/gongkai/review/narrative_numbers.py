@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from gongkai.extract.reconciliation import pct_tolerance
-from gongkai.extract.records import CHECK_FAIL, Line, Report
+from gongkai.extract.records import CHECK_FAIL, Check, Line, Report
 from gongkai.extract.text import to_wan
 from gongkai.review.findings import INFO, WARNING, Finding
 from gongkai.review.prose import NUMBER, OPENERS, LineText, Prose, section_heading
+from gongkai.review.table_checks import misprinted_rates
 
 _BUDGET = re.compile(rf"(?:年初)?预算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
 _ACTUAL = re.compile(rf"决算(?:数)?(?:为|是)?(?P<n>{NUMBER})(?P<u>万元|元)")
@@ -45,6 +46,7 @@ _FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
 _FUND_KEY = re.compile(r"fund|capital")
 _RATE_REACH = 4  # characters from the 决算 amount to 完成预算的: "，"
 _PAIR_REACH = 16  # characters from a 预算 amount to its 决算 amount: "，支出决算为"
+_FORM_RATE_AGREES = 0.05  # percentage points: a stated rate that is what the form's own figures give
 _WORD_FOR = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0, "相等": 0, "一致": 0}
 _EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数", 0: "决算数与预算数持平"}
 
@@ -282,10 +284,11 @@ def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineT
     is that fund's figure, not the report's: no finding."""
     findings = []
     index = {(line.page, line.line): i for i, line in enumerate(lines)}
+    misprinted = misprinted_rates(report)
     for check in report.checks:
         if check.category != "narrative" or check.status != CHECK_FAIL or check.source is None:
             continue
-        if check.expected is None or check.actual is None:
+        if check.expected is None or check.actual is None or _form_misprinted(check, misprinted):
             continue
         heading = section_heading(lines, index.get((check.source.page, check.source.line)))
         if _FUND_SECTION.search(heading) and not _FUND_KEY.search(check.name):
@@ -298,6 +301,14 @@ def _failed_narrative_checks(report: Report, lines: list[Line], line_text: LineT
                                 f"{_plain(check.expected)}（{_check_basis(check.name)}；说明中为 {_plain(check.actual)}）"))
     recomputed = {(f.page, f.line) for f in findings if f.rule == "stated_percentage"}
     return [f for f in findings if not ("绩效自评表数" in f.expected and (f.page, f.line) in recomputed)]
+
+
+def _form_misprinted(check: Check, misprinted: dict[str, float]) -> bool:
+    """完成预算的100% against a form printing 执行率 1000% for 400 of 400: the form's rate is the slip (its own
+    finding), the narrative's rate is what the form's figures give."""
+    prefix = "narrative.project_execution_rate_pct."
+    rate = misprinted.get(check.name.removeprefix(prefix)) if check.name.startswith(prefix) else None
+    return rate is not None and abs(rate - check.actual) < _FORM_RATE_AGREES
 
 
 def _check_basis(name: str) -> str:

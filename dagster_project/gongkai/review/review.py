@@ -9,7 +9,7 @@ from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
 from gongkai.review import (completeness, consistency, contents, narrative_numbers, stated_amounts, stated_parts,
-                            text_slips)
+                            table_checks, text_slips)
 from gongkai.review.findings import Finding, ordered
 from gongkai.review.prose import running_text
 
@@ -70,7 +70,8 @@ def review_document(document: Document, report: Report | None) -> Review:
     stated, judged = stated_amounts.review(prose, report, document.lines)
     findings = stated + [f for f in narrative_numbers.review(prose, report, document.lines, line_text)
                          if f.rule != "narrative_vs_table" or (f.page, f.line) not in judged]
-    findings += stated_parts.review(prose) + text_slips.review(document.lines, prose) \
+    findings += table_checks.review(report, line_text) + stated_parts.review(prose) \
+        + text_slips.review(document.lines, prose) \
         + consistency.review(document.lines, report, prose) \
         + completeness.review(document.lines, report) \
         + contents.review(document.lines, report)
