@@ -186,3 +186,12 @@ def test_three_public_under_year_headings(parsed):
     assert (total.value("budget"), total.value("prior_year_budget")) == (19.45, 20.45)
     assert three.row(item="reception").value("budget") == 4.45
     assert three.row(item="vehicle_purchase").cell("budget").status == "blank"
+
+
+def test_a_title_at_the_foot_of_a_page_starts_its_table_on_the_next(parsed):
+    """江苏人大 2017: 一般公共预算机关运行经费支出预算表 is the last line of p18, its header and rows on p19 — the table
+    before it (基本支出, 合计 7,666.68) ends there and adds up."""
+    report = parsed("2017_js-rdcwhbgt_budget")
+    assert report.table("budget_agency_operating").row(item="total").value("amount") == 5619.31
+    assert report.table("budget_general_basic").row(item="total").value("amount") == 7666.68
+    assert [c.name for c in report.checks if c.status == "fail"] == []

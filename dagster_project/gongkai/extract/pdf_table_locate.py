@@ -108,7 +108,8 @@ def _continues(geo: PageGeometry, family_set: FamilySet) -> bool:
 def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet) -> list[_Found]:
     found: list[_Found] = []
     current: _Found | None = None
-    for geo in geometry:
+    foot: tuple[Family, Line] | None = None  # a title printed at the foot of the page before, its header on this one
+    for index, geo in enumerate(geometry):
         lines = geo.lines
         if not lines:
             continue
@@ -116,7 +117,11 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
                   if _title_at(lines, i, family_set) is not None and _has_header_after(lines, i, family_set)]
         stops = _other_titles(lines, family_set)
         bounds = sorted(starts + stops)
-        if current is not None and (not bounds or bounds[0] > 0) and _continues(geo, family_set):
+        if foot is not None and (not bounds or bounds[0] > 0):
+            end = geo.boxes[bounds[0]].top if bounds else geo.height + 1
+            current = _found_at(foot[0], foot[1], lines[:4], _Segment(geo.page, -1.0, end), file, family_set)
+            found.append(current)
+        elif current is not None and (not bounds or bounds[0] > 0) and _continues(geo, family_set):
             end = geo.boxes[bounds[0]].top if bounds else geo.height + 1
             current.segments.append(_Segment(geo.page, -1.0, end, continued=True))
         elif current is not None and not starts:
@@ -149,7 +154,33 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
             found.append(current)
         if stops and (not starts or stops[-1] > starts[-1]):
             current = None  # a table of no family ends the page: nothing after it continues a standard table
+        foot = _title_at_foot(geo, geometry[index + 1] if index + 1 < len(geometry) else None, starts, family_set)
+        if foot is not None:
+            if current is not None and current.segments[-1].page == geo.page:
+                last = current.segments[-1]
+                last.bottom = min(last.bottom, geo.boxes[geo.lines.index(foot[1])].top)
+            current = None
     return found
+
+
+def _title_at_foot(geo: PageGeometry, following: PageGeometry | None, starts: list[int],
+                   family_set: FamilySet) -> tuple[Family, Line] | None:
+    """A title on the last line of a page whose header opens the next page (江苏人大 2017 p18 → p19)."""
+    lines = [line for line in geo.lines if not _PAGE_NUMBER.match(line.text)]
+    if not lines or following is None or not following.lines:
+        return None
+    i = geo.lines.index(lines[-1])
+    family = _title_at(geo.lines, i, family_set)
+    if family is None or i in starts or not _has_header_after([lines[-1], *following.lines[:5]], 0, family_set):
+        return None
+    return family, lines[-1]
+
+
+def _found_at(family: Family, title: Line, header: list[Line], segment: _Segment, file: str,
+              family_set: FamilySet) -> _Found:
+    unit = next((m.group(1) for line in header if (m := _UNIT.search(squeeze(line.text)))), "万元")
+    return _Found(family=family, title=squeeze(title.text), label=table_label(title.text), unit=unit,
+                  source=title.source(file), segments=[segment], family_set=family_set)
 
 
 def _other_titles(lines: list[Line], family_set: FamilySet) -> list[int]:
