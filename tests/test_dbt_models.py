@@ -131,6 +131,32 @@ def make_raw_fixture(path: Path) -> None:
         ("会议费", None, "meeting", None, None, dict(zip(ba, (86.81, 86.81)))),
         ("培训费", None, "training", None, None, dict(zip(ba, (2795.78, 2795.78)))),
     ], file="shpt/2023_czj.pdf")
+    # tables beyond the standard nine (as tests/test_final_variants.py's 内蒙古 / 云南 / 四川 sets print them)
+    cells += _cells(R3, "project_income_expenditure", [
+        ("合计", None, "total", None, None, {"carryover_begin": 30.0, "income": 80.0, "project": 95.0, "carryover_end": 15.0}),
+        ("一般公共服务支出", "201", None, None, None, {"carryover_begin": 30.0, "income": 80.0, "project": 95.0,
+                                                  "carryover_end": 15.0}),
+        ("一般行政管理事务", "2010102", None, None, None, {"carryover_begin": None, "income": 80.0, "project": 80.0,
+                                                   "carryover_end": None}),
+    ], file="shpt/2023_czj.pdf")
+    cells += _cells(R3, "project_expenditure", [
+        ("行政运行", "2010101", None, None, None, {"project": 312.30}),
+        ("办公费", "30201", None, None, None, {"project": 50.0}),  # a project table printed by economic class
+    ], file="shpt/2023_czj.pdf")
+    cells += _cells(R3, "general_budget_economic_detail", [
+        ("合计", None, "total", None, None, {"total": 596.0, "basic": 540.0, "project": 56.0}),
+        ("差旅费", "30211", None, None, None, {"total": 6.0, "basic": None, "project": 6.0}),
+    ], file="shpt/2023_czj.pdf")
+    cells += _cells(R3, "operations_assets_procurement", [
+        ("机构运行经费支出", None, "agency_operating_cost", None, None, {"amount": 35.20}),
+        ("国有资产占用情况", None, "state_assets", None, None, {"amount": None}),
+        ("车辆数（辆）", None, "vehicles", None, None, {"amount": 2.0}),
+        ("政府采购支出", None, "procurement_total", None, None, {"amount": 120.0}),
+    ], file="shpt/2023_czj.pdf")
+    cells += _cells(R3, "three_public_operating", [
+        ("“三公”经费", None, "three_public", None, None, {"budget": 12.0, "actual": 11.10}),
+        ("机关运行经费", None, "agency_operating_cost", None, None, {"budget": 24.0, "actual": 24.0}),
+    ], file="shpt/2023_czj.pdf")
     cells += _cells(R1, "income_expenditure_summary", [
         ("本年收入合计", None, "income_total", "income", None, {"amount": 5741.50}),
         ("本年支出合计", None, "expenditure_total", "expenditure", None, {"amount": 5516.90}),
@@ -332,6 +358,30 @@ def test_three_public(built):
                                               "where report_id = ?", R3))
     assert rows == {"total": (593.46, 587.55), "meeting": (86.81, 86.81), "training": (2795.78, 2795.78)}
     assert q(con, "select three_public_total from marts.fct_report_summary where report_id = ?", R3) == [(587.55,)]
+
+
+def test_supplementary_tables(built):
+    """The tables some sets print beyond the standard nine reach their marts, blanks NULL, counts as counts."""
+    con, _ = built
+    assert q(con, "select source_table, function_code, carryover_begin, income, project, carryover_end "
+                  "from marts.fct_project_expenditure_by_function where report_id = ? order by 1, 2", R3) == [
+        ("project_expenditure", "2010101", None, None, 312.30, None),
+        ("project_income_expenditure", "201", 30.0, 80.0, 95.0, 15.0),
+        ("project_income_expenditure", "2010102", None, 80.0, 80.0, None)]
+    assert q(con, "select scope, economic_code, level, parent_code, total, basic, project "
+                  "from marts.fct_expenditure_by_economic_class where report_id = ? order by 1, 2", R3) == [
+        ("general_budget", "30211", 2, "302", 6.0, None, 6.0), ("project", "30201", 2, "302", None, None, 50.0)]
+    rows = q(con, "select source_table, item, column_name, value, unit from marts.fct_operations_disclosure "
+                  "where report_id = ? order by 1, 2, 3", R3)
+    assert rows == [
+        ("operations_assets_procurement", "agency_operating_cost", "amount", 35.20, "万元"),
+        ("operations_assets_procurement", "procurement_total", "amount", 120.0, "万元"),
+        ("operations_assets_procurement", "state_assets", "amount", None, "万元"),
+        ("operations_assets_procurement", "vehicles", "amount", 2.0, "count"),
+        ("three_public_operating", "agency_operating_cost", "actual", 24.0, "万元"),
+        ("three_public_operating", "agency_operating_cost", "budget", 24.0, "万元"),
+        ("three_public_operating", "three_public", "actual", 11.10, "万元"),
+        ("three_public_operating", "three_public", "budget", 12.0, "万元")]
 
 
 def test_procurement(built):

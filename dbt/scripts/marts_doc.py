@@ -20,7 +20,8 @@ INTRO = (Path(__file__).with_name("marts_doc_intro.md")).read_text(encoding="utf
 ORDER = [
     "fct_report_summary", "dim_department", "dim_function_class", "dim_economic_class",
     "fct_expenditure_by_function", "fct_income_by_function", "fct_fund_appropriation_by_function",
-    "fct_basic_expenditure_by_economic_class", "fct_three_public", "fct_procurement",
+    "fct_basic_expenditure_by_economic_class", "fct_project_expenditure_by_function", "fct_expenditure_by_economic_class",
+    "fct_operations_disclosure", "fct_three_public", "fct_procurement",
     "fct_project_performance", "fct_performance_indicator", "fct_unit_performance",
     "dim_department_name", "dim_report_version", "dim_function_class_name_by_year", "dim_economic_class_name_by_year",
     "fct_reported_comparative", "fct_department_year", "fct_department_year_change", "fct_department_year_rank",

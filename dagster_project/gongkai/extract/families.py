@@ -22,6 +22,7 @@ class Family:
     coded: str | None = None  # 'function' | 'economic' | None
     layout: str | None = None  # 'summary' (收入 | 支出 sides) | 'three_public' (三公 items) | None
     extra: tuple[str, ...] = ()  # columns some variants print besides (the university set's 其中：教育收费)
+    items: ItemPatterns | None = None  # the labelled rows of a supplementary table (机构运行经费, 车辆数 …)
 
 
 def _p(expr: str) -> re.Pattern[str]:
@@ -29,7 +30,7 @@ def _p(expr: str) -> re.Pattern[str]:
 
 
 # Order matters: more specific titles first (财政拨款收入支出决算总表 before 收入支出决算总表).
-FAMILIES: tuple[Family, ...] = (
+STANDARD_FAMILIES: tuple[Family, ...] = (
     Family(
         "appropriation_summary",
         "财政拨款收入支出决算总表",
@@ -107,7 +108,6 @@ FAMILIES: tuple[Family, ...] = (
     ),
 )
 
-FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
 
 COLUMN_TERMS: dict[str, str] = {
     "amount": "金额/决算数",
@@ -271,6 +271,59 @@ def match_item(label: str, items: ItemPatterns) -> str | None:
         if pattern.search(compact):
             return key
     return None
+
+
+# --- tables some sets print beyond the standard nine -----------------------------------------------------------------
+
+SUPPLEMENTARY_ITEMS: ItemPatterns = item_patterns(  # counts (车辆数, 设备台套) are kept as printed, not 万元
+    ("agency_operating_cost", r"机[构关]运行经费"),
+    ("vehicles", r"车辆"),
+    ("equipment_over_1m", r"(?:100|一百)万元[（(]?含?[)）]?以上"),
+    ("vehicle_total", r"购置及运行"),
+    ("vehicle_operation", r"运行(维护)?费"),
+    ("vehicle_purchase", r"购置费"),
+    ("vehicle_total", r"公务用车"),
+    ("overseas_travel", r"出国"),
+    ("reception", r"接待"),
+    ("meeting", r"会议费"),
+    ("training", r"培训费"),
+    ("three_public", r"三公"),
+    ("procurement_sme", r"中小企业"),
+    ("procurement_goods", r"货物"),
+    ("procurement_works", r"工程"),
+    ("procurement_services", r"服务"),
+    ("procurement_total", r"政府采购"),
+    ("state_assets", r"国有资产"),
+    ("total", r"^合计|^总计"),
+)
+
+_PROJECT_COLUMNS = ("total", "basic", "project", "general_budget", "government_fund", "state_capital",
+                    "fiscal_appropriation", "other_revenue", "carryover_begin", "income", "carryover_end")
+
+# Recognised by title like the standard nine, read by their headers' terms (a table of these keys prints some of the
+# columns, in its own order). Their amounts reach raw.table_cells like every table's.
+SUPPLEMENTARY_FAMILIES: tuple[Family, ...] = (
+    Family("project_income_expenditure", "项目收入支出决算表", _PROJECT_COLUMNS,  # 内蒙古 5th
+           _p(r"^(?:财政拨款)?项目收入支出决算表$"), "function"),
+    Family("project_expenditure", "一般公共预算财政拨款项目支出决算表", _PROJECT_COLUMNS,  # 云南 7th, 内蒙古 明细 8th
+           _p(r"^(?:一般公共预算)?(?:财政拨款)?项目支出决算(?:明细)?表$"), "function"),
+    Family("appropriation_economic_detail", "财政拨款支出决算明细表", ("total", "basic", "project"),  # 四川
+           _p(r"^财政拨款支出决算明细表$"), "economic"),
+    Family("general_budget_economic_detail", "一般公共预算财政拨款支出决算明细表", ("total", "basic", "project"),
+           _p(r"^一般公共预算财政拨款支出决算明细表$"), "economic"),
+    Family("agency_operating_cost", "机关运行经费支出决算表", ("amount",),
+           _p(r"^(?:一般公共预算财政拨款)?(?:行政参公单位)?机关运行经费(?:支出)?(?:决算|情况)表$"), "economic"),
+    Family("three_public_operating", '"三公"经费、行政参公单位机关运行经费情况表', ("budget", "actual"),  # 云南 10th
+           _p(r"^(?:财政拨款)?[\"“”（(]?三公[\"“”）)]?经费[、和及与]?.{0,8}机关运行经费.{0,6}表$"),
+           items=SUPPLEMENTARY_ITEMS),
+    Family("operations_assets_procurement", "机构运行经费支出、国有资产占用情况及政府采购支出信息表", ("amount",),
+           _p(r"^.{0,10}(?:机[构关]运行经费|国有资产|政府采购).{0,30}(?:信息|情况|决算)表$"),  # 内蒙古 12th, 云南 11th
+           items=SUPPLEMENTARY_ITEMS),
+)
+SUPPLEMENTARY_KEYS = frozenset(f.key for f in SUPPLEMENTARY_FAMILIES)
+COUNT_ITEMS = frozenset({"vehicles", "equipment_over_1m"})  # numbers of things (辆, 台/套), never converted from 元
+FAMILIES = STANDARD_FAMILIES + SUPPLEMENTARY_FAMILIES
+FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
 
 
 # --- the table sets of a kind of report ------------------------------------------------------------------------------

@@ -177,6 +177,8 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
             c.role = "code"
         elif own and _LABEL_HEADER.search(own) and not _term(own, allowed, terms) or (not own and content == "text"):
             c.role = "label"
+        elif not own and not c.group and content == "empty":
+            c.role = "empty"  # the gap between two widely spaced amount columns: no label, so no new panel
         elif not own and not c.group and content != "number":
             c.role = "label"
         else:

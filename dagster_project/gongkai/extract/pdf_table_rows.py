@@ -278,5 +278,7 @@ def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, fami
             row.item, row.category = "public_total", "public"
         elif re.search(r"合计$|^总计", compact):
             row.item = "total"
+    elif family.items is not None:  # a supplementary table's labelled rows (机构运行经费, 车辆数, 政府采购 …)
+        row.item = match_item(compact, family.items)
     elif re.search(r"^合计$|^总计$|^合计", compact):
         row.item = "total"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gongkai.extract.families import FamilySet, FINAL_TABLES, leading_code
+from gongkai.extract.families import COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet, leading_code
 from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.pdf_table_columns import (
     _assign_header,
@@ -43,7 +43,7 @@ from gongkai.extract.pdf_table_rows import (
 )
 from gongkai.extract.pdf_three_public import _by_year, _merge_item_rows
 from gongkai.extract.records import CELL_VALUE, Document, Line, ParseIssue, Table, TableRow
-from gongkai.extract.text import squeeze
+from gongkai.extract.text import parse_amount, squeeze
 
 
 _EMPTY_NOTE = re.compile(r"无数据|无.*(收入|支出).*故|为空表|本表为空")
@@ -206,13 +206,32 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         unmapped = [c for c in (columns or []) if c.role == "value" and c.key is None]
         if unmapped:
             issues.append(ParseIssue("warning", "column_unmapped", f"{family.key}: {len(unmapped)} value column(s) without a key", found.source))
+    if family.key in SUPPLEMENTARY_KEYS:
+        _counts_as_printed(rows)
     return Table(
         family=family.key,
         title=found.title,
         label=found.label,
         unit=found.unit,
-        columns=family.columns,
+        columns=_printed_columns(columns, family),
         rows=rows,
         source=found.source,
         is_empty=is_empty,
     )
+
+
+def _printed_columns(columns: list[_Column] | None, family: Family) -> tuple[str, ...]:
+    """A supplementary table's columns are those its header names, in printed order; a standard table's its family's."""
+    if family.key not in SUPPLEMENTARY_KEYS:
+        return family.columns
+    printed = tuple(dict.fromkeys(c.key for c in columns or [] if c.role == "value" and c.key))
+    return printed or family.columns[:1]
+
+
+def _counts_as_printed(rows: list[TableRow]) -> None:
+    """车辆数 / 设备台套 are numbers of things: a table in 元 does not divide them by 10,000."""
+    for row in rows:
+        if row.item in COUNT_ITEMS:
+            for cell in row.cells:
+                if cell.status == CELL_VALUE:
+                    cell.value = parse_amount(cell.original)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import FAMILY_BY_KEY
+from gongkai.extract.families import FAMILY_BY_KEY, SUPPLEMENTARY_KEYS
+from gongkai.extract.project_matching import match_project
 from gongkai.extract.records import (
     CELL_AMBIGUOUS,
     CELL_BLANK,
@@ -27,7 +28,6 @@ from gongkai.extract.records import (
 )
 from gongkai.extract.text import squeeze
 
-_UNIT_HINT = re.compile(r"（([^（）]+)）$")  # 项目名（实施单位）
 ROUNDING = 0.02  # 尾差: reports round each printed cell to 0.01
 PERCENT = 0.02
 #: Narrative shares of a whole (占…的比例): a value over 100 % is impossible, stated or derived.
@@ -517,54 +517,6 @@ def _project_subject(project: ProjectEvaluation) -> str:
     return f"{squeeze(project.name)}{unit}"
 
 
-def match_project(name: str, projects: list[ProjectEvaluation],
-                  compact_names: list[str] | None = None) -> ProjectEvaluation | None:
-    """The attachment a narrative project name refers to: exact name, or name + （unit hint） matched to 实施单位.
-    ``compact_names`` are the projects' names squeezed, when the caller has them at hand."""
-    if compact_names is None:
-        compact_names = [squeeze(p.name) for p in projects]
-    compact = squeeze(name).replace("(", "（").replace(")", "）")
-    exact = [p for p, p_name in zip(projects, compact_names) if p_name == compact]
-    if len(exact) == 1:
-        return exact[0]
-    hint = _UNIT_HINT.search(compact)
-    base = compact[: hint.start()] if hint else compact
-    candidates = exact or [p for p, p_name in zip(projects, compact_names) if p_name == base]
-    if not candidates:
-        candidates = _unit_before_name(compact, projects, compact_names)
-    if len(candidates) <= 1 or not hint:
-        return candidates[0] if len(candidates) == 1 else None
-    scored = sorted(candidates, key=lambda p: -_overlap(hint.group(1), p.implementing_unit or ""))
-    return scored[0] if _overlap(hint.group(1), scored[0].implementing_unit or "") > _overlap(
-        hint.group(1), scored[1].implementing_unit or "") else None
-
-
-def _unit_before_name(compact: str, projects: list[ProjectEvaluation],
-                      compact_names: list[str]) -> list[ProjectEvaluation]:
-    """Projects a name printed after its unit refers to (西安市中心血站采供血人员经费 → 采供血人员经费项目 of 实施单位
-    西安市中心血站): the form's name, 项目 dropped, ends the stated name and the form's unit is in what precedes it."""
-    stated = compact.removesuffix("项目")
-    found = []
-    for project, name in zip(projects, compact_names):
-        core = name.removesuffix("项目")
-        unit = squeeze(project.implementing_unit or "")
-        if core and unit and stated.endswith(core) and unit in stated[: len(stated) - len(core)]:
-            found.append(project)
-    return found
-
-
-def _overlap(a: str, b: str) -> int:
-    """Length of the longest common substring."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
-
-
 def _check_project_rates(ledger: Ledger, report: Report) -> None:
     """Each project's stated execution rate must follow from its stated budget and actual (自评综述)."""
     amounts: dict[str, dict[str, NarrativeFact]] = {}
@@ -586,10 +538,16 @@ def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
     fields = {"project_budget": "budget", "project_actual": "actual", "project_execution_rate_pct":
               "execution_rate_pct", "project_score": "total_score"}
     compact_names = [squeeze(p.name) for p in report.projects]
+    stated_amounts: dict[str, dict[str, float]] = {}
+    for stated in report.narrative:
+        if stated.key in ("project_budget", "project_actual") and stated.qualifier and stated.basis == "reported":
+            stated_amounts.setdefault(stated.qualifier, {})[stated.key] = stated.value
     for stated in report.narrative:
         if stated.key not in fields or stated.qualifier is None or stated.basis != "reported":
             continue
-        project = match_project(stated.qualifier, report.projects, compact_names)
+        amounts = stated_amounts.get(stated.qualifier, {})
+        budget, actual = amounts.get("project_budget"), amounts.get("project_actual")
+        project = match_project(stated.qualifier, report.projects, compact_names, (budget, actual))
         attr = fields[stated.key]
         printed = getattr(project, attr) if project else None
         tolerance = 0.05 if attr != "budget" and attr != "actual" else ROUNDING
@@ -597,7 +555,15 @@ def _check_narrative_projects(ledger: Ledger, report: Report) -> None:
             tolerance += _coarse_rounding(printed)
         ledger.equal(f"narrative.{stated.key}.{_project_subject(project) if project else squeeze(stated.qualifier)}",
                      "narrative", printed, stated.value, 2, stated.source,
-                     "" if project else "no self-evaluation table for this project", tolerance=tolerance)
+                     "" if project else _unmatched(budget, actual), tolerance=tolerance)
+
+
+def _unmatched(budget: float | None, actual: float | None) -> str:
+    """Why a stated project has nothing to be compared with."""
+    if budget is None or actual is None:
+        return "no self-evaluation table for this project (no form by its name)"
+    return (f"no self-evaluation table for this project (no form by its name, nor a form of its unit printing "
+            f"全年预算数 {budget:g} and 执行数 {actual:g})")
 
 
 def unique_names(checks: list[Check]) -> list[Check]:
@@ -616,8 +582,8 @@ def reconcile(report: Report) -> list[Check]:
         if table.is_empty:
             continue
         family = FAMILY_BY_KEY.get(table.family)
-        if family is not None and family.coded == "function":
-            check_function_table(ledger, table)
+        if family is not None and (family.coded == "function" or family.coded and family.key in SUPPLEMENTARY_KEYS):
+            check_function_table(ledger, table)  # (a supplementary economic table: 类 = Σ款, 合计 = 基本 + 项目)
         elif table.family in ("income_expenditure_summary", "appropriation_summary"):
             check_summary_table(ledger, table)
         elif table.family == "general_budget_basic_expenditure":

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from gongkai.extract import supplementary_tables as supplementary
 from gongkai.extract import tables as found
 from gongkai.extract.families import (
+    COUNT_ITEMS,
     FAMILY_BY_KEY,
     SUMMARY_ITEMS,
     THREE_PUBLIC_ITEMS,
@@ -69,6 +71,9 @@ class TableBuilder:
         for key in BUILD_ORDER:
             if key in by_family:
                 self.tables[key] = getattr(self, f"_build_{key}")(by_family[key])
+        for key, raw in by_family.items():
+            if key not in BUILD_ORDER:
+                self.tables[key] = self._build_supplementary(raw)
         return [self.tables[key] for key in by_family if key in self.tables]
 
     # -- helpers ---------------------------------------------------------------------------------------------------
@@ -322,6 +327,37 @@ class TableBuilder:
                 label=clean_label(raw_row.label),
                 cells=self._cells(raw_row, columns, solved[key], raw.unit, source),
                 source=source,
+                item=item,
+            ))
+        return self._table(raw, columns, rows)
+
+
+    # -- tables beyond the standard nine -----------------------------------------------------------------------------
+
+    def _build_supplementary(self, raw: found.RawTable) -> Table:
+        """项目支出决算表, 支出决算明细表, 机关运行经费, 国有资产, 政府采购 …: the columns its header names; where a row
+        prints fewer amounts than columns, 合计 = Σ the other columns (and 类 = Σ款) decide where they go."""
+        family = raw.family
+        header, data = supplementary.split_header(raw)
+        columns = supplementary.header_columns(header, family)
+        raw_rows = supplementary.table_rows(data, family)
+        keys = _row_keys(raw_rows)
+        total_column = 0 if columns[0] == "total" and len(columns) > 1 else None
+        solver_rows = {key: SolverRow(key, self._amounts(r)) for key, r in zip(keys, raw_rows)}
+        solved = solve(SolverTable(len(columns), solver_rows, _code_families(keys), total_column))
+        rows = []
+        for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
+            code, source = raw_row.code, self._source(raw_row.line)
+            item = supplementary.row_item(raw_row.label, code, family)
+            unit = "万元" if item in COUNT_ITEMS else raw.unit
+            rows.append(TableRow(
+                index=index,
+                label=clean_label(raw_row.label),
+                cells=self._cells(raw_row, columns, solved[key], unit, source),
+                source=source,
+                code=code,
+                level=code_level(code) if code else None,
+                parent_code=parent_code(code) if code else None,
                 item=item,
             ))
         return self._table(raw, columns, rows)

@@ -125,7 +125,7 @@ def data_lines(table: RawTable) -> list[Line]:
     return []
 
 
-def _split_amounts(text: str) -> tuple[str, list[str]]:
+def split_amounts(text: str) -> tuple[str, list[str]]:
     tokens = text.split()
     amounts: list[str] = []
     while tokens and is_amount(tokens[-1]):
@@ -140,10 +140,10 @@ def function_rows(table: RawTable) -> list[RawRow]:
         text = line.text
         coded = leading_code(text)
         if coded:
-            label, amounts = _split_amounts(coded[1])
+            label, amounts = split_amounts(coded[1])
             rows.append(RawRow(label, amounts, line, coded[0]))
             continue
-        label, amounts = _split_amounts(text)
+        label, amounts = split_amounts(text)
         if squeeze(label).startswith(("合计", "总计")):
             rows.append(RawRow("合计", amounts, line))
         elif rows and not label:
@@ -202,7 +202,7 @@ def labelled_rows(table: RawTable) -> list[RawRow]:
     """Rows of a labelled table such as the 三公 table: 'label amounts…'."""
     rows: list[RawRow] = []
     for line in data_lines(table) or _after_header(table):
-        label, amounts = _split_amounts(line.text)
+        label, amounts = split_amounts(line.text)
         if label:
             rows.append(RawRow(label, amounts, line))
         elif rows:

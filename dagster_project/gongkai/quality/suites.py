@@ -10,6 +10,7 @@ import re
 import pandas as pd
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES
+from gongkai.extract.families import FAMILIES
 from gongkai.quality.helper_columns import (
     Lookups,
     children_gap,
@@ -42,12 +43,9 @@ from gongkai.quality.specs import (
 
 FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
 ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"  # 类 / 款, and the 7-digit subdivision of a 款 some budgets print
-FUNCTION_FAMILIES = ("income", "expenditure", "general_budget_expenditure", "appropriation_expenditure",
-                     "government_fund", "state_capital")
-ECONOMIC_FAMILIES = ("general_budget_basic_expenditure",)
-FINAL_FAMILIES = FUNCTION_FAMILIES + ECONOMIC_FAMILIES + (
-    "income_expenditure_summary", "appropriation_summary", "three_public",
-)
+FUNCTION_FAMILIES = tuple(f.key for f in FAMILIES if f.coded == "function")
+ECONOMIC_FAMILIES = tuple(f.key for f in FAMILIES if f.coded == "economic")
+FINAL_FAMILIES = tuple(f.key for f in FAMILIES)
 BUDGET_FUNCTION_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "function")
 BUDGET_ECONOMIC_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "economic")
 ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)

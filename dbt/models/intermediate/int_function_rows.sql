@@ -1,10 +1,12 @@
--- Function-coded table rows pivoted to wide: one row per report x family x function code. A code printed twice
+-- Function-coded table rows pivoted to wide (the supplementary project tables' rows too, where their codes are
+-- function codes: 2xx; a project table printed by economic class goes to fct_expenditure_by_economic_class): one row per report x family x function code. A code printed twice
 -- in one table (a continuation page repeating a row) keeps its first row. Values in 万元, NULL when blank or
 -- ambiguous.
 with cells as (
     select *
     from {{ ref('stg_table_cells') }}
-    where table_family in ('income', 'expenditure', 'general_budget_expenditure', 'government_fund', 'state_capital')
+    where (table_family in ('income', 'expenditure', 'general_budget_expenditure', 'government_fund', 'state_capital')
+           or table_family in ('project_expenditure', 'project_income_expenditure') and code like '2%')
       and code is not null
 ),
 

@@ -2,7 +2,8 @@
 -- Every fct_* mart analysts query holds one version per department-year-kind: its rows belong to preferred
 -- reports only (dim_report_version.is_preferred), so Σ over a folder holding a report twice counts it once.
 {% set marts = ['fct_expenditure_by_function', 'fct_income_by_function', 'fct_fund_appropriation_by_function',
-                'fct_basic_expenditure_by_economic_class', 'fct_three_public', 'fct_procurement',
+                'fct_basic_expenditure_by_economic_class', 'fct_project_expenditure_by_function',
+                'fct_expenditure_by_economic_class', 'fct_operations_disclosure', 'fct_three_public', 'fct_procurement',
                 'fct_project_performance', 'fct_performance_indicator', 'fct_unit_performance',
                 'fct_report_summary', 'fct_budget_summary', 'fct_budget_by_function', 'fct_budget_income_by_source',
                 'fct_budget_basic_by_economic_class', 'fct_budget_three_public', 'fct_review_finding'] %}

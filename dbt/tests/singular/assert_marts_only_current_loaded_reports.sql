@@ -1,7 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_report_summary'}}}) }}
 -- Every mart row belongs to a loaded report that is the current version at its path.
 {% set marts = ['fct_expenditure_by_function', 'fct_income_by_function', 'fct_fund_appropriation_by_function',
-                'fct_basic_expenditure_by_economic_class', 'fct_three_public', 'fct_procurement',
+                'fct_basic_expenditure_by_economic_class', 'fct_project_expenditure_by_function',
+                'fct_expenditure_by_economic_class', 'fct_operations_disclosure', 'fct_three_public', 'fct_procurement',
                 'fct_project_performance', 'fct_performance_indicator', 'fct_unit_performance',
                 'fct_report_summary', 'reconciliation', 'parse_issues'] %}
 {% for m in marts %}
