@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.lazy_pattern import lazy_pattern
-
 from gongkai.extract.families import FINAL_COLUMN_TERMS, Family, leading_code, match_item
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.tables import RawRow, RawTable, split_amounts
 from gongkai.extract.text import squeeze
 
