@@ -126,8 +126,31 @@ def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
             rows, reports = con.execute(f"select count(*), count(distinct report_id) from marts.{mart}").fetchone()
             assert rows == reports > 0, mart
         _budget_beside_final(con)
+        _narrative_and_tables_files_are_one_report(con)
     finally:
         con.close()
+
+
+def _narrative_and_tables_files_are_one_report(con) -> None:
+    """江苏省人大常委会办公厅 2019 publishes its narrative (2019_js-rdcwhbgt_budget.pdf, no table) and its 12 tables
+    (…_budget-tables.pdf, no narrative) as two files: one report, the tables' file, whose narrative facts come from
+    the other file with their own page — p.17 '本部门共有车辆54辆', '共0个项目实行绩效目标管理'. 2018 is one file."""
+    versions = con.execute(
+        "select path, is_preferred, versions_in_year, preference_reason, part_of_report_id = preferred_report_id "
+        "from marts.dim_report_version where department = '江苏省人大常委会办公厅' and year in (2018, 2019) "
+        "order by year, version_rank").fetchall()
+    assert versions == [("2018_js-rdcwhbgt_budget.pdf", True, 1, "only_version", None),
+                        ("2019_js-rdcwhbgt_budget-tables.pdf", True, 1, "only_version", None),
+                        ("2019_js-rdcwhbgt_budget.pdf", False, 1, "narrative_part", True)]
+    assert con.execute(
+        "select path, vehicles_total, performance_target_projects_count, procurement_budget, three_public_budget "
+        "from marts.fct_budget_summary where department = '江苏省人大常委会办公厅' and year = 2019").fetchall() == [
+        ("2019_js-rdcwhbgt_budget-tables.pdf", 54, 0, 2416.43, 767.6)]
+    assert con.execute(
+        "select file, page from intermediate.int_report_narrative_facts as n "
+        "join marts.dim_report_version as v on v.report_id = n.report_id "
+        "where v.path = '2019_js-rdcwhbgt_budget-tables.pdf' and n.fact_key = 'vehicles_total'").fetchall() == [
+        ("2019_js-rdcwhbgt_budget.pdf", 17)]
 
 
 def _budget_beside_final(con) -> None:

@@ -13,7 +13,7 @@ select
     file,
     page,
     line
-from {{ ref('stg_narrative_facts') }}
+from {{ ref('int_report_narrative_facts') }}
 where basis in ('reported', 'derived')
 qualify row_number() over (
     partition by report_id, fact_key

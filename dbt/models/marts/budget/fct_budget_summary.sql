@@ -61,7 +61,7 @@ stated as (
         max(value) filter (where fact_key = 'performance_target_coverage_pct') as performance_target_coverage_pct,
         max(value) filter (where fact_key = 'vehicles_total') as vehicles_total,
         max(value) filter (where fact_key = 'vehicles_budgeted_purchase') as vehicles_budgeted_purchase
-    from {{ ref('stg_narrative_facts') }}
+    from {{ ref('int_report_narrative_facts') }}
     where basis = 'reported' and qualifier is null
     group by report_id
 ),

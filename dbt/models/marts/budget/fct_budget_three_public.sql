@@ -5,7 +5,7 @@
 {{ report_mart() }}
 with stated_prior as (
     select report_id, 'total' as item, max(value) as prior_year_budget
-    from {{ ref('stg_narrative_facts') }}
+    from {{ ref('int_report_narrative_facts') }}
     where fact_key = 'three_public_budget' and basis = 'derived'
     group by report_id
 )

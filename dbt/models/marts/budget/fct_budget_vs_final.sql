@@ -104,7 +104,7 @@ from_final_budget_columns as (
 
 stated_budget as (  -- the 年初预算 a final's narrative states: the general budget's and each 项's
     select n.report_id, n.fact_key, n.qualifier, n.value
-    from {{ ref('stg_narrative_facts') }} as n
+    from {{ ref('int_report_narrative_facts') }} as n
     inner join final_reports using (report_id)
     where n.basis = 'reported'
       and n.fact_key in ('general_budget_initial_budget', 'general_budget_item_initial_budget',

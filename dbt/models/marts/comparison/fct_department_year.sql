@@ -43,7 +43,7 @@ reported as (
 -- 本年支出合计 (Liaoning's 支出总计): its comparative 支出总计 is last year's grand total, never its expenditure_total.
 grand_total_wording as (
     select n.report_id
-    from {{ ref('stg_narrative_facts') }} as n
+    from {{ ref('int_report_narrative_facts') }} as n
     inner join {{ ref('fct_report_summary') }} as s using (report_id)
     where n.fact_key = 'expenditure_total' and n.basis = 'reported' and n.qualifier is null
       and abs(n.value - s.grand_total) <= 0.05 and abs(n.value - s.expenditure_total) > 0.05
@@ -53,7 +53,7 @@ grand_total_wording as (
 -- last year's income_total, never its grand_total.
 current_year_wording as (
     select n.report_id
-    from {{ ref('stg_narrative_facts') }} as n
+    from {{ ref('int_report_narrative_facts') }} as n
     inner join {{ ref('fct_report_summary') }} as s using (report_id)
     where n.fact_key = 'income_total' and n.basis = 'reported' and n.qualifier is null
       and abs(n.value - s.income_total) <= 0.05 and abs(n.value - s.grand_total) > 0.05

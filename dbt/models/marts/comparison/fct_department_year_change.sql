@@ -29,7 +29,7 @@ stated as (
         max(value) filter (where fact_key like '%\_change\_amount' escape '\') as stated_change_amount,
         max(value) filter (where fact_key like '%\_change\_pct' escape '\') as stated_change_pct,
         regexp_replace(fact_key, '_change_(amount|pct)$', '') as stated_key
-    from {{ ref('stg_narrative_facts') }}
+    from {{ ref('int_report_narrative_facts') }}
     where basis = 'reported'
       and qualifier is null
       and regexp_matches(fact_key, '_change_(amount|pct)$')

@@ -12,7 +12,7 @@ with facts as (
         n.file,
         n.page,
         n.line
-    from {{ ref('stg_narrative_facts') }} as n
+    from {{ ref('int_report_narrative_facts') }} as n
     where n.basis = 'comparative'
       and n.qualifier is null
     qualify row_number() over (partition by n.report_id, n.fact_key order by n.page, n.line, n.value, n.original) = 1
