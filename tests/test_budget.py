@@ -195,3 +195,14 @@ def test_a_title_at_the_foot_of_a_page_starts_its_table_on_the_next(parsed):
     assert report.table("budget_agency_operating").row(item="total").value("amount") == 5619.31
     assert report.table("budget_general_basic").row(item="total").value("amount") == 7666.68
     assert [c.name for c in report.checks if c.status == "fail"] == []
+
+
+def test_group_names_in_cells_merged_over_rows(parsed):
+    """江苏人大 2017 公开02表 (p.9): 一般公共预算资金 is printed once, wrapped over two lines ('一般公共预' / '算资金'), in a
+    cell merged over its 小计, 公共财政拨款(补助)资金 and 专项收入 rows; 收入总计 spans the group and item columns."""
+    table = parsed("2017_js-rdcwhbgt_budget").table("budget_income")
+    assert [(r.item, r.level, r.label, [c.value for c in r.cells]) for r in table.rows] == [
+        ("total", None, "收入总计", [13649.07]),
+        (None, 1, "一般公共预算资金", [13649.07]),
+        (None, 2, "公共财政拨款(补助)资金", [13649.07]),
+    ]

@@ -94,6 +94,8 @@ class _RowState:
     above: dict[int, str] = field(default_factory=dict)  # code column → the last code read through it (类 / 款 rows)
     indent: dict[int, float] = field(default_factory=dict)  # id(row) → how far its name is indented
     year: dict[int, int] = field(default_factory=dict)  # id(row) → the year its 三公 row is labelled with
+    merged_words: set[int] = field(default_factory=set)  # id(word) of a group name in a label cell merged over rows
+    group: dict[int, tuple[int, float, str]] = field(default_factory=dict)  # id(row) → (page, cell top, group name)
 
 
 def _cell(key: str, found: list[tuple[str, Line]] | None, unit: str, source: Source) -> Cell:

@@ -36,8 +36,10 @@ from gongkai.extract.pdf_table_locate import _find_tables, _Found, _Segment, _ti
 from gongkai.extract.pdf_table_rows import (
     _join_unruled,
     _levels_by_indent,
+    _merged_label_cells,
     _repeated_total,
     _rows_of_band,
+    _rows_under_merged_cells,
     _unit_row_as_total,
     _wrapped_over_the_page,
 )
@@ -187,13 +189,18 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             _classify(page_columns, family, body, found.family_set)
         if not ruled:
             body = _join_unruled(body)
+        groups = _merged_label_cells(geo, body, page_columns, state) if ruled and family.layout != "three_public" else {}
         for n, band in enumerate(body):
             new = [row for row in _rows_of_band(band, page_columns, family, found, file, seg.page, state)
                    if not _repeated_total(row, rows)]
+            for row in new:
+                if n in groups:
+                    state.group[id(row)] = (seg.page, *groups[n])
             rows.extend(_wrapped_over_the_page(rows, new) if n == 0 and seg.continued else new)
     if family.layout == "three_public":
         rows = _merge_item_rows(_by_year(rows, family, state))
     _levels_by_indent(rows, family, state)
+    _rows_under_merged_cells(rows, state)
     _unit_row_as_total(rows, family)
     for i, row in enumerate(rows):
         row.index = i
