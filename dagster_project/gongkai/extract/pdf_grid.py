@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.extract.records import Line
+from gongkai.extract.records import Line, Source
 
 _TOL = 1.5  # points: a rule drawn a little short of a corner still closes the box
 
@@ -80,6 +80,11 @@ class Grid:
     def first_line(self) -> Line:
         """The first line with a word in a box (a grid is only kept when it has one)."""
         return min((p for placed in self.words.values() for p in placed), key=lambda p: (p.baseline, p.x0)).line
+
+    def source(self, file: str, *boxes: Box | None) -> Source:
+        """The line of the first of ``boxes`` holding text, else the grid's first line."""
+        line = next((found for box in boxes if (found := self.line_of(box)) is not None), None) or self.first_line()
+        return Source(file, line.page, line.line)
 
     def text_at(self, x: float, y: float) -> str:
         return self.text(self.box_at(x, y))
