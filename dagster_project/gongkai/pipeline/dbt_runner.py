@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,54 +57,81 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
     run_env = dict(env)
     if selection.indirect_selection:
         run_env["DBT_INDIRECT_SELECTION"] = selection.indirect_selection
-    events: queue.SimpleQueue = queue.SimpleQueue()
-    errors: list[str] = []
-    outcome: list[Any] = []
-
-    def on_event(message) -> None:
-        if message.info.name in RESULT_EVENTS:
-            from dbt_common.events.functions import msg_to_dict
-
-            events.put(msg_to_dict(message))
-        elif message.info.level == "error" and message.info.msg:
-            errors.append(message.info.msg)
-
-    def work() -> None:
-        try:
-            with temporary_env(**run_env):
-                outcome.append(_invoke(list(args), location, project_dir, on_event))
-        except BaseException as error:  # noqa: BLE001 - re-raised in the step's thread
-            outcome.append(error)
-        finally:
-            _close_duckdb()
-            events.put(None)
-
-    worker = threading.Thread(target=work, name="dbt", daemon=True)
-    worker.start()
     held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
-    while (raw := events.get()) is not None:
-        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-        for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
-                                                           context=context, target_path=target_path,
-                                                           project=project):
-            key = _asset_key_of(dagster_event, context)
-            yield from kept_in_order.before(key)
-            if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
-                held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
-            else:
-                yield dagster_event
-                yield from kept_in_order.after(key)
-    worker.join()
+    with DbtThread(lambda on_event: _invoke(list(args), location, project_dir, on_event), run_env) as dbt:
+        for raw in dbt.results():
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
+                                                               context=context, target_path=target_path,
+                                                               project=project):
+                key = _asset_key_of(dagster_event, context)
+                yield from kept_in_order.before(key)
+                if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
+                    held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
+                else:
+                    yield dagster_event
+                    yield from kept_in_order.after(key)
     yield from kept_in_order.rest()
-    result = outcome[0] if outcome else RuntimeError("dbt ended without a result")
+    result = dbt.outcome
     if isinstance(result, BaseException):
         yield from (check for _, check in held)
         raise result
     warehouse = Path(env["GONGKAI_DBT_PATH"]) if env.get("GONGKAI_DBT_PATH") else None
     yield from with_failing_rows(held, failing_test_sql(result), warehouse)
     if not result.success:
-        detail = "; ".join(errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
+        detail = "; ".join(dbt.errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
+
+
+class DbtThread:
+    """One dbt invocation in a worker thread, its result events read in the caller's thread (:meth:`results`).
+
+    Leaving the ``with`` block waits for dbt to end, also when the caller stops reading because it raised (or its
+    generator was closed): the dbt left running would otherwise write into the build while the step has failed, and
+    share dbt's process-wide state (flags, the DuckDB environment) with the next dbt invocation in this process."""
+
+    def __init__(self, invoke: Callable[[Callable[[Any], None]], Any], env: Mapping[str, str]) -> None:
+        self._invoke = invoke
+        self._env = dict(env)
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._outcome: list[Any] = []
+        self.errors: list[str] = []  # dbt's error lines, for the step's failure message
+        self._thread = threading.Thread(target=self._work, name="dbt", daemon=True)
+
+    def __enter__(self) -> DbtThread:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._thread.join()
+
+    def results(self) -> Iterator[dict[str, Any]]:
+        """Each node's result event (as a dict), as dbt reports it, until dbt has ended."""
+        while (raw := self._events.get()) is not None:
+            yield raw
+
+    @property
+    def outcome(self) -> Any:
+        """dbt's result, or the exception the invocation raised (read once the thread has ended)."""
+        return self._outcome[0] if self._outcome else RuntimeError("dbt ended without a result")
+
+    def _on_event(self, message) -> None:
+        if message.info.name in RESULT_EVENTS:
+            from dbt_common.events.functions import msg_to_dict
+
+            self._events.put(msg_to_dict(message))
+        elif message.info.level == "error" and message.info.msg:
+            self.errors.append(message.info.msg)
+
+    def _work(self) -> None:
+        try:
+            with temporary_env(**self._env):
+                self._outcome.append(self._invoke(self._on_event))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the step's thread
+            self._outcome.append(error)
+        finally:
+            _close_duckdb()
+            self._events.put(None)
 
 
 class KeptAssets:
