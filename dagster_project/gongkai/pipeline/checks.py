@@ -44,7 +44,8 @@ class SuiteCheck:
         return f"gx_{self.suite}"
 
 
-def _quality():
+def quality_package():
+    """gongkai.quality, or None where it is not installed (GX is not imported by this)."""
     if importlib.util.find_spec("gongkai.quality") is None:
         return None
     return importlib.import_module("gongkai.quality")
@@ -52,7 +53,7 @@ def _quality():
 
 def discover_suites(dbt_keys: Iterable[dg.AssetKey] = DBT_KEYS) -> list[SuiteCheck]:
     """The suites of gongkai.quality whose table is a raw table or a dbt model of this project (GX not imported)."""
-    quality = _quality()
+    quality = quality_package()
     if quality is None:
         return []
     by_table = {".".join(key.path[-2:]): key for key in dbt_keys}
@@ -127,7 +128,7 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
         description=description,
     )
     def _checks(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource):
-        quality = _quality()
+        quality = quality_package()
         run_id = context.run.run_id
         in_build = gongkai.build_path(run_id).exists()
         selected = [by_key[k] for k in sorted(context.selected_asset_check_keys, key=lambda k: k.name)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import dagster as dg
 
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
@@ -56,6 +59,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if allow_empty:
         tags[ALLOW_EMPTY_TAG] = "true"
     if parse_keys:
+        _open_quality_context_in_background()
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
@@ -63,3 +67,19 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
             instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
         )
     return result, summarize(result, warehouse_path())
+
+
+def _open_quality_context_in_background() -> None:
+    """Import Great Expectations and open its context (≈ 3 s, once per process) in a thread, while this run's
+    reports are parsed (in the worker processes) and loaded: the checks after loading find it ready. Only runs that
+    parse something validate new rows; a run with nothing new need not pay for it."""
+    from gongkai.pipeline.checks import quality_package
+
+    quality = quality_package()
+    if quality is not None:
+        threading.Thread(target=_open_quietly, args=(quality.get_context,), name="gx-context", daemon=True).start()
+
+
+def _open_quietly(open_context) -> None:
+    with contextlib.suppress(Exception):  # the checks open it again and report what went wrong
+        open_context()
