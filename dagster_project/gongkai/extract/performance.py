@@ -36,10 +36,12 @@ from gongkai.extract.performance_vocabulary import (
     _DEPARTMENT,
     _EXECUTED,
     _EXECUTION_SCORE,
+    _FUNDS_ROW,
     _GOAL_HEADER,
     _IMPLEMENTING_UNIT,
     _INDICATOR_START,
     _MAX_STRAY_LINES,
+    _NAMED_PROJECT_TITLE,
     _PART_HEADING,
     _PROJECT_NAME,
     _PROJECT_TITLE,
@@ -48,6 +50,7 @@ from gongkai.extract.performance_vocabulary import (
     _SUBTOTAL,
     _TASK_LABEL,
     _TASK_ROW,
+    _TOTAL_ROW,
     _UNIT_EXPENDITURE,
     _UNIT_INCOME,
     _UNIT_NAME,
@@ -56,6 +59,9 @@ from gongkai.extract.performance_vocabulary import (
 )
 from gongkai.extract.records import Document, Line, ParseIssue, ProjectEvaluation, UnitEvaluation, UnitTask
 from gongkai.extract.text import squeeze
+
+_DASHES = ("-", "—", "－")
+_FUNDS_LABELS = ("项目资金", "（万元）", "年初预算", "年度资金总额")  # the funds block under 主管部门 / 实施单位
 
 
 def _ruled_forms(document: Document) -> tuple[list, set]:
@@ -112,7 +118,7 @@ def _title_kind(text: str) -> str | None:
     flat = _brackets(squeeze(text))
     if _UNIT_TITLE.match(flat):
         return "unit"
-    if _PROJECT_TITLE.match(flat):
+    if _PROJECT_TITLE.match(flat) or _NAMED_PROJECT_TITLE.match(flat):
         return "project"
     return None
 
@@ -152,7 +158,7 @@ class _TableParser:
         raise NotImplementedError
 
     def _goal_line(self, line: Line) -> None:
-        if line.text.startswith(_INDICATOR_START):
+        if _starts_indicators(line.text):
             self.phase = "rows"
             self.reader.text(line)
         else:
@@ -199,6 +205,8 @@ class _ProjectParser(_TableParser):
         self.implementing_unit: str | None = None
         self.budget = self.actual = self.rate = None
         self.amounts_line: Line | None = None
+        self.unit_wrapped = False
+        self.funds_row = False
         self.scores: dict[str, float | None] = {}
         self.after: list[Line] = []
 
@@ -216,7 +224,7 @@ class _ProjectParser(_TableParser):
         text = _brackets(line.text)
         if _GOAL_HEADER.match(squeeze(text)):
             self.phase = "goal"
-        elif text.startswith(_INDICATOR_START):
+        elif _starts_indicators(text):
             self.phase = "rows"
             self.reader.text(line)
         elif match := _PROJECT_NAME.match(text):
@@ -224,8 +232,17 @@ class _ProjectParser(_TableParser):
         elif match := _DEPARTMENT.match(text):
             self.department = match["value"].strip() or None
             self.implementing_unit = (match["unit"] or "").strip() or self.implementing_unit
+            self.unit_wrapped = text.endswith("实施单位")  # its name on the lines below (西安市疾病预防控制中 / 心)
+        elif self.unit_wrapped and not text.startswith(_FUNDS_LABELS):
+            self.implementing_unit = (self.implementing_unit or "") + squeeze(text)
         elif match := _IMPLEMENTING_UNIT.match(text):
             self.implementing_unit = match["value"].strip() or None
+        elif text.startswith(_FUNDS_LABELS):
+            self.unit_wrapped = False
+            if match := _FUNDS_ROW.search(text):
+                self._funds_row(match["values"], line)
+        elif match := _FUNDS_ROW.search(text):
+            self._funds_row(match["values"], line)
         elif _BUDGET.search(text) or _EXECUTED.search(text):
             self._amounts(text, line)
         elif self.name is not None and self.department is None and self.amounts_line is None and len(text) < 30:
@@ -238,10 +255,33 @@ class _ProjectParser(_TableParser):
             if match:
                 setattr(self, attribute, _number(match["value"]))
 
+    def _indicators(self) -> list:
+        """The indicator rows; not those of a form with a 年度资金总额 row (the Ministry of Finance's 项目支出绩效自评表:
+        一级/二级/三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因) — their wrapped cells are not told apart in a text
+        layer, so they are read from a PDF's ruling only and the total score is left unchecked."""
+        if self.funds_row:
+            self.issues.append(ParseIssue("info", "indicators_not_read",
+                                          f"{self.name}: the indicator rows of a 年度资金总额 form are read from PDF only",
+                                          self.title.source(self.file)))
+            return []
+        self.issues.extend(self.reader.issues)
+        return self.reader.indicators()
+
+    def _funds_row(self, values: str, line: Line) -> None:
+        """年度资金总额 [年初预算数] 全年预算数 全年执行数 [分值] 执行率 得分 (:func:`funds_columns`)."""
+        funds = funds_columns(values.split())
+        if funds is not None:
+            self.amounts_line, self.funds_row = line, True
+            self.budget, self.actual, self.rate, self.scores["execution"] = funds
+
     def _row_line(self, line: Line) -> None:
         if "得分" in line.text and (_SUBTOTAL.search(line.text) or _PROJECT_TOTAL.search(line.text)):
             self.reader.close_reason()
             self._scores(line.text)
+            self.phase = "after"
+        elif match := _TOTAL_ROW.match(line.text):
+            self.reader.close_reason()
+            self.scores["total"] = _number(match["value"])
             self.phase = "after"
         elif not self._indicator_line(line):
             self.reader.text(line)
@@ -274,8 +314,7 @@ class _ProjectParser(_TableParser):
             self.reader.close_reason()
             self._truncated("score line (指标自评得分小计)")
         target, achievement = self._goal_texts(_stray_paragraph(self.after))
-        indicators = self.reader.indicators()
-        self.issues.extend(self.reader.issues)
+        indicators = self._indicators()
         anchor = self.amounts_line or self.title
         return ProjectEvaluation(
             name=self.name or "", department=self.department, implementing_unit=self.implementing_unit,
@@ -285,6 +324,43 @@ class _ProjectParser(_TableParser):
             deduction=self.scores.get("deduction"), total_score=self.scores.get("total"),
             source=anchor.source(self.file),
         ), self.issues
+
+
+def _starts_indicators(text: str) -> bool:
+    """绩效指标 / 一级指标 … heads the indicator rows (绩 一级指标: a vertical label's first character before it)."""
+    return text.startswith(_INDICATOR_START) or "一级指标" in text[:8]
+
+
+def funds_columns(tokens: list[str]) -> tuple | None:
+    """(全年预算数, 全年执行数, 执行率, 得分) of a 年度资金总额 row printed as text, whose blank cells are gone (a cell
+    printed '-' stays, blank): the rate is the number printed with % (else the 5th of 6); before it 年初预算数,
+    全年预算数, 全年执行数 and 分值, of which 年初 or 分值 may be blank — the one whose absence makes 执行数 / 预算数 the
+    printed rate, else 分值 where the last number cannot be a score weight (> 100)."""
+    numbers = [None if t in _DASHES else _number(t) for t in tokens]
+    if any(n is None and t not in _DASHES for n, t in zip(numbers, tokens)):
+        return None
+    rate_at = next((i for i, t in enumerate(tokens) if t.endswith("%")), None)
+    if rate_at is None and len(numbers) != 6:
+        return None
+    rate_at = 4 if rate_at is None else rate_at
+    before, rate = numbers[:rate_at], numbers[rate_at]
+    score = numbers[rate_at + 1] if rate_at + 1 < len(numbers) else None
+    if len(before) >= 4:
+        return before[-3], before[-2], rate, score
+    if len(before) == 2:
+        return before[0], before[1], rate, score
+    if len(before) != 3:
+        return None
+    first, second, third = before
+    if None in before:
+        return None
+    if _rate_of(third, second, rate) or not _rate_of(second, first, rate) and third > 100:
+        return second, third, rate, score  # 分值 blank
+    return first, second, rate, score  # 年初预算数 blank
+
+
+def _rate_of(actual: float, budget: float, rate: float | None) -> bool:
+    return rate is not None and budget > 0 and abs(actual / budget * 100 - rate) < 0.6
 
 
 def _stray_paragraph(lines: list[Line]) -> list[str]:

@@ -11,6 +11,8 @@ _NUM_RE = lazy_pattern(rf"^{_NUM}$")
 _COMPLETION_RE = lazy_pattern(rf"^{_NUM}%?$")
 
 _PROJECT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?项目(?:（政策）)?(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
+# 西安市级{项目名称}项目绩效自评表 / …专项资金绩效自评表: the project's own name in the title (no colon: not a reference)
+_NAMED_PROJECT_TITLE = lazy_pattern(r"^[^《》，。,：:]{2,60}?(?:项目|专项资金)(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 _UNIT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 
 _OPERATORS = {"≥": ">=", "≤": "<=", "＝": "=", "＞": ">", "＜": "<", "＞＝": ">=", "＜＝": "<="}
@@ -32,7 +34,10 @@ _UNIT_NAME = lazy_pattern(r"^(?:部门(?:（单位）)?|单位)名称\s*(?P<code
 _UNIT_INCOME = lazy_pattern(rf"预算收入(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 _UNIT_EXPENDITURE = lazy_pattern(rf"预算支出(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 
-_GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)")
+_GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)|^预期目标(?:（年初设定）)?实际完成情况")
+# 年度资金总额 [年初预算数] 全年预算数 全年执行数 分值 执行率% 得分 (the 年初 column may be blank)
+_FUNDS_ROW = lazy_pattern(r"(?:年度)?资金总额\s+(?P<values>.*)$")
+_TOTAL_ROW = lazy_pattern(rf"^总分\s+(?:{_NUM}\s+)?(?P<value>{_NUM})$")  # 总分 100 99: 分值 then 得分
 _INDICATOR_START = ("绩效指标", "一级指")  # line prefixes
 _REPEATED_HEADER = "一级指"
 _SUBTOTAL = lazy_pattern(rf"指标自评得分小计\s*(?P<value>{_NUM})")
