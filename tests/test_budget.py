@@ -206,3 +206,40 @@ def test_group_names_in_cells_merged_over_rows(parsed):
         (None, 1, "一般公共预算资金", [13649.07]),
         (None, 2, "公共财政拨款(补助)资金", [13649.07]),
     ]
+
+
+def test_a_tree_without_codes_or_indents_nests_by_its_amounts(parsed):
+    """西安信访局 2026 表10 专项业务经费支出表 (p.29, in 元): unit 121 / 121001, 通用项目 / 专用项目, projects and their
+    items, every name at one x; each parent is the sum of the rows right under it (page image)."""
+    report = parsed("2026_xian-xfj_budget")
+    table = report.table("budget_project_expenditure")
+    assert table.unit == "元" and table.row(item="total").value("total") == 905.612  # 9,056,120.00 元
+    assert [(r.level, r.label, r.value("total")) for r in table.rows if r.level in (1, 2, 3, 4)] == [
+        (1, "西安市信访局", 905.612), (2, "121001西安市信访局", 905.612),
+        (3, "通用项目", 279.73), (4, "办公用房物业管理服务项目", 220.73), (4, "委托咨询业务", 59.0),
+        (3, "专用项目", 625.882), (4, "接待中心事务", 154.382), (4, "信访事务", 471.5)]
+    assert [r.label for r in table.rows if r.level == 5][:3] == ["食堂包厨服务", "物业管理服务", "法律顾问服务"]
+    assert [c.name for c in report.checks if c.status == "fail"] == []
+
+
+def test_three_public_of_two_years_with_meeting_and_training(parsed):
+    """西安 表13 (p.32, in 元): 上年 | 当年 | 增减变化情况, each with 合计, 三公 小计 and its items, 会议费, 培训费. The
+    change columns are no budget; each year's 合计 (with 会议费 and 培训费) is the grand total, its 小计 the 三公 total."""
+    three = parsed("2026_xian-xfj_budget").table("budget_three_public")
+    values = {r.item: (r.value("budget"), r.value("prior_year_budget")) for r in three.rows}
+    assert values == {"grand_total": (32.08, 24.2), "total": (10.1, 12.0), "overseas_travel": (None, None),
+                      "reception": (1.0, 2.0), "vehicle_total": (9.1, 10.0), "vehicle_purchase": (None, None),
+                      "vehicle_operation": (9.1, 10.0), "meeting": (None, None), "training": (21.98, 12.2)}
+
+
+def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
+    """江苏人大 2017 收支预算总表 (pp.7–9, page images): '八、社会保障和就' (1,608.51) ends as '业支出' on p.8 and
+    '当年收入' (13,649.07) as '小计' on p.9 — no header repeated; p.9's 结转下年资金 and 支出合计 cells span the
+    function and use panels. Every identity of the budget runs."""
+    report = parsed("2017_js-rdcwhbgt_budget")
+    rows = {(r.side, r.label): (r.value("amount"), r.source.page) for r in report.table("budget_summary").rows}
+    assert rows[("expenditure", "八、社会保障和就业支出")] == (1608.51, 7)
+    assert rows[("expenditure", "十八、住房保障支出")] == (1512.23, 8)
+    assert rows[("income", "当年收入小计")] == (13649.07, 8)
+    assert rows[("income", "收入合计")] == rows[("expenditure", "支出合计")] == (13649.07, 9)
+    assert [c.name for c in report.checks if c.status != "pass"] == []

@@ -147,6 +147,12 @@ def _looks_header(band: _Band, found: _Found) -> bool:
     return any(w in text for w in _HEADER_WORDS) or bool(re.fullmatch(r"[类款项]+", text))
 
 
+def _repeats_header(band: _Band, header_text: str | None) -> bool:
+    """A continuation page's band repeats the header the columns were read from (each of its lines is printed in
+    it), not the end of a name wrapped over the page break that only reads like one ('业支出', '小计')."""
+    return header_text is None or all(squeeze(line.text) in header_text for line, _ in band.lines)
+
+
 def _is_row_label(band: _Band, found: _Found) -> bool:
     """A band that is a table row, not header: amounts, a code, or a short numbered or summary-item label (three or
     more words without amounts are column headings)."""
@@ -248,9 +254,15 @@ def _panels(columns: list[_Column]) -> list[list[_Column]]:
 
 
 def _reuse(previous: list[_Column], current: list[_Column]) -> list[_Column]:
-    """A continuation page without a header: take each column's role and key from the previous page by position."""
+    """A continuation page without a header: take each column's role and key from the previous page by position. A
+    column whose first row is a cell merged over several of the previous page's columns (结转下年资金 across the
+    function and use panels) is those columns."""
     out: list[_Column] = []
     for c in current:
+        covered = [p for p in previous if _overlap(p.x0, p.x1, c.x0, c.x1) >= 0.5 * (p.x1 - p.x0)]
+        if len(covered) > 1:
+            out.extend(_Column(max(p.x0, c.x0), min(p.x1, c.x1), p.own, p.group, p.role, p.key, p.item) for p in covered)
+            continue
         best = max(previous, key=lambda p: _overlap(p.x0, p.x1, c.x0, c.x1), default=None)
         if best is None or _overlap(best.x0, best.x1, c.x0, c.x1) <= 0:
             out.append(c)

@@ -23,7 +23,7 @@ from gongkai.extract.pdf_table_layout import (
 )
 from gongkai.extract.pdf_table_locate import _Found
 from gongkai.extract.pdf_three_public import _three_public_rows
-from gongkai.extract.records import Cell, CELL_BLANK, Line, Source, TableRow
+from gongkai.extract.records import Cell, CELL_BLANK, CELL_VALUE, Line, Source, TableRow
 from gongkai.extract.text import is_amount, squeeze
 
 
@@ -55,15 +55,77 @@ def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) ->
                 row.level = 1 + max(k for k, x in enumerate(indents) if x <= state.indent[id(row)] + 3.0)
 
 
+_NESTING_TOLERANCE = 1e-4  # 万元: sums of amounts printed to the 分 (元 / 10,000 keeps six decimals)
+_NESTING_STEPS = 20_000  # a long flat list of amounts could be tried many ways: beyond this, no levels
+
+
+class _TooManyWays(Exception):
+    pass
+
+
+def _levels_by_sums(rows: list[TableRow], family: Family) -> None:
+    """A tree printed without codes or indents (西安 专项业务经费支出表: the unit, 通用项目 / 专用项目, each project and
+    its items, every name at one x): a row whose amount is the sum of the rows right under it is their parent. Set
+    only where no level was read otherwise and the whole table nests so, every amount exactly, under its 合计."""
+    if family.coded or family.layout or any(row.level for row in rows if not row.code):
+        return
+    total = next((row for row in rows if row.item == "total"), None)
+    body = [row for row in rows if row is not total]
+    amounts = [_first_amount(row) for row in body]
+    if total is None or len(body) < 3 or any(a is None for a in amounts) or _first_amount(total) is None:
+        return
+    steps = [_NESTING_STEPS]
+    try:
+        levels = next((levels for end, levels in _forest(amounts, 0, _first_amount(total), 1, steps)
+                       if end == len(body)), None)
+    except _TooManyWays:
+        return
+    if levels is not None and max(levels) > 1:
+        for row, level in zip(body, levels):
+            row.level = level
+
+
+def _first_amount(row: TableRow) -> float | None:
+    return next((cell.value for cell in row.cells if cell.status == CELL_VALUE), None)
+
+
+def _forest(amounts: list[float], start: int, target: float, level: int, steps: list[int]):
+    """Every way rows from ``start`` on make siblings (each with the rows under it) whose amounts add up to
+    ``target``: (the index after them, their levels)."""
+    steps[0] -= 1
+    if steps[0] < 0:
+        raise _TooManyWays
+    if abs(target) < _NESTING_TOLERANCE:
+        yield start, []
+        return
+    if start >= len(amounts) or target < -_NESTING_TOLERANCE:
+        return
+    for end, levels in _subtree(amounts, start, level, steps):
+        for after, rest in _forest(amounts, end, target - amounts[start], level, steps):
+            yield after, levels + rest
+
+
+def _subtree(amounts: list[float], start: int, level: int, steps: list[int]):
+    """A row with the rows under it (first) or alone."""
+    for end, levels in _forest(amounts, start + 1, amounts[start], level + 1, steps):
+        if end > start + 1:
+            yield end, [level, *levels]
+            break
+    yield start + 1, [level]
+
+
 def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow]) -> list[TableRow]:
     """The first row of a continuation page that only ends a name begun on the page before ('十七、国土海洋气象等支' /
-    '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either."""
+    '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either
+    — or that has, where the whole first row of the page prints no amount (a row broken by the page: '八、社会保障和就'
+    with its amount / '业支出', '当年收入' / '小计')."""
     kept: list[TableRow] = []
+    broken = not any(_has_values(row) for row in new)
     for row in new:
         previous = next((r for r in reversed(rows) if r.side == row.side), None)
         if (previous is not None and row.label and len(squeeze(row.label)) <= 6 and not row.code and not row.item
                 and not previous.code and not _NUMBERED.match(squeeze(row.label)) and not _has_values(row)
-                and not _has_values(previous)):
+                and (broken or not _has_values(previous))):
             previous.label += row.label
             continue
         kept.append(row)

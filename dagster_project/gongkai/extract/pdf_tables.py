@@ -19,6 +19,7 @@ from gongkai.extract.pdf_table_columns import (
     _columns_from_words,
     _is_row_label,
     _looks_header,
+    _repeats_header,
     _reuse,
 )
 from gongkai.extract.pdf_table_layout import (
@@ -36,6 +37,7 @@ from gongkai.extract.pdf_table_locate import _find_tables, _Found, _Segment, _ti
 from gongkai.extract.pdf_table_rows import (
     _join_unruled,
     _levels_by_indent,
+    _levels_by_sums,
     _merged_label_cells,
     _repeated_total,
     _rows_of_band,
@@ -148,6 +150,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
     columns: list[_Column] | None = None
     empty_note = False
     state = _RowState()
+    header_text: str | None = None  # the header the columns were read from, as printed
     for seg in found.segments:
         geo = by_page[seg.page]
         lines = _segment_lines(geo, seg)
@@ -166,7 +169,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             n = 0
             while n < first_data and not _is_row_label(bands[n], found):
                 n += 1
-            first_data = n if any(_looks_header(band, found) for band in bands[:n]) else 0
+            first_data = n if any(_looks_header(band, found) and _repeats_header(band, header_text)
+                                  for band in bands[:n]) else 0
         elif seg.continued:  # under a repeated title and header: rows without amounts ('22、其他支出') are rows
             first_data = next((n for n in range(first_data) if _is_row_label(bands[n], found)), first_data)
         header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
@@ -183,6 +187,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             _assign_header(page_columns, header, geo)
             _classify(page_columns, family, body, found.family_set)
             columns = page_columns
+            header_text = "".join(squeeze(line.text) for band in header for line, _ in band.lines)
         elif columns is not None:
             page_columns = _reuse(columns, page_columns)
         else:
@@ -200,6 +205,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
     if family.layout == "three_public":
         rows = _merge_item_rows(_by_year(rows, family, state))
     _levels_by_indent(rows, family, state)
+    _levels_by_sums(rows, family)
     _rows_under_merged_cells(rows, state)
     _unit_row_as_total(rows, family)
     for i, row in enumerate(rows):

@@ -71,14 +71,21 @@ def _three_public_in_prescribed_order(values: list[_Column]) -> None:
 
 
 def _outer_total(columns: list[_Column]) -> None:
-    """Beside 会议费 and 培训费, a 合计 over them and the 三公 (under no group header) is not the 三公 小计."""
-    totals = [c for c in columns if c.role == "value" and c.item == "total"]
-    if len(totals) > 1 and any(c.item in ("meeting", "training") for c in columns):
-        min(totals, key=lambda c: len(c.group)).item = "grand_total"
+    """Beside 会议费 and 培训费, a 合计 over them and the 三公 (under no group header) is not the 三公 小计; a table
+    of two years side by side (上年 | 当年, 西安) has one of each per year."""
+    if not any(c.item in ("meeting", "training") for c in columns):
+        return
+    for key in {c.key for c in columns if c.role == "value" and c.key}:
+        totals = [c for c in columns if c.role == "value" and c.item == "total" and c.key == key]
+        if len(totals) > 1:
+            min(totals, key=lambda c: len(c.group)).item = "grand_total"
 
 
 def _three_public_key(words: list[str], family: Family) -> str | None:
-    """预算数 / 决算数 (a final), 本年预算 / 上年预算 (a budget); a table of budgets alone needs no header to say so."""
+    """预算数 / 决算数 (a final), 本年预算 / 上年预算 (a budget); a table of budgets alone needs no header to say so.
+    The change between the two (增减变化情况) is no column of its own: it is what the two give."""
+    if any("增减" in t or "变化" in t for t in words):
+        return None
     if any("决算" in t or "执行" in t for t in words):
         return "actual"
     if "prior_year_budget" in family.columns and any("上年" in t for t in words):
