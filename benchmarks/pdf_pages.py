@@ -13,6 +13,8 @@ busy shared machine slows them alike; CPU time of this process, summed over the 
 - ``bare``: pdfplumber ``page.extract_text()`` — the reference (target: read_pdf ≥ 8× faster)
 - ``pdfium``: pypdfium2's raw inputs alone (every char's text, box and font size + every path's bounds)
 
+Per file, and per kind (the folder: budget, final, …), with the pages the PDFium reader leaves to pdfminer.
+
 ``--profile`` prints where read_pdf's CPU goes by package (pypdfium2 / pdfminer / pdfplumber / gongkai / other).
 """
 
@@ -91,6 +93,19 @@ def _pdfium(data: bytes, max_pages: int) -> int:
     return n
 
 
+def _fallback_pages(data: bytes, name: str, max_pages: int) -> list[int]:
+    """The pages the PDFium reader leaves to pdfminer (read once, outside the measures)."""
+    from gongkai.extract.pdf_chars import PdfiumReader
+
+    reader = PdfiumReader(data, name)
+    try:
+        for index in range(min(len(reader), max_pages)):
+            reader.read_page(index)
+        return reader.fallback_pages
+    finally:
+        reader.close()
+
+
 def _cpu(function) -> float:
     start = time.process_time()
     function()
@@ -128,6 +143,7 @@ def main() -> None:
     print(machine_line())
     data = {path: path.read_bytes() for path in paths}
     pages = {path: _bare(data[path], MAX_PAGES) for path in paths}
+    fallback = {path: _fallback_pages(data[path], path.name, MAX_PAGES) for path in paths}
     measures = {
         "gongkai": lambda p: parse_file(p),
         "read_pdf": lambda p: read_pdf(p, data[p]),
@@ -141,14 +157,22 @@ def main() -> None:
             for key, function in measures.items():
                 cpu[path][key] += _cpu(lambda: function(path))
     print(f"{'file':38} {'pages':>5} | CPU ms/page: {'gongkai':>8} {'read_pdf':>8} {'plumber':>8} {'bare':>8} "
-          f"{'pdfium':>7} | bare/read_pdf")
+          f"{'pdfium':>7} | bare/read_pdf | pages by pdfminer")
     for path in paths:
         per = {k: v * 1000 / args.runs / max(pages[path], 1) for k, v in cpu[path].items()}
         print(f"{path.name[:38]:38} {pages[path]:5d} | {'':12} {per['gongkai']:8.1f} {per['read_pdf']:8.1f} "
-              f"{per['chars']:8.1f} {per['bare']:8.1f} {per['pdfium']:7.1f} | {per['bare'] / per['read_pdf']:6.1f}×")
+              f"{per['chars']:8.1f} {per['bare']:8.1f} {per['pdfium']:7.1f} | {per['bare'] / per['read_pdf']:6.1f}× "
+              f"| {fallback[path] or ''}")
+    for kind in sorted({path.parent.name for path in paths}):
+        group = [path for path in paths if path.parent.name == kind]
+        n = sum(pages[path] for path in group) * args.runs
+        read, bare = (sum(cpu[path][key] for path in group) for key in ("read_pdf", "bare"))
+        print(f"{kind}: {len(group)} files, {n // args.runs} pages ({sum(len(fallback[p]) for p in group)} by "
+              f"pdfminer): read_pdf {read * 1000 / n:.1f} ms/page, bare {bare * 1000 / n:.1f}, {bare / read:.2f}×")
     all_pages = sum(pages.values()) * args.runs
     totals = {k: sum(cpu[p][k] for p in paths) for k in measures}
-    label = f"pdf ({len(paths)} files, {sum(pages.values())} pages, {args.runs} rounds)"
+    label = (f"pdf ({len(paths)} files, {sum(pages.values())} pages, {sum(map(len, fallback.values()))} by pdfminer, "
+             f"{args.runs} rounds)")
     rows = []
     if all_pages:
         for key, name in (("gongkai", "gongkai parse_file"), ("read_pdf", "read_pdf (PDFium)"),

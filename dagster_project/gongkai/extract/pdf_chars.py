@@ -3,21 +3,23 @@
 The line builder (:mod:`pdf_document`) takes a :class:`PageContent` per page: every character with its advance box,
 baseline, size and font, every straight path piece that is a line or an axis-aligned rectangle, and the number of
 images, in pdfminer's coordinates and shapes (:mod:`pdf_content`), so the lines come out the same whichever reader
-produced them. A glyph without a Unicode map reads '(cid:N)' (N its character code) as in pdfminer. PDFium is called
-through :mod:`pdfium_calls` (thousands of calls a page).
+produced them. A glyph without a Unicode map reads '(cid:N)' (N its character code) as in pdfminer. A character in a
+font not embedded in the file advances by the font's own width (its /W or /Widths), not by PDFium's loose box, which
+spans the glyph of the font standing in for it. Fonts are named as pdfminer names them (:mod:`pdf_font_names`).
+PDFium is called through :mod:`pdfium_calls` (thousands of calls a page).
 
 Where PDFium's text page cannot stand for pdfminer's characters, the page is read with pdfminer (:mod:`pdf_plumber`)
-and ``PdfiumReader.fallback_pages`` says so: a text object PDFium leaves off its page (no width) in a font not
-embedded, which may print glyphs PDFium has no font for; a font not embedded whose widths PDFium takes as its own
-(its boxes overrun the next character). What PDFium drops that pdfminer keeps: a text object of blank glyphs only
-(read back here as one space), a character repeated on itself within 0.07 em (pdfminer prints it twice).
+and ``PdfiumReader.fallback_pages`` says so: a text object PDFium leaves off its page (no width) that may print text
+PDFium cannot read back — in a Chinese font not embedded that PDFium has no glyphs for (no system font stands in), or
+in a font some of whose characters on the page PDFium drew without a glyph; a character in a font not embedded without
+a Unicode map. What PDFium drops that pdfminer keeps: a text object of blank glyphs only (read back here as one space), a character repeated on itself
+within 0.07 em (pdfminer prints it twice).
 """
 
 from __future__ import annotations
 
 import ctypes
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -25,6 +27,7 @@ import pypdfium2.raw as raw
 from gongkai.extract import pdfium_calls as calls
 from gongkai.extract.document import DocumentError
 from gongkai.extract.pdf_content import Char, Frame, PageContent, page_frame
+from gongkai.extract.pdf_font_names import FontNames, is_tagged, untagged
 from gongkai.extract.pdf_paths import Matrix, PageObjects
 
 _HYPHEN_MARK = 0x02  # what PDFium puts for a hyphen that ends a line
@@ -39,6 +42,7 @@ class PdfiumReader:
     def __init__(self, data: bytes, file_name: str):
         self._data, self._file_name = data, file_name
         self._plumber = None
+        self._font_names = FontNames(data)
         self.fallback_pages: list[int] = []  # pages read with pdfminer
         try:
             self._pdf = pdfium.PdfDocument(data)
@@ -55,7 +59,7 @@ class PdfiumReader:
         if not page:
             raise ValueError(f"PDFium cannot load page {index + 1}")
         try:
-            return _read_page(page)
+            return _read_page(page, self._font_names)
         except _NotAsPdfminer:
             self.fallback_pages.append(index + 1)
         finally:
@@ -79,18 +83,23 @@ class _NotAsPdfminer(Exception):
     """The page prints something PDFium does not read as pdfminer does (see the module's docstring)."""
 
 
-def _read_page(page) -> PageContent:
+def _read_page(page, font_names: FontNames) -> PageContent:
     frame = page_frame(page)
     content = PageContent(width=frame.width, height=frame.height)
     objects = PageObjects(frame, content)
     objects.walk(_address(page))
     text_page = raw.FPDFText_LoadPage(page)
     try:
-        reading = _TextPage(_address(text_page), frame, check_glyphs=bool(objects.blanks))
+        blank_fonts = {calls.object_font(obj).value for obj, _matrix in objects.blanks}
+        reading = _TextPage(_address(text_page), frame, blank_fonts)
         content.chars = reading.chars()
     finally:
         raw.FPDFText_ClosePage(text_page)
     content.chars.extend(reading.blank_char(obj, matrix) for obj, matrix in objects.blanks)
+    renames = reading.pdfminer_names(font_names)
+    if renames:
+        for char in content.chars:
+            char.font = renames.get(char.font, char.font)
     return content
 
 
@@ -103,12 +112,31 @@ def _address(handle) -> int:
 
 @dataclass(slots=True)
 class _Font:
+    handle: calls.Handle
     name: str
     descent: float  # per unit of size, negative
     embedded: bool
     chinese_missing: bool  # not embedded, encodes '一' and PDFium has no glyph for it
-    seen: bool = False  # some of its characters are on the text page
+    checked: bool = False  # a text object in it is off the text page: whether PDFium has its glyphs matters
     glyphs: bool = True  # PDFium had a glyph for each of them (when checked)
+    widths: dict[str, float] = field(default_factory=dict)  # per 1000 units of size, by character
+
+    def advance(self, text: str, em: float) -> float:
+        """The character's advance at size ``em``, from the font's own widths (/W, /Widths, or the standard font's
+        metrics), as pdfminer reads it. For a font not embedded PDFium's loose box spans the glyph of the font
+        standing in for it (wider or narrower than the advance, and depending on the fonts installed)."""
+        width = self.widths.get(text)
+        if width is None:
+            width = self.widths[text] = self._width(text)
+        return width * em / 1000.0
+
+    def _width(self, text: str) -> float:
+        width = ctypes.c_float()
+        # a glyph without a Unicode map ('(cid:N)') cannot be looked up by its text
+        if len(text) != 1 or not calls.glyph_width(self.handle, ctypes.c_uint(ord(text)), ctypes.c_float(1000.0),
+                                                   ctypes.byref(width)):
+            raise _NotAsPdfminer
+        return width.value
 
 
 @dataclass(slots=True)
@@ -120,6 +148,7 @@ class _Run:
     mb: float
     mc: float
     md: float
+    em: float  # the font size
     low: float  # the box's bottom and top in text space: the font's descent, and one em above it
     high: float
     upright: bool
@@ -129,8 +158,8 @@ class _Run:
 class _TextPage:
     """PDFium's text page of one page, read into pdfminer's characters."""
 
-    def __init__(self, text_page: int, frame: Frame, check_glyphs: bool):
-        self.text_page, self.frame, self.check_glyphs = ctypes.c_void_p(text_page), frame, check_glyphs
+    def __init__(self, text_page: int, frame: Frame, blank_fonts: set[int]):
+        self.text_page, self.frame, self.blank_fonts = ctypes.c_void_p(text_page), frame, blank_fonts
         self.fonts: dict[int, _Font] = {}
         self.plain_page = frame.a == 1 and frame.d == -1 and frame.b == 0 and frame.c == 0
         self._runs: dict[tuple, _Run] = {}  # text objects alike (font, matrix, size) share their run
@@ -151,10 +180,8 @@ class _TextPage:
         ox, oy = ctypes.c_double(), ctypes.c_double()
         box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
         fe, ff = frame.e, frame.f
-        last_obj, last_x, last_y, last_advance = None, 0.0, 0.0, 0.0  # the last character in a font not embedded
-        check_glyphs = self.check_glyphs
         current = run = font = None
-        plain, high, low, name, embedded = False, 0.0, 0.0, "", True  # the run's, for the next characters
+        plain, high, low, name, embedded, checked = False, 0.0, 0.0, "", True, False  # the run's, for its characters
         index = 0
         while index < count:
             obj = text_object(tp, index)
@@ -169,8 +196,8 @@ class _TextPage:
                     run = runs[obj] = self._run(index, obj)
                 if run is not None:
                     font = run.font
-                    font.seen = True
                     plain, high, low, name, embedded = run.plain, run.high, run.low, font.name, font.embedded
+                    checked = font.checked
             if map_error(tp, index):
                 text = f"(cid:{code})"
             elif code == _HYPHEN_MARK and calls.is_hyphen(tp, index):
@@ -183,24 +210,24 @@ class _TextPage:
             if run is None:
                 index += 1
                 continue
-            if check_glyphs and font.glyphs and not text.isspace() and not self._has_glyph(index, run):
+            if checked and font.glyphs and not text.isspace() and not self._has_glyph(index, run):
                 font.glyphs = False
             origin(tp, index, ox_ref, oy_ref)
-            loose_box(tp, index, box_ref)
+            if embedded:
+                loose_box(tp, index, box_ref)
             index += 1
             x, y = ox.value, oy.value
-            if not embedded:
-                if obj == last_obj and last_advance - math.hypot(x - last_x, y - last_y) > 0.01:
-                    raise _NotAsPdfminer  # PDFium's width for the previous character overruns this one
-                last_obj, last_x, last_y = obj, x, y
-                last_advance = box.right - box.left if abs(run.ma) >= abs(run.mb) else box.top - box.bottom
             if plain:
                 baseline = ff - y
                 top, bottom = baseline - high, baseline - low
                 x0 = x + fe
-                append(Char(text, x0, x0 + box.right - box.left, top, bottom, baseline, bottom - top, name))
-            else:
+                width = box.right - box.left if embedded else run.ma * font.advance(text, run.em)
+                append(Char(text, x0, x0 + width, top, bottom, baseline, bottom - top, name))
+            elif embedded:
                 append(_char(text, run, x, y, box.right - box.left, box.top - box.bottom, frame))
+            else:
+                advance = font.advance(text, run.em)
+                append(_char(text, run, x, y, abs(run.ma) * advance, abs(run.mb) * advance, frame))
         return chars
 
     def _run(self, index: int, obj: int) -> _Run | None:
@@ -229,7 +256,7 @@ class _TextPage:
         low = font.descent * em
         plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
         scale = md if plain else 1.0  # a plain run's box is kept in user space: scale it there once
-        return _Run(font, ma, mb, mc, md, low * scale, (low + em) * scale, upright, plain)
+        return _Run(font, ma, mb, mc, md, em, low * scale, (low + em) * scale, upright, plain)
 
     def _font(self, handle: calls.Handle) -> _Font:
         font = self.fonts.get(handle.value)
@@ -243,9 +270,28 @@ class _TextPage:
             ratio = min(descent.value, -descent.value) / 1000.0 if known else 0.0
             # latin-1 is one-to-one: names in GBK bytes stay as distinct as pdfminer keeps them
             embedded = bool(calls.font_embedded(handle))
-            font = self.fonts[handle.value] = _Font(buffer.value.decode("latin-1"), ratio, embedded,
-                                                    not embedded and _chinese_missing(handle))
+            font = self.fonts[handle.value] = _Font(handle, buffer.value.decode("latin-1"), ratio, embedded,
+                                                    not embedded and _chinese_missing(handle),
+                                                    checked=handle.value in self.blank_fonts)
         return font
+
+    def pdfminer_names(self, names: FontNames) -> dict[str, str]:
+        """PDFium's name → pdfminer's for the embedded simple fonts named without a subset tag beside another font of
+        the same untagged name on the page (:mod:`pdf_font_names`)."""
+        fonts = self.fonts.values()
+        if len(fonts) < 2:
+            return {}
+        counts: dict[str, int] = {}
+        for font in fonts:
+            key = untagged(font.name)
+            counts[key] = counts.get(key, 0) + 1
+        renames = {}
+        for font in fonts:
+            if font.embedded and not is_tagged(font.name) and counts[font.name] > 1 and _simple(font.handle):
+                name = names.font_name(font.name)
+                if name is not None and name != font.name:
+                    renames[font.name] = name
+        return renames
 
     def _has_glyph(self, index: int, run: _Run) -> bool:
         """Whether PDFium drew the character from a glyph: without one its tight box is a thousandth of an em high
@@ -259,18 +305,26 @@ class _TextPage:
     def blank_char(self, obj: calls.Handle, matrix: Matrix) -> Char:
         """A text object with no width is not on PDFium's text page. It prints blank glyphs only (spaces, which
         pdfminer reads, which separate words and belong to their line) in a font none of whose glyphs on the page
-        PDFium missed, if the font is embedded in the file, or else printed characters on the page and can print
-        no Chinese PDFium lacks glyphs for: it is read as one space at its origin. Any other may print Chinese
-        PDFium has no font for (a Chinese font not embedded, on a system without one): the page is left to
-        pdfminer."""
+        PDFium missed, if the font is embedded in the file or can print no Chinese PDFium lacks glyphs for (a Latin
+        font not embedded has PDFium's own standard fonts standing in): it is read as one space at its origin. Any
+        other may print Chinese PDFium has no font for (a Chinese font not embedded, on a system without one): the
+        page is left to pdfminer."""
         handle = calls.object_font(obj)
         font = self._font(handle)
         em = ctypes.c_float()
-        blank = font.glyphs and (font.embedded or (font.seen and not font.chinese_missing))
+        blank = font.glyphs and (font.embedded or not font.chinese_missing)
         if not blank or not calls.object_font_size(obj, ctypes.byref(em)):
             raise _NotAsPdfminer
         run = self._new_run(font, matrix, em.value, False)
         return _char(" ", run, matrix[4], matrix[5], 0.0, 0.0, self.frame)
+
+
+def _simple(font: calls.Handle) -> bool:
+    """Whether the font is a simple (one-byte) font, as far as PDFium tells: it has no width for a character it does
+    not encode ('一' in a Latin encoding), where a CID font has its default width."""
+    width = ctypes.c_float()
+    calls.glyph_width(font, ctypes.c_uint(0x4E00), ctypes.c_float(1000.0), ctypes.byref(width))
+    return width.value == 0
 
 
 def _chinese_missing(font: calls.Handle) -> bool:
