@@ -127,8 +127,25 @@ def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
             assert rows == reports > 0, mart
         _budget_beside_final(con)
         _narrative_and_tables_files_are_one_report(con)
+        _finals_under_their_department_and_year(con)
     finally:
         con.close()
+
+
+def _finals_under_their_department_and_year(con) -> None:
+    """Every real final is held once, as the preferred version, under the department and fiscal year of its title
+    page, with its tables' figures in the marts (the 本年支出合计 each prints in its 收入支出决算总表)."""
+    finals = con.execute(
+        "select v.path, v.department, v.year, s.expenditure_total from marts.dim_report_version as v "
+        "join marts.fct_report_summary as s using (report_id) where v.kind = 'final' and v.is_preferred "
+        "order by v.path").fetchall()
+    assert [(path, department, year) for path, department, year, _ in finals] == [
+        ("000_c669139aa1fe8f20.txt", "辽宁省数据局", 2024),
+        ("2019_foshan-gdjtj_final.pdf", "佛山市轨道交通局", 2019),
+        ("2022_xian-wjw_final.pdf", "西安市卫生健康委员会", 2022),
+        ("2023_moe-swu_final.pdf", "西南大学", 2023),
+        ("2024_shpt-czj_final.pdf", "上海市普陀区财政局", 2024)]
+    assert all(total for *_, total in finals)
 
 
 def _narrative_and_tables_files_are_one_report(con) -> None:

@@ -3,10 +3,10 @@ under 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 /
 总分 row) read from a text dump, as a user's copy of a report may be the PDF's text layer.
 
 The dump is the text layer of the real Xi'an 汇总 final (../shared/corpus/final/2022_xian-wjw_final.pdf) written page by
-page (each page closed by a <PDF_KEY> marker line, as in the corpus's seed dump). Its forms' header, funds and total must read as the
-PDF's ruled forms read (tests/test_performance_pdf.py proves those on the page renders), with the text layer's own
-losses: a blank cell is simply gone (年初预算数 or 分值), a wrapped 实施单位 continues on the lines below, a rate can be
-printed without % and an empty cell as '-'.
+page (each page closed by a <PDF_KEY> marker line, as in the corpus's seed dump). Its forms' header, funds, total and
+indicator scores must read as the PDF's ruled forms read (tests/test_performance_pdf.py proves those on the page
+renders), with the text layer's own losses: a blank cell is simply gone (年初预算数 or 分值), a wrapped 实施单位
+continues on the lines below, a rate can be printed without % and an empty cell as '-'.
 """
 
 from __future__ import annotations
@@ -71,20 +71,36 @@ def test_the_text_layers_losses(both):
 
 
 def test_funds_columns_of_a_row_without_its_blanks():
-    assert funds_columns("3800 5166.99 5166.99 10 100% 10".split()) == (5166.99, 5166.99, 100.0, 10.0)
-    assert funds_columns("21143.98 21143.98 10 100% 10".split()) == (21143.98, 21143.98, 100.0, 10.0)  # 年初 blank
-    assert funds_columns("3681.5 423 423 1000% 6".split()) == (423.0, 423.0, 1000.0, 6.0)  # 分值 blank
-    assert funds_columns("50 40 20 50% 5".split()) == (40.0, 20.0, 50.0, 5.0)  # 分值 blank: 20 / 40 is the 50 %
+    assert funds_columns("3800 5166.99 5166.99 10 100% 10".split()) == (5166.99, 5166.99, 100.0, 10.0, 10.0)
+    assert funds_columns("21143.98 21143.98 10 100% 10".split()) == (21143.98, 21143.98, 100.0, 10.0, 10.0)  # 年初 blank
+    assert funds_columns("3681.5 423 423 1000% 6".split()) == (423.0, 423.0, 1000.0, 6.0, None)  # 分值 blank
+    assert funds_columns("50 40 20 50% 5".split()) == (40.0, 20.0, 50.0, 5.0, None)  # 分值 blank: 20 / 40 is the 50 %
     assert funds_columns("年初 全年".split()) is None
 
 
-def test_indicator_rows_are_left_to_the_pdf(both):
-    """The indicator rows of these forms are not told apart in a text layer (wrapped cells, vertical labels): none is
-    read, an issue says so, and the total score is not checked against them."""
-    _, text = both
-    assert all(p.indicators == [] for p in text.projects)
-    assert sum(i.kind == "indicators_not_read" for i in text.issues) == 88
-    assert all(c.status == "not_run" for c in text.checks if c.name.startswith("performance.total_score."))
+def test_indicator_rows(both):
+    """Every row's 分值 and 得分 as the PDF's ruling gives them, on the 85 forms whose rows add up to their own 总分;
+    the 一级/二级指标 of most rows and the 三级指标 / values of those printed on one line. The 3 forms whose rows the
+    text layer runs together (a row missed) are left to the PDF: an issue each, their total score not checked."""
+    pdf_projects, text = both
+    pairs = list(zip(text.projects, pdf_projects))
+    read = [(t, p) for t, p in pairs if t.indicators]
+    assert len(read) == 85
+    assert all([(i.weight, i.score) for i in t.indicators] == [(i.weight, i.score) for i in p.indicators]
+               for t, p in read)
+    rows = [(a, b) for t, p in read for a, b in zip(t.indicators, p.indicators)]
+    assert len(rows) == 686
+    assert sum((a.level1, a.level2) == (b.level1, b.level2) for a, b in rows) == 549
+    fields = ("level1", "level2", "level3", "target", "actual", "weight", "score")
+    assert sum(all(getattr(a, f) == getattr(b, f) for f in fields) for a, b in rows) == 386
+    first = text.projects[0].indicators[0]  # p55, as printed on one line of the text layer
+    assert (first.level1, first.level2, first.target) == ("产出指标", "数量指标", pdf_projects[0].indicators[0].target)
+    left = [t.name for t, _ in pairs if not t.indicators]
+    assert left == ["数据中心与集成平台建设", "西安市红会医院高铁新城院区工程项目（设备购置）", "高端全身彩色多普勒超声诊断仪购置"]
+    assert sum(i.kind == "indicators_not_read" for i in text.issues) == 3
+    checks = {c.name: c.status for c in text.checks}
+    assert all(checks[f"performance.total_score.{t.name}@{t.implementing_unit}"] == "not_run" for t, _ in pairs
+               if not t.indicators)
 
 
 def test_failing_form_checks_are_the_sources_own(both):

@@ -30,6 +30,7 @@ from gongkai.extract.performance_lines import (
     _number,
     _parse_numbers,
 )
+from gongkai.extract.performance_standard_rows import standard_indicators
 from gongkai.extract.performance_vocabulary import (
     _BUDGET,
     _DEDUCTION,
@@ -207,6 +208,9 @@ class _ProjectParser(_TableParser):
         self.amounts_line: Line | None = None
         self.unit_wrapped = False
         self.funds_row = False
+        self.execution_weight: float | None = None
+        self.row_lines: list[Line] = []
+        self.total_weight: float | None = None  # the lines of the indicator rows, as printed
         self.scores: dict[str, float | None] = {}
         self.after: list[Line] = []
 
@@ -256,23 +260,36 @@ class _ProjectParser(_TableParser):
                 setattr(self, attribute, _number(match["value"]))
 
     def _indicators(self) -> list:
-        """The indicator rows; not those of a form with a 年度资金总额 row (the Ministry of Finance's 项目支出绩效自评表:
-        一级/二级/三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因) — their wrapped cells are not told apart in a text
-        layer, so they are read from a PDF's ruling only and the total score is left unchecked."""
+        """The indicator rows: those of a form with a 年度资金总额 row (the Ministry of Finance's 项目支出绩效自评表) by
+        :mod:`performance_standard_rows`, the others by the reader of the seed's layout."""
         if self.funds_row:
-            self.issues.append(ParseIssue("info", "indicators_not_read",
-                                          f"{self.name}: the indicator rows of a 年度资金总额 form are read from PDF only",
-                                          self.title.source(self.file)))
-            return []
+            return self._standard_indicators()
         self.issues.extend(self.reader.issues)
         return self.reader.indicators()
+
+    def _standard_indicators(self) -> list:
+        """The rows read from the text layer, kept where the form's own totals confirm they were told apart: their
+        scores add up to the 总分 with the 执行率得分, or their weights to the 总分's 分值 (with the 执行率's, or
+        alone); else a wrapped cell was taken for a row or a row was missed, and the rows are left to the PDF (an
+        issue says so)."""
+        rows = standard_indicators(self.row_lines, self.file)
+        scores, weights = sum(r.score or 0 for r in rows), sum(r.weight or 0 for r in rows)
+        execution, total = self.scores.get("execution") or 0, self.scores.get("total")
+        candidates = ((scores + execution, total), (weights + (self.execution_weight or 0), self.total_weight),
+                      (weights, self.total_weight))  # (a 总分 of 90 may count the indicators alone: 中职免学费补助)
+        if any(expected is not None and abs(got - expected) <= 0.05 * len(rows) for got, expected in candidates):
+            return rows
+        self.issues.append(ParseIssue("warning", "indicators_not_read",
+                                      f"{self.name}: the indicator rows read from the text layer do not add up to the "
+                                      "form's 总分; left to the PDF", self.title.source(self.file)))
+        return []
 
     def _funds_row(self, values: str, line: Line) -> None:
         """年度资金总额 [年初预算数] 全年预算数 全年执行数 [分值] 执行率 得分 (:func:`funds_columns`)."""
         funds = funds_columns(values.split())
         if funds is not None:
             self.amounts_line, self.funds_row = line, True
-            self.budget, self.actual, self.rate, self.scores["execution"] = funds
+            self.budget, self.actual, self.rate, self.scores["execution"], self.execution_weight = funds
 
     def _row_line(self, line: Line) -> None:
         if "得分" in line.text and (_SUBTOTAL.search(line.text) or _PROJECT_TOTAL.search(line.text)):
@@ -282,7 +299,10 @@ class _ProjectParser(_TableParser):
         elif match := _TOTAL_ROW.match(line.text):
             self.reader.close_reason()
             self.scores["total"] = _number(match["value"])
+            self.total_weight = _number(match["weight"])
             self.phase = "after"
+        elif self.funds_row:
+            self.row_lines.append(line)
         elif not self._indicator_line(line):
             self.reader.text(line)
 
@@ -332,7 +352,7 @@ def _starts_indicators(text: str) -> bool:
 
 
 def funds_columns(tokens: list[str]) -> tuple | None:
-    """(全年预算数, 全年执行数, 执行率, 得分) of a 年度资金总额 row printed as text, whose blank cells are gone (a cell
+    """(全年预算数, 全年执行数, 执行率, 得分, 分值) of a 年度资金总额 row printed as text, whose blank cells are gone (a cell
     printed '-' stays, blank): the rate is the number printed with % (else the 5th of 6); before it 年初预算数,
     全年预算数, 全年执行数 and 分值, of which 年初 or 分值 may be blank — the one whose absence makes 执行数 / 预算数 the
     printed rate, else 分值 where the last number cannot be a score weight (> 100)."""
@@ -346,17 +366,17 @@ def funds_columns(tokens: list[str]) -> tuple | None:
     before, rate = numbers[:rate_at], numbers[rate_at]
     score = numbers[rate_at + 1] if rate_at + 1 < len(numbers) else None
     if len(before) >= 4:
-        return before[-3], before[-2], rate, score
+        return before[-3], before[-2], rate, score, before[-1]
     if len(before) == 2:
-        return before[0], before[1], rate, score
+        return before[0], before[1], rate, score, None
     if len(before) != 3:
         return None
     first, second, third = before
     if None in before:
         return None
     if _rate_of(third, second, rate) or not _rate_of(second, first, rate) and third > 100:
-        return second, third, rate, score  # 分值 blank
-    return first, second, rate, score  # 年初预算数 blank
+        return second, third, rate, score, None  # 分值 blank
+    return first, second, rate, score, third  # 年初预算数 blank
 
 
 def _rate_of(actual: float, budget: float, rate: float | None) -> bool:

@@ -37,7 +37,7 @@ _UNIT_EXPENDITURE = lazy_pattern(rf"预算支出(?:金额)?(?:（万元）)?\s*(
 _GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)|^预期目标(?:（年初设定）)?实际完成情况")
 # 年度资金总额 [年初预算数] 全年预算数 全年执行数 分值 执行率% 得分 (the 年初 column may be blank)
 _FUNDS_ROW = lazy_pattern(r"(?:年度)?资金总额\s+(?P<values>.*)$")
-_TOTAL_ROW = lazy_pattern(rf"^总分\s+(?:{_NUM}\s+)?(?P<value>{_NUM})$")  # 总分 100 99: 分值 then 得分
+_TOTAL_ROW = lazy_pattern(rf"^总分\s+(?:(?P<weight>{_NUM})\s+)?(?P<value>{_NUM})$")  # 总分 100 99: 分值 then 得分
 _INDICATOR_START = ("绩效指标", "一级指")  # line prefixes
 _REPEATED_HEADER = "一级指"
 _SUBTOTAL = lazy_pattern(rf"指标自评得分小计\s*(?P<value>{_NUM})")
