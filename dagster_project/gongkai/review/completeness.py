@@ -16,7 +16,7 @@ from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES, FamilySet
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table
-from gongkai.review.contents import split_at_contents
+from gongkai.review.contents import outside_lists_of_tables, split_at_contents
 from gongkai.review.findings import WARNING, Finding
 
 REQUIRED_PARTS = (
@@ -49,6 +49,8 @@ REQUIRED_TABLES = {
     "government_fund": "政府性基金预算财政拨款收入支出决算表",
 }
 _HEADING_MAX = 40
+_TABLE_NUMBER = re.compile(r"^(?:表|公开)0*(\d{1,2})(?:表)?(?:[：:\s]|$)")
+_MIN_NUMBERED = 3
 _TOC_TAIL = re.compile(r"(?:\.{3,}|…+|·{3,}|-{3,})?\d*$")
 _NO_DATA = re.compile(r"无数据|空表|不涉及|无(?:此项|相关|该项)?[^，。；]{0,20}(?:收入|支出|收支|经费|资金)|没有[^，。；]{0,30}"
                       r"(?:收入|支出|收支)|未(?:发生|安排)")
@@ -61,7 +63,7 @@ def review(lines: list[Line], report: Report | None) -> list[Finding]:
     if report is None:
         return []
     contents, body = split_at_contents(lines, report)
-    findings = _empty_tables(lines, report, contents)
+    findings = _empty_tables(lines, report, contents) + _numbering_gaps(outside_lists_of_tables(body))
     if report.kind == "budget":
         return findings + _budget_parts(body, report)
     if report.kind != "final" or any("高等学校" in t.title for t in report.tables):
@@ -73,6 +75,25 @@ def review(lines: list[Line], report: Report | None) -> list[Finding]:
     for family, title in REQUIRED_TABLES.items():
         if family not in printed and family not in listed:
             findings.append(Finding("table_missing", WARNING, None, None, "（未见）", f"应公开“{title}”"))
+    return findings
+
+
+def _numbering_gaps(body: list[Line]) -> list[Finding]:
+    """Tables numbered 表1 … 表N (公开01表 …) with a number between never printed: that table is left out."""
+    numbers: dict[int, Line] = {}
+    for line in body:
+        text = compact_line(line.text)
+        m = _TABLE_NUMBER.match(text)
+        if m and len(text) <= _HEADING_MAX and not _SENTENCE.search(text):
+            numbers.setdefault(int(m.group(1)), line)
+    if len(numbers) < _MIN_NUMBERED or 1 not in numbers:
+        return []
+    findings = []
+    for missing in range(2, max(numbers)):
+        if missing not in numbers:
+            after = numbers[min(n for n in numbers if n > missing)]
+            findings.append(Finding("table_missing", WARNING, after.page, after.line, compact_line(after.text),
+                                    f"表{missing}未见：表格按序编号，表{missing - 1}之后为本表"))
     return findings
 
 

@@ -17,8 +17,8 @@ from gongkai.review.findings import INFO, WARNING, Finding
 from gongkai.review.prose import Prose
 
 _TITLE_YEAR = re.compile(
-    r"(?P<y>(?:19|20)\d{2})年度?(?:[^，。；：、]{0,24}?)(?:部门|单位)(?:决算|预算)(?:情况说明|表|公开)?"
-    r"|(?P<y2>(?:19|20)\d{2})年度?[^，。；：、]{0,24}?(?:决算|预算)(?:情况说明|表)$")
+    r"(?<![（(])(?P<y>(?:19|20)\d{2})年度?(?:[^，。；：、]{0,24}?)(?:部门|单位)(?:决算|预算)(?:情况说明|表|公开)?"
+    r"|(?<![（(])(?P<y2>(?:19|20)\d{2})年度?[^，。；：、]{0,24}?(?:(?:决算|预算)(?:情况说明|表)|绩效自评表)$")
 _NOT_A_TITLE = re.compile(r"[，。；：]|比|与|较|相比|执行|上年|以前|之前|截至|截止")
 _TITLE_MAX = 48
 _PART_PREFIX = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\d+[.、．])")
@@ -31,6 +31,8 @@ _LISTED_TITLE = re.compile(r"表(?:\d*|[一二三四五六七八九十]*)$")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与)(?P<y>(?:19|20)\d{2})年度?(?:(?P<budget>(?:年初)?预算)|(?P<actual>相比|决算|同期))?")
 _YEAR_AFTER = re.compile(r"(?:（[^）]{1,6}）)?(?:19|20)\d{2}年")
 _LONG_NAME = 8
+_CLAUSE_OPENERS = "，。；：,;:"
+_OWN_NAME_AFTER = re.compile(r"（[^）]{1,6}）|\d|是|共有|本级|部门|机关")
 _SAME_YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})年度?[^，。；,\d]{0,20}?(?:为|是|共)?\d[\d,]*(?:\.\d+)?(?:万元|元)[,，。]?"
                         r"(?:比|较|与)(?P<y2>(?:19|20)\d{2})年")
 _YEAR_END = re.compile(r"截[至止](?P<y>(?:19|20)\d{2})年(?:12月31日|底|末)")
@@ -82,8 +84,11 @@ def _near_name(window: str, name: str) -> bool:
 
 
 def _name_expected(text: str, start: int, end: int) -> bool:
+    """Where the report names itself: before a year, after 编制部门：, in a title line, or opening a clause as its
+    subject (上海市财政局是…, 截至…，上海市财政局共有…) or a table row (广州市统计局（本级） 5,673.23 …)."""
     return bool(_YEAR_AFTER.match(text, end)) or text[max(0, start - 1): start] in ("：", ":") \
-        or len(text) <= _TITLE_MAX and not _NOT_A_TITLE.search(text)
+        or len(text) <= _TITLE_MAX and not _NOT_A_TITLE.search(text) \
+        or (start == 0 or text[start - 1] in _CLAUSE_OPENERS) and bool(_OWN_NAME_AFTER.match(text, end))
 
 
 def _compared_years(prose: Prose, year: int, kind: str | None) -> list[Finding]:

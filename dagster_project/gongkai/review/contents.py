@@ -53,7 +53,7 @@ def review(lines: list[Line], report: Report | None) -> list[Finding]:
         return []
     department = report.department or ""
     own = {(e.line.page, e.line.line) for e in entries}
-    body = [line for line in after if (line.page, line.line) not in own]
+    body = [line for line in outside_lists_of_tables(after) if (line.page, line.line) not in own]
     contents_pages = {e.line.page for e in entries}
     tables = sorted((t for t in report.tables if t.source.page not in contents_pages),
                     key=lambda t: (t.source.page, t.source.line))
@@ -97,6 +97,19 @@ def split_at_contents(lines: list[Line], report: Report) -> tuple[list[Line], li
     start = len(lines) - len(after) - 1
     end = next(i for i in range(start, len(lines)) if lines[i] is entries[-1].line)
     return lines[start: end + 1], lines[end + 1:]
+
+
+def outside_lists_of_tables(lines: list[Line]) -> list[Line]:
+    """The lines, less those after a 目录 heading on its page (a list of the tables before them: 表7 … 否)."""
+    listed = set()
+    heading_at: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if _CONTENTS.match(compact_line(line.text)):
+            heading_at.setdefault(line.page, i)
+    for i, line in enumerate(lines):
+        if line.page in heading_at and i >= heading_at[line.page]:
+            listed.add(i)
+    return [line for i, line in enumerate(lines) if i not in listed]
 
 
 def _is_table(text: str) -> bool:

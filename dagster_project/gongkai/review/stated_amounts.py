@@ -24,7 +24,7 @@ from gongkai.extract.text import squeeze, to_wan
 from gongkai.review.findings import WARNING, Finding
 from gongkai.review.prose import NUMBER, OPENERS, Prose, section_heading
 
-_FILLER = r"(?:支出)?(?P<stage>(?:年初)?(?:预算|决算))?(?:数)?(?:总额|总金额|金额)?(?:合计|共计|总计)?(?:为|是|达|安排)?"
+_FILLER = r"(?:[。：:]?(?P<fy>(?:19|20)\d{2})年度?)?(?:支出)?(?P<stage>(?:年初)?(?:预算|决算))?(?:数)?(?:总额|总金额|金额)?(?:合计|共计|总计)?(?:为|是|达|安排)?"
 _AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
 _ANOTHER_YEAR = re.compile(r"上年|去年|上一年|同期|以前|(?P<y>(?:19|20)\d{2})年")
 _CLAUSE_START = "，。；：,;:\n"
@@ -130,7 +130,7 @@ SUBJECTS = (
             _both("three_public", "budget_three_public", "total", None, _THREE_PUBLIC_COLUMNS)),
     Subject("因公出国（境）费", r"因公出国[（(]境[）)]费(?:用)?",
             _both("three_public", "budget_three_public", "overseas_travel", None, _THREE_PUBLIC_COLUMNS)),
-    Subject("公务用车购置及运行费", r"公务用车购置及运行(?:维护|维修)?费",
+    Subject("公务用车购置及运行费", r"公务用车购置(?:及|和)运行(?:维护|维修)?费",
             _both("three_public", "budget_three_public", "vehicle_total", None, _THREE_PUBLIC_COLUMNS)),
     Subject("公务用车购置费", r"公务用车购置费",
             _both("three_public", "budget_three_public", "vehicle_purchase", None, _THREE_PUBLIC_COLUMNS)),
@@ -158,9 +158,11 @@ _CODED_AT = re.compile(
     rf"|[（(](?P<c1>\d{{3}})类[）)][^（()）]{{1,20}}[（(](?P<c2>\d{{2}})款[）)][^（()）]{{1,30}}[（(](?P<c3>\d{{2}})项[）)])"
     rf"{_AMOUNT}")
 # “城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34 万元: a 项 named with its 款 and 类
+# 中医（民族）医院（项）。年初预算4379.61万元，支出决算19,028.68万元: the 决算 amount after the 年初预算 one
+_NAME = r"(?:[^（()）“”\"]|[（(][^（()）类款项]{1,6}[）)])"
 _NAMED_ITEM_AT = re.compile(
-    rf"[^（()）“”\"]{{2,20}}[（(]类[）)](?P<kuan>[^（()）“”\"]{{2,30}})[（(]款[）)](?P<item>[^（()）“”\"]{{2,30}})[（(]项[）)]"
-    rf"[”\"]?{_AMOUNT}")
+    rf"{_NAME}{{2,20}}?[（(]类[）)](?P<kuan>{_NAME}{{2,30}}?)[（(]款[）)](?P<item>{_NAME}{{2,30}}?)[（(]项[）)]"
+    rf"[”\"]?(?:[。，：,:]?(?:年初)?预算(?:数)?(?:为)?(?:{NUMBER})(?:万元|元)[，,](?:支出)?决算(?:数)?(?:为)?)?{_AMOUNT}")
 _CODED_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
                    "budget_government_fund", "budget_state_capital", "general_budget_expenditure", "expenditure",
                    "government_fund", "state_capital")
@@ -182,7 +184,8 @@ def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list
         subject = SUBJECTS[number]
         start = m.start(f"s{number}")
         if not _opens_subject(prose.text, start, subject.owned) \
-                or not _this_year(prose.text, start, report.fiscal_year):
+                or not _this_year(prose.text, start, report.fiscal_year) \
+                or (m.group("fy") and int(m.group("fy")) != report.fiscal_year):
             continue
         line = prose.line_at(start)
         heading = section_heading(lines, index.get((line.page, line.line)))
@@ -215,7 +218,7 @@ def _coded_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tup
         printed = [(table, row, row.value("total")) for table in tables for row in table.rows if is_row(row)]
         if not any(value is not None for _, _, value in printed):
             continue
-        line = prose.line_at(m.start())
+        line = prose.line_at(m.start("n"))  # the line printing the amount
         judged.add((line.page, line.line))
         stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
         if _agrees(stated, m, printed):
@@ -240,7 +243,7 @@ def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tup
                    for column in ("total", "amount") if column in table.columns][:8]
         if not any(value is not None for _, _, value in printed):
             continue
-        line = prose.line_at(m.start("name"))
+        line = prose.line_at(m.start("n"))  # the line printing the amount
         judged.add((line.page, line.line))
         stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
         if _agrees(stated, m, printed):
