@@ -12,6 +12,7 @@ naming the report's year. Run it on a report nobody planted in before:
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -231,9 +232,10 @@ def _another_digit(number: str, rng: random.Random) -> str:
     return number[:at] + rng.choice(pool) + number[at + 1:]
 
 
-def planted_review(path: Path, seed: int) -> tuple[list[Plant], Review]:
-    """The report read, its defects planted (each planter once, on lines no other plant touched), and reviewed."""
-    document = read_document(path)
+def planted_review(document: Document, seed: int) -> tuple[list[Plant], Review]:
+    """A copy of the report read, its defects planted (each planter once, on lines no other plant touched), and
+    reviewed; the document given is left as read."""
+    document = copy.deepcopy(document)
     report = parse_document(document)
     rng = random.Random(seed)
     plants: list[Plant] = []
@@ -252,9 +254,9 @@ def planted_review(path: Path, seed: int) -> tuple[list[Plant], Review]:
     return plants, review_document(document, parse_document(document))
 
 
-def score(path: Path, seed: int, golden: set[tuple]) -> Score:
-    plants, review = planted_review(path, seed)
-    result = Score(str(path), plants)
+def score(document: Document, seed: int, golden: set[tuple]) -> Score:
+    plants, review = planted_review(document, seed)
+    result = Score(document.file, plants)
     found = [(f.rule, f.page, f.line) for f in review.findings]
     for plant in plants:
         rules = plant.rule.split("|")
@@ -292,8 +294,9 @@ def main(argv: list[str]) -> int:
     files = [Path(a) for a in argv if a.endswith((".pdf", ".txt"))]
     totals = [0, 0, 0]
     for path in files:
+        document = read_document(path)
         for seed in seeds:
-            result = score(path, seed, golden_of(path))
+            result = score(document, seed, golden_of(path))
             totals = [totals[0] + len(result.caught), totals[1] + len(result.missed), totals[2] + len(result.false)]
             print(f"{path.name} seed {seed}: caught {len(result.caught)}, missed {len(result.missed)}, "
                   f"false {len(result.false)}")

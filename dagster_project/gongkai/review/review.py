@@ -8,8 +8,8 @@ from pathlib import Path
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.parser import ParseError, parse_document
 from gongkai.extract.records import Document, Report
-from gongkai.review import (completeness, consistency, contents, narrative_numbers, stated_amounts, stated_parts,
-                            table_checks, text_slips)
+from gongkai.review import (completeness, consistency, contents, narrative_numbers, stated_amounts, stated_classes,
+                            stated_parts, table_checks, text_slips)
 from gongkai.review.findings import Finding, ordered
 from gongkai.review.prose import running_text
 
@@ -68,6 +68,8 @@ def review_document(document: Document, report: Report | None) -> Review:
     line_text = lambda page, line: by_place.get((page, line), "")  # noqa: E731
     prose = running_text(document.lines)
     stated, judged = stated_amounts.review(prose, report, document.lines)
+    classes, classes_judged = stated_classes.review(prose, report, document.lines)
+    stated, judged = stated + classes, judged | classes_judged
     findings = stated + [f for f in narrative_numbers.review(prose, report, document.lines, line_text)
                          if f.rule != "narrative_vs_table" or (f.page, f.line) not in judged]
     findings += table_checks.review(report, line_text) + stated_parts.review(prose) \

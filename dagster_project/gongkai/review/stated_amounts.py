@@ -1,11 +1,10 @@
 """Amounts the narrative states for a table line (说明所列金额与表格): 收入总计, 支出总计, 财政拨款收入/支出,
 一般公共预算拨款, 基本支出 and 项目支出, 人员经费 and 公用经费, the 三公 items, 机关运行经费 and 政府采购 — each stated
-amount of the report's own year must be one of the table cells it names, to the precision it is printed with; so must
-a 类's amount (公共安全（类）支出 …) and a 项's named by its code or its 类/款/项 names (2011301-行政运行 …), against
-those rows of the function-coded tables.
+amount of the report's own year must be one of the table cells it names, to the precision it is printed with (a 类's
+or a 项's amount: :mod:`gongkai.review.stated_classes`).
 
 A statement is judged only where its amount follows the subject's words directly (收入预算 9,483.72 万元, 公务接待费
-决算为 0.11 万元), the subject is not a part of a larger one (事业收入预算, 项目支出中的人员经费: the character before
+决算为 0.11 万元, 公务用车购置和运行维护费。2026年预算数 7.40 万元), the subject is not a part of a larger one (事业收入预算, 项目支出中的人员经费: the character before
 the words must open the subject), the clause is about this year (not 上年 or another year's), and the table holding
 the cell was read. Where a subject may be either of several cells (支出总计: 总计 or 本年支出合计; 基本支出: all
 funds or 一般公共预算), any of them is accepted.
@@ -20,12 +19,12 @@ from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES
 from gongkai.extract.narrative import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
-from gongkai.extract.text import squeeze, to_wan
+from gongkai.extract.text import to_wan
 from gongkai.review.findings import WARNING, Finding
 from gongkai.review.prose import NUMBER, OPENERS, Prose, section_heading
 
 _FILLER = r"(?:[。：:]?(?P<fy>(?:19|20)\d{2})年度?)?(?:支出)?(?P<stage>(?:年初)?(?:预算|决算))?(?:数)?(?:总额|总金额|金额)?(?:合计|共计|总计)?(?:为|是|达|安排)?"
-_AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
+AMOUNT = rf"(?P<n>{NUMBER})(?P<u>万元|元)"
 _ANOTHER_YEAR = re.compile(r"上年|去年|上一年|同期|以前|(?P<y>(?:19|20)\d{2})年")
 _CLAUSE_START = "，。；：,;:\n"
 _FUND = re.compile(r"政府性基金|国有资本经营")
@@ -100,7 +99,8 @@ SUBJECTS = (
                   ("total", "amount"))
             + _both("appropriation_summary", "budget_appropriation_summary", "grand_total", "expenditure",
                     ("total", "amount"))
-            + (Cell("budget_appropriation_expenditure", "total", None, ("total",)),)),
+            + (Cell("budget_appropriation_expenditure", "total", None, ("total",)),
+               Cell("appropriation_expenditure", "total", None, ("total",)))),
     Subject("收入总计", r"总?收入(?:预算)?(?:总计|合计)?",
             _both("income_expenditure_summary", "budget_summary", "grand_total", "income")
             + tuple(Cell(cell.family, cell.item, cell.side, cell.columns, "总计") for cell in
@@ -144,31 +144,8 @@ SUBJECTS = (
     Subject("政府采购预算", r"政府采购(?:支出)?",
             (Cell("budget_procurement", "total", None, ("total", "amount")),)),
 )
-# 1.公共安全（类）支出 13656.34 万元 / 一般公共服务支出（类）2106.66 万元 — a 类 with its amount, no 款 or 项 after it
-_CLASS_AT = re.compile(rf"(?P<name>[\u4e00-\u9fff、]{{2,14}}?)(?:支出)?[（(](?:\d{{3}})?类[）)](?:支出)?(?:预算|决算)?(?:数)?"
-                       rf"(?:为|安排)?{_AMOUNT}")
-_CLASS_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
-                   "budget_summary", "budget_appropriation_summary", "general_budget_expenditure", "expenditure",
-                   "appropriation_summary", "income_expenditure_summary")
-# 2011301-行政运行 2163.74 万元 / 行政运行（2014001）1,373.32 万元 / （204类）司法（06款）行政运行（01项）1672.67 万元:
-# an amount for a coded line
-_CODED_AT = re.compile(
-    rf"(?:(?<!\d)(?P<code>\d{{7}})[-－—]?[\u4e00-\u9fff（）()、]{{2,30}}?"
-    rf"|[（(](?P<code2>\d{{7}})[）)]"
-    rf"|[（(](?P<c1>\d{{3}})类[）)][^（()）]{{1,20}}[（(](?P<c2>\d{{2}})款[）)][^（()）]{{1,30}}[（(](?P<c3>\d{{2}})项[）)])"
-    rf"{_AMOUNT}")
-# “城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34 万元: a 项 named with its 款 and 类
-# 中医（民族）医院（项）。年初预算4379.61万元，支出决算19,028.68万元: the 决算 amount after the 年初预算 one
-_NAME = r"(?:[^（()）“”\"]|[（(][^（()）类款项]{1,6}[）)])"
-_NAMED_ITEM_AT = re.compile(
-    rf"{_NAME}{{2,20}}?[（(]类[）)](?P<kuan>{_NAME}{{2,30}}?)[（(]款[）)](?P<item>{_NAME}{{2,30}}?)[（(]项[）)]"
-    rf"[”\"]?(?:[。，：,:]?(?:年初)?预算(?:数)?(?:为)?(?:{NUMBER})(?:万元|元)[，,](?:支出)?决算(?:数)?(?:为)?)?{_AMOUNT}")
-_CODED_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
-                   "budget_government_fund", "budget_state_capital", "general_budget_expenditure", "expenditure",
-                   "government_fund", "state_capital")
-_ROW_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．])|支出$")
 _SUBJECT_AT = re.compile(
-    "(?:" + "|".join(f"(?P<s{i}>{s.words})" for i, s in enumerate(SUBJECTS)) + f"){_FILLER}{_AMOUNT}")
+    "(?:" + "|".join(f"(?P<s{i}>{s.words})" for i, s in enumerate(SUBJECTS)) + f"){_FILLER}{AMOUNT}")
 
 
 def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list[Finding], set[tuple[int, int]]]:
@@ -195,93 +172,14 @@ def review(prose: Prose, report: Report | None, lines: list[Line]) -> tuple[list
         stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
         printed = _printed(report, subject, families, two_year, _columns_of_stage(report.kind, m.group("stage")),
                            m.group(f"s{number}"))
+        at = prose.line_at(m.start("n"))  # the line printing the amount (the subject may end the line before)
         if any(value is not None for _, _, value in printed):
-            judged.add((line.page, line.line))
-        if _agrees(stated, m, printed):
+            judged |= {(line.page, line.line), (at.page, at.line)}
+        if agrees(stated, m, printed):
             continue
-        findings.append(Finding("narrative_vs_table", WARNING, line.page, line.line, prose.quote(start, m.end(), 30, 0),
+        findings.append(Finding("narrative_vs_table", WARNING, at.page, at.line, prose.quote(start, m.end(), 30, 0),
                                 _expected(subject, m, printed)))
-    class_findings, class_judged = _class_amounts(prose, report)
-    coded_findings, coded_judged = _coded_amounts(prose, report)
-    return findings + class_findings + coded_findings, judged | class_judged | coded_judged
-
-
-def _coded_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tuple[int, int]]]:
-    """A coded 项's amount (2011301-行政运行 2163.74 万元; （204类）…（06款）…（01项）1672.67 万元) against the rows of
-    that code in the function-coded tables (一般公共预算, all funds, 政府性基金 …: any of them is accepted)."""
-    findings = []
-    judged: set[tuple[int, int]] = set()
-    tables = [t for family in _CODED_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
-    statements = [(m, lambda row, code=_code(m): row.code == code) for m in _CODED_AT.finditer(prose.text)]
-    statements += [(m, _named_item(tables, m.group("kuan"), m.group("item"))) for m in _NAMED_ITEM_AT.finditer(prose.text)]
-    for m, is_row in statements:
-        printed = [(table, row, row.value("total")) for table in tables for row in table.rows if is_row(row)]
-        if not any(value is not None for _, _, value in printed):
-            continue
-        line = prose.line_at(m.start("n"))  # the line printing the amount
-        judged.add((line.page, line.line))
-        stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
-        if _agrees(stated, m, printed):
-            continue
-        table, row, value = next(p for p in printed if p[2] is not None)
-        findings.append(Finding(
-            "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start(), m.end(), 30, 0),
-            f"{row.code} {compact_line(row.label)}应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
-            f"{value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
     return findings, judged
-
-
-def _class_amounts(prose: Prose, report: Report) -> tuple[list[Finding], set[tuple[int, int]]]:
-    """A 类's amount (公共安全（类）支出 13656.34 万元) against the 类 rows of the function-coded tables (一般公共预算
-    or all funds: either is accepted) and the 收支总表's expenditure lines."""
-    findings = []
-    judged: set[tuple[int, int]] = set()
-    for m in _CLASS_AT.finditer(prose.text):
-        name = _class_name(m.group("name"))
-        printed = [(table, row, row.value(column)) for table in _class_tables(report) for row in table.rows
-                   if _is_class_row(row) and _class_name(row.label) == name
-                   for column in ("total", "amount") if column in table.columns][:8]
-        if not any(value is not None for _, _, value in printed):
-            continue
-        line = prose.line_at(m.start("n"))  # the line printing the amount
-        judged.add((line.page, line.line))
-        stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
-        if _agrees(stated, m, printed):
-            continue
-        table, row, value = next(p for p in printed if p[2] is not None)
-        findings.append(Finding(
-            "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start("name"), m.end(), 30, 0),
-            f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
-            f"{compact_line(row.label)} {value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
-    return findings, judged
-
-
-def _code(m: re.Match[str]) -> str:
-    return m.group("code") or m.group("code2") or f"{m.group('c1')}{m.group('c2')}{m.group('c3')}"
-
-
-def _named_item(tables: list[Table], kuan: str, item: str):
-    """Whether a row is the 项 named ``item`` under the 款 named ``kuan``."""
-    parents = {row.code: squeeze(row.label) for table in tables for row in table.rows if row.code}
-
-    def is_row(row: TableRow) -> bool:
-        return row.level == 3 and squeeze(row.label) == squeeze(item) \
-            and parents.get(row.parent_code) == squeeze(kuan)
-    return is_row
-
-
-def _class_tables(report: Report) -> list[Table]:
-    return [t for family in _CLASS_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
-
-
-def _is_class_row(row: TableRow) -> bool:
-    """A 类 line: a 3-digit code, or an uncoded expenditure line of a 收支总表 (一、公共安全支出)."""
-    return row.level == 1 if row.code else (row.side == "expenditure" and row.item is None)
-
-
-def _class_name(label: str) -> str:
-    """公共安全 of 1.公共安全, 一、公共安全支出, 204 公共安全支出."""
-    return _ROW_NUMBERING.sub("", re.sub(r"^\d{3}\s*", "", compact_line(label))).removesuffix("支出")
 
 
 def _families_in_scope(prose: Prose, start: int, subject: Subject, heading: str, kind: str | None) -> frozenset[str]:
@@ -334,7 +232,7 @@ def _this_year(text: str, start: int, fiscal_year: int | None) -> bool:
     return True
 
 
-def _agrees(stated: float, m: re.Match[str], printed: list[tuple[Table, TableRow, float | None]]) -> bool:
+def agrees(stated: float, m: re.Match[str], printed: list[tuple[Table, TableRow, float | None]]) -> bool:
     """The stated amount is one of the cells, or 0 where a cell is left blank; with no amount printed at all there
     is nothing to judge."""
     if all(value is None for _, _, value in printed):
