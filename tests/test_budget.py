@@ -241,5 +241,6 @@ def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
     assert rows[("expenditure", "八、社会保障和就业支出")] == (1608.51, 7)
     assert rows[("expenditure", "十八、住房保障支出")] == (1512.23, 8)
     assert rows[("income", "当年收入小计")] == (13649.07, 8)
+    assert report.table("budget_summary").row(item="income_total", side="income").label == "当年收入小计"
     assert rows[("income", "收入合计")] == rows[("expenditure", "支出合计")] == (13649.07, 9)
     assert [c.name for c in report.checks if c.status != "pass"] == []

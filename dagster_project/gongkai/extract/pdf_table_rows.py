@@ -114,11 +114,11 @@ def _subtree(amounts: list[float], start: int, level: int, steps: list[int]):
     yield start + 1, [level]
 
 
-def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow]) -> list[TableRow]:
+def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow], found: _Found) -> list[TableRow]:
     """The first row of a continuation page that only ends a name begun on the page before ('十七、国土海洋气象等支' /
     '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either
     — or that has, where the whole first row of the page prints no amount (a row broken by the page: '八、社会保障和就'
-    with its amount / '业支出', '当年收入' / '小计')."""
+    with its amount / '业支出', '当年收入' / '小计'); a summary's joined name is read again for its item."""
     kept: list[TableRow] = []
     broken = not any(_has_values(row) for row in new)
     for row in new:
@@ -127,6 +127,8 @@ def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow]) -> list[Ta
                 and not previous.code and not _NUMBERED.match(squeeze(row.label)) and not _has_values(row)
                 and (broken or not _has_values(previous))):
             previous.label += row.label
+            if found.family.layout == "summary" and previous.item is None:  # '当年收入' + '小计' is 本年收入合计
+                previous.item = match_item(squeeze(previous.label), found.family_set.summary_items)
             continue
         kept.append(row)
     return kept

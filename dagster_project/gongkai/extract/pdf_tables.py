@@ -201,7 +201,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
             for row in new:
                 if n in groups:
                     state.group[id(row)] = (seg.page, *groups[n])
-            rows.extend(_wrapped_over_the_page(rows, new) if n == 0 and seg.continued else new)
+            rows.extend(_wrapped_over_the_page(rows, new, found) if n == 0 and seg.continued else new)
     if family.layout == "three_public":
         rows = _merge_item_rows(_by_year(rows, family, state))
     _levels_by_indent(rows, family, state)
