@@ -21,7 +21,8 @@ _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _LATER_SECTIONS = ("预算项目", "项目支出绩效", "部门（单位）整体", "部门整体")
 _NOTE = ("注:", "注：")  # the prefixes of a table's notes
 _HEADER_END = re.compile(r"^栏次")
-_ECONOMIC_SEGMENT = re.compile(r"(?<!\S)(3\d{2}(?:\d{2})?)\s+(\S+?)(?:\s+(-?[\d,]+\.\d+))?(?=\s+3\d{2}(?:\d{2})?\s|\s*$)")
+_COLUMN_NUMBERS = re.compile(r"^\d{1,2}(?:\s+\d{1,2})*$")
+_ECONOMIC_SEGMENT = re.compile(r"(?<!\S)(3\d{2}(?:\d{2})?)\s+(\S+?)(?:\s+(-?[\d,]+\.\d+))?(?=\s+3\d{2}(?:\d{2})?(?:\s|$)|\s*$)")
 _ECONOMIC_TOTAL = re.compile(r"(人员经费合计|公用经费合计|合计)\s*(-?[\d,]+\.\d+)?")
 
 
@@ -136,13 +137,19 @@ def split_amounts(text: str) -> tuple[str, list[str]]:
 def function_rows(table: RawTable) -> list[RawRow]:
     """Rows of a function-coded table: '合计 …' and 'code name amounts…', joining wrapped names and amounts."""
     rows: list[RawRow] = []
+    column_numbers = False  # under a 栏次 line repeated on a continuation page: its 1 / 2 / 3, one a line
     for line in data_lines(table):
         text = line.text
         coded = leading_code(text)
         if coded:
             label, amounts = split_amounts(coded[1])
             rows.append(RawRow(label, amounts, line, coded[0]))
+            column_numbers = False
             continue
+        if _HEADER_END.match(text) or column_numbers and _COLUMN_NUMBERS.match(text):
+            column_numbers = True
+            continue
+        column_numbers = False
         label, amounts = split_amounts(text)
         if squeeze(label).startswith(("合计", "总计")):
             rows.append(RawRow("合计", amounts, line))
