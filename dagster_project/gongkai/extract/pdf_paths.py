@@ -29,7 +29,8 @@ class PageObjects:
     """One page's objects read into a :class:`PageContent` (paths, images) and a list of blank text objects."""
 
     def __init__(self, frame: Frame, content: PageContent):
-        self.frame, self.content = frame, content
+        self.content = content
+        self._device: Matrix = (frame.a, frame.b, frame.c, frame.d, frame.e, frame.f)  # user space → the frame's
         self.blanks: list[tuple[pdfium.Handle, Matrix]] = []  # text objects with no width, with their matrix
         self._bounds = (ctypes.c_float * 4)()
         self._bounds_refs = [ctypes.byref(self._bounds, 4 * i) for i in range(4)]  # left, bottom, right, top
@@ -44,25 +45,31 @@ class PageObjects:
 
     def walk(self, page_address: int) -> None:
         page = ctypes.c_void_p(page_address)
+        page_object, object_type, object_bounds = pdfium.page_object, pdfium.object_type, pdfium.object_bounds
+        bounds, (left, bottom, right, top) = self._bounds, self._bounds_refs
         for index in range(pdfium.count_objects(page)):
-            self._collect(pdfium.page_object(page, index), _IDENTITY)
+            obj = page_object(page, index)
+            kind = object_type(obj)
+            if kind != _TEXT:  # the page's text objects (most of its objects) are looked at here, without a call
+                self._collect(obj, kind, _IDENTITY)
+            elif object_bounds(obj, left, bottom, right, top) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
+                self.blanks.append((obj, self._object_matrix(obj, _IDENTITY)))
 
-    def _collect(self, obj: pdfium.Handle, parent: Matrix) -> None:
-        kind = pdfium.object_type(obj)
+    def _collect(self, obj: pdfium.Handle, kind: int, parent: Matrix) -> None:
         if kind == _TEXT:
             bounds = self._bounds
             if pdfium.object_bounds(obj, *self._bounds_refs) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
                 self.blanks.append((obj, self._object_matrix(obj, parent)))
         elif kind == _PATH and not self._invisible(obj):
             matrix = self._object_matrix(obj, parent)
-            frame, paths = self.frame, self.content.paths
+            paths = self.content.paths
             if pdfium.segment_count(obj) == 2:  # most ruling lines: 'm l' alone
                 line = self._line(obj, matrix)
                 if line is not None:
                     paths.append(line)
                 return
             for points in self._subpaths(obj):
-                found = _classify(points, matrix, frame)
+                found = _classify(points, matrix, self._device)
                 if found is not None:
                     paths.append(found)
         elif kind == _IMAGE:
@@ -70,7 +77,8 @@ class PageObjects:
         elif kind == _FORM:
             matrix = self._object_matrix(obj, parent)
             for index in range(pdfium.form_count(obj)):
-                self._collect(pdfium.form_object(obj, ctypes.c_ulong(index)), matrix)
+                child = pdfium.form_object(obj, ctypes.c_ulong(index))
+                self._collect(child, pdfium.object_type(child), matrix)
 
     def _invisible(self, path: pdfium.Handle) -> bool:
         """A path filled white and not stroked: a word processor's cell background, whose edges are no ruling
@@ -103,7 +111,7 @@ class PageObjects:
         x0, y0 = point
         pdfium.segment_point(end, x_ref, y_ref)
         x1, y1 = point
-        return _line_box(matrix, self.frame, x0, y0, x1, y1)
+        return _line_box(matrix, self._device, x0, y0, x1, y1)
 
     def _subpaths(self, obj: pdfium.Handle) -> list[list[Point]]:
         """The path's points, one list per subpath (each starts with a move)."""
@@ -122,7 +130,7 @@ class PageObjects:
         return subpaths
 
 
-def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
+def _classify(points: list[Point], m: Matrix, device: Matrix) -> PathBox | None:
     """A line ('m l', or 'm l h' back to its start), a square closed rectangle ('m l l l l' ending on its start) or a
     thin closed quadrilateral (a line), in the frame's coordinates."""
     if points[0][0] != _MOVETO:
@@ -137,9 +145,9 @@ def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
     if n != 2 and not (n == 5 and points[4][1] == first[1] and points[4][2] == first[2]):
         return None
     if n == 2:
-        return _line_box(m, frame, first[1], first[2], points[1][1], points[1][2])
+        return _line_box(m, device, first[1], first[2], points[1][1], points[1][2])
     a, b, c, d, e, f = m
-    fa, fb, fc, fd, fe, ff = frame.a, frame.b, frame.c, frame.d, frame.e, frame.f
+    fa, fb, fc, fd, fe, ff = device
     xs, ys = [], []
     for _kind, x, y, _piece in points[:4]:
         ux, uy = a * x + c * y + e, b * x + d * y + f
@@ -154,11 +162,12 @@ def _classify(points: list[Point], m: Matrix, frame: Frame) -> PathBox | None:
     return None
 
 
-def _line_box(m: Matrix, frame: Frame, x0: float, y0: float, x1: float, y1: float) -> PathBox:
-    """The box of the line from (x0, y0) to (x1, y1) in the object's space (matrix ``m``), in the frame's."""
+def _line_box(m: Matrix, device: Matrix, x0: float, y0: float, x1: float, y1: float) -> PathBox:
+    """The box of the line from (x0, y0) to (x1, y1) in the object's space (matrix ``m``), in the frame's (the
+    ``device`` matrix)."""
     a, b, c, d, e, f = m
     ux0, uy0, ux1, uy1 = a * x0 + c * y0 + e, b * x0 + d * y0 + f, a * x1 + c * y1 + e, b * x1 + d * y1 + f
-    fa, fb, fc, fd, fe, ff = frame.a, frame.b, frame.c, frame.d, frame.e, frame.f
+    fa, fb, fc, fd, fe, ff = device
     dx0, dy0 = fa * ux0 + fc * uy0 + fe, fb * ux0 + fd * uy0 + ff
     dx1, dy1 = fa * ux1 + fc * uy1 + fe, fb * ux1 + fd * uy1 + ff
     return PathBox("line", min(dx0, dx1), max(dx0, dx1), min(dy0, dy1), max(dy0, dy1))
