@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from gongkai.extract.document import read_text_document
-from gongkai.extract.performance import read_performance, split_goal_text
+from gongkai.extract.performance import read_performance
+from gongkai.extract.performance_indicators import split_goal_text
 from gongkai.extract.records import Document, Line
 
 ROOT = Path(__file__).resolve().parents[1]

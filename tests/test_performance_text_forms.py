@@ -16,7 +16,8 @@ import pytest
 from conftest import SHARED_CORPUS
 from gongkai.extract.parser import parse_file
 from gongkai.extract.pdf_document import read_pdf_document
-from gongkai.extract.performance import funds_columns, read_performance
+from gongkai.extract.performance import read_performance
+from gongkai.extract.performance_standard_form import funds_columns
 from tests.golden_finals import read_golden
 
 XIAN = SHARED_CORPUS / "final" / "2022_xian-wjw_final.pdf"
@@ -40,8 +41,8 @@ def both(tmp_path_factory):
         pytest.skip(f"{XIAN.name} is not available (../shared/corpus)")
     dump = tmp_path_factory.mktemp("xian") / "2022_xian-wjw_final.txt"
     _text_dump(XIAN, dump)
-    pdf_projects = read_performance(read_pdf_document(XIAN))[0]
-    return pdf_projects, parse_file(dump)
+    pdf_projects, pdf_units, _ = read_performance(read_pdf_document(XIAN))
+    return pdf_projects, parse_file(dump), pdf_units
 
 
 def _fields(project) -> tuple:
@@ -49,7 +50,7 @@ def _fields(project) -> tuple:
 
 
 def test_every_form_reads_as_from_the_pdf(both):
-    pdf_projects, text = both
+    pdf_projects, text, _ = both
     assert len(text.projects) == len(pdf_projects) == 88
     assert [_fields(p) for p in text.projects] == [_fields(p) for p in pdf_projects]
     # a dump's pages are told by its markers and by bare page numbers (a textless page leaves none, a lone '100' in
@@ -58,7 +59,7 @@ def test_every_form_reads_as_from_the_pdf(both):
 
 
 def test_the_text_layers_losses(both):
-    _, text = both
+    _, text, _ = both
     by_name = {p.name: p for p in text.projects}
     wrapped_unit = by_name["西安市公共卫生中心（西安市疾病预防控制中心新址）建设公务运转"]  # p84: 实施单位 / 西安市疾病预防控制中 / 心
     assert _fields(wrapped_unit)[2:] == ("西安市疾病预防控制中心", 499.75, 326.71, 65.37, 6.54, 86.54)
@@ -68,6 +69,20 @@ def test_the_text_layers_losses(both):
     assert _fields(no_weight)[3:7] == (3000.0, 3000.0, 1000.0, 10.0)
     no_percent = [p for p in text.projects if p.name == "疫情防控经费"]  # p118: '0 2685 2444.64 10 91.05 9.1'
     assert [_fields(p)[3:7] for p in no_percent] == [(2685.0, 2444.64, 91.05, 9.1)]
+
+
+def test_the_unit_form(both):
+    """部门整体支出绩效自评表 (p30–31): the unit, its 17 tasks (a name wrapped in its narrow column before the content's
+    long lines: 一般公共服务支 / 出), its total, and its 20 indicator rows' 分值 and 得分 as from the PDF."""
+    _, text, pdf_units = both
+    (unit,), (pdf,) = text.unit_evaluations, pdf_units
+    assert (unit.unit_name, unit.total_score) == (pdf.unit_name, pdf.total_score) == ("西安市卫生健康委员会", 99.5)
+    task = ("name", "allocated", "executed", "execution_rate_pct", "weight", "score")
+    assert [tuple(getattr(t, f) for f in task) for t in unit.tasks] == [
+        tuple(getattr(t, f) for f in task) for t in pdf.tasks]
+    assert unit.tasks[0].name == "一般公共服务支出" and len(unit.tasks) == 17
+    assert [(i.weight, i.score) for i in unit.indicators] == [(i.weight, i.score) for i in pdf.indicators]
+    assert len(unit.indicators) == 20
 
 
 def test_funds_columns_of_a_row_without_its_blanks():
@@ -82,7 +97,7 @@ def test_indicator_rows(both):
     """Every row's 分值 and 得分 as the PDF's ruling gives them, on the 85 forms whose rows add up to their own 总分;
     the 一级/二级指标 of most rows and the 三级指标 / values of those printed on one line. The 3 forms whose rows the
     text layer runs together (a row missed) are left to the PDF: an issue each, their total score not checked."""
-    pdf_projects, text = both
+    pdf_projects, text, _ = both
     pairs = list(zip(text.projects, pdf_projects))
     read = [(t, p) for t, p in pairs if t.indicators]
     assert len(read) == 85
@@ -107,7 +122,7 @@ def test_failing_checks_are_the_sources_own(both):
     """Every failing check of the text dump — forms, narrative and the department-level tables read from its text
     (a 栏次 row repeated on a continuation page, one column number a line, is no amount; an economic code at a line's
     end does not take the amount before it) — is one the PDF's golden lists."""
-    _, text = both
+    _, text, _ = both
     _, listed = read_golden("2022_xian-wjw_final.txt")
     failing = [c.name for c in text.checks if c.status == "fail"]
     assert failing and set(failing) <= set(listed)

@@ -12,6 +12,7 @@ _COMPLETION_RE = lazy_pattern(rf"^{_NUM}%?$")
 
 _PROJECT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?项目(?:（政策）)?(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 # 西安市级{项目名称}项目绩效自评表 / …专项资金绩效自评表: the project's own name in the title (no colon: not a reference)
+_NAMED_UNIT_TITLE = lazy_pattern(r"^[^《》，。,：:]{2,40}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 _NAMED_PROJECT_TITLE = lazy_pattern(r"^[^《》，。,：:]{2,60}?(?:项目|专项资金)(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 _UNIT_TITLE = lazy_pattern(r"^[^《》，。,]{0,8}?(?:部门(?:（单位）)?|单位)整体(?:支出)?绩效自评表(?:（\d{4}年度?）)?$")
 
@@ -34,9 +35,13 @@ _UNIT_NAME = lazy_pattern(r"^(?:部门(?:（单位）)?|单位)名称\s*(?P<code
 _UNIT_INCOME = lazy_pattern(rf"预算收入(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 _UNIT_EXPENDITURE = lazy_pattern(rf"预算支出(?:金额)?(?:（万元）)?\s*(?P<value>{_NUM})")
 
-_GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)|^预期目标(?:（年初设定）)?实际完成情况")
+_GOAL_HEADER = lazy_pattern(r"^(?:年度总体目标)?年初.{0,4}目标.{0,6}(?:完成|实际)|^预期目标(?:（年初设定）)?(?:目标)?实际完成情况")
 # 年度资金总额 [年初预算数] 全年预算数 全年执行数 分值 执行率% 得分 (the 年初 column may be blank)
 _FUNDS_ROW = lazy_pattern(r"(?:年度)?资金总额\s+(?P<values>.*)$")
+_AMOUNT = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
+# 任务名称 主要内容 完成情况 | 全年预算数 总额 财政拨款 其他资金 | 全年执行数 总额 财政拨款 其他资金 | 分值 执行率 得分
+_WIDE_TASK_ROW = lazy_pattern(rf"^(?P<pre>.*\S)\s+(?P<allocated>{_AMOUNT})(?:\s+(?:{_AMOUNT})){{2}}\s+(?P<executed>{_AMOUNT})"
+                              rf"(?:\s+(?:{_AMOUNT})){{2}}\s+(?P<weight>{_NUM})\s+(?P<rate>{_NUM})%\s+(?P<score>{_NUM})$")
 _TOTAL_ROW = lazy_pattern(rf"^总分\s+(?:(?P<weight>{_NUM})\s+)?(?P<value>{_NUM})$")  # 总分 100 99: 分值 then 得分
 _INDICATOR_START = ("绩效指标", "一级指")  # line prefixes
 _REPEATED_HEADER = "一级指"

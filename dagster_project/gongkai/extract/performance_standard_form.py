@@ -1,4 +1,6 @@
-"""The indicator rows of the Ministry of Finance's 项目支出绩效自评表 template in a text dump.
+"""The Ministry of Finance's 项目支出绩效自评表 template (and the 部门整体 form built like it) in a text dump: the
+年度资金总额 row without its blank cells (:func:`funds_columns`), the width of a task name's column, and the indicator
+rows.
 
 Columns: 一级指标, 二级指标, 三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施. A text layer prints
 a row's 分值 and 得分 (and a short reason) at the end of one line — the row's anchor — and the row's other cells on
@@ -20,8 +22,12 @@ from gongkai.extract.performance_lines import _PROJECT_VOCABULARY, _Fragment, _m
 from gongkai.extract.records import Indicator, Line, Source
 from gongkai.extract.text import squeeze
 
+_DASHES = ("-", "—", "－")
+_TASK_NAME_WRAP = 8  # characters a line of the narrow 任务名称 column holds; the 主要内容 column's lines are longer
+
 _NUM = r"-?\d+(?:\.\d+)?"
-_ANCHOR = lazy_pattern(rf"^(?:(?P<pre>.*\S)\s+)?(?P<weight>{_NUM})\s+(?P<score>{_NUM})(?:\s+(?P<reason>[^\d\s%.][^%]{{0,40}}))?$")
+_ANCHOR = lazy_pattern(rf"^(?:(?P<pre>.*\S)\s+)?(?P<weight>{_NUM})\s+(?P<score>{_NUM})"
+                       rf"(?:\s+(?P<reason>[^\d\s%.][^%]{{0,40}}))?$")
 _VERTICAL = frozenset("绩效指标")  # the merged 绩效指标 box's characters, one a line
 _WEIGHT = lazy_pattern(r"^[（(]\d+(?:\.\d+)?分[）)]$")  # （50分）: the weight of an 一级指标 box
 _HEADER = lazy_pattern(r"一级指标|二级|三级指标|指标值|完成值|^年度$|^实际$|分值|得分|偏差|原因|改进|^施$")
@@ -88,3 +94,35 @@ def _take_levels(fragments: list[_Fragment], levels: list[str | None]) -> list[_
         else:  # 成本指标 under 产出指标: a 一级 name used as the 二级 of the 一级 above
             levels[1] = name
     return fragments[index:]
+
+
+def funds_columns(tokens: list[str]) -> tuple | None:
+    """(全年预算数, 全年执行数, 执行率, 得分, 分值) of a 年度资金总额 row printed as text, whose blank cells are gone (a cell
+    printed '-' stays, blank): the rate is the number printed with % (else the 5th of 6); before it 年初预算数,
+    全年预算数, 全年执行数 and 分值, of which 年初 or 分值 may be blank — the one whose absence makes 执行数 / 预算数 the
+    printed rate, else 分值 where the last number cannot be a score weight (> 100)."""
+    numbers = [None if t in _DASHES else _number(t) for t in tokens]
+    if any(n is None and t not in _DASHES for n, t in zip(numbers, tokens)):
+        return None
+    rate_at = next((i for i, t in enumerate(tokens) if t.endswith("%")), None)
+    if rate_at is None and len(numbers) != 6:
+        return None
+    rate_at = 4 if rate_at is None else rate_at
+    before, rate = numbers[:rate_at], numbers[rate_at]
+    score = numbers[rate_at + 1] if rate_at + 1 < len(numbers) else None
+    if len(before) >= 4:
+        return before[-3], before[-2], rate, score, before[-1]
+    if len(before) == 2:
+        return before[0], before[1], rate, score, None
+    if len(before) != 3:
+        return None
+    first, second, third = before
+    if None in before:
+        return None
+    if _rate_of(third, second, rate) or not _rate_of(second, first, rate) and third > 100:
+        return second, third, rate, score, None  # 分值 blank
+    return first, second, rate, score, third  # 年初预算数 blank
+
+
+def _rate_of(actual: float, budget: float, rate: float | None) -> bool:
+    return rate is not None and budget > 0 and abs(actual / budget * 100 - rate) < 0.6
