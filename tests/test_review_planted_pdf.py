@@ -47,3 +47,14 @@ def test_the_planted_comparison_names_the_right_word(planted):
     expected = {(f.page, f.line): f.expected for f in planted.findings if f.rule == "comparison_word"}
     assert "决算数小于预算数" in expected[(21, 30)]
     assert "减少" in expected[(21, 5)] and "增长" in expected[(21, 5)]
+
+
+def test_a_comparison_word_far_from_its_pair_is_judged():
+    """Page 23: “三公”经费 … 年初预算为 0.95 万元，支出决算为 0.00 万元 … 其中：… (three items, each its own clause)。
+    2024 年度“三公”经费支出决算数小于预算数 — planted 大于: the pair four clauses back that names the same subject."""
+    document = read_document(SHANGHAI_PDF)
+    line = next(line for line in document.lines if (line.page, line.line) == (23, 13))
+    line.text = line.text.replace("决算数小于预算数", "决算数大于预算数")
+    review = review_document(document, parse_document(document))
+    assert {(f.rule, f.page, f.line) for f in review.findings} == REAL | {("comparison_word", 23, 13)}
+    assert "决算数小于预算数" in next(f.expected for f in review.findings if f.rule == "comparison_word")

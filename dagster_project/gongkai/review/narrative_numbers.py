@@ -46,6 +46,9 @@ _FUND_SECTION = re.compile(r"政府性基金|国有资本经营")
 _FUND_KEY = re.compile(r"fund|capital")
 _RATE_REACH = 4  # characters from the 决算 amount to 完成预算的: "，"
 _PAIR_REACH = 16  # characters from a 预算 amount to its 决算 amount: "，支出决算为"
+_FAR_SENTENCES = 6  # sentences back a comparison naming its subject may sit from its pair (past a 其中 list)
+_MIN_SUBJECT = 2
+_NAMED_SUBJECT_TRIM = re.compile(r"(?:19|20)\d{2}年度?|[“”\"]|财政拨款|支出|决算(?:数)?|(?:年初)?预算(?:数)?|为$")
 _FORM_RATE_AGREES = 0.05  # percentage points: a stated rate that is what the form's own figures give
 _WORD_FOR = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0, "相等": 0, "一致": 0}
 _EXPECTED_WORD = {1: "决算数大于预算数", -1: "决算数小于预算数", 0: "决算数与预算数持平"}
@@ -89,7 +92,7 @@ def _budget_comparisons(prose: Prose) -> list[Finding]:
         word = m.group("w1") or m.group("w2")
         start = max(previous_end, _window_start(prose, m.start()))
         previous_end = m.end()
-        pair = _budget_pair(prose.text, start, m.start())
+        pair = _budget_pair(prose.text, start, m.start()) or _named_pair(prose, m.start())
         if pair is None or word == "基本持平":
             continue
         budget, actual = pair
@@ -102,6 +105,24 @@ def _budget_comparisons(prose: Prose) -> list[Finding]:
                 f"预算数 {budget.group('n')}{budget.group('u')}、决算数 {actual.group('n')}{actual.group('u')}："
                 f"应为“{_EXPECTED_WORD[sign]}”"))
     return findings
+
+
+def _named_pair(prose: Prose, at: int) -> tuple[re.Match[str], re.Match[str]] | None:
+    """2024年度“三公”经费支出决算数小于预算数 printed after the items listed under its pair (其中：…；…。): the last
+    pair a few sentences back whose clause names the same subject (“三公”经费财政拨款支出年初预算为 A 万元，支出决算为
+    B 万元)."""
+    sentence_start = prose.sentence_bounds(at)[0]
+    subject = _NAMED_SUBJECT_TRIM.sub("", prose.text[sentence_start: at])
+    if len(subject) < _MIN_SUBJECT:
+        return None
+    start = _window_start(prose, sentence_start, _FAR_SENTENCES)
+    found = None
+    for budget in _BUDGET.finditer(prose.text, start, sentence_start):
+        clause = re.split("[，。；：,]", prose.text[start: budget.start()])[-1]
+        actual = _ACTUAL.search(prose.text, budget.end(), min(sentence_start, budget.end() + _PAIR_REACH))
+        if actual is not None and subject in _NAMED_SUBJECT_TRIM.sub("", clause):
+            found = (budget, actual)
+    return found
 
 
 def _budget_pair(text: str, start: int, end: int) -> tuple[re.Match[str], re.Match[str]] | None:
