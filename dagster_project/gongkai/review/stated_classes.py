@@ -51,6 +51,10 @@ _CODED_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_a
                    "budget_government_fund", "budget_state_capital", "general_budget_expenditure", "expenditure",
                    "appropriation_expenditure", "government_fund", "state_capital")
 _MIN_CLASS_NAME = 2
+# …（01项）1672.67万元。主要用于：…。2025年当年预算执行数为1690.69万元，2026年预算安排1672.67万元: the 项's own year's
+# 预算安排 later in its item
+_ARRANGED = re.compile(rf"(?:(?P<y>(?:19|20)\d{{2}})年度?)?(?:预算安排|年初预算安排|安排预算)(?:为)?{AMOUNT}")
+_ITEM_REACH = 240  # characters: an item's paragraph (what it is used for, last year's execution, this year's budget)
 _PART = re.compile(r"基本支出|项目支出")
 _FUND_SCOPES = (
     (re.compile(r"政府性基金"), frozenset({"government_fund", "budget_government_fund"})),
@@ -72,21 +76,29 @@ def _coded_amounts(prose: Prose, report: Report, lines: list[Line],
     statements = [(m, lambda row, code=_code(m): row.code == code) for m in _CODED_AT.finditer(prose.text)
                   if not m.group("cy") or int(m.group("cy")) == report.fiscal_year]
     statements += [(m, _named_item(tables, m.group("kuan"), m.group("item"))) for m in _NAMED_ITEM_AT.finditer(prose.text)]
+    starts = sorted(m.start() for m, _ in statements)
     for m, is_row in statements:
         scope = _in_scope(prose, lines, index, m.start(), tables)
         printed = [(table, row, row.value("total")) for table in scope or () for row in table.rows if is_row(row)]
         if not any(value is not None for _, _, value in printed):
             continue
-        line = prose.line_at(m.start("n"))  # the line printing the amount
-        judged.add((line.page, line.line))
-        stated = to_wan(float(m.group("n").replace(",", "")), m.group("u"))
-        if agrees(stated, m, printed):
-            continue
-        table, row, value = next(p for p in printed if p[2] is not None)
-        findings.append(Finding(
-            "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start(), m.end(), 30, 0),
-            f"{row.code} {compact_line(row.label)}应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
-            f"{value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
+        later = [at for at in starts if at > m.start()]
+        paragraph_end = prose.text.find("\n", m.end())
+        end = min([m.end() + _ITEM_REACH] + later[:1] + ([paragraph_end] if paragraph_end >= 0 else []))
+        arranged = [a for a in _ARRANGED.finditer(prose.text, m.end(), end)
+                    if not a.group("y") or int(a.group("y")) == report.fiscal_year]
+        for stated_at in [m] + arranged:  # the 项's amount, and its 2026年预算安排 later in the item
+            line = prose.line_at(stated_at.start("n"))  # the line printing the amount
+            judged.add((line.page, line.line))
+            stated = to_wan(float(stated_at.group("n").replace(",", "")), stated_at.group("u"))
+            if agrees(stated, stated_at, printed):
+                continue
+            table, row, value = next(p for p in printed if p[2] is not None)
+            findings.append(Finding(
+                "narrative_vs_table", WARNING, line.page, line.line,
+                prose.quote(stated_at.start(), stated_at.end(), 30, 0),
+                f"{row.code} {compact_line(row.label)}应与表格一致：“{compact_line(table.title)}”"
+                f"（第{(row.source or table.source).page}页）{value:,.2f}万元；说明中为 {stated_at.group('n')}{stated_at.group('u')}"))
     return findings, judged
 
 
@@ -112,7 +124,7 @@ def _class_amounts(prose: Prose, report: Report, lines: list[Line],
         table, row, value = next(p for p in printed if p[2] is not None)
         findings.append(Finding(
             "narrative_vs_table", WARNING, line.page, line.line, prose.quote(m.start("name"), m.end(), 30, 0),
-            f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{table.source.page}页）"
+            f"{name}（类）应与表格一致：“{compact_line(table.title)}”（第{(row.source or table.source).page}页）"
             f"{compact_line(row.label)} {value:,.2f}万元；说明中为 {m.group('n')}{m.group('u')}"))
     return findings, judged
 
