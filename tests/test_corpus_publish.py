@@ -168,6 +168,13 @@ def _narrative_and_tables_files_are_one_report(con) -> None:
         "join marts.dim_report_version as v on v.report_id = n.report_id "
         "where v.path = '2019_js-rdcwhbgt_budget-tables.pdf' and n.fact_key = 'vehicles_total'").fetchall() == [
         ("2019_js-rdcwhbgt_budget.pdf", 17)]
+    # p.17 '机关运行经费预算支出1642.08万元', '政府采购支出预算总额2416.43万元' against the tables' figures
+    assert con.execute(
+        "select c.check_name, c.expected, c.actual, c.status, c.file, c.page from quality.reconciliation as c "
+        "join marts.dim_report_version as v using (report_id) "
+        "where v.path = '2019_js-rdcwhbgt_budget-tables.pdf' and c.category = 'narrative' order by 1").fetchall() == [
+        ("narrative.agency_operating_cost_budget", 1642.08, 1642.08, "pass", "2019_js-rdcwhbgt_budget.pdf", 17),
+        ("narrative.procurement_budget", 2416.43, 2416.43, "pass", "2019_js-rdcwhbgt_budget.pdf", 17)]
 
 
 def _budget_beside_final(con) -> None:
