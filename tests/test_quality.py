@@ -340,3 +340,80 @@ def test_name_consistent_with_the_reference():
     codes = pd.Series(["2010601", "2010601", "30108", "2990101", "2010601"])
     labels = pd.Series(["2010601 行政运行", "2010601 财政国库业务", "30108 机关事业单位基本养老保险缴", "x", None])
     assert list(name_consistent(codes, labels, reference)) == [True, False, True, None, None]
+
+
+def _outcomes(result) -> list[tuple]:
+    """Per expectation: success, unexpected count and the failing rows shown (as a set: the order may differ)."""
+    return [(r.details["index"], r.success, r.unexpected_count,
+             sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in r.details.get("failing_rows", [])))
+            for r in result.results]
+
+
+def test_suites_validated_in_sql_agree_with_gx_on_every_row(context, tmp_path):
+    """The raw suites run in DuckDB: SQL selects the rows that may fail and GX judges only those. On tables with a
+    failure planted for every expectation (beside rows that pass), each expectation's verdict, unexpected count and
+    failing rows are those of GX validating every row, and GX was given fewer rows than the table holds."""
+    from gongkai.quality import validate_table
+    from gongkai.quality.gx import validate_frame
+    from gongkai.quality.in_sql import sql_checkable
+    from gongkai.warehouse.schema import create_statements
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for statement in create_statements():
+        con.execute(statement)
+    where = dict(file="r.pdf", page=7, line=12)
+    good = [dict(report_id=R, table_family="expenditure", row_index=i, code=code, row_label=label, column_name=col,
+                 value=v, cell_status="value", **where)
+            for i, (code, label) in enumerate([("210", "210 卫生健康支出"), ("21011", "21011 行政事业单位医疗"),
+                                               ("2101101", "2101101 行政单位医疗")])
+            for col, v in (("total", 84.11), ("basic", 76.53), ("project", 7.58))]
+    broken = [
+        dict(report_id="b", table_family="expenditure", row_index=0, code="2101101", column_name="total", value=1.0,
+             cell_status="value", **where),
+        dict(report_id="b", table_family="expenditure", row_index=0, code="2101101", column_name="total", value=2.0,
+             cell_status="value", **where),  # duplicate key
+        dict(report_id="b", table_family="no_such_family", row_index=1, column_name="total", value=1.0,
+             cell_status="value", **where),
+        dict(report_id="b", table_family="expenditure", row_index=2, code="21O11", column_name="amount", value=-3.0,
+             cell_status="blank", **where),  # malformed code, unknown column, value in a blank cell, negative
+        dict(report_id="b", table_family="expenditure", row_index=3, code="29901", row_label="29901 不知所云事务",
+             column_name="total", value=float("nan"), cell_status="value", **where),  # unknown code, NaN value
+        dict(report_id="b", table_family="expenditure", row_index=4, code="2101101", row_label="2101101 财政国库业务",
+             column_name="total", value=None, cell_status="maybe", category="capital", side="both", **where),
+        dict(report_id="b", table_family="general_budget_basic_expenditure", row_index=5, code="3010", column_name="amount",
+             value=1.0, cell_status="value", category="personnel", **where),
+    ]
+    cells = pd.DataFrame(good + broken)
+    con.execute("INSERT INTO raw.table_cells BY NAME SELECT * FROM cells")
+    facts = pd.DataFrame([
+        dict(report_id=R, fact_key="income_total", value=5743.67, unit="万元", basis="reported", **where),
+        dict(report_id=R, fact_key="income_total_change_amount", value=-2770.16, unit="万元", basis="reported", **where),
+        dict(report_id="b", fact_key="expenditure_total", value=-1.0, unit="万元", basis="guessed", **where),
+        dict(report_id="b", fact_key="sme_share_pct", value=175.0, unit="%", basis="reported", **where),
+    ])
+    con.execute("INSERT INTO raw.narrative_facts BY NAME SELECT * FROM facts")
+    project = dict(report_id=R, project_name="辽宁省政务服务大厅运转经费", budget=1079.03, actual=1004.87,
+                   execution_rate_pct=93.13, indicator_subtotal=90.0, execution_score=9.31, deduction=0.0,
+                   total_score=99.31, **where)
+    projects = pd.DataFrame([dict(project, project_index=1), dict(project, project_index=2, total_score=109.31),
+                             dict(project, project_index=2, budget=-1.0, execution_score=None)])
+    con.execute("INSERT INTO raw.performance_projects BY NAME SELECT * FROM projects")
+    indicators = pd.DataFrame([
+        dict(report_id=R, evaluation_kind="project", evaluation_index=1, indicator_index=i, level3="x", weight=w,
+             score=s, **where)
+        for i, (w, s) in enumerate([(10.0, 10.0), (10.0, 12.0), (120.0, None), (None, 5.0)])
+    ] + [dict(report_id=R, evaluation_kind="region", evaluation_index=1, indicator_index=0, level3="x", weight=1.0,
+              score=1.0, **where)])
+    con.execute("INSERT INTO raw.performance_indicators BY NAME SELECT * FROM indicators")
+
+    names = ["raw_table_cells", "raw_narrative_facts", "raw_performance_projects", "raw_performance_indicators"]
+    assert all(sql_checkable(SUITES[n]) for n in names)
+    for name in names:
+        in_sql = validate_table(con, name, context)
+        rows = con.execute(f"SELECT * FROM {SUITES[name].table}").df()
+        every_row = validate_frame(SUITES[name], prepare_frame(name, rows), context)
+        assert in_sql.rows == every_row.rows == len(rows), name
+        assert not in_sql.success, name  # something planted failed
+        assert _outcomes(in_sql) == _outcomes(every_row), name
+        given = {r.details["rows_given_to_gx"] for r in in_sql.results}
+        assert len(given) == 1 and given.pop() < len(rows), name

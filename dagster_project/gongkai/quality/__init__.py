@@ -51,12 +51,13 @@ from gongkai.quality.context import (
     get_context,
     sync_suites,
 )
-from gongkai.quality.gx import prepare_frame, run_all, run_suite, validate_table
+from gongkai.quality.gx import prepare_frame, run_suite
 from gongkai.quality.helper_columns import Lookups
 from gongkai.quality.incremental import row_versions, suite_fingerprint, validate_changed_reports
 from gongkai.quality.results import RESULTS_TABLE, ExpectationResult, SuiteResult, store_results
 from gongkai.quality.specs import ERROR, WARNING, ExpectationSpec, SuiteSpec
 from gongkai.quality.suites import SUITES
+from gongkai.quality.tables import run_all, validate_table
 
 __all__ = [
     "DEFAULT_DOCS_DIR", "ERROR", "EXPECTATIONS_DIR", "RESULTS_TABLE", "SUITES", "WARNING", "ExpectationResult",

@@ -7,32 +7,55 @@ See the package docstring (gongkai.quality) for the public API. Great Expectatio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+import duckdb
 import pandas as pd
 
-from gongkai.quality.context import build_docs, get_context, lock, validation_definition
+from gongkai.quality.context import get_context, lock, validation_definition
 from gongkai.quality.helper_columns import Lookups
-from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows, store_results
+from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows
 from gongkai.quality.specs import ERROR, NULL_PARTITION, ROW_CONTEXT, SuiteSpec, uses_dimensions
 from gongkai.quality.suites import SUITES
+from gongkai.warehouse.duck import registered
+
+
+#: Rows GX is given per pandas frame (whole reports; a bigger report alone): GX's pandas engine holds a few copies of
+#: a frame, its helper columns and every failing row, so this bounds a validation's memory
+BATCH_ROWS = 50_000
+
+
+def plain_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with string and nullable boolean columns as Python objects (None for missing): GX's pandas engine
+    and pandas 3's arrow-backed strings do not mix."""
+    frame = frame.copy()
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or str(dtype) in ("str", "string"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def prepare_frame(name: str, df: pd.DataFrame, *, con=None, lookups: Lookups | None = None) -> pd.DataFrame:
-    """The DataFrame a suite validates: ``df`` plus the suite's helper columns (``_…``)."""
+    """The DataFrame a suite validates: ``df`` plus the suite's helper columns (``_…``), computed in pandas
+    (``prepare``) or by the suite's SQL over ``df`` in an in-memory DuckDB (``sql_columns``)."""
     spec = SUITES[name]
     if lookups is None:
         lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
-    frame = df.copy()
-    # GX's pandas engine and pandas 3's arrow-backed strings: hand it plain objects.
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.StringDtype) or str(frame[column].dtype) in ("str", "string"):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    frame = plain_objects(df)
     if spec.prepare is not None:
         frame = spec.prepare(frame, lookups)
+    elif spec.sql_columns is not None:
+        frame = plain_objects(_sql_columns_of_frame(spec, frame, lookups))
     return frame
+
+
+def _sql_columns_of_frame(spec: SuiteSpec, frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    with duckdb.connect() as local, registered(local, "_gx_frame", frame.assign(_gx_row=range(len(frame)))), \
+            spec.sql_columns(local, "_gx_frame", lookups) as select:
+        return local.execute(f"SELECT * EXCLUDE (_gx_row) FROM ({select}) ORDER BY _gx_row").df()
 
 
 def run_suite(
@@ -49,9 +72,14 @@ def run_suite(
     (for data docs). ``con`` (DuckDB) or ``lookups`` supply the dimension codes for membership expectations
     (marts: marts.dim_*_class; raw / no connection: the seed's reference codes). With ``by_partition`` each failed
     result also counts its unexpected rows per value of the suite's ``partition_column``."""
-    spec = SUITES[name]
-    context = context or get_context()
     frame = prepare_frame(name, df, con=con, lookups=lookups)
+    return validate_frame(SUITES[name], frame, context, run_id=run_id, by_partition=by_partition)
+
+
+def validate_frame(spec: SuiteSpec, frame: pd.DataFrame, context=None, *, run_id: str | None = None,
+                   by_partition: bool = False) -> SuiteResult:
+    """Run the suite's GX validation definition on ``frame`` (rows with their helper columns)."""
+    context = context or get_context()
     run_id = run_id or uuid.uuid4().hex[:16]
     context_columns = [c for c in ROW_CONTEXT if c in frame.columns]
     if by_partition and spec.partition_column and spec.partition_column not in context_columns:
@@ -116,26 +144,3 @@ def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationRe
         by_partition=partitions,
         rows_by_partition=rows_by_partition,
     )
-
-
-
-def validate_table(con, name: str, context=None, *, run_id: str | None = None) -> SuiteResult:
-    """Read the suite's table from DuckDB into pandas and run the suite on it."""
-    spec = SUITES[name]
-    df = con.execute(f"select * from {spec.table}").df()
-    return run_suite(name, df, context, con=con, run_id=run_id)
-
-
-def run_all(con, names: Sequence[str] | None = None, context=None, *, store: bool = True,
-            docs: bool = False) -> list[SuiteResult]:
-    """Run many suites on their warehouse tables under one run_id (tables that don't exist are skipped);
-    optionally store the results in quality.gx_results and build the data docs."""
-    run_id = uuid.uuid4().hex[:16]
-    existing = {f"{s}.{t}" for s, t in con.execute(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
-    out = [validate_table(con, n, context, run_id=run_id) for n in (names or SUITES) if SUITES[n].table in existing]
-    if store:
-        store_results(con, out)
-    if docs:
-        build_docs(context)
-    return out

@@ -25,16 +25,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from gongkai.quality.gx import run_suite
+from gongkai.quality.gx import BATCH_ROWS, run_suite
 from gongkai.quality.helper_columns import SEED_CODES
-from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows
+from gongkai.quality.in_sql import sql_checkable, standing_for, validate_in_sql
+from gongkai.quality.results import ExpectationResult, SuiteResult, combine, first_failing_rows
 from gongkai.quality.specs import DIMENSION_TABLES, NULL_PARTITION, uses_dimensions
 from gongkai.quality.suites import SUITES
 from gongkai.warehouse.duck import registered, transaction
 
-#: rows validated per pandas frame (whole reports; a bigger report alone): GX's pandas engine holds a few copies of
-#: a frame, its helper columns and every failing row, so this bounds a full validation's memory
-BATCH_ROWS = 50_000
 STATE_TABLE = "quality.gx_partition_state"
 FAILURES_TABLE = "quality.gx_partition_failures"
 
@@ -80,9 +78,10 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
                              run_id: str | None = None, full: bool = False,
                              batch_rows: int = BATCH_ROWS) -> SuiteResult:
     """Run partitioned suite ``name`` on the rows of the reports in ``versions`` (report_id → version of its rows)
-    that it has not validated at that version — all of them when ``full`` or on first use — in frames of whole
-    reports of at most ``batch_rows`` rows, and merge in the failures recorded for the others. ``con`` must be writable (the state is
-    updated)."""
+    that it has not validated at that version — all of them when ``full`` or on first use — and merge in the failures
+    recorded for the others. A suite checkable in SQL gives GX the candidate rows only (gongkai.quality.in_sql); the
+    others read the rows into pandas. Either way GX is given frames of whole reports of at most ``batch_rows`` rows.
+    ``con`` must be writable (the state is updated)."""
     spec = SUITES[name]
     column = spec.partition_column
     if column is None:
@@ -95,42 +94,38 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
     full = full or not validated
     todo = sorted(versions) if full else sorted(r for r, v in versions.items() if validated.get(r) != v)
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-    batches, rows = [], 0
-    for batch in _batches(con, spec.table, column, todo, batch_rows):  # bounded memory: one batch in pandas at a time
-        frame = _rows(con, spec.table, column, batch)
-        rows += len(frame)
-        if len(frame):
-            batches.append(run_suite(name, frame, context, con=con, run_id=run_id, by_partition=True))
-    fresh = _combine(batches)
+    if sql_checkable(spec):
+        rows, fresh = _validate_in_sql(con, spec, todo, context, run_id=run_id, batch_rows=batch_rows)
+    else:
+        rows, fresh = _validate_in_pandas(con, spec, todo, context, run_id=run_id, batch_rows=batch_rows)
     redone = set(todo)
     carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in redone])
     _save_state(con, name, fingerprint, versions, todo, fresh, full)
     return _merge(spec, fresh, carried, rows=rows, validated=len(todo), run_id=run_id)
 
 
-def _combine(batches: list[SuiteResult]) -> SuiteResult | None:
-    """One result from the results of disjoint batches of reports (a partitioned suite's verdict is their union)."""
-    if len(batches) <= 1:
-        return batches[0] if batches else None
-    combined = []
-    for parts in zip(*(b.results for b in batches), strict=True):
-        failed = [p for p in parts if not p.success]
-        first = failed[0] if failed else parts[0]
-        counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
-        by_partition = rows_by_partition = None
-        if all(p.by_partition is not None for p in failed):
-            by_partition = {k: n for p in failed for k, n in p.by_partition.items()}
-            rows_by_partition = {k: rows for p in failed for k, rows in (p.rows_by_partition or {}).items()}
-        details = dict(first.details)
-        if "element_count" in details:
-            details["element_count"] = sum(p.details.get("element_count", 0) for p in parts)
-        first_rows = _first_rows(p.details.get("failing_rows", []) for p in failed)
-        if first_rows:
-            details["failing_rows"] = first_rows
-        combined.append(replace(first, success=not failed, unexpected_count=sum(counts) if counts else None,
-                                details=details, by_partition=by_partition, rows_by_partition=rows_by_partition))
-    last = batches[-1]
-    return SuiteResult(last.suite, last.table, last.run_id, last.validated_at, sum(b.rows for b in batches), combined)
+def _validate_in_sql(con, spec, todo: list[str], context, *, run_id: str,
+                     batch_rows: int) -> tuple[int, SuiteResult | None]:
+    if not todo:
+        return 0, None
+    column = spec.partition_column
+    with registered(con, "_gx_reports", _ids(todo)):
+        source = (f"(SELECT * FROM {spec.table} WHERE coalesce({column}, '{NULL_PARTITION}') IN "
+                  "(SELECT report_id FROM _gx_reports))")
+        rows, results = validate_in_sql(con, spec, source, context, run_id=run_id, batch_rows=batch_rows,
+                                        by_partition=True)
+    return rows, standing_for(combine(results), rows)
+
+
+def _validate_in_pandas(con, spec, todo: list[str], context, *, run_id: str,
+                        batch_rows: int) -> tuple[int, SuiteResult | None]:
+    batches, rows = [], 0
+    for batch in _batches(con, spec.table, spec.partition_column, todo, batch_rows):  # one batch in pandas at a time
+        frame = _rows(con, spec.table, spec.partition_column, batch)
+        rows += len(frame)
+        if len(frame):
+            batches.append(run_suite(spec.name, frame, context, con=con, run_id=run_id, by_partition=True))
+    return rows, combine(batches)
 
 
 def _batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[list[str]]:

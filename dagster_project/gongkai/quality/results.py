@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -141,3 +141,27 @@ def store_results(con, results: SuiteResult | Iterable[SuiteResult | Expectation
         )
     return len(rows)
 
+
+def combine(batches: list[SuiteResult]) -> SuiteResult | None:
+    """One result from the results of disjoint batches of reports (a partitioned suite's verdict is their union)."""
+    if len(batches) <= 1:
+        return batches[0] if batches else None
+    combined = []
+    for parts in zip(*(b.results for b in batches), strict=True):
+        failed = [p for p in parts if not p.success]
+        first = failed[0] if failed else parts[0]
+        counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+        by_partition = rows_by_partition = None
+        if all(p.by_partition is not None for p in failed):
+            by_partition = {k: n for p in failed for k, n in p.by_partition.items()}
+            rows_by_partition = {k: rows for p in failed for k, rows in (p.rows_by_partition or {}).items()}
+        details = dict(first.details)
+        if "element_count" in details:
+            details["element_count"] = sum(p.details.get("element_count", 0) for p in parts)
+        first_rows = first_failing_rows(row for p in failed for row in p.details.get("failing_rows", []))
+        if first_rows:
+            details["failing_rows"] = first_rows
+        combined.append(replace(first, success=not failed, unexpected_count=sum(counts) if counts else None,
+                                details=details, by_partition=by_partition, rows_by_partition=rows_by_partition))
+    last = batches[-1]
+    return SuiteResult(last.suite, last.table, last.run_id, last.validated_at, sum(b.rows for b in batches), combined)

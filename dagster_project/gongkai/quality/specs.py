@@ -11,6 +11,7 @@ scores): a real report's own inconsistency is data, never a blocker (its failing
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,11 +47,13 @@ class ExpectationSpec:
 
 
 Prepare = Callable[["pd.DataFrame", "Lookups"], "pd.DataFrame"]
+SqlColumns = Callable[[Any, str, "Lookups"], AbstractContextManager[str]]
 
 
 @dataclass(frozen=True)
 class SuiteSpec:
-    """A suite: the table it validates (``schema.table`` in the warehouse), helper-column step and expectations."""
+    """A suite: the table it validates (``schema.table`` in the warehouse), how its helper columns are made (in
+    pandas, ``prepare``, or in SQL, ``sql_columns``; at most one) and its expectations."""
 
     name: str
     table: str
@@ -62,6 +65,9 @@ class SuiteSpec:
     #: the reports whose rows changed since its last run and carry the outcome of the others
     #: (gongkai.quality.incremental).
     partition_column: str | None = None
+    #: Helper columns computed in DuckDB instead of ``prepare`` (gongkai.quality.raw_columns): a context manager
+    #: ``(con, source relation, lookups)`` yielding a SELECT of every row of the source with its helper columns.
+    sql_columns: SqlColumns | None = None
 
 
 #: Columns that tell an analyst which row failed (where the validated table has them): its report, where it is

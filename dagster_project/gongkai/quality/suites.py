@@ -1,6 +1,6 @@
 """The suites: what each raw table and mart must satisfy (``SUITES``, keyed by asset / table name), with the
-pandas steps that add each suite's helper columns. The shapes are in gongkai.quality.specs, the helper columns'
-building blocks in gongkai.quality.helper_columns.
+pandas steps that add the marts' helper columns. The shapes are in gongkai.quality.specs, the helper columns'
+building blocks in gongkai.quality.helper_columns; the raw suites' helper columns are SQL (gongkai.quality.raw_columns).
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import pandas as pd
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES
 from gongkai.extract.families import FAMILIES
+from gongkai.quality import raw_columns
 from gongkai.quality.helper_columns import (
     Lookups,
     children_gap,
-    code_known,
     identity_gap,
     membership,
-    name_consistent,
     num,
 )
 from gongkai.quality.specs import (
@@ -26,6 +25,7 @@ from gongkai.quality.specs import (
     WARNING,
     ExpectationSpec,
     Prepare,
+    SqlColumns,
     SuiteSpec,
     a_ge_b,
     between,
@@ -43,11 +43,7 @@ from gongkai.quality.specs import (
 
 FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
 ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"  # 类 / 款, and the 7-digit subdivision of a 款 some budgets print
-FUNCTION_FAMILIES = tuple(f.key for f in FAMILIES if f.coded == "function")
-ECONOMIC_FAMILIES = tuple(f.key for f in FAMILIES if f.coded == "economic")
 FINAL_FAMILIES = tuple(f.key for f in FAMILIES)
-BUDGET_FUNCTION_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "function")
-BUDGET_ECONOMIC_FAMILIES = tuple(f.key for f in BUDGET_FAMILIES if f.coded == "economic")
 ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)
 THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation",
                       "meeting", "training")  # 会议费, 培训费: printed beside 三公 by some, not parts of its total
@@ -93,16 +89,6 @@ def _prep_procurement(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     return df
 
 
-def _prep_narrative_facts(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    key = df["fact_key"].astype(str)
-    value = num(df, "value")
-    # year-over-year changes (*_change_amount / *_change_pct) are signed; levels are not
-    df["_level_value"] = value.where(~key.str.contains("_change_"))
-    df["_share_pct"] = value.where(key.str.endswith("share_pct") & ~key.str.contains("_change_"))
-    return df
-
-
 def _prep_summary(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df = df.copy()
     df["_identity_gap"] = identity_gap(df, "expenditure_total", ["basic_total", "project_total"])
@@ -123,38 +109,13 @@ def _prep_report_files(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     return df
 
 
-def _prep_table_cells(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    family = df["table_family"]
-    code = df["code"].where(df["code"].notna(), None)
-    df["_function_code"] = code.where(family.isin(FUNCTION_FAMILIES + BUDGET_FUNCTION_FAMILIES), None)
-    df["_economic_code"] = code.where(family.isin(ECONOMIC_FAMILIES + BUDGET_ECONOMIC_FAMILIES), None)
-    for kind in ("function", "economic"):
-        df[f"_{kind}_code_known"] = code_known(df, f"_{kind}_code", lookups.codes(kind))
-        labels = df["row_label"] if "row_label" in df.columns else pd.Series(None, index=df.index, dtype=object)
-        df[f"_{kind}_name_consistent"] = name_consistent(df[f"_{kind}_code"], labels, lookups.names(kind))
-    from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY  # light imports: regexes only
-    from gongkai.extract.families import FAMILY_BY_KEY
-
-    families = {**FAMILY_BY_KEY, **BUDGET_FAMILY_BY_KEY}
-    df["_column_known"] = [
-        (fam in families and col in families[fam].columns + families[fam].extra)
-        for fam, col in zip(family, df["column_name"])
-    ]
-    status = df["cell_status"]
-    df["_value_matches_status"] = ((status == "value") == df["value"].notna()) | (status == "ambiguous")
-    return df
-
-
-def _prep_indicators(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    return df
-
-
 # --- the suites -------------------------------------------------------------------------------------------------
 
 def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: Prepare | None = None,
-           description: str = "", partition_column: str | None = None) -> SuiteSpec:
-    spec = SuiteSpec(name, table, tuple(expectations), prepare, description, partition_column)
+           description: str = "", partition_column: str | None = None,
+           sql_columns: SqlColumns | None = None) -> SuiteSpec:
+    spec = SuiteSpec(name, table, tuple(expectations), prepare, description, partition_column, sql_columns)
+    assert prepare is None or sql_columns is None, name
     assert partition_column is None or is_partitionable(spec, partition_column), name
     return spec
 
@@ -190,25 +151,25 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("category", ["personnel", "public"]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
-    ], _prep_table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status.", "report_id"),
+    ], None, "Long-form cells: keys, well-formed codes, known columns, value vs status.", "report_id",
+        raw_columns.table_cells),
     _suite("raw_narrative_facts", "raw.narrative_facts", [
         not_null("report_id"), not_null("fact_key"), not_null("value"),
         in_set("basis", ["reported", "comparative", "derived"]),
         between("_level_value", 0, None, WARNING, "stated amount ≥ 0 (changes from last year excepted)"),
         pct("_share_pct"),
-    ], _prep_narrative_facts, "Narrative figures.", "report_id"),
+    ], None, "Narrative figures.", "report_id", raw_columns.narrative_facts),
     _suite("raw_performance_projects", "raw.performance_projects", [
         not_null("report_id"), not_null("project_name"), compound_unique(["report_id", "project_index"]),
         pct("total_score"), non_negative("budget"), non_negative("actual"), between("execution_rate_pct", 0, None),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
-    ], lambda df, lk: _prep_projects(df.rename(columns={"indicator_subtotal": "indicator_score"}), lk),
-        "Project self-evaluations.", "report_id"),
+    ], None, "Project self-evaluations.", "report_id", raw_columns.performance_projects),
     _suite("raw_performance_indicators", "raw.performance_indicators", [
         compound_unique(["report_id", "evaluation_kind", "evaluation_index", "indicator_index"]),
         in_set("evaluation_kind", ["project", "unit"]),
         pct("score"), pct("weight"),
         a_ge_b("weight", "score", WARNING, "indicator score ≤ weight"),
-    ], _prep_indicators, "Indicator rows of self-evaluations.", "report_id"),
+    ], None, "Indicator rows of self-evaluations.", "report_id"),
     _suite("raw_reconciliation_checks", "raw.reconciliation_checks", [
         not_null("report_id"), not_null("check_name"),
         in_set("status", ["pass", "fail", "not_run"]),

@@ -1,0 +1,207 @@
+"""Validating in DuckDB: SQL finds the rows that may fail, Great Expectations judges them.
+
+For a suite whose helper columns are SQL (gongkai.quality.raw_columns) or that has none, and whose expectations are
+all decided row by row or by key (:func:`sql_checkable`), DuckDB computes the helper columns over the table and
+selects the *candidate* rows: those that fail at least one expectation's condition written in SQL
+(:func:`failure_condition`), a condition that holds on every row GX would count as unexpected (it may hold on more:
+GX decides). The suite's GX validation definition then runs on those rows only — every expectation evaluated by GX as
+before, results and failing rows as before — and the result records the rows of the table it stands for
+(``element_count``) beside the rows GX was given (``rows_given_to_gx``). On rows GX is not given no expectation of
+such a suite can fail, so its verdict and unexpected rows are those of a validation of the whole table, at the cost
+of the failing rows only. (GX's own SQL datasource is not used: on duckdb-engine it fails every expectation.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from gongkai.quality.gx import plain_objects, validate_frame
+from gongkai.quality.helper_columns import Lookups
+from gongkai.quality.results import SuiteResult
+from gongkai.quality.specs import NULL_PARTITION, ExpectationSpec, SuiteSpec, uses_dimensions
+
+_FLOATS = ("FLOAT", "DOUBLE", "REAL")
+_NUMBERS = _FLOATS + ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                      "UBIGINT", "DECIMAL")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _kind(sql_type: str) -> str:
+    base = sql_type.split("(")[0].upper()
+    if base == "BOOLEAN":
+        return "bool"
+    if base in _NUMBERS:
+        return "number"
+    if base == "VARCHAR":
+        return "text"
+    return "other"
+
+
+def _literal(value, kind: str) -> str | None:
+    """``value`` as a SQL literal comparable to a column of ``kind``; None when pandas would not compare them equal."""
+    if kind == "bool" and isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if kind == "text" and isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _missing(column: str, types: Mapping[str, str]) -> str:
+    """SQL: the value is missing as pandas sees it (NULL, or NaN in a float column)."""
+    q = _quote(column)
+    if types[column].split("(")[0].upper() in _FLOATS:
+        return f"({q} IS NULL OR isnan({q}))"
+    return f"{q} IS NULL"
+
+
+def sql_checkable(spec: SuiteSpec) -> bool:
+    """Whether :func:`failure_condition` covers every expectation of ``spec`` (no ``mostly``: a fraction of rows
+    needs every row) and its helper columns come from SQL (or it has none)."""
+    return spec.prepare is None and all(
+        exp.type in _CONDITIONS and "mostly" not in exp.kwargs for exp in spec.expectations)
+
+
+def failure_condition(exp: ExpectationSpec, types: Mapping[str, str], index: int) -> str:
+    """SQL over a row (with the duplicate counts of :func:`_duplicate_counts` as ``_gx_dup_<index>``): true on every row
+    GX counts as unexpected for ``exp``."""
+    return _CONDITIONS[exp.type](exp.kwargs, types, index)
+
+
+def _not_null(kwargs, types, index) -> str:
+    return _missing(kwargs["column"], types)
+
+
+def _in_set(kwargs, types, index) -> str:
+    column = kwargs["column"]
+    kind = _kind(types[column])
+    literals = [_literal(v, kind) for v in kwargs["value_set"]]
+    present = f"NOT {_missing(column, types)}"
+    if any(lit is None for lit in literals) or not literals:  # compared as pandas compares: every value a candidate
+        return present
+    return f"({present} AND {_quote(column)} NOT IN ({', '.join(literals)}))"
+
+
+def _between(kwargs, types, index) -> str:
+    column = _quote(kwargs["column"])
+    inside = [f"{column} >= {kwargs['min_value']!r}"] if kwargs.get("min_value") is not None else []
+    inside += [f"{column} <= {kwargs['max_value']!r}"] if kwargs.get("max_value") is not None else []
+    if not inside:
+        return "false"
+    return f"(NOT {_missing(kwargs['column'], types)} AND NOT ({' AND '.join(inside)}))"
+
+
+def _regex(kwargs, types, index) -> str:
+    column = kwargs["column"]
+    pattern = kwargs["regex"].replace("'", "''")
+    return f"(NOT {_missing(column, types)} AND NOT regexp_matches(CAST({_quote(column)} AS VARCHAR), '{pattern}'))"
+
+
+def _pair_a_ge_b(kwargs, types, index) -> str:
+    a, b = kwargs["column_A"], kwargs["column_B"]
+    if kwargs.get("ignore_row_if") != "either_value_is_missing" or not kwargs.get("or_equal"):
+        return "true"
+    return (f"(NOT {_missing(a, types)} AND NOT {_missing(b, types)} "
+            f"AND NOT ({_quote(a)} >= {_quote(b)}))")
+
+
+def _duplicated(kwargs, types, index) -> str:
+    return f"_gx_dup_{index} > 1"
+
+
+_CONDITIONS = {
+    "ExpectColumnValuesToNotBeNull": _not_null,
+    "ExpectColumnValuesToBeInSet": _in_set,
+    "ExpectColumnValuesToBeBetween": _between,
+    "ExpectColumnValuesToMatchRegex": _regex,
+    "ExpectColumnPairValuesAToBeGreaterThanB": _pair_a_ge_b,
+    "ExpectColumnValuesToBeUnique": _duplicated,
+    "ExpectCompoundColumnsToBeUnique": _duplicated,
+}
+
+
+def _duplicate_counts(spec: SuiteSpec) -> list[str]:
+    """``count(*) OVER (PARTITION BY key)`` for each uniqueness expectation (NULLs grouped together: a superset)."""
+    out = []
+    for index, exp in enumerate(spec.expectations):
+        key = exp.kwargs.get("column_list") or ([exp.kwargs["column"]] if exp.type == "ExpectColumnValuesToBeUnique"
+                                                else None)
+        if key is not None and exp.type in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+            out.append(f"count(*) OVER (PARTITION BY {', '.join(_quote(c) for c in key)}) AS _gx_dup_{index}")
+    return out
+
+
+@contextmanager
+def _prepared(con, spec: SuiteSpec, source: str, lookups: Lookups) -> Iterator[str]:
+    if spec.sql_columns is None:
+        yield f"SELECT * FROM {source}"
+        return
+    with spec.sql_columns(con, source, lookups) as select:
+        yield select
+
+
+def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple[int, pd.DataFrame]:
+    """(rows of ``source``, its candidate rows with the suite's helper columns, ordered by the partition column)."""
+    rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    with _prepared(con, spec, source, lookups) as select:
+        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall())
+        conditions = [failure_condition(exp, types, i) for i, exp in enumerate(spec.expectations)]
+        windows = _duplicate_counts(spec)
+        helpers = ", ".join(["*", *windows])
+        drop = f" EXCLUDE ({', '.join(w.rsplit(' AS ', 1)[1] for w in windows)})" if windows else ""
+        order = f" ORDER BY {_quote(spec.partition_column)}" if spec.partition_column else ""
+        frame = con.execute(f"SELECT *{drop} FROM (SELECT {helpers} FROM ({select})) "
+                            f"WHERE {' OR '.join(conditions) or 'false'}{order}").df()
+    return rows, plain_objects(frame)
+
+
+def _report_batches(frame: pd.DataFrame, column: str | None, batch_rows: int) -> list[pd.DataFrame]:
+    """The candidate rows (ordered by ``column``) cut into frames of whole reports of at most ``batch_rows`` rows (a
+    bigger report alone); one frame when the suite is not partitioned (its keys may span reports)."""
+    if column is None or len(frame) <= batch_rows:
+        return [frame]
+    keys = frame[column].where(frame[column].notna(), NULL_PARTITION).to_numpy()
+    ends = [*(np.flatnonzero(keys[1:] != keys[:-1]) + 1), len(frame)]  # where each report's rows end
+    batches, begin, last = [], 0, 0
+    for end in ends:
+        if end - begin > batch_rows and last > begin:
+            batches.append(frame.iloc[begin:last])
+            begin = last
+        last = end
+    batches.append(frame.iloc[begin:])
+    return batches
+
+
+def validate_in_sql(con, spec: SuiteSpec, source: str, context, *, run_id: str, batch_rows: int,
+                    by_partition: bool = False) -> tuple[int, list[SuiteResult]]:
+    """Validate the rows of ``source`` with suite ``spec``: GX runs on the candidate rows (at least once, on none),
+    in frames of at most ``batch_rows`` rows. Returns (rows of ``source``, the results of each frame)."""
+    lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
+    rows, frame = candidate_rows(con, spec, source, lookups)
+    results = [validate_frame(spec, batch, context, run_id=run_id, by_partition=by_partition)
+               for batch in _report_batches(frame, spec.partition_column, batch_rows)]
+    return rows, results
+
+
+def standing_for(result: SuiteResult, rows: int) -> SuiteResult:
+    """A result on the candidate rows, made to stand for the ``rows`` rows they were selected from."""
+    given = result.rows
+    out = []
+    for r in result.results:
+        details = {**r.details, "rows_given_to_gx": given}
+        if "element_count" in details:
+            details["element_count"] = rows
+        if "unexpected_percent" in details:
+            details["unexpected_percent"] = 100.0 * (r.unexpected_count or 0) / rows if rows else 0.0
+        out.append(replace(r, details=details))
+    return replace(result, rows=rows, results=out)
+
