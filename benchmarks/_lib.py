@@ -144,15 +144,19 @@ def _rss_kb(pid: int) -> int:
 
 
 def tree_rss_kb(root: int) -> int:
-    total, stack, seen = 0, [root], set()
+    return sum(tree_rss_by_pid_kb(root).values())
+
+
+def tree_rss_by_pid_kb(root: int) -> dict[int, int]:
+    """pid → RSS (kB) of every process of the tree under ``root``."""
+    out, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        if pid in seen:
+        if pid in out:
             continue
-        seen.add(pid)
-        total += _rss_kb(pid)
+        out[pid] = _rss_kb(pid)
         stack += _children(pid)
-    return total
+    return out
 
 
 @dataclass
@@ -166,6 +170,8 @@ class ProcessRun:
     load_after: str
     stdout: str
     stderr: str
+    #: (epoch seconds, summed RSS of the tree, largest single RSS) in MB, every sample
+    samples: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -176,11 +182,15 @@ def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: 
     t0 = time.perf_counter()
     proc = subprocess.Popen(list(argv), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
+    samples: list[tuple[float, float, float]] = []
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            by_pid = tree_rss_by_pid_kb(proc.pid)
+            total = sum(by_pid.values())
+            peak[0] = max(peak[0], total)
+            samples.append((time.time(), total / 1024, max(by_pid.values(), default=0) / 1024))
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -192,7 +202,7 @@ def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return ProcessRun(proc.returncode, wall, cpu, peak[0] / 1024, after.ru_maxrss / 1024, load, loadavg(),
-                      stdout, stderr)
+                      stdout, stderr, samples)
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -153,6 +153,7 @@ def child() -> None:
         "failures": failures,
         "parse": parse_meta,
         "steps": durations,
+        "step_spans": {k: [v["start"], v["end"]] for k, v in steps.items() if "start" in v and "end" in v},
         "dbt_models": dbt_models,
     }, ensure_ascii=False))
     if not os.environ.get("GONGKAI_BENCH_TEARDOWN"):  # end as `gongkai run` does
@@ -161,21 +162,25 @@ def child() -> None:
         exit_without_teardown(0)
 
 
+STAGES = ("parse", "load", "dbt", "gx", "publish", "other checks")
+
+
+def stage_of(step_key: str) -> str:
+    if step_key.startswith("parsed_report"):
+        return "parse"
+    if step_key == "raw_tables":
+        return "load"
+    if step_key.startswith("gongkai_dbt"):
+        return "dbt"
+    if step_key == "warehouse":
+        return "publish"
+    return "gx" if "gx_" in step_key else "other checks"
+
+
 def stage_split(steps: dict[str, float]) -> dict[str, float]:
-    split = {"parse": 0.0, "load": 0.0, "dbt": 0.0, "gx": 0.0, "publish": 0.0, "other checks": 0.0}
+    split = dict.fromkeys(STAGES, 0.0)
     for key, seconds in steps.items():
-        if key.startswith("parsed_report"):
-            split["parse"] += seconds
-        elif key == "raw_tables":
-            split["load"] += seconds
-        elif key.startswith("gongkai_dbt"):
-            split["dbt"] += seconds
-        elif key == "warehouse":
-            split["publish"] += seconds
-        elif "gx_" in key:
-            split["gx"] += seconds
-        else:
-            split["other checks"] += seconds
+        split[stage_of(key)] += seconds
     return split
 
 
@@ -195,6 +200,17 @@ def pipeline_run(raw: Path, warehouse: Path, label: str) -> tuple[dict, object]:
     return info, proc
 
 
+def stage_peaks(spans: dict[str, list[float]], samples: list[tuple[float, float, float]]) -> dict[str, float]:
+    """stage → the largest single-process RSS sampled while one of its steps ran (sampled every 0.2 s)."""
+    peaks: dict[str, float] = {}
+    for key, (start, end) in spans.items():
+        stage = stage_of(key)
+        during = [single for t, _, single in samples if start <= t <= end]
+        if during:
+            peaks[stage] = max(peaks.get(stage, 0.0), max(during))
+    return peaks
+
+
 def rows_for(n: int, label: str, info: dict, proc, warehouse: Path, target: float | None) -> list[Row]:
     bench = f"{label} n={n}"
     load = f"{proc.load_before} → {proc.load_after.split('/')[0]}"
@@ -212,6 +228,8 @@ def rows_for(n: int, label: str, info: dict, proc, warehouse: Path, target: floa
     rows.append(Row(bench, "run overhead (Dagster)", overhead, "s", load=load))
     rows.append(Row(bench, "peak RSS, tree (sum)", proc.peak_tree_rss_mb, "MB", load=load))
     rows.append(Row(bench, "peak RSS, one process", proc.max_single_rss_mb, "MB", load=load))
+    for stage, peak in stage_peaks(info.get("step_spans", {}), proc.samples).items():
+        rows.append(Row(bench, f"peak RSS, one process, during {stage}", peak, "MB", load=load))
     if warehouse.exists():
         rows.append(Row(bench, "warehouse file", warehouse.stat().st_size / 2**20, "MB", load=load))
     staging = warehouse.parent / "staging"

@@ -2,9 +2,15 @@
 
 Suites are code (``gongkai.quality.suites``) and are persisted as JSON under ``expectations/expectations/``
 (a GX file context rooted at ``expectations/``: ``gx.get_context(mode="file", context_root_dir="expectations")``).
-Data are validated as pandas DataFrames (pandas datasource ``gongkai_pandas``, one dataframe asset and a
-whole-dataframe batch definition per suite) — not through GX's SQL datasource. Great Expectations is imported
-lazily, once per process, on the first call that needs it.
+GX validates pandas DataFrames (pandas datasource ``gongkai_pandas``, one dataframe asset and a whole-dataframe
+batch definition per suite) — not through GX's SQL datasource, which fails every expectation on duckdb-engine. A
+suite without pandas helper columns (the raw suites: their helper columns are SQL, ``raw_columns``) is validated in
+DuckDB: SQL selects the rows that may fail and GX is given those rows only (``in_sql``). Great Expectations is
+imported lazily, once per process, on the first call that needs it.
+
+Modules: ``specs`` (suites as data), ``suites`` (the suites), ``helper_columns`` / ``raw_columns`` (helper columns in
+pandas / in SQL), ``context`` (the GX file context), ``gx`` (running GX on a frame), ``in_sql`` (candidate rows),
+``tables`` (a whole table), ``incremental`` (the changed reports only), ``results`` (plain results, storage).
 
 Severities: ``'error'`` blocks downstream, only for invariants the pipeline guarantees (broken keys, unknown
 statuses, malformed or unknown codes in marts); ``'warning'`` is recorded and the run goes on, for every check on
@@ -19,7 +25,7 @@ Public API::
     SUITES[name].table                    # the DuckDB table it validates, e.g. 'marts.fct_expenditure_by_function'
 
     result = run_suite(name, df, context=None, con=None)   # df: pandas rows of that table -> SuiteResult
-    result = validate_table(con, name)                     # reads SUITES[name].table from DuckDB, then run_suite
+    result = validate_table(con, name)                     # every row of SUITES[name].table (in SQL where it can)
     results = run_all(con, names=None, store=True, docs=False)  # every suite whose table exists, one run_id
 
     result.success_errors   # bool: no 'error' expectation failed -> downstream may run

@@ -22,6 +22,7 @@ import pandas as pd
 
 from gongkai.quality.gx import plain_objects, validate_frame
 from gongkai.quality.helper_columns import Lookups
+from gongkai.quality.partitions import all_reports, report_batches, rows_of
 from gongkai.quality.results import SuiteResult
 from gongkai.quality.specs import NULL_PARTITION, ExpectationSpec, SuiteSpec, uses_dimensions
 
@@ -181,14 +182,32 @@ def _report_batches(frame: pd.DataFrame, column: str | None, batch_rows: int) ->
     return batches
 
 
-def validate_in_sql(con, spec: SuiteSpec, source: str, context, *, run_id: str, batch_rows: int,
-                    by_partition: bool = False) -> tuple[int, list[SuiteResult]]:
-    """Validate the rows of ``source`` with suite ``spec``: GX runs on the candidate rows (at least once, on none),
-    in frames of at most ``batch_rows`` rows. Returns (rows of ``source``, the results of each frame)."""
+def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | None = None, run_id: str,
+                    batch_rows: int, by_partition: bool = False) -> tuple[int, list[SuiteResult]]:
+    """Validate the rows of ``report_ids`` (a partitioned suite; None: every row of the table) with suite ``spec``:
+    DuckDB selects the candidate rows of at most ``batch_rows`` rows of the table at a time, GX runs on them (at
+    least once on a whole table, even on no candidate) in frames of at most ``batch_rows`` rows. Returns (rows of
+    the table validated, the result of each frame); no result when ``report_ids`` have no rows."""
     lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
-    rows, frame = candidate_rows(con, spec, source, lookups)
+    column = spec.partition_column
+    rows, frames = 0, []
+    if column is None:
+        rows, frame = candidate_rows(con, spec, spec.table, lookups)
+        frames.append(frame)
+    else:
+        ids = all_reports(con, spec.table, column) if report_ids is None else report_ids
+        for batch in report_batches(con, spec.table, column, ids, batch_rows):
+            with rows_of(con, spec.table, column, batch) as relation:
+                count, frame = candidate_rows(con, spec, relation, lookups)
+            rows += count
+            frames.append(frame)
+        if not frames and report_ids is None:  # an empty table: GX still gives every expectation its verdict
+            frames.append(candidate_rows(con, spec, f"(SELECT * FROM {spec.table} LIMIT 0)", lookups)[1])
+    if not frames:
+        return 0, []
+    candidates = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     results = [validate_frame(spec, batch, context, run_id=run_id, by_partition=by_partition)
-               for batch in _report_batches(frame, spec.partition_column, batch_rows)]
+               for batch in _report_batches(candidates, column, batch_rows)]
     return rows, results
 
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 from gongkai.quality.gx import BATCH_ROWS, run_suite
 from gongkai.quality.helper_columns import SEED_CODES
 from gongkai.quality.in_sql import sql_checkable, standing_for, validate_in_sql
+from gongkai.quality.partitions import frame_of, ids_table, report_batches
 from gongkai.quality.results import ExpectationResult, SuiteResult, combine, first_failing_rows
 from gongkai.quality.specs import DIMENSION_TABLES, NULL_PARTITION, uses_dimensions
 from gongkai.quality.suites import SUITES
@@ -106,56 +107,20 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
 
 def _validate_in_sql(con, spec, todo: list[str], context, *, run_id: str,
                      batch_rows: int) -> tuple[int, SuiteResult | None]:
-    if not todo:
-        return 0, None
-    column = spec.partition_column
-    with registered(con, "_gx_reports", _ids(todo)):
-        source = (f"(SELECT * FROM {spec.table} WHERE coalesce({column}, '{NULL_PARTITION}') IN "
-                  "(SELECT report_id FROM _gx_reports))")
-        rows, results = validate_in_sql(con, spec, source, context, run_id=run_id, batch_rows=batch_rows,
-                                        by_partition=True)
-    return rows, standing_for(combine(results), rows)
+    rows, results = validate_in_sql(con, spec, context, report_ids=todo, run_id=run_id, batch_rows=batch_rows,
+                                    by_partition=True)
+    return rows, standing_for(combine(results), rows) if results else None
 
 
 def _validate_in_pandas(con, spec, todo: list[str], context, *, run_id: str,
                         batch_rows: int) -> tuple[int, SuiteResult | None]:
     batches, rows = [], 0
-    for batch in _batches(con, spec.table, spec.partition_column, todo, batch_rows):  # one batch in pandas at a time
-        frame = _rows(con, spec.table, spec.partition_column, batch)
+    for batch in report_batches(con, spec.table, spec.partition_column, todo, batch_rows):  # one batch at a time
+        frame = frame_of(con, spec.table, spec.partition_column, batch)
         rows += len(frame)
         if len(frame):
             batches.append(run_suite(spec.name, frame, context, con=con, run_id=run_id, by_partition=True))
     return rows, combine(batches)
-
-
-def _batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[list[str]]:
-    """``report_ids`` (in order) cut into consecutive runs of at most ``batch_rows`` rows of ``table`` (a report with
-    more rows alone); reports without rows are left out."""
-    with registered(con, "_gx_reports", _ids(report_ids)):
-        counts = dict(con.execute(f"SELECT coalesce({column}, '{NULL_PARTITION}') AS p, count(*) FROM {table} WHERE "
-                                  f"coalesce({column}, '{NULL_PARTITION}') IN (SELECT report_id FROM _gx_reports) "
-                                  "GROUP BY p").fetchall())
-    batches: list[list[str]] = []
-    rows = 0
-    for report in report_ids:
-        if report not in counts:
-            continue
-        if not batches or rows + counts[report] > batch_rows:
-            batches.append([])
-            rows = 0
-        batches[-1].append(report)
-        rows += counts[report]
-    return batches
-
-
-def _rows(con, table: str, column: str, report_ids: list[str]):
-    with registered(con, "_gx_reports", _ids(report_ids)):
-        return con.execute(f"SELECT * FROM {table} WHERE coalesce({column}, '{NULL_PARTITION}') IN "
-                           "(SELECT report_id FROM _gx_reports)").df()
-
-
-def _ids(report_ids: list[str]) -> pa.Table:
-    return pa.table({"report_id": pa.array(report_ids, pa.string())})
 
 
 def _first_rows(groups) -> list[dict]:
@@ -169,7 +134,7 @@ def _carried_failures(con, name: str, fingerprint: str,
     recorded."""
     if not report_ids:
         return {}
-    with registered(con, "_gx_carried", _ids(report_ids)):
+    with registered(con, "_gx_carried", ids_table(report_ids)):
         rows = con.execute(
             f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count), "
             f"list(failing_rows ORDER BY report_id) FILTER (WHERE failing_rows IS NOT NULL) FROM {FAILURES_TABLE} "

@@ -18,7 +18,7 @@ def validate_table(con, name: str, context=None, *, run_id: str | None = None) -
     spec = SUITES[name]
     run_id = run_id or uuid.uuid4().hex[:16]
     if sql_checkable(spec):
-        rows, results = validate_in_sql(con, spec, spec.table, context, run_id=run_id, batch_rows=BATCH_ROWS)
+        rows, results = validate_in_sql(con, spec, context, run_id=run_id, batch_rows=BATCH_ROWS)
         return standing_for(combine(results), rows)
     df = con.execute(f"select * from {spec.table}").df()
     return run_suite(name, df, context, con=con, run_id=run_id)
