@@ -151,17 +151,18 @@ def _prepared(con, spec: SuiteSpec, source: str, lookups: Lookups) -> Iterator[s
 
 
 def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple[int, pd.DataFrame]:
-    """(rows of ``source``, its candidate rows with the suite's helper columns, ordered by the partition column)."""
+    """(rows of ``source``, its candidate rows with the suite's helper columns, by partition and in table order).
+    ``source`` holds each row's position in its table as ``_gx_rowid``."""
     rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     with _prepared(con, spec, source, lookups) as select:
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall())
         conditions = [failure_condition(exp, types, i) for i, exp in enumerate(spec.expectations)]
         windows = _duplicate_counts(spec)
         helpers = ", ".join(["*", *windows])
-        drop = f" EXCLUDE ({', '.join(w.rsplit(' AS ', 1)[1] for w in windows)})" if windows else ""
-        order = f" ORDER BY {_quote(spec.partition_column)}" if spec.partition_column else ""
-        frame = con.execute(f"SELECT *{drop} FROM (SELECT {helpers} FROM ({select})) "
-                            f"WHERE {' OR '.join(conditions) or 'false'}{order}").df()
+        drop = ", ".join(["_gx_rowid", *(w.rsplit(" AS ", 1)[1] for w in windows)])
+        order = ", ".join([*([_quote(spec.partition_column)] if spec.partition_column else []), "_gx_rowid"])
+        frame = con.execute(f"SELECT * EXCLUDE ({drop}) FROM (SELECT {helpers} FROM ({select})) "
+                            f"WHERE {' OR '.join(conditions) or 'false'} ORDER BY {order}").df()
     return rows, plain_objects(frame)
 
 
@@ -192,7 +193,7 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
     column = spec.partition_column
     rows, frames = 0, []
     if column is None:
-        rows, frame = candidate_rows(con, spec, spec.table, lookups)
+        rows, frame = candidate_rows(con, spec, f"(SELECT rowid AS _gx_rowid, * FROM {spec.table})", lookups)
         frames.append(frame)
     else:
         ids = all_reports(con, spec.table, column) if report_ids is None else report_ids
@@ -202,7 +203,8 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
             rows += count
             frames.append(frame)
         if not frames and report_ids is None:  # an empty table: GX still gives every expectation its verdict
-            frames.append(candidate_rows(con, spec, f"(SELECT * FROM {spec.table} LIMIT 0)", lookups)[1])
+            frames.append(candidate_rows(con, spec, f"(SELECT rowid AS _gx_rowid, * FROM {spec.table} LIMIT 0)",
+                                         lookups)[1])
     if not frames:
         return 0, []
     candidates = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

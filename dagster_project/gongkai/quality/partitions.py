@@ -47,12 +47,14 @@ def report_batches(con, table: str, column: str, report_ids: list[str], batch_ro
 
 @contextmanager
 def rows_of(con, table: str, column: str, report_ids: list[str]) -> Iterator[str]:
-    """A relation of the rows of ``report_ids`` in ``table``, for the length of the block."""
+    """A relation of the rows of ``report_ids`` in ``table`` with their position in it (``_gx_rowid``: failing rows
+    are listed in table order, the same on every run), for the length of the block."""
     with registered(con, "_gx_reports", ids_table(report_ids)):
-        yield f"(SELECT * FROM {table} WHERE {_partition(column)} IN (SELECT report_id FROM _gx_reports))"
+        yield (f"(SELECT rowid AS _gx_rowid, * FROM {table} "
+               f"WHERE {_partition(column)} IN (SELECT report_id FROM _gx_reports))")
 
 
 def frame_of(con, table: str, column: str, report_ids: list[str]) -> pd.DataFrame:
-    """The rows of ``report_ids`` in ``table``, read into pandas."""
+    """The rows of ``report_ids`` in ``table``, read into pandas in table order."""
     with rows_of(con, table, column, report_ids) as relation:
-        return con.execute(f"SELECT * FROM {relation}").df()
+        return con.execute(f"SELECT * EXCLUDE (_gx_rowid) FROM {relation} ORDER BY _gx_rowid").df()
