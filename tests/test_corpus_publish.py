@@ -128,6 +128,7 @@ def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
         _budget_beside_final(con)
         _narrative_and_tables_files_are_one_report(con)
         _finals_under_their_department_and_year(con)
+        _budget_tables_beyond_the_set(con)
     finally:
         con.close()
 
@@ -204,3 +205,33 @@ def _budget_beside_final(con) -> None:
     [(ranked,)] = con.execute(
         "select count(*) from marts.fct_department_year_rank where metric = 'procurement_budget'").fetchall()
     assert ranked >= 10
+
+
+def _budget_tables_beyond_the_set(con) -> None:
+    """The budget tables outside the national set, figures read from the page renders: 广州 表12 p.21–22 projects under
+    their units (合计 1,082.05), 表7 p.16 一般公共预算项目支出 by economic class, 表8 p.17 行政经费 839.21; 西安 表10 p.29
+    专项业务经费 (9,056,120.00 元: unit, 通用项目 / 专用项目, projects and sub-projects) and 表7 p.26 基本支出 by function
+    (行政运行 13,733,180.94 = 人员 12,653,513.74 + 公用 1,079,667.20 元); 重庆 表二 p.7 收入 合计 by source."""
+    def rows(sql):
+        return con.execute(sql).fetchall()
+
+    assert rows("select count(*), sum(total) from marts.fct_budget_project where department = '广州市统计局' "
+                "and is_project") == [(10, pytest.approx(1082.05))]
+    assert rows("select level, is_project, group_name, total from marts.fct_budget_project "
+                "where department = '广州市统计局' and name in ('广州市统计局', '其他运行经费') order by row_index") == [
+        (1, False, None, 1075.05), (2, True, '广州市统计监测中心（广州市统计发展中心）', 7.0)]
+    assert rows("select name, level, group_name, total from marts.fct_budget_project "
+                "where department = '西安市信访局' and name = '法律顾问服务'") == [('法律顾问服务', 5, '委托咨询业务', 9.0)]
+    assert rows("select sum(total) from marts.fct_budget_project where department = '西安市信访局' and is_project") \
+        == [(pytest.approx(905.612),)]
+    assert rows("select economic_code, amount from marts.fct_budget_by_economic_class where department = '广州市统计局' "
+                "and scope = 'general_project' and economic_code in ('302', '30216') order by 1") == [
+        ('302', 1032.05), ('30216', 84.0)]
+    assert rows("select item, budget from marts.fct_budget_three_public where department = '广州市统计局' "
+                "and item = 'administrative_cost'") == [('administrative_cost', 839.21)]
+    assert rows("select total, personnel, public, table_unit from marts.fct_budget_by_function "
+                "where department = '西安市信访局' and scope = 'general_basic' and function_code = '2014001'") == [
+        (pytest.approx(1373.318094), pytest.approx(1265.351374), pytest.approx(107.96672), '元')]
+    assert dict(rows("select source, amount from marts.fct_budget_income_by_line where department = '重庆市气象局' "
+                     "and line_kind = 'total'")) == {'general_budget': 12672.73, 'government_fund': 579.89,
+                                                     'public_service_revenue': 388.0, 'other_revenue': 1130.0}

@@ -6,6 +6,7 @@ Amounts printed in 元 are converted to 万元 (the printed unit is kept on the 
 from __future__ import annotations
 
 from gongkai.extract.budget_families import BUDGET_TABLES
+from gongkai.extract.budget_projects import nest_project_rows
 from gongkai.extract.records import Document, ParseIssue, Table
 
 EXPECTED_BUDGET_FAMILIES = (
@@ -26,7 +27,10 @@ def read_budget_tables(document: Document) -> tuple[list[Table], list[ParseIssue
                                "the tables of a budget are read from PDF files only")]
     from gongkai.extract.pdf_tables import read_pdf_tables
 
-    return read_pdf_tables(document, family_set=BUDGET_TABLES)
+    tables, issues = read_pdf_tables(document, family_set=BUDGET_TABLES)
+    for table in tables:
+        nest_project_rows(table)
+    return tables, issues
 
 
 def missing_budget_tables(tables: list[Table]) -> list[ParseIssue]:

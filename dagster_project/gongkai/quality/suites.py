@@ -148,7 +148,7 @@ _SUITE_LIST: list[SuiteSpec] = [
                 "economic code in the classification reference, or under a parent code that is"),
         is_true("_function_name_consistent", WARNING, "function code printed with a name it has in other reports"),
         is_true("_economic_name_consistent", WARNING, "economic code printed with a name it has in other reports"),
-        in_set("category", ["personnel", "public"]),
+        in_set("category", ["personnel", "public", "group", "project"]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
     ], None, "Long-form cells: keys, well-formed codes, known columns, value vs status.", "report_id",

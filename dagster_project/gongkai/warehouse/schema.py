@@ -53,7 +53,7 @@ RAW_TABLES: dict[str, str] = {
         item VARCHAR,                        -- stable key of a labelled row
         side VARCHAR,                        -- 'income' | 'expenditure' on two-sided summary tables
         row_number INTEGER,                  -- 行次
-        category VARCHAR,                    -- 'personnel' | 'public' on the basic expenditure table
+        category VARCHAR,                    -- 'personnel' | 'public' on the basic expenditure table; 'group' | 'project' on a budget's project table
         column_name VARCHAR NOT NULL,
         value DOUBLE,                        -- 万元; NULL when blank or ambiguous
         original VARCHAR,                    -- as printed

@@ -18,6 +18,7 @@ rows as (
         min(side) as side,
         min(category) as category,
         {{ strip_code('min(row_label)') }} as name_as_printed,
+        min(row_label) as row_label,
         min(table_unit) as table_unit,
         {%- for col in budget_value_columns() %}
         max(value) filter (where column_name = '{{ col }}') as {{ col }},

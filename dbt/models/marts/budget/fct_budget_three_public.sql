@@ -1,7 +1,8 @@
--- A budget's "三公" (and 会议费 / 培训费 where printed): one row per budget report x item, the year's budget and
--- last year's budget, in 万元 (the 三公 table is in 万元 even where the other tables are in 元). Last year's budget
--- is the table's where it prints one, else (the 合计 only) the narrative's: this year's budget minus the change it
--- states ('比2023年预算增加25万元', narrative fact three_public_budget, basis 'derived').
+-- A budget's "三公" (and 会议费 / 培训费, and 行政经费 where the table prints them): one row per budget report x
+-- item, the year's budget and last year's budget, in 万元 (the 三公 table is in 万元 even where the other tables
+-- are in 元). Last year's budget is the table's where it prints one, else (the 合计 only) the narrative's: this
+-- year's budget minus the change it states ('比2023年预算增加25万元', narrative fact three_public_budget, basis
+-- 'derived').
 {{ report_mart() }}
 with stated_prior as (
     select report_id, 'total' as item, max(value) as prior_year_budget
@@ -26,6 +27,6 @@ inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 left join stated_prior as p using (report_id, item)
 where b.table_family = 'budget_three_public'
   and b.item in ('total', 'overseas_travel', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation',
-                 'meeting', 'training')
+                 'meeting', 'training', 'administrative_cost')
   and {{ reports_to_build('r.report_id') }}
 qualify row_number() over (partition by b.report_id, b.item order by b.row_index) = 1
