@@ -129,6 +129,7 @@ def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
         _narrative_and_tables_files_are_one_report(con)
         _finals_under_their_department_and_year(con)
         _budget_tables_beyond_the_set(con)
+        _budget_against_last_years_budget(con)
     finally:
         con.close()
 
@@ -235,3 +236,27 @@ def _budget_tables_beyond_the_set(con) -> None:
     assert dict(rows("select source, amount from marts.fct_budget_income_by_line where department = '重庆市气象局' "
                      "and line_kind = 'total'")) == {'general_budget': 12672.73, 'government_fund': 579.89,
                                                      'public_service_revenue': 388.0, 'other_revenue': 1130.0}
+
+
+def _budget_against_last_years_budget(con) -> None:
+    """Budget against last year's budget: 江苏省人民检察院 2017–2019 loaded as a series — 机关运行经费 2,391.92 (2019 p.21)
+    against 2,722.57 (2018 p.20), as 2019's 说明 p.31 states ('与上年相比减少 330.65 万元，减少 12.14%'); 三公 合计
+    484.30 (2018 p.19) against 584.35 (2017 p.16). Where last year's budget is not loaded, the figure the budget prints:
+    万里街道 2024 p.32 '47.91万元，比2023年预算增加25万元'; 深圳 2026 表9 p.38 2025年 59.66."""
+    def change(department, year, scope, line):
+        return con.execute(
+            "select budget, prior_year_budget, change_amount, change_pct, stated_prior_year_budget, stated_difference, "
+            "basis from marts.fct_budget_change where department = ? and year = ? and scope = ? and line = ?",
+            [department, year, scope, line]).fetchall()
+
+    assert change('江苏省人民检察院', 2019, 'summary', 'agency_operating_cost_budget') == [
+        (2391.92, 2722.57, pytest.approx(-330.65), -12.14, 2722.57, 0.0, 'budget_reports')]
+    assert change('江苏省人民检察院', 2018, 'three_public', 'total') == [
+        (484.3, 584.35, pytest.approx(-100.05), -17.12, None, None, 'budget_reports')]
+    assert change('上海市普陀区人民政府万里街道办事处', 2024, 'three_public', 'total') == [
+        (47.91, pytest.approx(22.91), pytest.approx(25.0), 109.12, pytest.approx(22.91), None, 'stated_in_budget')]
+    assert change('深圳市财政局', 2026, 'three_public', 'total') == [
+        (58.46, 59.66, pytest.approx(-1.2), -2.01, 59.66, None, 'stated_in_budget')]
+    [(years,)] = con.execute("select count(distinct year) from marts.fct_budget_change "
+                             "where department = '江苏省人民检察院' and basis = 'budget_reports'").fetchall()
+    assert years == 2  # 2018 against 2017, 2019 against 2018
