@@ -39,7 +39,7 @@ stated_prior as (  -- what the budget of Y prints for Y-1
     where prior_year_budget is not null
     union all
     select n.report_id, 'summary', 'agency_operating_cost_budget', max(n.value), 'narrative'
-    from {{ ref('stg_narrative_facts') }} as n
+    from {{ ref('int_report_narrative_facts') }} as n
     inner join budgets using (report_id)
     where n.fact_key = 'agency_operating_cost_budget' and n.basis = 'derived' and n.qualifier is null
     group by n.report_id
