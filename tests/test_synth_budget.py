@@ -36,10 +36,18 @@ def test_every_budget_reads_back_to_its_truth(corpus):
     out, truth_dir, files = corpus
     budgets = [f for f in files if f.name.endswith("_budget.pdf")]
     assert len(budgets) == DEPARTMENTS * YEARS
+    units = {}
     for path in budgets:
         truth = _truth(truth_dir, path)
         assert truth["kind"] == "budget" and len(truth["cells"]) > 20
-        assert compare_budget(parse_file(path), truth) == [], path.name
+        report = parse_file(path)
+        assert compare_budget(report, truth) == [], path.name
+        units[truth["layout"]] = {t.family: t.unit for t in report.tables}
+    # each layout of a real family: 万元; 元 with thousands separators (三公 in 万元); 公开0N表 numbering
+    assert units["yuan"] == {"budget_expenditure": "元", "budget_general_expenditure": "元",
+                             "budget_three_public": "万元"}
+    assert units["wan"] == units["numbered"] == {"budget_expenditure": "万元", "budget_general_expenditure": "万元",
+                                                 "budget_three_public": "万元"}
 
 
 def test_generation_is_deterministic(corpus, tmp_path):

@@ -7,11 +7,16 @@ and 政府采购 the final's amounts times a factor. It prints 支出预算总�
 说明 stating 三公 (with its change against last year's budget), 机关运行经费 and 政府采购. The truth holds every cell
 and fact the parser should read, and the budget side of each line of fct_budget_vs_final (its final side is the
 final's truth: the cells of its 支出决算表, 一般公共预算财政拨款支出决算表 and 三公 table).
+
+Budgets come in the layouts of real families (:data:`LAYOUTS`): amounts in 万元; in 元 with thousands separators
+(上海市普陀区: the 三公 table stays in 万元); or the Jiangsu numbering, 公开01表 … before each title with '部门：' and
+the unit at the right margin. The truth is the same in 万元 whatever the layout.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from gongkai.synth import catalog
 from gongkai.synth.model import Department, Year
@@ -20,6 +25,20 @@ from gongkai.synth.render import Dump, money, value
 _THREE_PUBLIC_ROWS = (("合计", "total"), ("因公出国（境）费", "overseas_travel"), ("公务接待费", "reception"),
                       ("公务用车购置及运行费", "vehicle_total"), ("其中：公务用车购置费", "vehicle_purchase"),
                       ("公务用车运行费", "vehicle_operation"))
+
+
+@dataclass(frozen=True)
+class BudgetLayout:
+    """How a family of real budgets prints its tables."""
+
+    name: str
+    unit: str  # of the expenditure tables: '万元' or '元' (the 三公 table is in 万元 either way)
+    numbered: bool  # '公开01表：' before each title and '部门：<name>' with the unit at the right margin (江苏)
+
+
+LAYOUTS = (BudgetLayout("wan", "万元", False), BudgetLayout("yuan", "元", False),
+           BudgetLayout("numbered", "万元", True))
+_TABLE_NUMBERS = {"budget_expenditure": 3, "budget_general_expenditure": 5, "budget_three_public": 9}  # 江苏 2018
 
 
 def _factor(rng: random.Random, cents: int) -> int:
@@ -37,8 +56,9 @@ def three_public_budget(year: Year) -> dict[str, int]:
 class BudgetRenderer:
     """The budget of ``year`` for ``dept`` (the final's accounts of that year), last year's for its stated change."""
 
-    def __init__(self, dept: Department, year: Year, prev: Year, rng: random.Random):
-        self.dept, self.y, self.prev, self.rng = dept, year, prev, rng
+    def __init__(self, dept: Department, year: Year, prev: Year, rng: random.Random,
+                 layout: BudgetLayout = LAYOUTS[0]):
+        self.dept, self.y, self.prev, self.rng, self.layout = dept, year, prev, rng, layout
         self.name = dept.names[year.year]
         self.year = year.year
         self.dump = Dump()
@@ -63,7 +83,18 @@ class BudgetRenderer:
         return {"department_id": self.dept.ident, "department": self.name, "fiscal_year": self.year, "kind": "budget",
                 "tables_present": ["budget_expenditure", "budget_general_expenditure", "budget_three_public"],
                 "cells": self.cells, "narrative": self.facts, "narrative_qualified": {}, "comparatives": {},
-                "budget_vs_final": self.lines}
+                "budget_vs_final": self.lines, "layout": self.layout.name}
+
+    def heading(self, family: str, title: str, unit: str) -> None:
+        """A table's title and the line under it (department and unit), as the layout prints them."""
+        if self.layout.numbered:
+            self.dump.add(f"公开{_TABLE_NUMBERS[family]:02d}表：{title}", f"部门：{self.name} 单位：{unit}")
+        else:
+            self.dump.add(f"{self.year}年{title}", f"编制部门：{self.name} 单位：{unit}")
+
+    def amount(self, cents: int) -> str:
+        """An amount of an expenditure table in the layout's unit (cents of 万元 are whole 元)."""
+        return f"{cents * 100:,}" if self.layout.unit == "元" else money(cents)
 
     def narrative(self) -> None:
         dp, y = self.dump, self.y
@@ -94,7 +125,8 @@ class BudgetRenderer:
         """合计, 类, 款, 项 rows (合计 基本支出 项目支出), and the budget side of their lines in fct_budget_vs_final."""
         dp = self.dump
         dp.page()
-        dp.add(f"{self.year}年{title}", f"编制部门：{self.name} 单位：万元", "科目编码\t科目名称\t合计\t基本支出\t项目支出")
+        self.heading(family, title, self.layout.unit)
+        dp.add("科目编码\t科目名称\t合计\t基本支出\t项目支出")
         sums: dict[str, list[int]] = {}
         for code, (basic, project) in values.items():
             for key in ("合计", code[:3], code[:5], code):
@@ -106,7 +138,7 @@ class BudgetRenderer:
             code = None if key == "合计" else key
             name = "合计" if code is None else catalog.function_name(code, self.year)
             dp.add("\t".join(("合计", "") if code is None else (code, name))
-                   + f"\t{money(basic + project)}\t{money(basic)}\t{money(project)}")
+                   + f"\t{self.amount(basic + project)}\t{self.amount(basic)}\t{self.amount(project)}")
             for column, cents in (("total", basic + project), ("basic", basic), ("project", project)):
                 self.cells.append({"family": family, "code": code, "item": "total" if code is None else None,
                                    "side": None, "label": None, "column": column, "value": value(cents)})
@@ -117,7 +149,8 @@ class BudgetRenderer:
     def three_public_table(self) -> None:
         dp, three = self.dump, three_public_budget(self.y)
         dp.page()
-        dp.add(f"{self.year}年“三公”经费预算表", f"编制部门：{self.name} 单位：万元", "项目\t\t预算数")
+        self.heading("budget_three_public", "“三公”经费预算表", "万元")
+        dp.add("项目\t\t预算数")
         for label, item in _THREE_PUBLIC_ROWS:
             dp.add(f"{label}\t\t{money(three.get(item, 0))}")
             self.cells.append({"family": "budget_three_public", "code": None, "item": item, "side": None,

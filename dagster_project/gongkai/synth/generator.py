@@ -70,12 +70,13 @@ def report_stem(dept: Department, year: int) -> str:
     return f"{year}_{dept.ident}"
 
 
-def _write_budget(dept: Department, year, prev, rng: random.Random, out: Path, truth_dir: Path) -> Path:
-    """The budget matching the final of ``year``: ``<stem>_budget.pdf`` and its truth."""
-    from gongkai.synth.budget import BudgetRenderer
+def _write_budget(dept: Department, index: int, year, prev, rng: random.Random, out: Path, truth_dir: Path) -> Path:
+    """The budget matching the final of ``year``: ``<stem>_budget.pdf`` and its truth, in the layout of the
+    ``index``-th department (the layouts of real budget families in turn)."""
+    from gongkai.synth.budget import LAYOUTS, BudgetRenderer
     from gongkai.synth.pdf import render_pdf
 
-    dump, truth = BudgetRenderer(dept, year, prev, rng).render()
+    dump, truth = BudgetRenderer(dept, year, prev, rng, LAYOUTS[index % len(LAYOUTS)]).render()
     stem = f"{report_stem(dept, year.year)}_budget"
     path = render_pdf(dump, out / f"{stem}.pdf")
     truth["file"] = path.name
@@ -129,7 +130,7 @@ def generate_corpus(out_dir: str | Path, departments: int = 3, years: int = 2, s
                 render_pdf(renderer.dump, pdf_path)
                 written.append(pdf_path)
             if budgets:
-                written.append(_write_budget(dept, accounts[year], accounts[year - 1],
+                written.append(_write_budget(dept, index, accounts[year], accounts[year - 1],
                                              random.Random(f"{seed}:{index}:{year}:budget"), out, truth_dir))
     for identity in identities:  # merge consecutive years under one name
         merged: list[dict] = []
