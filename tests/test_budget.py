@@ -248,8 +248,8 @@ def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
 
 def test_project_table_rows_are_projects_under_units(parsed):
     """广州 表12 p21–22 (checked on the page render): 合计 1,082.05 = 广州市统计局 1,075.05 (nine projects, 机构运行辅助经费
-    86.37 … 广州市统计局2026年信息化运维项目 12.12) + 广州市统计监测中心 7.00 (one project, 其他运行经费 7.00 — a group of a
-    single project, believed beside the group of nine). 杭州 表10 p24: three projects, each printed after its unit."""
+    86.37 … 广州市统计局2026年信息化运维项目 12.12) + 广州市统计监测中心 7.00 (one project, 其他运行经费 7.00), the projects
+    indented under their units. 杭州 表10 p24: three projects, each printed after its unit."""
     table = parsed("2026_gz-tjj_budget").table("budget_project_expenditure")
     marked = [(r.level, r.category, r.value("total")) for r in table.rows if r.item != "total"]
     assert marked[0] == (1, "group", 1075.05) and marked[10] == (1, "group", 7.0)
@@ -260,20 +260,20 @@ def test_project_table_rows_are_projects_under_units(parsed):
     assert [(r.level, r.category) for r in hangzhou.rows if r.item != "total"] == [(1, "project")] * 3
 
 
-def test_project_rows_of_equal_amounts_are_not_nested():
-    """Two projects of the same amount one after the other are two projects, not a group of one; a chain of groups
-    that each hold one row is believed where it ends in a group of several (a unit, its sub-unit, its projects)."""
-    from gongkai.extract.budget_projects import nest_project_rows
+def test_project_rows_are_groups_where_a_deeper_row_follows():
+    """The reader's levels make the tree: a row with a deeper row right under it is a group; a table read without
+    levels (杭州, 烟台: one project a row) is a list of projects at level 1."""
+    from gongkai.extract.budget_projects import mark_projects
     from gongkai.extract.records import Cell, Source, Table, TableRow
 
-    def nested(amounts):
+    def marked(levels):
         source = Source("f.pdf", 1, 1)
-        rows = [TableRow(i, f"r{i}", [Cell("total", a, str(a), "value")], source) for i, a in enumerate(amounts)]
+        rows = [TableRow(i, f"r{i}", [Cell("total", 1.0, "1.00", "value")], source, level=level)
+                for i, level in enumerate(levels)]
         table = Table("budget_project_expenditure", "项目支出预算表", None, "万元", ("total",), rows, source)
-        nest_project_rows(table)
+        mark_projects(table)
         return [(r.level, r.category) for r in table.rows]
 
-    assert nested([5.0, 5.0, 5.0]) == [(1, "project")] * 3
-    assert nested([10.0, 10.0, 3.0]) == [(1, "project")] * 3
-    assert nested([10.0, 10.0, 6.0, 4.0]) == [(1, "group"), (2, "group"), (3, "project"), (3, "project")]
-    assert nested([2.0 ** (30 - i) for i in range(30)]) == [(1, "project")] * 30  # each near the sum of the rest
+    assert marked([None, None]) == [(1, "project")] * 2
+    assert marked([1, 2, 3, 3, 2, 1]) == [(1, "group"), (2, "group"), (3, "project"), (3, "project"), (2, "project"),
+                                          (1, "project")]

@@ -6,7 +6,7 @@ Amounts printed in 元 are converted to 万元 (the printed unit is kept on the 
 from __future__ import annotations
 
 from gongkai.extract.budget_families import BUDGET_TABLES
-from gongkai.extract.budget_projects import nest_project_rows
+from gongkai.extract.budget_projects import mark_projects
 from gongkai.extract.records import Document, ParseIssue, Table
 
 EXPECTED_BUDGET_FAMILIES = (
@@ -29,7 +29,7 @@ def read_budget_tables(document: Document) -> tuple[list[Table], list[ParseIssue
 
     tables, issues = read_pdf_tables(document, family_set=BUDGET_TABLES)
     for table in tables:
-        nest_project_rows(table)
+        mark_projects(table)
     return tables, issues
 
 

@@ -1,7 +1,7 @@
 -- A budget's project table (项目支出预算表 / 专项业务经费支出表 / 项目支出及其他支出预算表): one row per budget report x
 -- row below its 合计: the projects and the groups (units, 通用项目 / 专用项目 …) they are listed under. level and
--- group/project come from the extraction (a group's 合计 is the sum of the rows right below it); group_name is the
--- nearest row above at level - 1. Σ total of the projects = the table's 合计. Funds by source where printed, 万元.
+-- group/project come from the extraction (the printed tree; a group has a deeper row right under it); group_name is
+-- the nearest row above at level - 1. Σ total of the projects = the table's 合计. Funds by source where printed, 万元.
 {{ report_mart() }}
 with lines as (
     select *
