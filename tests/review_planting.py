@@ -37,6 +37,7 @@ _UNIT_AFTER = re.compile(r"((?:支出|安排|减少|增加|收入)(?:预算|决�
 _NAME_SWAPS = "财务政区县市委办"
 _SENTENCE_RULES = ("narrative_vs_table", "stated_percentage", "comparison_word")
 _SENTENCE_LINES = 2
+_LABEL = re.compile(r"^(?:表|公开)\s*\d{1,2}\s*表?$")
 
 
 @dataclass
@@ -213,6 +214,8 @@ def plant_missing_table(document: Document, report: Report, rng: random.Random) 
     end = index.get((tables[choice + 1].source.page, tables[choice + 1].source.line))
     if start is None or end is None:
         return None
+    if start > 0 and _LABEL.match(document.lines[start - 1].text.strip()):
+        start -= 1  # its label (表7) printed above the title
     for line in document.lines[start:end]:
         line.text, line.words = "", ()
     return Plant("missing table", "table_missing|contents_mismatch", None, None, tables[choice].title, "")
@@ -245,11 +248,12 @@ def planted_review(document: Document, seed: int) -> tuple[list[Plant], Review]:
         plant = planter(document, report, rng)
         if plant is None:
             continue
-        if (plant.page, plant.line) in used:
+        if (plant.page, plant.line) in used:  # one defect a sentence: two would hide each other
             for line, (text, words) in zip(document.lines, saved):
                 line.text, line.words = text, words
             continue
-        used.add((plant.page, plant.line))
+        if plant.line is not None:
+            used |= {(plant.page, plant.line + k) for k in range(-_SENTENCE_LINES, _SENTENCE_LINES + 1)}
         plants.append(plant)
     return plants, review_document(document, parse_document(document))
 

@@ -79,21 +79,22 @@ def review(lines: list[Line], report: Report | None) -> list[Finding]:
 
 
 def _numbering_gaps(body: list[Line]) -> list[Finding]:
-    """Tables numbered 表1 … 表N (公开01表 …) with a number between never printed: that table is left out."""
+    """Tables numbered 表1 … 表N (公开01表 …) with a number before the last never printed (表1 too, where 表2 is
+    printed): that table is left out."""
     numbers: dict[int, Line] = {}
     for line in body:
         text = compact_line(line.text)
         m = _TABLE_NUMBER.match(text)
         if m and len(text) <= _HEADING_MAX and not _SENTENCE.search(text):
             numbers.setdefault(int(m.group(1)), line)
-    if len(numbers) < _MIN_NUMBERED or 1 not in numbers:
+    if len(numbers) < _MIN_NUMBERED or min(numbers) > 2:
         return []
     findings = []
-    for missing in range(2, max(numbers)):
+    for missing in range(1, max(numbers)):
         if missing not in numbers:
             after = numbers[min(n for n in numbers if n > missing)]
             findings.append(Finding("table_missing", WARNING, after.page, after.line, compact_line(after.text),
-                                    f"表{missing}未见：表格按序编号，表{missing - 1}之后为本表"))
+                                    f"表{missing}未见：表格按序编号，本表之前应有表{missing}"))
     return findings
 
 
