@@ -40,7 +40,7 @@ def test_no_false_finding_on_the_planted_copies(scores):
 def test_nearly_every_plant_is_caught(scores):
     caught = sum(len(s.caught) for s in scores)
     planted = caught + sum(len(s.missed) for s in scores)
-    assert planted >= 8 * len(scores)
+    assert planted >= 7 * len(scores)
     assert caught / planted >= CAUGHT_SHARE, [(s.file, p.family, p.page, p.line) for s in scores for p in s.missed]
 
 
