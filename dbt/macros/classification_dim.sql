@@ -1,6 +1,7 @@
 {#- Body of dim_function_class / dim_economic_class. kind: 'function' | 'economic'; families: the table families
-    whose codes are of that kind. -#}
-{% macro classification_dim(kind, families) -%}
+    whose codes are of that kind; mixed: families printing codes of either kind (a project table by function or by
+    economic class), whose codes of this kind (function 2xx, economic 3xx) count. -#}
+{% macro classification_dim(kind, families, mixed=[]) -%}
 with reference as (
     select
         replace(trim(code), ' ', '') as code,
@@ -18,7 +19,11 @@ printed as (
         r.year
     from {{ ref('stg_table_cells') }} as c
     inner join {{ ref('int_reports_current') }} as r using (report_id)
-    where c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where (c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+           {%- if mixed %}
+           or c.table_family in ({% for f in mixed %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+              and left(c.code, 1) = '{{ '2' if kind == 'function' else '3' }}'
+           {%- endif %})
       and c.code is not null
       and regexp_matches(c.code, '^\d{3}(\d{2}){0,2}$')
 ),
