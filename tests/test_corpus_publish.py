@@ -212,7 +212,8 @@ def _budget_tables_beyond_the_set(con) -> None:
     """The budget tables outside the national set, figures read from the page renders: 广州 表12 p.21–22 projects under
     their units (合计 1,082.05), 表7 p.16 一般公共预算项目支出 by economic class, 表8 p.17 行政经费 839.21; 西安 表10 p.29
     专项业务经费 (9,056,120.00 元: unit, 通用项目 / 专用项目, projects and sub-projects) and 表7 p.26 基本支出 by function
-    (行政运行 13,733,180.94 = 人员 12,653,513.74 + 公用 1,079,667.20 元); 重庆 表二 p.7 收入 合计 by source."""
+    (行政运行 13,733,180.94 = 人员 12,653,513.74 + 公用 1,079,667.20 元); 重庆 表二 p.7 收入 合计 by source; 杭州 表2
+    p.16 收入 by unit."""
     def rows(sql):
         return con.execute(sql).fetchall()
 
@@ -236,6 +237,10 @@ def _budget_tables_beyond_the_set(con) -> None:
     assert dict(rows("select source, amount from marts.fct_budget_income_by_line where department = '重庆市气象局' "
                      "and line_kind = 'total'")) == {'general_budget': 12672.73, 'government_fund': 579.89,
                                                      'public_service_revenue': 388.0, 'other_revenue': 1130.0}
+    # 杭州 表2 p.16 (page render): the department over its two units, 一般公共预算 and 其他收入 of each
+    assert rows("select line_name, level, amount from marts.fct_budget_income_by_line where department = '杭州市气象局' "
+                "and line_kind = 'unit' and source = 'general_budget' order by row_index") == [
+        ('杭州市气象局', 1, 5753.07), ('杭州市气象局', 2, 4916.13), ('杭州市气象服务中心（杭州市预警信息发布中心）', 2, 836.93)]
 
 
 def _budget_against_last_years_budget(con) -> None:
