@@ -384,6 +384,53 @@ def test_supplementary_tables(built):
         ("three_public_operating", "three_public", "budget", 12.0, "万元")]
 
 
+
+#: One bad row planted per supplementary mart, and what its suite must name: (expectation, column, severity).
+PLANTED = {
+    "fct_project_expenditure_by_function": (
+        "insert into marts.fct_project_expenditure_by_function select * from marts.fct_project_expenditure_by_function "
+        "where function_code = '2010101'",  # the same report × table × code twice
+        ("expect_compound_columns_to_be_unique", "report_id,source_table,function_code", "error")),
+    "fct_expenditure_by_economic_class": (
+        "insert into marts.fct_expenditure_by_economic_class select * replace ('30290' as economic_code, -6.0 as total) "
+        "from marts.fct_expenditure_by_economic_class where economic_code = '30211'",  # no such class, negative
+        ("expect_column_values_to_be_in_set", "_code_in_dim", "error")),
+    "fct_operations_disclosure": (
+        "insert into marts.fct_operations_disclosure select * replace ('spaceships' as item, null as page) "
+        "from marts.fct_operations_disclosure where item = 'vehicles'",  # an item no table prints, no page
+        ("expect_column_values_to_be_in_set", "item", "error")),
+}
+
+
+def test_supplementary_marts_pass_their_suites_and_a_planted_row_fails(built, tmp_path):
+    """The GX suites of the three supplementary marts pass on the built rows; a copy of the warehouse with one bad row
+    planted in each mart fails that mart's suite with a blocking error naming the column."""
+    from gongkai.quality import validate_table
+    from gongkai.quality.context import EXPECTATIONS_DIR, get_context
+
+    root = tmp_path / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, root, ignore=shutil.ignore_patterns("uncommitted"))
+    context = get_context(root, docs_dir=tmp_path / "gx_docs")
+    con, _ = built
+    for name in PLANTED:
+        result = validate_table(con, name, context)
+        assert result.rows >= 2 and result.success, (name, [(r.expectation, r.column) for r in result.failed])
+    [(path,)] = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
+    shutil.copy(path, tmp_path / "planted.duckdb")
+    planted = duckdb.connect(str(tmp_path / "planted.duckdb"))
+    try:
+        for name, (plant, expected) in PLANTED.items():
+            planted.execute(plant)
+            result = validate_table(planted, name, context)
+            failed = {(r.expectation, r.column, r.severity) for r in result.failed}
+            assert expected in failed and not result.success_errors, (name, failed)
+        failed = {r.column for r in validate_table(planted, "fct_expenditure_by_economic_class", context).warnings}
+        assert failed == {"total"}
+        failed = {r.column for r in validate_table(planted, "fct_operations_disclosure", context).errors}
+        assert failed == {"item", "page"}
+    finally:
+        planted.close()
+
 def test_procurement(built):
     con, _ = built
     row = q(con, "select total, goods, works, services, sme_amount, sme_share_pct, small_micro_amount, "

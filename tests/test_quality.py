@@ -303,7 +303,8 @@ PIPELINE_INVARIANT_COLUMNS = {
     "reconciliation_fails", "code", "level", "department_id", "year", "department_id,year",
     "department_id,year,metric", "check_status", "region_rank", "province_rank", "region_percentile",
     "province_percentile", "grain,department_id,year,measure", "grain", "measure", "below_threshold_share_pct",
-    "value",
+    "value", "source_table", "report_id,source_table,function_code", "report_id,scope,economic_code",
+    "report_id,source_table,item,column_name", "unit", "file", "page", "line",
 }
 
 

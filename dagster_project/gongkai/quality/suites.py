@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES
-from gongkai.extract.families import FAMILIES
+from gongkai.extract.families import FAMILIES, FAMILY_BY_KEY, SUPPLEMENTARY_ITEMS
 from gongkai.quality import raw_columns
 from gongkai.quality.helper_columns import (
     Lookups,
@@ -45,6 +45,12 @@ FUNCTION_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"
 ECONOMIC_CODE_RE = r"^\d{3}(?:\d{2}){0,2}$"  # 类 / 款, and the 7-digit subdivision of a 款 some budgets print
 FINAL_FAMILIES = tuple(f.key for f in FAMILIES)
 ALL_FAMILIES = FINAL_FAMILIES + tuple(f.key for f in BUDGET_FAMILIES)
+PROJECT_TABLES = ("project_expenditure", "project_income_expenditure")
+ECONOMIC_DETAIL_SCOPES = ("appropriation", "general_budget", "agency_operating_cost", "project")
+DISCLOSURE_TABLES = ("three_public_operating", "operations_assets_procurement")
+DISCLOSURE_ITEMS = tuple(dict.fromkeys(key for key, _ in SUPPLEMENTARY_ITEMS.items))
+DISCLOSURE_COLUMNS = tuple(dict.fromkeys(c for t in DISCLOSURE_TABLES for c in FAMILY_BY_KEY[t].columns))
+PROVENANCE = ("file", "page", "line")  # where the row is printed: the loader never stores a cell without them
 THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation",
                       "meeting", "training")  # 会议费, 培训费: printed beside 三公 by some, not parts of its total
 
@@ -68,6 +74,15 @@ def _prep_economic_fact(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     df["_children_gap_amount"] = children_gap(df, ["report_id"], "economic_code", "parent_code", "amount")
     df["_code_in_dim"] = membership(df["economic_code"], lookups.codes("economic"))
     return df
+
+
+def _prep_code_in_dim(code_column: str, kind: str) -> Prepare:
+    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+        df = df.copy()
+        df["_code_in_dim"] = membership(df[code_column], lookups.codes(kind))
+        return df
+
+    return prepare
 
 
 def _prep_three_public(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
@@ -110,6 +125,10 @@ def _prep_report_files(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 
 
 # --- the suites -------------------------------------------------------------------------------------------------
+
+def _provenance() -> list[ExpectationSpec]:
+    return [not_null(column) for column in PROVENANCE]
+
 
 def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: Prepare | None = None,
            description: str = "", partition_column: str | None = None,
@@ -203,6 +222,37 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("amount"),
         within_tolerance("_children_gap_amount", WARNING, "类 = Σ款 within 0.05"),
     ], _prep_economic_fact, "Basic expenditure by economic code.", "report_id"),
+    _suite("fct_project_expenditure_by_function", "marts.fct_project_expenditure_by_function", [
+        not_null("report_id"), not_null("source_table"), not_null("function_code"),
+        compound_unique(["report_id", "source_table", "function_code"]),
+        in_set("source_table", list(PROJECT_TABLES)),
+        regex("function_code", FUNCTION_CODE_RE),
+        is_true("_code_in_dim", ERROR, "function code present in dim_function_class"),
+        in_set("level", [1, 2, 3]),
+        *(non_negative(c) for c in ("carryover_begin", "income", "total", "basic", "project", "carryover_end")),
+        *_provenance(),
+    ], _prep_code_in_dim("function_code", "function"), "Project spending by function code (supplementary tables).",
+        "report_id"),
+    _suite("fct_expenditure_by_economic_class", "marts.fct_expenditure_by_economic_class", [
+        not_null("report_id"), not_null("scope"), not_null("economic_code"),
+        compound_unique(["report_id", "scope", "economic_code"]),
+        in_set("scope", list(ECONOMIC_DETAIL_SCOPES)),
+        regex("economic_code", ECONOMIC_CODE_RE),
+        is_true("_code_in_dim", ERROR, "economic code present in dim_economic_class"),
+        in_set("level", [1, 2, 3]),
+        *(non_negative(c) for c in ("total", "basic", "project", "amount")),
+        *_provenance(),
+    ], _prep_code_in_dim("economic_code", "economic"), "Spending by economic code (supplementary tables).",
+        "report_id"),
+    _suite("fct_operations_disclosure", "marts.fct_operations_disclosure", [
+        not_null("report_id"), not_null("source_table"), not_null("item"), not_null("column_name"),
+        compound_unique(["report_id", "source_table", "item", "column_name"]),
+        in_set("source_table", list(DISCLOSURE_TABLES)), in_set("item", list(DISCLOSURE_ITEMS)),
+        in_set("column_name", list(DISCLOSURE_COLUMNS)), in_set("unit", ["万元", "count"]),
+        in_set("cell_status", ["value", "blank", "ambiguous"]),
+        non_negative("value"),
+        *_provenance(),
+    ], None, "三公 / 机关运行经费 / 国有资产 / 政府采购 tables beyond the standard nine.", "report_id"),
     _suite("fct_three_public", "marts.fct_three_public", [
         not_null("report_id"), compound_unique(["report_id", "item"]),
         in_set("item", list(THREE_PUBLIC_ITEMS)),
