@@ -20,6 +20,7 @@ from gongkai.review.prose import LineText
 _CATEGORIES = ("table", "cross_table", "performance")
 _RATE_ROUNDING = 0.05  # percentage points
 _RATE_INFO = 0.3
+_OVERFLOW = 2
 _AMOUNTS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")
 #: What each kind of identity says (the check name's second part, or its first for cross-table and form checks).
 _IDENTITIES = {
@@ -47,17 +48,16 @@ _IDENTITIES = {
 
 def review(report: Report | None, line_text: LineText) -> list[Finding]:
     """A finding for every failed identity of the tables and self-evaluation forms (not the narrative's), unless
-    the table's reading is in doubt (then the failure may be the reading's)."""
+    the row was read from a folded header (then the failure may be the reading's)."""
     if report is None:
         return []
-    doubtful = _doubtful_tables(report)
     findings = []
     for check in report.checks:
         if check.category not in _CATEGORIES or check.status != CHECK_FAIL or check.source is None:
             continue
         severity = _severity(check)
         where = _table_of(report, check)
-        if severity is None or (where is not None and id(where) in doubtful) \
+        if severity is None \
                 or (where is not None and _row_overflows(line_text(check.source.page, check.source.line), where)):
             continue
         findings.append(Finding("table_arithmetic", severity, check.source.page, check.source.line,
@@ -98,23 +98,11 @@ def _identity(name: str) -> str:
     return f"{said}（{column}栏）" if column else said
 
 
-def _doubtful_tables(report: Report) -> set[int]:
-    """The tables (by id) the parser read with doubt: a parse issue names the table's family on its page (value
-    columns it could not place …)."""
-    doubtful = set()
-    for issue in report.issues:
-        if issue.source is None:
-            continue
-        for table in report.tables:
-            if table.source.page == issue.source.page and issue.message.startswith(f"{table.family}:"):
-                doubtful.add(id(table))
-    return doubtful
-
-
 def _row_overflows(text: str, table: Table) -> bool:
-    """A row printing more amounts than the table has columns was read into fewer cells than it prints (a header
-    of years and sub-columns the parser folded): its identities say nothing about the report."""
-    return len(_AMOUNTS.findall(text)) > len(table.columns)
+    """A row printing more than twice as many amounts as the table has columns was read from a header the parser
+    folded (上年 | 当年 | 增减, each with its sub-columns): its identities say nothing about the report. A few columns
+    past those read (其中 columns at the right) leave the read ones right."""
+    return len(_AMOUNTS.findall(text)) > _OVERFLOW * len(table.columns)
 
 
 def _expected(report: Report, check: Check) -> str:
