@@ -79,11 +79,16 @@ def _describe(result) -> str:
 
 
 def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool):
-    """Run one suite on this run's copy (partitioned suites: the changed reports only) and record its results."""
+    """Run one suite on this run's copy (partitioned suites: the changed reports only; a whole-table suite: only
+    when its table changed) and record its results."""
     if in_build and quality.SUITES[check.suite].partition_column:
         raw = check.table.startswith("raw.")
         versions = loaded_versions(con) if raw else quality.row_versions(con, check.suite)
         result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16], full=full)
+    elif in_build:
+        from gongkai.quality.unchanged_tables import validate_unless_unchanged
+
+        result = validate_unless_unchanged(con, check.suite, run_id=run_id[:16], full=full)
     else:
         result = quality.validate_table(con, check.suite, run_id=run_id[:16])
     if in_build:  # results go into the warehouse being built (quality.gx_results), never into the live file
