@@ -4,7 +4,7 @@ suite last validated it — under the same suite fingerprint — gets that valid
 
 "The same rows" is a hash of the table (row count and the sum of row hashes: order-free), with the dimension
 tables the suite looks codes up in folded in. The state (``quality.gx_table_state``: suite, fingerprint, version,
-the outcome as JSON) sits in the warehouse it describes, like the partitioned suites' state
+when it was validated, the outcome as JSON) sits in the warehouse it describes, like the partitioned suites' state
 (:mod:`gongkai.quality.incremental`).
 """
 
@@ -24,7 +24,7 @@ from gongkai.warehouse.duck import transaction
 TABLE_STATE = "quality.gx_table_state"
 _DDL = ("CREATE SCHEMA IF NOT EXISTS quality",
         f"CREATE TABLE IF NOT EXISTS {TABLE_STATE} (suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
-        "version VARCHAR NOT NULL, outcome VARCHAR NOT NULL)")
+        "version VARCHAR NOT NULL, validated_at TIMESTAMP NOT NULL, outcome VARCHAR NOT NULL)")
 
 
 def table_version(con, name: str) -> str:
@@ -41,27 +41,28 @@ def validate_unless_unchanged(con, name: str, context=None, *, run_id: str, full
     for statement in _DDL:
         con.execute(statement)
     fingerprint, version = suite_fingerprint(name), table_version(con, name)
-    recorded = con.execute(f"SELECT outcome FROM {TABLE_STATE} WHERE suite = ? AND fingerprint = ? AND version = ?",
-                           [name, fingerprint, version]).fetchone()
+    recorded = con.execute(f"SELECT validated_at, outcome FROM {TABLE_STATE} WHERE suite = ? AND fingerprint = ? "
+                           "AND version = ?", [name, fingerprint, version]).fetchone()
     if recorded and not full:
-        return _outcome(name, json.loads(recorded[0]), run_id)
+        return _outcome(name, recorded[0], json.loads(recorded[1]), run_id)
     result = validate_table(con, name, context, run_id=run_id)
     with transaction(con):
         con.execute(f"DELETE FROM {TABLE_STATE} WHERE suite = ?", [name])
-        con.execute(f"INSERT INTO {TABLE_STATE} VALUES (?, ?, ?, ?)",
-                    [name, fingerprint, version, json.dumps(_recorded(result), ensure_ascii=False, default=str)])
+        con.execute(f"INSERT INTO {TABLE_STATE} VALUES (?, ?, ?, ?, ?)",
+                    [name, fingerprint, version, result.validated_at,
+                     json.dumps(_recorded(result), ensure_ascii=False, default=str)])
     return result
 
 
 def _recorded(result: SuiteResult) -> dict:
     results = [{k: v for k, v in asdict(r).items() if k not in ("by_partition", "rows_by_partition")}
                for r in result.results]
-    return {"validated_at": result.validated_at.isoformat(), "rows": result.rows, "results": results}
+    return {"rows": result.rows, "results": results}
 
 
-def _outcome(name: str, recorded: dict, run_id: str) -> SuiteResult:
+def _outcome(name: str, validated_at: datetime, recorded: dict, run_id: str) -> SuiteResult:
     """The recorded outcome, as this run's (no row validated again: ``rows`` 0, each result says since when)."""
-    results = [ExpectationResult(**{**r, "details": {**r["details"], "unchanged_since": recorded["validated_at"]}})
+    since = validated_at.isoformat()
+    results = [ExpectationResult(**{**r, "details": {**r["details"], "unchanged_since": since}})
                for r in recorded["results"]]
-    return SuiteResult(name, SUITES[name].table, run_id, datetime.fromisoformat(recorded["validated_at"]), 0,
-                       results)
+    return SuiteResult(name, SUITES[name].table, run_id, validated_at, 0, results)
