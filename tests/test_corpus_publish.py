@@ -265,3 +265,52 @@ def _budget_against_last_years_budget(con) -> None:
     [(years,)] = con.execute("select count(distinct year) from marts.fct_budget_change "
                              "where department = '江苏省人民检察院' and basis = 'budget_reports'").fetchall()
     assert years == 2  # 2018 against 2017, 2019 against 2018
+
+
+@pytest.fixture(scope="module")
+def jiangsu_pair(tmp_path_factory):
+    """A warehouse of 江苏省人大常委会办公厅 2019 alone: its narrative and its tables, published as two files."""
+    tmp = tmp_path_factory.mktemp("pair")
+    raw = tmp / "raw"
+    raw.mkdir()
+    for name in ("2019_js-rdcwhbgt_budget.pdf", "2019_js-rdcwhbgt_budget-tables.pdf"):
+        if not (BUDGETS / name).is_file():
+            pytest.skip(f"{name} is not in the corpus")
+        shutil.copy(BUDGETS / name, raw / name)
+    warehouse = tmp / "wh.duckdb"
+    run = subprocess.run([sys.executable, "-m", "gongkai.cli", "run", "--raw", str(raw), "--warehouse",
+                          str(warehouse)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def test_narrative_published_apart_counts_and_reviews_under_its_report(jiangsu_pair):
+    """The narrative file's checks against the tables (p.17 机关运行经费 1642.08, 政府采购 2416.43: both pass) count in
+    fct_budget_summary beside the tables file's own, as in quality.reconciliation; its review findings show under the
+    report, each with the narrative file's own page and line, numbered after the tables file's."""
+    con = jiangsu_pair
+    tables, narrative = "2019_js-rdcwhbgt_budget-tables.pdf", "2019_js-rdcwhbgt_budget.pdf"
+    [(report,)] = con.execute("select report_id from marts.dim_report_version where path = ?", [tables]).fetchall()
+    [(part,)] = con.execute("select report_id from marts.dim_report_version where path = ?", [narrative]).fetchall()
+    counts = con.execute("select checks_passed, checks_failed, checks_not_run from marts.fct_budget_summary "
+                         "where report_id = ?", [report]).fetchall()
+    reconciled = con.execute(
+        "select count(*) filter (where status = 'pass'), count(*) filter (where status = 'fail'), "
+        "count(*) filter (where status = 'not_run') from quality.reconciliation where report_id = ?", [report]).fetchall()
+    assert counts == reconciled
+    narrative_checks = con.execute("select status, count(*) from quality.reconciliation where report_id = ? "
+                                   "and file = ? group by 1", [report, narrative]).fetchall()
+    assert narrative_checks == [("pass", 2)]
+    own = con.execute("select count(*) from staging.stg_reconciliation_checks where report_id = ?",
+                      [report]).fetchone()[0]
+    assert sum(counts[0]) == own + 2
+    by_file = con.execute(
+        "select file, rule, page, line from marts.fct_review_finding where report_id = ? order by finding_index",
+        [report]).fetchall()
+    printed = con.execute("select file, rule, page, line from staging.stg_review_findings where report_id = ? "
+                          "order by finding_index", [part]).fetchall()
+    assert printed and by_file[-len(printed):] == printed
+    assert {f for f, *_ in by_file[:-len(printed)]} <= {tables}
+    assert not con.execute("select count(*) from marts.fct_review_finding where report_id = ?", [part]).fetchone()[0]

@@ -33,23 +33,9 @@ printed as (
 ),
 
 narrative_part_checks as (
-    select
-        {{ report_columns('r') }},
-        'narrative.' || n.fact_key as check_name,
-        'narrative' as category,
-        p.value as expected,
-        n.value as actual,
-        round(n.value - p.value, 4) as difference,
-        0.02 as tolerance,
-        case when abs(n.value - p.value) <= 0.02 + 1e-9 then 'pass' else 'fail' end as status,
-        'the narrative published apart from the tables (' || n.file || ')' as detail,
-        n.file,
-        n.page,
-        n.line
-    from {{ ref('int_report_narrative_facts') }} as n
-    inner join printed as p using (report_id, fact_key)
+    select {{ report_columns('r') }}, c.* exclude (report_id)
+    from ({{ narrative_part_checks('printed') }}) as c
     inner join {{ ref('int_reports_current') }} as r using (report_id)
-    where n.file_report_id <> n.report_id and n.basis = 'reported' and n.qualifier is null and n.unit = '万元'
 )
 
 select * from loader_checks

@@ -66,13 +66,30 @@ stated as (
     group by report_id
 ),
 
+table_figures as (
+    -- the figures the tables print that a narrative published apart is checked against (quality.reconciliation)
+    unpivot (
+        select
+            report_id,
+            h.three_public_budget,
+            coalesce(h.agency_operating_cost_budget, t.agency_operating_table_total) as agency_operating_cost_budget,
+            t.procurement_table_total as procurement_budget
+        from three as h
+        full join totals as t using (report_id)
+    ) on three_public_budget, agency_operating_cost_budget, procurement_budget into name fact_key value value
+),
+
 checks as (
     select
         report_id,
         count(*) filter (where status = 'pass') as checks_passed,
         count(*) filter (where status = 'fail') as checks_failed,
         count(*) filter (where status = 'not_run') as checks_not_run
-    from {{ ref('stg_reconciliation_checks') }}
+    from (
+        select report_id, status from {{ ref('stg_reconciliation_checks') }}
+        union all
+        select report_id, status from ({{ narrative_part_checks('table_figures') }})
+    )
     group by report_id
 )
 
