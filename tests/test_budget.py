@@ -232,6 +232,28 @@ def test_three_public_of_two_years_with_meeting_and_training(parsed):
                       "vehicle_operation": (9.1, 10.0), "meeting": (None, None), "training": (21.98, 12.2)}
 
 
+def test_three_public_rows_of_each_unit_under_the_total(parsed):
+    """西安 表13 (p.32, in 元, page render): 合计, then 121 西安市信访局 (the department) and 121001 西安市信访局 (its one
+    unit), each with the same amounts; 杭州气象局 表7 (p.21): 合计 24.02 = 杭州市气象局 13.13 + 杭州市气象服务中心
+    （杭州市预警信息发布中心） 10.89 (its name wrapped). The 合计 stays the report's total; each unit's rows follow."""
+    three = parsed("2026_xian-xfj_budget").table("budget_three_public")
+    report_rows = [r for r in three.rows if r.level is None]
+    assert [r.item for r in report_rows][:2] == ["grand_total", "total"] and report_rows[1].value("budget") == 10.1
+    units = {(r.label, r.item): (r.value("budget"), r.value("prior_year_budget"), r.source.page)
+             for r in three.rows if r.level is not None}
+    assert units[("121 西安市信访局", "total")] == (10.1, 12.0, 32)
+    assert units[("121001 西安市信访局", "grand_total")] == (32.08, 24.2, 32)
+    assert units[("121001 西安市信访局", "training")] == (21.98, 12.2, 32)
+    assert units[("121001 西安市信访局", "overseas_travel")] == (None, None, 32)  # blank on the page
+    assert len(units) == 18
+    hangzhou = parsed("2026_hangzhou-qxj_budget").table("budget_three_public")
+    assert hangzhou.row(item="total").value("budget") == 24.02
+    assert [(r.label, r.value("budget")) for r in hangzhou.rows if r.level is not None and r.item == "total"] == [
+        ("杭州市气象局", 13.13), ("杭州市气象服务中心（杭州市预警信息发布中心）", 10.89)]
+    assert [(r.label, r.value("budget")) for r in hangzhou.rows if r.level is not None and r.item == "reception"] == [
+        ("杭州市气象局", 5.93), ("杭州市气象服务中心（杭州市预警信息发布中心）", 0.09)]
+
+
 def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
     """江苏人大 2017 收支预算总表 (pp.7–9, page images): '八、社会保障和就' (1,608.51) ends as '业支出' on p.8 and
     '当年收入' (13,649.07) as '小计' on p.9 — no header repeated; p.9's 结转下年资金 and 支出合计 cells span the

@@ -135,11 +135,12 @@ def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow], found: _Fo
 
 
 def _repeated_total(row: TableRow, rows: list[TableRow]) -> bool:
-    """The 合计 row printed again under the repeated header of a continuation page, with the same amounts."""
-    if row.item != "total" or row.code:
+    """The 合计 row printed again under the repeated header of a continuation page, with the same amounts (a unit's
+    own 三公 total, with a level, is none)."""
+    if row.item != "total" or row.code or row.level:
         return False
     values = [c.value for c in row.cells]
-    return any(r.item == "total" and not r.code and [c.value for c in r.cells] == values for r in rows)
+    return any(r.item == "total" and not r.code and not r.level and [c.value for c in r.cells] == values for r in rows)
 
 
 def _join_unruled(body: list[_Band]) -> list[_Band]:

@@ -11,11 +11,13 @@ from gongkai.extract.families import Family, FamilySet, match_item
 from gongkai.extract.pdf_table_layout import _cell, _Column, _RowState
 from gongkai.extract.pdf_table_locate import _Found
 from gongkai.extract.records import Cell, CELL_BLANK, Line, Source, TableRow
+from gongkai.extract.text import squeeze
 
 
 _THREE_PUBLIC_ORDER = ("total", "overseas_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception",
                        "meeting", "training")
 _THREE_PUBLIC_GENERIC = {None, "total", "vehicle_total"}  # what a 小计 under a group heading may be read as
+UNIT_LEVEL = 1  # a unit's row under the table's 合计 (the 合计 and its items have no level)
 
 
 def _classify_three_public(columns: list[_Column], family: Family, family_set: FamilySet) -> None:
@@ -124,10 +126,18 @@ def _by_year(rows: list[TableRow], family: Family, state: _RowState) -> list[Tab
 
 def _merge_item_rows(rows: list[TableRow]) -> list[TableRow]:
     """A 三公 table printed with the items across and 预算数 / 决算数 as its two rows: one row per item, its budget
-    from the 预算数 row and its actual from the 决算数 row."""
+    from the 预算数 row and its actual from the 决算数 row. A unit's rows under the 合计 (one row per unit, 西安 表13)
+    stay as printed, after the report's; a table printing units and no 合计 is read as before, its first unit's."""
+    if all(row.level == UNIT_LEVEL for row in rows):
+        for row in rows:
+            row.level, row.label = None, _THREE_PUBLIC_LABELS.get(row.item, row.item)
     merged: dict[str, TableRow] = {}
     out: list[TableRow] = []
+    units: list[TableRow] = []
     for row in rows:
+        if row.level == UNIT_LEVEL:
+            units.append(row)
+            continue
         first = merged.get(row.item) if row.item else None
         if first is None:
             merged[row.item] = row
@@ -136,14 +146,24 @@ def _merge_item_rows(rows: list[TableRow]) -> list[TableRow]:
         for k, cell in enumerate(row.cells):
             if cell.status != CELL_BLANK and first.cells[k].status == CELL_BLANK:
                 first.cells[k] = cell
-    return out
+    return out + units
+
+
+def _unit_name(row: TableRow, row_key: str | None) -> str | None:
+    """The unit a row of a horizontal 三公 table is printed for (单位编码 | 单位名称: '121001 西安市信访局'), None for
+    the 合计, a 预算数 / 决算数 row or a year's row."""
+    label = squeeze(row.label)
+    if row_key or row.item or not label or re.search(r"(?:19|20)\d{2}年|合计|总计|小计|^其中", label):
+        return None
+    code, name = re.fullmatch(r"(\d*)(.*)", f"{row.code or ''}{label}").groups()
+    return f"{code} {name}" if code and name else label
 
 
 def _three_public_rows(
     row: TableRow, panel: list[_Column], values: dict[int, list[tuple[str, Line]]], found: _Found, source: Source
 ) -> list[TableRow]:
     """A 三公 table row. A horizontal table (item × 预算数/决算数 across the columns) becomes one row per item."""
-    unit, keys = found.unit, found.family.columns
+    amount_unit, keys = found.unit, found.family.columns
     items = [c.item for c in panel if c.role == "value"]
     if any(items) and len(set(i for i in items if i)) > 1:
         out: list[TableRow] = []
@@ -152,19 +172,21 @@ def _three_public_rows(
             if c.role == "value" and c.item and c.item not in order:
                 order.append(c.item)
         row_key = "actual" if "决算" in row.label else "budget" if "预算" in row.label else None  # items across
+        unit = _unit_name(row, row_key)
         for item in order:
             cells: list[Cell] = []
             for key in keys:
                 k = next((k for k, c in enumerate(panel) if c.role == "value" and c.item == item and
                           (c.key == key or c.key is None and row_key == key)), None)
-                cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
-            out.append(TableRow(index=0, label=_THREE_PUBLIC_LABELS.get(item, item), cells=cells, source=source, item=item))
+                cells.append(_cell(key, values.get(k) if k is not None else None, amount_unit, source))
+            out.append(TableRow(index=0, label=unit or _THREE_PUBLIC_LABELS.get(item, item), cells=cells, source=source,
+                                item=item, level=UNIT_LEVEL if unit else None))
         return out
     # vertical: one row per item, columns 预算数 / 决算数
     row.item = match_item(row.label, found.family_set.three_public_items)
     cells = []
     for key in keys:
         k = next((k for k, c in enumerate(panel) if c.role == "value" and c.key == key), None)
-        cells.append(_cell(key, values.get(k) if k is not None else None, unit, source))
+        cells.append(_cell(key, values.get(k) if k is not None else None, amount_unit, source))
     row.cells = cells
     return [row]

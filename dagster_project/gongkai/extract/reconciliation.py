@@ -211,8 +211,8 @@ def check_economic_table(ledger: Ledger, table: Table) -> None:
 
 
 def check_three_public(ledger: Ledger, table: Table) -> None:
-    """三公: 合计 = 出国 + 接待 + 用车; 用车 = 购置 + 运行维护 (预算数 and 决算数)."""
-    rows = {r.item: r for r in table.rows if r.item}
+    """三公: 合计 = 出国 + 接待 + 用车; 用车 = 购置 + 运行维护 (预算数 and 决算数), the report's rows (not a unit's)."""
+    rows = {r.item: r for r in table.rows if r.item and not r.level}
     for parent, children in (("total", ("overseas_travel", "reception", "vehicle_total")),
                              ("vehicle_total", ("vehicle_purchase", "vehicle_operation"))):
         if parent not in rows:

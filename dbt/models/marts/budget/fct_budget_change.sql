@@ -30,13 +30,14 @@ lines as (
     select t.report_id, t.department_id, t.department, t.year, 'three_public', t.item, null, null, null, t.budget
     from {{ ref('fct_budget_three_public') }} as t
     inner join budgets using (report_id)
+    where t.unit is null
 ),
 
 stated_prior as (  -- what the budget of Y prints for Y-1
     select report_id, 'three_public' as scope, item as line, prior_year_budget as amount,
            prior_year_budget_source as source
     from {{ ref('fct_budget_three_public') }}
-    where prior_year_budget is not null
+    where prior_year_budget is not null and unit is null
     union all
     select n.report_id, 'summary', 'agency_operating_cost_budget', max(n.value), 'narrative'
     from {{ ref('int_report_narrative_facts') }} as n

@@ -36,6 +36,7 @@ budget_lines as (
     select t.department_id, t.year, t.report_id, t.department, 'three_public', t.item, null, null, null, t.budget
     from {{ ref('fct_budget_three_public') }} as t
     inner join budget_reports using (report_id)
+    where t.unit is null
 ),
 
 final_lines as (
