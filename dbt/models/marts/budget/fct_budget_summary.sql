@@ -46,7 +46,7 @@ three as (
         max(budget) filter (where item = 'total') as three_public_budget,
         max(budget) filter (where item = 'agency_operating_cost') as agency_operating_cost_budget
     from rows
-    where table_family = 'budget_three_public'
+    where table_family = 'budget_three_public' and level is null  -- the report's 合计, not a unit's row
     group by report_id
 ),
 
