@@ -231,6 +231,10 @@ def _budget_tables_beyond_the_set(con) -> None:
         ('302', 1032.05), ('30216', 84.0)]
     assert rows("select item, budget from marts.fct_budget_three_public where department = '广州市统计局' "
                 "and item = 'administrative_cost'") == [('administrative_cost', 839.21)]
+    # 杭州 表7 p.21 (page text): 合计 24.02 = 杭州市气象局 13.13 + 杭州市气象服务中心（杭州市预警信息发布中心） 10.89
+    assert rows("select unit, budget, page from marts.fct_budget_three_public where department = '杭州市气象局' "
+                "and item = 'total' order by unit nulls first") == [
+        (None, 24.02, 21), ('杭州市气象局', 13.13, 21), ('杭州市气象服务中心（杭州市预警信息发布中心）', 10.89, 21)]
     assert rows("select total, personnel, public, table_unit from marts.fct_budget_by_function "
                 "where department = '西安市信访局' and scope = 'general_basic' and function_code = '2014001'") == [
         (pytest.approx(1373.318094), pytest.approx(1265.351374), pytest.approx(107.96672), '元')]
