@@ -45,3 +45,18 @@ def test_unchanged_table_carries_its_outcome_and_a_change_validates_again(contex
     fixed, regex = run("r4")
     assert fixed.rows == 4 and regex == {"code": True} and fixed.success_errors
     assert con.execute(f"SELECT count(*) FROM {TABLE_STATE}").fetchone()[0] == 1
+
+
+def test_a_row_seen_again_is_no_change(context, tmp_path):
+    """raw.report_files' last_seen moves on every run that sees a file again; no suite checks it."""
+    from gongkai.quality.unchanged_tables import table_version
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw.report_files (report_id VARCHAR, path VARCHAR, last_seen TIMESTAMP)")
+    con.execute("INSERT INTO raw.report_files VALUES ('r1', 'a.pdf', TIMESTAMP '2026-12-01 10:00:00')")
+    before = table_version(con, "raw_report_files")
+    con.execute("UPDATE raw.report_files SET last_seen = TIMESTAMP '2026-12-01 11:00:00'")
+    assert table_version(con, "raw_report_files") == before
+    con.execute("UPDATE raw.report_files SET path = 'b.pdf'")
+    assert table_version(con, "raw_report_files") != before
