@@ -232,3 +232,26 @@ def test_a_decompression_bomb_is_stopped_by_the_worker_memory_cap(tmp_path, monk
     # the worker ends: 'memory_limit', never 'parser_died' (which is retried on every run)
     assert result.error_kind not in ("timeout", "parser_died"), result.summary()
     assert elapsed < 200, f"{elapsed:.0f} s"
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed alarm, on purpose
+def test_a_deadline_whose_alarm_is_swallowed_still_stops_the_page(tmp_path, monkeypatch):
+    """The alarm's exception is lost when it fires inside a gc callback (hypothesis installs one): the page that ends
+    past its deadline is still 'error'."""
+    import gc
+
+    from gongkai.extract.pdf_document import read_pdf_document
+
+    def swallowing_gc_callback(phase, info):
+        time.sleep(0.01)  # the alarm fires here, and its exception is ignored with the callback's
+
+    glyphs = b"".join(b"BT /F1 1 Tf %d %d Td (%s) Tj ET\n" % (10 + i % 500, 10 + i // 500 % 800, b"x" * 60)
+                      for i in range(4000))
+    monkeypatch.setenv("GONGKAI_PAGE_TIMEOUT", "0.2")
+    gc.callbacks.append(swallowing_gc_callback)
+    try:
+        document = read_pdf_document(tmp_path / "slow.pdf", data=two_page_pdf(b"", glyphs))
+    finally:
+        gc.callbacks.remove(swallowing_gc_callback)
+    assert [p.status for p in document.pages][-1] == "text"
+    assert document.pages[0].status == "error"

@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,7 +134,8 @@ def _page_seconds() -> float:
 @contextmanager
 def _page_deadline(seconds: float) -> Iterator[None]:
     """Raise PageTimeout in the block once ``seconds`` have passed (SIGALRM: only in a main thread; a single call
-    into PDFium is not interrupted, the per-file deadline of the parse step covers that)."""
+    into PDFium is not interrupted, the per-file deadline of the parse step covers that). A block that ends past its
+    deadline raises too: the alarm's exception is lost when it fires inside a gc or ``__del__`` callback."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -141,6 +143,7 @@ def _page_deadline(seconds: float) -> Iterator[None]:
     def stop(signum, frame):
         raise PageTimeout(f"page past its {seconds:g} s deadline")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -148,6 +151,8 @@ def _page_deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if time.monotonic() - started > seconds:
+        raise PageTimeout(f"page past its {seconds:g} s deadline")
 
 
 def open_pdf(data: bytes, file_name: str):
