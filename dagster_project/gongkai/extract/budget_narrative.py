@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 from gongkai.extract.lazy_pattern import lazy_pattern
-from gongkai.extract.narrative import join_lines
+from gongkai.extract.narrative_text import join_lines
 from gongkai.extract.records import Document, NarrativeFact
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"

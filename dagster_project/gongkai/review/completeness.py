@@ -14,7 +14,7 @@ import re
 
 from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES, FamilySet
-from gongkai.extract.narrative import compact_line
+from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table
 from gongkai.review.contents import outside_lists_of_tables, split_at_contents
 from gongkai.review.findings import WARNING, Finding

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gongkai.extract.narrative import compact_line
+from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table
 from gongkai.review.findings import INFO, WARNING, Finding
 from gongkai.review.prose import Prose

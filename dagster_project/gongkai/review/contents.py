@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES
-from gongkai.extract.narrative import compact_line
+from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table
 from gongkai.review.findings import WARNING, Finding
 

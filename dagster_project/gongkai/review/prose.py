@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gongkai.extract.narrative import compact_line
+from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.narrative import compact_line
+from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
 from gongkai.extract.text import squeeze, to_wan
 from gongkai.review.findings import WARNING, Finding
