@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from gongkai.synth import catalog
 from gongkai.synth.model import Department, Year
-from gongkai.synth.render import Dump, money, value
+from gongkai.synth.dump import Dump, money, value
 
 _THREE_PUBLIC_ROWS = (("合计", "total"), ("因公出国（境）费", "overseas_travel"), ("公务接待费", "reception"),
                       ("公务用车购置及运行费", "vehicle_total"), ("其中：公务用车购置费", "vehicle_purchase"),

@@ -26,7 +26,7 @@ def _font() -> None:
 
 
 def render_pdf(dump, path: str | Path) -> Path:
-    """Draw ``dump`` (a :class:`gongkai.synth.render.Dump`) to ``path``; a page longer than the sheet continues on
+    """Draw ``dump`` (a :class:`gongkai.synth.dump.Dump`) to ``path``; a page longer than the sheet continues on
     the next sheet. The PDF is deterministic (invariant mode: no timestamps or random ids)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
