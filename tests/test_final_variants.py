@@ -30,7 +30,7 @@ import pytest
 from gongkai.extract.parser import parse_file
 from gongkai.synth.compare import compare_cells
 from gongkai.synth.generator import _department
-from gongkai.synth.model import simulate
+from gongkai.synth.simulate import simulate
 from gongkai.synth.render import Options, Renderer
 
 pytest.importorskip("reportlab")

@@ -16,8 +16,9 @@ import random
 from pathlib import Path
 
 from gongkai.synth import catalog
-from gongkai.synth.model import Department, simulate
+from gongkai.synth.model import Department
 from gongkai.synth.render import Options, Renderer
+from gongkai.synth.simulate import simulate
 
 LAST_YEAR = 2024
 LEVELS = ("province", "city", "district")
