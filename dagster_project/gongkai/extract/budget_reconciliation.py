@@ -12,7 +12,8 @@ import re
 from dataclasses import replace
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, INCOME_COLUMNS
-from gongkai.extract.reconciliation import Ledger, check_function_table, check_three_public, unique_names
+from gongkai.extract.reconciliation_ledger import Ledger, unique_names
+from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
 
 _CATEGORY = re.compile(r"^[一二三四五六七八九十]+、")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.reconciliation import pct_tolerance
+from gongkai.extract.reconciliation_ledger import pct_tolerance
 from gongkai.extract.records import CHECK_FAIL, Check, Line, Report
 from gongkai.extract.text import to_wan
 from gongkai.review.findings import INFO, WARNING, Finding
