@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -109,16 +108,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         logging.getLogger("dagster").setLevel(logging.WARNING)
     if not args.watch:
         return _run_once(args, wait=args.wait)
-    import dagster as dg
+    from gongkai.pipeline.command import watch_raw_folder
 
-    from gongkai.pipeline.watch import watch
-    from gongkai.warehouse.paths import raw_dir, staging_dir
-    from gongkai.warehouse.raw_folder import scan_raw
-
-    instance = dg.DagsterInstance.ephemeral()  # one run history for the whole watch
     try:
-        watch(lambda: _run_once(args, wait=True, instance=instance), lambda: scan_raw(raw_dir(), staging_dir()),
-              interval=args.interval, on_change=lambda: print(f"[{time.strftime('%H:%M:%S')}] raw folder changed"))
+        watch_raw_folder(lambda instance: _run_once(args, wait=True, instance=instance), interval=args.interval,
+                         on_change=lambda: print(f"[{time.strftime('%H:%M:%S')}] raw folder changed"))
     except KeyboardInterrupt:
         print("gongkai: watch stopped")
     return 0
@@ -128,42 +122,26 @@ def _run_once(args: argparse.Namespace, *, wait: bool, instance=None) -> int:
     def waiting(holder: str) -> None:
         _err(f"gongkai: another `gongkai run` is running on this warehouse ({holder}); waiting for it to finish")
 
-    import contextlib
-    import io
-
-    from gongkai.pipeline.preflight import RunRefused, check_run
-    from gongkai.warehouse.paths import raw_dir, warehouse_path
-
-    try:  # before Dagster is imported: a refusal is immediate
-        check_run(raw_dir(), warehouse_path(), allow_empty=args.allow_empty)
-    except RunRefused as refused:
-        _err(str(refused))
-        return EXIT_UNREADABLE
-    from gongkai.warehouse.staging import start_workers_early
-
-    start_workers_early()
-    from gongkai.pipeline.run import run_pipeline
+    from gongkai.pipeline.command import run_once
+    from gongkai.pipeline.preflight import RunRefused
     from gongkai.pipeline.run_lock import RunLocked
-    from gongkai.pipeline.summary import format_summary
 
-    captured = io.StringIO()  # dbt's own progress lines: shown with -v, or when the run fails
-    quiet = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(captured)
-    started = time.perf_counter()
     try:
-        with quiet:
-            result, summary = run_pipeline(full_refresh=args.full_refresh, wait=wait, on_wait=waiting,
-                                           instance=instance, log_level="DEBUG" if args.verbose else "WARNING",
-                                           allow_empty=args.allow_empty)
+        result, summary, captured, seconds = run_once(full_refresh=args.full_refresh, wait=wait, on_wait=waiting,
+                                                      instance=instance, verbose=args.verbose,
+                                                      allow_empty=args.allow_empty)
     except RunLocked as locked:
         _err(str(locked))
         return EXIT_BUSY
     except RunRefused as refused:
         _err(str(refused))
         return EXIT_UNREADABLE
-    if not result.success and captured.getvalue():
-        print("\n".join(captured.getvalue().splitlines()[-40:]))
+    from gongkai.pipeline.summary import format_summary
+
+    if not result.success and captured:
+        print("\n".join(captured.splitlines()[-40:]))
     print(format_summary(summary))
-    print(f"run took {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"run took {seconds:.1f} s", flush=True)
     return 0 if result.success else EXIT_ERROR
 
 
@@ -186,37 +164,21 @@ def _open_warehouse():
         return None, EXIT_ERROR
 
 
-def _fetch(con, sql: str):
-    """(columns, rows) of a read-only query, or None after a one-line message (a refused write, a SQL error)."""
-    import duckdb
-
-    try:
-        cursor = con.execute(sql)
-        if cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
-    except duckdb.Error as error:
-        from gongkai.warehouse.read_only import refusal
-
-        why = refusal(error)
-        _err(f"gongkai: query refused: {why}" if why else f"gongkai: query failed: {error}")
-        return None
-
-
 def cmd_query(args: argparse.Namespace) -> int:
     from gongkai import export
+    from gongkai.warehouse.read_only import QueryFailed, fetch
 
     _set_paths(args)
     con, status = _open_warehouse()
     if con is None:
         return status
     try:
-        fetched = _fetch(con, args.sql)
+        columns, rows = fetch(con, args.sql)
+    except QueryFailed as failed:
+        _err(f"gongkai: {failed}")
+        return EXIT_ERROR
     finally:
         con.close()
-    if fetched is None:
-        return EXIT_ERROR
-    columns, rows = fetched
     if not columns:
         return 0
     if args.format == "json":
@@ -228,48 +190,30 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
-
-
-def _export_source(con, args: argparse.Namespace) -> tuple[str, str | None] | None:
-    """(SQL, table) to export: a mart by name, or the --sql query (table None); None after a message."""
-    if args.sql:
-        return args.sql, None
-    table = args.mart if "." in args.mart else f"marts.{args.mart}"
-    schema, name = table.split(".")
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
-    ).fetchone()[0]
-    if not exists:
-        _err(f"gongkai: no such mart: {table}")
-        return None
-    return f'SELECT * FROM "{schema}"."{name}"', table
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from gongkai import export
+    from gongkai.warehouse.read_only import QueryFailed, fetch, is_table_name, mart_query
 
     _set_paths(args)
     if bool(args.mart) == bool(args.sql):
         _err("gongkai: export takes a mart name or --sql \"SELECT …\" (one of them)")
         return EXIT_ERROR
-    if args.mart and not _IDENT.match(args.mart):
+    if args.mart and not is_table_name(args.mart):
         _err(f"gongkai: not a table name: {args.mart!r}")
         return EXIT_ERROR
     con, status = _open_warehouse()
     if con is None:
         return status
     try:
-        source = _export_source(con, args)
-        fetched = _fetch(con, source[0]) if source else None
+        sql, table = (args.sql, None) if args.sql else mart_query(con, args.mart)
+        columns, rows = fetch(con, sql)
+    except QueryFailed as failed:
+        _err(f"gongkai: {failed}")
+        return EXIT_ERROR
     finally:
         con.close()
-    if fetched is None:
-        return EXIT_ERROR
-    columns, rows = fetched
-    table = source[1]
     out = Path(args.out)
     export.write_file(pd.DataFrame(rows, columns=columns), out, args.format, table=table,
                       sheet=(table or "query").split(".")[-1])

@@ -1,4 +1,5 @@
-"""A connection that can read the warehouse and nothing else (``gongkai query``, ``gongkai export``).
+"""A connection that can read the warehouse and nothing else, and the queries `gongkai query` and `gongkai export` run
+on it.
 
 Read-only in every sense: the file is opened ``read_only``; ``enable_external_access = false`` stops SQL from
 reading or writing any other file (COPY, ATTACH, EXPORT DATABASE, read_csv, globbing, extensions, secrets); and
@@ -7,6 +8,7 @@ reading or writing any other file (COPY, ATTACH, EXPORT DATABASE, read_csv, glob
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 BUSY_MESSAGE = "gongkai: the warehouse is busy (another process holds a write lock on {path}); retry in a moment"
@@ -45,3 +47,43 @@ def refusal(error: Exception) -> str | None:
     if "configuration has been locked" in lowered:
         return f"`gongkai query` cannot change the connection's settings ({text})"
     return None
+
+
+class QueryFailed(Exception):
+    """A query the connection refused or could not run, or a mart that does not exist (a one-line message)."""
+
+
+def fetch(con, sql: str) -> tuple[list[str], list[tuple]]:
+    """(columns, rows) of a query on a read-only connection; :class:`QueryFailed` for a refused write or a SQL
+    error."""
+    import duckdb
+
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as error:
+        why = refusal(error)
+        raise QueryFailed(f"query refused: {why}" if why else f"query failed: {error}") from None
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+def is_table_name(name: str) -> bool:
+    """``<name>`` or ``<schema>.<name>``, nothing a query could be hidden in."""
+    return bool(_IDENT.match(name))
+
+
+def mart_query(con, mart: str) -> tuple[str, str]:
+    """(SQL, schema.table) reading a whole mart named by :func:`is_table_name`; :class:`QueryFailed` if there is no
+    such table."""
+    table = mart if "." in mart else f"marts.{mart}"
+    schema, name = table.split(".")
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+    ).fetchone()[0]
+    if not exists:
+        raise QueryFailed(f"no such mart: {table}")
+    return f'SELECT * FROM "{schema}"."{name}"', table
