@@ -228,7 +228,9 @@ def item_patterns(*items: tuple[str, str]) -> ItemPatterns:
                         lazy_pattern("|".join(f"(?:{expr})" for _, expr in items)))
 
 
-THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(
+# The parts of 三公 (用车 购置 / 运行维护, 出国, 接待; 会议费 and 培训费 where a province prints them), most specific
+# first: the rows of the 三公 table and of the supplementary tables that print them too.
+_THREE_PUBLIC_PARTS: tuple[tuple[str, str], ...] = (
     ("vehicle_total", r"购置及运行"),
     ("vehicle_operation", r"运行(维护)?费"),
     ("vehicle_purchase", r"购置费"),
@@ -237,8 +239,9 @@ THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(
     ("reception", r"接待"),
     ("meeting", r"会议费"),
     ("training", r"培训费"),
-    ("total", r"^合计|三公.*经费$|^小计"),
 )
+
+THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(*_THREE_PUBLIC_PARTS, ("total", r"^合计|三公.*经费$|^小计"))
 
 SUMMARY_ITEMS: ItemPatterns = item_patterns(
     ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
@@ -279,14 +282,7 @@ SUPPLEMENTARY_ITEMS: ItemPatterns = item_patterns(  # counts (车辆数, 设备�
     ("agency_operating_cost", r"机[构关]运行经费"),
     ("vehicles", r"车辆"),
     ("equipment_over_1m", r"(?:100|一百)万元[（(]?含?[)）]?以上"),
-    ("vehicle_total", r"购置及运行"),
-    ("vehicle_operation", r"运行(维护)?费"),
-    ("vehicle_purchase", r"购置费"),
-    ("vehicle_total", r"公务用车"),
-    ("overseas_travel", r"出国"),
-    ("reception", r"接待"),
-    ("meeting", r"会议费"),
-    ("training", r"培训费"),
+    *_THREE_PUBLIC_PARTS,
     ("three_public", r"三公"),
     ("procurement_sme", r"中小企业"),
     ("procurement_goods", r"货物"),
