@@ -139,6 +139,23 @@ def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: 
     return spec
 
 
+def _supplementary_coded_suite(name: str, split: str, split_values: tuple[str, ...], kind: str,
+                               amounts: tuple[str, ...], description: str) -> SuiteSpec:
+    """A mart of the coded rows of supplementary tables: a row per report, ``split`` and ``<kind>_code`` (类/款/项),
+    the code in its dimension, amounts never negative, every row traceable."""
+    code = f"{kind}_code"
+    return _suite(name, f"marts.{name}", [
+        not_null("report_id"), not_null(split), not_null(code),
+        compound_unique(["report_id", split, code]),
+        in_set(split, list(split_values)),
+        regex(code, FUNCTION_CODE_RE if kind == "function" else ECONOMIC_CODE_RE),
+        is_true("_code_in_dim", ERROR, f"{kind} code present in dim_{kind}_class"),
+        in_set("level", [1, 2, 3]),
+        *(non_negative(c) for c in amounts),
+        *_provenance(),
+    ], _prep_code_in_dim(code, kind), description, "report_id")
+
+
 _FUNCTION_KEYS_EXP = ["report_id", "scope", "function_code"]
 _EXP_COLUMNS = ["total", "basic", "project", "remittance_to_superior", "business", "subsidy_to_affiliates"]
 _INC_COLUMNS = ["total", "fiscal_appropriation", "superior_subsidy", "public_service_revenue", "business_revenue",
@@ -222,28 +239,12 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("amount"),
         within_tolerance("_children_gap_amount", WARNING, "类 = Σ款 within 0.05"),
     ], _prep_economic_fact, "Basic expenditure by economic code.", "report_id"),
-    _suite("fct_project_expenditure_by_function", "marts.fct_project_expenditure_by_function", [
-        not_null("report_id"), not_null("source_table"), not_null("function_code"),
-        compound_unique(["report_id", "source_table", "function_code"]),
-        in_set("source_table", list(PROJECT_TABLES)),
-        regex("function_code", FUNCTION_CODE_RE),
-        is_true("_code_in_dim", ERROR, "function code present in dim_function_class"),
-        in_set("level", [1, 2, 3]),
-        *(non_negative(c) for c in ("carryover_begin", "income", "total", "basic", "project", "carryover_end")),
-        *_provenance(),
-    ], _prep_code_in_dim("function_code", "function"), "Project spending by function code (supplementary tables).",
-        "report_id"),
-    _suite("fct_expenditure_by_economic_class", "marts.fct_expenditure_by_economic_class", [
-        not_null("report_id"), not_null("scope"), not_null("economic_code"),
-        compound_unique(["report_id", "scope", "economic_code"]),
-        in_set("scope", list(ECONOMIC_DETAIL_SCOPES)),
-        regex("economic_code", ECONOMIC_CODE_RE),
-        is_true("_code_in_dim", ERROR, "economic code present in dim_economic_class"),
-        in_set("level", [1, 2, 3]),
-        *(non_negative(c) for c in ("total", "basic", "project", "amount")),
-        *_provenance(),
-    ], _prep_code_in_dim("economic_code", "economic"), "Spending by economic code (supplementary tables).",
-        "report_id"),
+    _supplementary_coded_suite("fct_project_expenditure_by_function", "source_table", PROJECT_TABLES, "function",
+                               ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
+                               "Project spending by function code (supplementary tables)."),
+    _supplementary_coded_suite("fct_expenditure_by_economic_class", "scope", ECONOMIC_DETAIL_SCOPES, "economic",
+                               ("total", "basic", "project", "amount"),
+                               "Spending by economic code (supplementary tables)."),
     _suite("fct_operations_disclosure", "marts.fct_operations_disclosure", [
         not_null("report_id"), not_null("source_table"), not_null("item"), not_null("column_name"),
         compound_unique(["report_id", "source_table", "item", "column_name"]),
