@@ -63,7 +63,7 @@ def parsed():
 @pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
                                   "2026_cq-qxj_budget", "2023_moe-swu_budget", "2026_changsha-xfj_budget",
                                   "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget", "2026_sz-czj_budget",
-                                  "2026_fuzhou-swj_budget"])
+                                  "2026_fuzhou-swj_budget", "2026_xian-xfj_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)
     assert report.kind == "budget"
@@ -122,6 +122,31 @@ def test_a_broken_identity_is_a_failed_check(parsed):
     # the 合计 no longer sums its items, nor equals the 346.30 the narrative p.21 states
     assert [c.name for c in failed] == ["three_public.children.total.budget", "narrative.three_public_budget"]
     assert [c.difference for c in failed] == [pytest.approx(-1), pytest.approx(-1)]
+
+
+def test_expenditure_by_source_of_funds_adds_up_per_row(parsed):
+    """西安 2026 支出总表 p21 prints, per unit, its sources of funds instead of its uses: 合计 28,384,234.71 元 =
+    一般公共预算拨款 小计 28,384,234.71; the 其中：专项资金 550,000.00 beside it is a part, not a source."""
+    report = parsed("2026_xian-xfj_budget")
+    table = report.table("budget_expenditure")
+    total = table.row(item="total")
+    assert {c.column: c.value for c in total.cells if c.status == "value"} == {
+        "total": 2838.423471, "general_budget": 2838.423471}
+    sources = {c.name: c for c in report.checks if c.name.startswith("budget_expenditure.sources.")}
+    assert set(sources) == {"budget_expenditure.sources.total", "budget_expenditure.sources.121",
+                            "budget_expenditure.sources.121001西安市信访局"}
+    assert all(c.status == "pass" and c.expected == 2838.423471 for c in sources.values())
+    assert not any(c.name.startswith("budget_expenditure.row_total.") for c in report.checks)  # sources ≠ uses
+
+
+def test_income_sources_down_the_page_add_up(parsed):
+    """江苏 2018 公开02表 p14 prints its sources down the page: 收入总计 21,955.35 = 一般公共预算资金 21,940.96 +
+    其他资金 14.39 (its 其他收入); the other groups (政府性基金, 财政专户管理资金, 上年结转和结余资金) are blank."""
+    report = parsed("2018_js-jcy_budget")
+    [check] = [c for c in report.checks if c.name == "budget_income.sources"]
+    assert (check.status, check.expected, check.actual) == ("pass", 21955.35, 21955.35)
+    groups = [(r.label, r.value("total")) for r in report.table("budget_income").rows if r.level == 1]
+    assert groups == [("一般公共预算资金", 21940.96), ("其他资金", 14.39)]
 
 
 def test_a_source_inconsistency_is_kept_and_failed(parsed):

@@ -25,8 +25,9 @@ INCOME_COLUMNS = ("total", "fiscal_appropriation", "general_budget", "government
                   "fiscal_special_account", "public_service_revenue", "business_revenue", "superior_subsidy",
                   "affiliated_remittance", "other_revenue", "carryover_begin", "non_appropriation_surplus_used",
                   "tuition_revenue", "funding_appropriation", "unit_funds")
+SOURCE_COLUMNS = INCOME_COLUMNS[1:]  # sources of funds (资金来源): a 收入总表's columns, printed by some 支出总表 too
 EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "reserve", "business",
-                       "remittance_to_superior", "subsidy_to_affiliates", "carryover_end")
+                       "remittance_to_superior", "subsidy_to_affiliates", "carryover_end") + SOURCE_COLUMNS
 SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
 ECONOMIC_COLUMNS = ("amount", "personnel", "public")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, INCOME_COLUMNS
+from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, SOURCE_COLUMNS
 from gongkai.extract.reconciliation_ledger import Ledger, unique_names
 from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
@@ -37,6 +37,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_income_rows(ledger, table)  # 基本支出总表 by source of funds (Shenzhen, Guangzhou)
         elif table.family == "budget_income":
             check_income_rows(ledger, table)
+            check_income_lines(ledger, table)
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
         elif table.family == "budget_procurement":
             check_procurement_categories(ledger, table)
@@ -46,6 +47,7 @@ def reconcile_budget(report: Report) -> list[Check]:
         elif _is_coded(table, "function"):
             check_function_table(ledger, _summed_columns(table))
             check_basic_split(ledger, table)
+            check_income_rows(ledger, table, "sources")  # a 支出总表 by source of funds too (西安)
     check_budget_across_tables(ledger, report)
     check_budget_narrative(ledger, report)
     return unique_names(ledger.checks)
@@ -63,11 +65,21 @@ def _printed_columns(table: Table) -> Table:
 
 
 def _summed_columns(table: Table) -> Table:
-    """The printed columns whose sum is the row's 合计: 人员经费 and 公用经费 are parts of 基本支出 where it is printed."""
+    """The printed columns whose sum is the row's 合计: its uses (基本支出, 项目支出 …), not its sources of funds (a
+    支出总表 printing them too adds them up on their own); 人员经费 and 公用经费 are parts of 基本支出 where it is printed."""
     printed = _printed_columns(table)
-    if "basic" not in printed.columns:
-        return printed
-    return replace(printed, columns=tuple(c for c in printed.columns if c not in ("personnel", "public")))
+    columns = [c for c in printed.columns if c not in SOURCE_COLUMNS]
+    if "basic" in columns:
+        columns = [c for c in columns if c not in ("personnel", "public")]
+    return replace(printed, columns=tuple(columns))
+
+
+def summed_sources(printed: tuple[str, ...]) -> list[str]:
+    """The source-of-funds columns (资金来源) whose sum is a row's 合计 — 上年结转 and 使用非财政拨款结余 included (what a
+    budget can spend); not 一般公共预算 / 政府性基金 / 国有资本经营 where 财政拨款 is printed (its parts), nor 其中：教育收费
+    (part of 事业收入) or 其中：经费拨款 (part of 财政拨款)."""
+    funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
+    return [c for c in printed if c in SOURCE_COLUMNS and c not in (*_PART_COLUMNS, *funds)]
 
 
 def check_basic_split(ledger: Ledger, table: Table) -> None:
@@ -124,19 +136,29 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
                          _sum([row_amount(r) for r in lines]), len(lines) + 1, spending_total.source)
 
 
-def check_income_rows(ledger: Ledger, table: Table) -> None:
-    """收入预算总表: each row's 合计 = the sum of its sources, 上年结转 and 使用非财政拨款结余 included (a budget's 收入合计
-    is what it can spend); 一般公共预算 / 政府性基金 / 国有资本经营 are not added where 财政拨款 is printed (its parts),
-    nor 其中：教育收费 (part of 事业收入) or 其中：经费拨款 (part of 财政拨款)."""
+def check_income_rows(ledger: Ledger, table: Table, identity: str = "row_total") -> None:
+    """收入预算总表 (and any table by source of funds): each row's 合计 = the sum of its sources, 上年结转 and
+    使用非财政拨款结余 included (a budget's 收入合计 is what it can spend): see :func:`summed_sources`."""
     printed = _printed_columns(table).columns
-    funds = ("general_budget", "government_fund", "state_capital") if "fiscal_appropriation" in printed else ()
-    parts = [c for c in printed if c in INCOME_COLUMNS and c not in ("total", *_PART_COLUMNS, *funds)]
+    parts = summed_sources(printed)
     total = "total" if "total" in printed else "amount"
     for row in table.rows:
         if row.value(total) is None or not parts:
             continue
-        ledger.equal(f"{table.family}.row_total.{row.code or row.item or row.label}", "table", row.value(total),
+        ledger.equal(f"{table.family}.{identity}.{row.code or row.item or row.label}", "table", row.value(total),
                      _sum([row.value(c) for c in parts]), len(parts) + 1, row.source)
+
+
+def check_income_lines(ledger: Ledger, table: Table) -> None:
+    """A 收入预算总表 printing its sources down the page, one 金额 column (江苏 公开02表: 一般公共预算资金, 政府性基金,
+    财政专户管理资金, 其他资金, 上年结转和结余资金, each a group over its 小计 and parts): 收入总计 = Σ the groups."""
+    if any(r.code for r in table.rows) or _printed_columns(table).columns != ("total",):
+        return
+    total = table.row(item="total")
+    groups = [r for r in table.rows if r is not total and r.level == 1]
+    if total is not None and groups:
+        ledger.equal(f"{table.family}.sources", "table", total.value("total"),
+                     _sum([r.value("total") for r in groups]), len(groups) + 1, total.source)
 
 
 def check_rows_add_up(ledger: Ledger, table: Table) -> None:

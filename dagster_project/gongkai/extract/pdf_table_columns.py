@@ -181,7 +181,8 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
             c.role = "note"
         elif own and _CODE_HEADER.match(own) or (not own and content == "code"):
             c.role = "code"
-        elif own and _LABEL_HEADER.search(own) and not _term(own, allowed, terms) or (not own and content == "text"):
+        elif (own and _LABEL_HEADER.search(own) and not _term(own, allowed, terms) and not _is_part(own)
+              or (not own and content == "text")):
             c.role = "label"
         elif not own and not c.group and content == "empty":
             c.role = "empty"  # the gap between two widely spaced amount columns: no label, so no new panel
@@ -199,11 +200,18 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
         group_key = next((key for _, t in sorted(c.group, reverse=True) if (key := _term(t, allowed, terms))), None)
         if c.own_text in ("金额", "小计", "合计"):  # 项目支出 / 小计, 事业收入 / 金额: the group names the column
             c.key = group_key or own_key
+        elif _is_part(c.own_text):  # 一般公共预算拨款 / 其中：专项资金…: a part of the group's column, not the group
+            c.key = own_key
         else:
             c.key = own_key or group_key
         if c.key is None and len(allowed) == 1 and _column_content(c, body) == "number":
             c.key = family.columns[0]
     _split_run_together_headers(columns, allowed, terms)
+
+
+def _is_part(header: str) -> bool:
+    """A '其中：…' column: a part of the column beside it (其中：教育收费, 其中：专项资金列入部门预算的项目)."""
+    return header.startswith("其中")
 
 
 def _split_run_together_headers(columns: list[_Column], allowed: set[str], column_terms) -> None:
