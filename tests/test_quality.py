@@ -305,6 +305,7 @@ PIPELINE_INVARIANT_COLUMNS = {
     "province_percentile", "grain,department_id,year,measure", "grain", "measure", "below_threshold_share_pct",
     "value", "source_table", "report_id,source_table,function_code", "report_id,scope,economic_code",
     "report_id,source_table,item,column_name", "unit", "file", "page", "line",
+    "level3", "report_id,file,target_index,indicator_index", "target_kind", "comparator",
 }
 
 

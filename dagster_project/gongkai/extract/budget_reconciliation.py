@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, SOURCE_COLUMNS
+from gongkai.extract.budget_target_checks import check_budget_targets
 from gongkai.extract.reconciliation_ledger import Ledger, unique_names
 from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
@@ -50,6 +51,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_income_rows(ledger, table, "sources")  # a 支出总表 by source of funds too (西安)
     check_budget_across_tables(ledger, report)
     check_budget_narrative(ledger, report)
+    check_budget_targets(ledger, report)
     return unique_names(ledger.checks)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.budget_projects import mark_projects
-from gongkai.extract.records import Document, ParseIssue, Table
+from gongkai.extract.records import Document, ParseIssue, PerformanceTarget, Table
 
 EXPECTED_BUDGET_FAMILIES = (
     "budget_summary",
@@ -31,6 +31,15 @@ def read_budget_tables(document: Document) -> tuple[list[Table], list[ParseIssue
     for table in tables:
         mark_projects(table)
     return tables, issues
+
+
+def read_budget_targets(document: Document) -> list[PerformanceTarget]:
+    """The performance-target tables (绩效目标表) of a PDF budget; none are read from a text document."""
+    if not document.geometry:
+        return []
+    from gongkai.extract.pdf_performance_targets import read_target_tables
+
+    return read_target_tables(document)
 
 
 def missing_budget_tables(tables: list[Table]) -> list[ParseIssue]:

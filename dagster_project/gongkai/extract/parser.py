@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gongkai.extract.budget_narrative import read_budget_narrative
 from gongkai.extract.budget_reconciliation import reconcile_budget
-from gongkai.extract.budget_tables import missing_budget_tables, read_budget_tables
+from gongkai.extract.budget_tables import missing_budget_tables, read_budget_tables, read_budget_targets
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.identity import read_identity
 from gongkai.extract.narrative import read_narrative_facts
@@ -83,11 +83,13 @@ def parse_document(document: Document) -> Report:
 
 
 def _parse_budget(document: Document, report: Report) -> Report:
-    """A budget (预算): its tables, the 三公 figures its narrative states, and the identities between them."""
+    """A budget (预算): its tables, its performance targets (绩效目标表), the figures its narrative states, and the
+    identities between them."""
     tables, issues = read_budget_tables(document)
     report.tables = tables
     report.issues.extend(issues)
     report.issues.extend(missing_budget_tables(tables))
+    report.targets = read_budget_targets(document)
     report.narrative = read_budget_narrative(document, report.fiscal_year)
     report.checks = reconcile_budget(report)
     return report

@@ -225,6 +225,43 @@ class UnitEvaluation:
 
 
 @dataclass(slots=True)
+class TargetIndicator:
+    """One indicator row of a performance-target table (绩效目标表): the self-evaluation's indicator tree (一级/二级/
+    三级指标) with its target (指标值) as printed, and, where the target is a number (≥95%, ≤50万元, 12个), its
+    comparator, value and unit; no 完成值 or 得分."""
+
+    level1: str | None
+    level2: str | None
+    level3: str
+    target_text: str | None
+    comparator: str | None
+    target_value: float | None
+    target_unit: str | None
+    weight: float | None
+    source: Source
+
+
+@dataclass(slots=True)
+class PerformanceTarget:
+    """A performance-target table of a budget (绩效目标表): one project's (项目支出绩效目标表) or the department's
+    whole (部门整体绩效目标表, kind 'unit'). Amounts in 万元; ``amount_unit`` is the unit printed."""
+
+    kind: str  # 'project' | 'unit'
+    title: str
+    name: str | None
+    department: str | None
+    implementing_unit: str | None
+    amount_total: float | None
+    amount_fiscal: float | None
+    amount_carryover: float | None
+    amount_other: float | None
+    amount_unit: str | None
+    goal_text: str | None
+    indicators: list[TargetIndicator]
+    source: Source
+
+
+@dataclass(slots=True)
 class Check:
     """A reconciliation check: an accounting identity evaluated on the report. 'not_run' never counts as a pass."""
 
@@ -269,6 +306,7 @@ class Report:
     narrative: list[NarrativeFact] = field(default_factory=list)
     projects: list[ProjectEvaluation] = field(default_factory=list)
     unit_evaluations: list[UnitEvaluation] = field(default_factory=list)
+    targets: list[PerformanceTarget] = field(default_factory=list)  # budgets: 绩效目标表
     checks: list[Check] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
     pages: list[PageInfo] = field(default_factory=list)

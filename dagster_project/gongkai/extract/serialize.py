@@ -26,6 +26,7 @@ def summarize(report: Report) -> dict:
         "narrative_facts": len(report.narrative),
         "projects": len(report.projects),
         "unit_evaluations": len(report.unit_evaluations),
+        "targets": len(report.targets),
         "checks_passed": statuses.count(CHECK_PASS),
         "checks_failed": statuses.count(CHECK_FAIL),
         "checks_not_run": statuses.count(CHECK_NOT_RUN),

@@ -275,6 +275,12 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
     ], _prep_projects, "Project self-evaluations.", "report_id"),
+    _suite("fct_budget_performance_target", "marts.fct_budget_performance_target", [
+        not_null("report_id"), not_null("level3"),
+        compound_unique(["report_id", "file", "target_index", "indicator_index"]),
+        in_set("target_kind", ["project", "unit"]), in_set("comparator", [">=", "<=", "=", ">", "<"]),
+        non_negative("weight"), non_negative("target_value"),
+    ], None, "Indicators of budgets' performance-target tables (绩效目标表).", "report_id"),
     _suite("fct_report_summary", "marts.fct_report_summary", [
         not_null("report_id"), unique("report_id"),
         non_negative("income_total"), non_negative("expenditure_total"), non_negative("three_public_total"),

@@ -155,6 +155,42 @@ def report_rows(report: Report, report_id: str, rel_path: str) -> dict[str, list
                 }
             )
         indicator_rows("unit", u_index, unit.indicators)
+    for t_index, target in enumerate(report.targets):
+        rows["budget_targets"].append(
+            {
+                "report_id": report_id,
+                "target_index": t_index,
+                "target_kind": target.kind,
+                "table_title": target.title,
+                "target_name": target.name,
+                "department": target.department,
+                "implementing_unit": target.implementing_unit,
+                "amount_total": target.amount_total,
+                "amount_fiscal": target.amount_fiscal,
+                "amount_carryover": target.amount_carryover,
+                "amount_other": target.amount_other,
+                "amount_unit": target.amount_unit,
+                "goal_text": target.goal_text,
+                **_src_required(target.source, None, rel_path),
+            }
+        )
+        for i_index, ind in enumerate(target.indicators):
+            rows["budget_target_indicators"].append(
+                {
+                    "report_id": report_id,
+                    "target_index": t_index,
+                    "indicator_index": i_index,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "level3": ind.level3,
+                    "target_text": ind.target_text,
+                    "comparator": ind.comparator,
+                    "target_value": ind.target_value,
+                    "target_unit": ind.target_unit,
+                    "weight": ind.weight,
+                    **_src_required(ind.source, target.source, rel_path),
+                }
+            )
     for check in report.checks:
         rows["reconciliation_checks"].append(
             {

@@ -155,6 +155,40 @@ RAW_TABLES: dict[str, str] = {
         page INTEGER NOT NULL,
         line INTEGER NOT NULL
     """,
+    "budget_targets": """
+        report_id VARCHAR NOT NULL,
+        target_index INTEGER NOT NULL,       -- in order of appearance
+        target_kind VARCHAR NOT NULL,        -- 'project' (项目支出绩效目标表) | 'unit' (部门整体绩效目标表)
+        table_title VARCHAR NOT NULL,        -- the title as printed (spaces dropped)
+        target_name VARCHAR,                 -- 项目名称 (or the department's name for a unit table)
+        department VARCHAR,                  -- 主管部门
+        implementing_unit VARCHAR,           -- 实施单位
+        amount_total DOUBLE,                 -- 资金总额, 万元
+        amount_fiscal DOUBLE,                -- 其中：财政拨款, 万元
+        amount_carryover DOUBLE,             -- 上年结转, 万元
+        amount_other DOUBLE,                 -- 其他资金, 万元
+        amount_unit VARCHAR,                 -- unit printed: '万元' | '元'
+        goal_text VARCHAR,                   -- 年度目标
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
+    "budget_target_indicators": """
+        report_id VARCHAR NOT NULL,
+        target_index INTEGER NOT NULL,
+        indicator_index INTEGER NOT NULL,
+        level1 VARCHAR,                      -- 一级指标
+        level2 VARCHAR,                      -- 二级指标
+        level3 VARCHAR NOT NULL,             -- 三级指标 / 指标名称
+        target_text VARCHAR,                 -- 指标值 as printed
+        comparator VARCHAR,                  -- '>=' | '<=' | '=' | '>' | '<' where printed
+        target_value DOUBLE,                 -- the number of a numeric target
+        target_unit VARCHAR,                 -- its unit (%, 万元, 个 …)
+        weight DOUBLE,                       -- 分值 / 权重 where printed
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
     "reconciliation_checks": """
         report_id VARCHAR NOT NULL,
         check_name VARCHAR NOT NULL,

@@ -1,0 +1,52 @@
+"""The checks on a budget's performance-target tables (绩效目标表) where they can be checked against the budget:
+
+* ``narrative.performance_target_projects_count``: the number of projects the 说明 says have targets (N个项目实行
+  绩效目标管理) = the number of project target tables printed (only where the budget prints any);
+* ``targets.project_amount.<project>``: a project's 资金总额 in its target table = its 合计 in the project
+  expenditure table (项目支出预算表 / 专项业务经费支出表), where exactly one project row has its name.
+
+A disagreement is a failed check naming both pages; the numbers are never changed.
+"""
+
+from __future__ import annotations
+
+from gongkai.extract.reconciliation_ledger import Ledger
+from gongkai.extract.records import PerformanceTarget, Report, TableRow
+from gongkai.extract.text import squeeze
+
+_PROJECT_TABLE = "budget_project_expenditure"
+
+
+def check_budget_targets(ledger: Ledger, report: Report) -> None:
+    projects = [target for target in report.targets if target.kind == "project"]
+    if not projects:
+        return
+    stated = report.fact("performance_target_projects_count", basis="reported")
+    if stated is not None:
+        ledger.equal("narrative.performance_target_projects_count", "narrative", stated.value, float(len(projects)),
+                     source=stated.source, tolerance=0.0,
+                     detail=f"project target tables printed on pages {_pages(projects)}")
+    table = report.table(_PROJECT_TABLE)
+    if table is None or table.is_empty:
+        return
+    rows = [row for row in table.rows if row.category == "project"]
+    for target in projects:
+        row = _project_row(target, rows)
+        if row is not None and target.amount_total is not None:
+            ledger.equal(f"targets.project_amount.{target.name}", "cross_table", row.value("total"),
+                         target.amount_total, source=target.source,
+                         detail=f"target table p.{target.source.page}, project table p.{row.source.page}")
+
+
+def _project_row(target: PerformanceTarget, rows: list[TableRow]) -> TableRow | None:
+    """The one project row named as the target (its label, or the label's first word: 实施公车统管费用 其他运转类)."""
+    name = squeeze(target.name or "")
+    if not name:
+        return None
+    found = [row for row in rows if squeeze(row.label) == name or row.label.split(" ")[0] == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _pages(targets: list[PerformanceTarget]) -> str:
+    pages = sorted({target.source.page for target in targets})
+    return ", ".join(str(page) for page in pages)

@@ -1,0 +1,155 @@
+"""Budgets' performance-target tables (绩效目标表) read from real budgets against hand-checked goldens.
+
+Goldens (tests/data/budgets/*.targets.golden) list, per target table checked, every cell as printed on the page
+images: name, 主管部门, 实施单位, the funds, the annual goal and each indicator row (一级 | 二级 | 三级指标 | 指标值 |
+the numeric reading of the target: comparator value unit | 分值), '-' for a blank box. Their headers name the pages and
+the source's own inconsistencies. Cells are compared with spaces dropped (word gaps) and brackets made full-width.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.extract.pdf_target_indicators import parse_target
+from gongkai.extract.records import PerformanceTarget
+from tests.conftest import SHARED_CORPUS
+
+BUDGETS = SHARED_CORPUS / "budget"
+GOLDENS = Path(__file__).parent / "data" / "budgets"
+GOLDEN_BUDGETS = ("2026_xian-xfj_budget", "2026_fuzhou-swj_budget", "2026_cq-qxj_budget", "2023_moe-swu_budget")
+
+corpus = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (../shared/corpus/budget) are absent")
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    from gongkai.extract.parser import parse_file
+
+    cache: dict[str, object] = {}
+
+    def parse(name: str):
+        if name not in cache:
+            cache[name] = parse_file(BUDGETS / f"{name}.pdf")
+        return cache[name]
+
+    return parse
+
+
+def _golden(name: str) -> dict[int, list[str]]:
+    """Golden blocks by page: '[target page=N]' then the block's lines."""
+    blocks: dict[int, list[str]] = {}
+    current: list[str] = []
+    for line in (GOLDENS / f"{name}.targets.golden").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("[target page="):
+            current = blocks.setdefault(int(line.removeprefix("[target page=").rstrip("]")), [])
+        else:
+            current.append(_cell(line))
+    return blocks
+
+
+def _cell(text: str | None) -> str:
+    if text is None:
+        return "-"
+    return "".join(text.split()).replace("(", "（").replace(")", "）")
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _rendered(target: PerformanceTarget) -> list[str]:
+    lines = [f"kind:{target.kind}", f"name:{_cell(target.name)}", f"department:{_cell(target.department)}",
+             f"implementing_unit:{_cell(target.implementing_unit)}",
+             "amounts:" + "".join(f"{key}={_number(value)}" for key, value in (
+                 ("total", target.amount_total), ("fiscal", target.amount_fiscal),
+                 ("carryover", target.amount_carryover), ("other", target.amount_other)))
+             + f"unit={target.amount_unit or '-'}",
+             f"goal:{_cell(target.goal_text)}"]
+    for ind in target.indicators:
+        reading = "".join((ind.comparator or "-", _number(ind.target_value), ind.target_unit or "-"))
+        lines.append("indicator:" + "|".join((_cell(ind.level1), _cell(ind.level2), _cell(ind.level3),
+                                              _cell(ind.target_text), reading, _number(ind.weight))))
+    return lines
+
+
+def _golden_amounts(line: str) -> str:
+    """'amounts:total=2112.00…' with each number as _number prints it (2112.00 → 2112)."""
+    head, _, rest = line.partition(":")
+    parts = []
+    for part in rest.split("unit=")[0].split("=")[1:]:
+        value = part.rstrip("abcdefghijklmnopqrstuvwxyz")
+        parts.append(value if value == "-" else f"{float(value):g}")
+    keys = ("total", "fiscal", "carryover", "other")
+    return f"{head}:" + "".join(f"{k}={v}" for k, v in zip(keys, parts)) + "unit=" + rest.split("unit=")[1]
+
+
+@corpus
+@pytest.mark.parametrize("name", GOLDEN_BUDGETS)
+def test_target_tables_match_goldens(parsed, name):
+    """Every cell of the target tables on the golden's pages, as printed (page images)."""
+    report = parsed(name)
+    for page, expected in _golden(name).items():
+        found = [target for target in report.targets if target.source.page == page]
+        assert len(found) == 1, f"{name} p.{page}: {len(found)} target tables"
+        expected = [_golden_amounts(line) if line.startswith("amounts:") else line for line in expected]
+        assert _rendered(found[0]) == expected, f"{name} p.{page}"
+
+
+@corpus
+def test_every_target_table_of_a_budget_is_read(parsed):
+    """西安 表14 (pp.33–41, one form per project) and 表15 (p.42, the department's whole): the nine projects of its
+    专项业务经费 table (p.29) that have a target table, in the order printed; 表16 (p.43) is a blank form: no target."""
+    report = parsed("2026_xian-xfj_budget")
+    assert [(t.kind, t.name, t.source.page) for t in report.targets] == [
+        ("project", "接待中心安保服务", 33), ("project", "接待中心人员办公事务", 34), ("project", "联合学院善后办工作事务", 35),
+        ("project", "物业管理服务", 36), ("project", "法律顾问服务", 37), ("project", "接待中心人员信访岗位津贴", 38),
+        ("project", "接待中心运维", 39), ("project", "食堂包厨服务", 40), ("project", "信访业务", 41),
+        ("unit", "西安市信访局", 42)]
+
+
+@corpus
+def test_a_list_of_projects_cut_by_page_breaks(parsed):
+    """长沙 2026年项目支出绩效目标表 (pp.22–29, a list: the title and the project's merged boxes printed again on each
+    page): one target per project, its indicator rows from every page; the 合计 and unit lines are not projects."""
+    report = parsed("2026_changsha-xfj_budget")
+    projects = [(t.name, t.amount_total, len(t.indicators)) for t in report.targets if t.kind == "project"]
+    assert [name for name, _, _ in projects] == [
+        "基层及其他信访业务工作经费专项", "人民来访接待中心及特护期运行专项", "人民来访接待中心业务专项", "信访业务工作专项"]
+    # p.22 合计 417.41; p.29 注：已剔除涉密部分 — the classified projects are not printed
+    assert sum(amount for _, amount, _ in projects) == pytest.approx(286.91)
+    first = report.targets[0]
+    assert (first.indicators[0].level3, first.indicators[0].comparator, first.indicators[0].target_value,
+            first.indicators[0].target_unit) == ("总成本", "<=", 35.78, "万元")  # 指标值类型 ≤, 度量单位 万元 (p.22)
+
+
+@corpus
+def test_disagreements_are_failed_checks(parsed):
+    """西安 食堂包厨服务: 173.41 万元 in its target table (p.40), 1,310,300.00 元 in 表10 (p.29). 烟台: the 说明 (p.28–29)
+    says 3 projects have targets; pp.30–31 print two target tables. Numbers kept as printed."""
+    xian = {c.name: c for c in parsed("2026_xian-xfj_budget").checks}
+    failed = xian["targets.project_amount.食堂包厨服务"]
+    assert (failed.status, failed.expected, failed.actual, failed.source.page) == ("fail", 131.03, 173.41, 40)
+    assert xian["targets.project_amount.接待中心安保服务"].status == "pass"
+    yantai = {c.name: c for c in parsed("2026_yantai-dsjj_budget").checks}
+    count = yantai["narrative.performance_target_projects_count"]
+    assert (count.status, count.expected, count.actual) == ("fail", 3.0, 2.0)
+
+
+@pytest.mark.parametrize("text, operator, unit, expected", [
+    ("≤50万元", None, None, ("<=", 50.0, "万元")),
+    ("≥90%", None, None, (">=", 90.0, "%")),
+    ("=24小时/日", None, None, ("=", 24.0, "小时/日")),
+    ("20 门", None, None, (None, 20.0, "门")),
+    ("1,000", "≥", "次数", (">=", 1000.0, "次数")),
+    ("35.78", "≤", "万元", ("<=", 35.78, "万元")),
+    ("按时", "定性", None, (None, None, None)),
+    ("≤1次；≤1次", None, None, (None, None, None)),
+    ("显著", None, None, (None, None, None)),
+    (None, None, None, (None, None, None)),
+])
+def test_parse_target(text, operator, unit, expected):
+    assert parse_target(text, operator, unit) == expected
