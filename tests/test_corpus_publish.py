@@ -245,6 +245,14 @@ def _budget_tables_beyond_the_set(con) -> None:
     assert rows("select line_name, level, amount from marts.fct_budget_income_by_line where department = '杭州市气象局' "
                 "and line_kind = 'unit' and source = 'general_budget' order by row_index") == [
         ('杭州市气象局', 1, 5753.07), ('杭州市气象局', 2, 4916.13), ('杭州市气象服务中心（杭州市预警信息发布中心）', 2, 836.93)]
+    # 西安 表14 p.40 (page render): 食堂包厨服务 173.41 万元, 7 indicators; its row in 表10 (p.29) is 1,310,300.00 元
+    assert rows("select amount_total, indicator_count, page from marts.fct_budget_performance_target_table "
+                "where department = '西安市信访局' and target_name = '食堂包厨服务'") == [(173.41, 7, 40)]
+    assert rows("select level1, level2, comparator, target_value, target_unit, weight from "
+                "marts.fct_budget_performance_target where department = '西安市信访局' "
+                "and level3 = '中心工作人员满意率'") == [('满意度指标', '服务对象满意度指标', '>=', 90.0, '%', 10.0)]
+    assert rows("select expected, actual, page from quality.report_check_failures where department = '西安市信访局' "
+                "and check_name = 'targets.project_amount.食堂包厨服务'") == [(131.03, 173.41, 40)]
 
 
 def _budget_against_last_years_budget(con) -> None:

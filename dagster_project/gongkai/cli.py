@@ -56,8 +56,11 @@ def _summary_line(path: Path, report, seconds: float) -> str:
     head = f"{path}: {report.department} {report.fiscal_year} {report.kind}"
     name, expected = table_set(report)
     cells = sum(1 for t in report.tables for r in t.rows for c in r.cells if c.value is not None)
+    projects = f"{counts['projects']} projects"
+    if report.kind == "budget":
+        projects += f", {counts['targets']} target tables"
     return (f"{head}: {name} set, {counts['tables']} of {expected} tables, {counts['table_rows']} table rows, "
-            f"{cells} cells, {counts['narrative_facts']} narrative facts, {counts['projects']} projects; checks "
+            f"{cells} cells, {counts['narrative_facts']} narrative facts, {projects}; checks "
             f"{counts['checks_passed']} pass / {counts['checks_failed']} fail / {counts['checks_not_run']} not run; "
             f"{seconds:.1f} s")
 

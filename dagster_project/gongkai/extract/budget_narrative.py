@@ -7,7 +7,8 @@
 - 政府采购: '政府采购预算1662.44万元，其中：政府采购货物预算93.98万元、…工程…、…服务…' → procurement_budget and
   procurement_{goods,works,services}_budget; the amounts reserved for SMEs (面向中小企业预留) where stated.
 - 绩效目标: the sentence on 绩效目标管理 → performance_target_projects_count, performance_target_funds and, where it
-  says every project is covered (全覆盖, 均实行, 所有项目, 全面实施), performance_target_coverage_pct 100.
+  says every project is covered (全覆盖, 均实行, 所有项目, 全面实施), performance_target_coverage_pct 100;
+  '纳入2026年部门整体支出绩效目标的金额为1935.36万元' → performance_target_unit_funds.
 - 国有资产占用: vehicles held (共有车辆 N 辆; the stock at the end of the year before), vehicles the budget buys
   (安排购置车辆 N 辆) and equipment above a unit value (单价 100 万元以上设备 N 台, qualifier '100万元以上').
 
@@ -49,6 +50,9 @@ _RESERVED = (
 _TARGET_ANCHOR = lazy_pattern(r"绩效目标管理|编报绩效目标|纳入部门预算绩效管理")
 _TARGET_COUNT = lazy_pattern(r"(?P<value>\d+)个(?:一级)?(?:预算)?项目|项目(?:共)?(?P<value2>\d+)个")
 _TARGET_FUNDS = lazy_pattern(rf"(?:涉及[^，,。；;\d]{{0,14}}?|预算资金)(?P<value>{_NUMBER})万元")
+# 纳入2026年部门整体支出绩效目标的金额为1935.36万元: the funds the department's whole target (部门整体) covers
+_UNIT_TARGET_FUNDS = lazy_pattern(
+    rf"纳入(?:{_YEAR}年度?)?部门整体(?:支出)?绩效目标的?(?:金额|资金)(?:为|共计)?(?P<value>{_NUMBER})万元")
 _FULL_COVERAGE = lazy_pattern(r"全覆盖|均实行|均已|所有项目|全部项目|全面实施")
 _VEHICLES = lazy_pattern(r"(?:共有(?:各类)?(?:车辆|公务用车)|[，,、：:]车辆)(?P<value>\d+)(?:辆|台)")
 _VEHICLES_BOUGHT = lazy_pattern(r"(?:安排购置|新增配置|拟购置)(?:车辆|公务用车)(?P<value>\d+)辆")
@@ -143,8 +147,11 @@ def _read_procurement(reader: _Reader) -> None:
 
 
 def _read_performance_targets(reader: _Reader) -> None:
-    """绩效目标: the first sentence on 绩效目标管理 that gives a project count or the funds it covers."""
+    """绩效目标: the first sentence on 绩效目标管理 that gives a project count or the funds it covers, and the funds of
+    the department's whole target where stated."""
     text = reader.text.text
+    if (unit_funds := _UNIT_TARGET_FUNDS.search(text)) is not None:
+        reader.add("performance_target_unit_funds", unit_funds)
     for start, end in _target_sentences(text):
         count, funds = _TARGET_COUNT.search(text, start, end), _TARGET_FUNDS.search(text, start, end)
         if count is None and funds is None:

@@ -34,12 +34,15 @@ def read_budget_tables(document: Document) -> tuple[list[Table], list[ParseIssue
 
 
 def read_budget_targets(document: Document) -> list[PerformanceTarget]:
-    """The performance-target tables (绩效目标表) of a PDF budget; none are read from a text document."""
+    """The performance-target tables (绩效目标表, with indicators) and the lists of projects' goals (重点项目绩效目标) of a
+    PDF budget, in order of appearance; none are read from a text document."""
     if not document.geometry:
         return []
     from gongkai.extract.pdf_performance_targets import read_target_tables
+    from gongkai.extract.pdf_target_goal_lists import read_goal_lists
 
-    return read_target_tables(document)
+    targets = read_target_tables(document) + read_goal_lists(document)
+    return sorted(targets, key=lambda target: (target.source.page, target.source.line))
 
 
 def missing_budget_tables(tables: list[Table]) -> list[ParseIssue]:

@@ -23,6 +23,7 @@ import re
 from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.pdf_grid import Grid
 from gongkai.extract.pdf_performance import _brackets, _Form, _parts
+from gongkai.extract.pdf_performance_indicators import _number
 from gongkai.extract.pdf_target_indicators import Columns, indicator_columns, indicator_rows, row_texts
 from gongkai.extract.records import Document, Line, PerformanceTarget, Source
 from gongkai.extract.text import squeeze
@@ -84,6 +85,12 @@ def _is_title(text: str) -> bool:
     return len(compact) <= _MAX_TITLE and _TITLE.search(compact) is not None and "自评" not in compact
 
 
+def _continues(last: PerformanceTarget, record: PerformanceTarget) -> bool:
+    """A project of a list cut by a page break: its name, amount and goal printed again over the next rows."""
+    return (last.title, last.name, last.amount_total, last.goal_text) == \
+        (record.title, record.name, record.amount_total, record.goal_text)
+
+
 def _title_text(document: Document, title: Line) -> str:
     """The title, with the line above joined when the title is the wrapped 绩效目标表 alone."""
     compact = squeeze(title.text)
@@ -94,12 +101,6 @@ def _title_text(document: Document, title: Line) -> str:
 
 
 # ------------------------------------------------------------------------------------------------------- forms
-
-
-def _continues(last: PerformanceTarget, record: PerformanceTarget) -> bool:
-    """A project of a list cut by a page break: its name, amount and goal printed again over the next rows."""
-    return (last.title, last.name, last.amount_total, last.goal_text) == \
-        (record.title, record.name, record.amount_total, record.goal_text)
 
 
 def _kind(title: Line) -> str:
@@ -115,16 +116,21 @@ def _read_form(document: Document, form: _Form, columns: Columns | None, title: 
     indicators = indicator_rows(form, columns) if columns else []
     if not name and not indicators:
         return None
-    factor = 1e-4 if unit == "元" else 1.0
+    factor = _factor(unit)
     source = form.source(name_label) if name_label is not None else Source(document.file, title.page, title.line)
     return PerformanceTarget(
         kind=kind, title=_title_text(document, title), name=squeeze(name) if name else None,
         department=form.right_of(form.find(_DEPARTMENT)) or None,
         implementing_unit=form.right_of(form.find(_IMPLEMENTING_UNIT)) or None,
         amount_total=_amount(form, _TOTAL, factor), amount_fiscal=_amount(form, _FISCAL, factor),
-        amount_carryover=_amount(form, _CARRYOVER, factor), amount_other=_amount(form, _OTHER, factor), amount_unit=unit, goal_text=_goal(form),
-        indicators=indicators, source=source,
+        amount_carryover=_amount(form, _CARRYOVER, factor), amount_other=_amount(form, _OTHER, factor),
+        amount_unit=unit, goal_text=_goal(form), indicators=indicators, source=source,
     )
+
+
+def _factor(unit: str | None) -> float:
+    """万元 per printed unit: a table in 元 is converted (×0.0001, rounded only to float noise)."""
+    return 1e-4 if unit == "元" else 1.0
 
 
 def _unit_name_line(document: Document, title: Line) -> str | None:
@@ -138,8 +144,6 @@ def _unit_name_line(document: Document, title: Line) -> str | None:
 
 
 def _amount(form: _Form, label: re.Pattern, factor: float) -> float | None:
-    from gongkai.extract.pdf_performance_indicators import _number
-
     value = _number(form.right_of(form.find(label)))
     return None if value is None else round(value * factor, 6)
 
@@ -207,7 +211,7 @@ def _read_list(form: _Form, columns: Columns, title: Line, unit: str | None) -> 
         box = next((b for b in sorted(band, key=lambda b: b.x0) if pattern.search(squeeze(grid.text(b)))), None)
         if box is not None:
             xs[key] = box.cx
-    factor = 1e-4 if unit == "元" else 1.0
+    factor = _factor(unit)
     groups: dict[tuple[int, object], list] = {}
     for part_index, rows in indicator_rows(form, columns, grouped=True):
         part_grid = form.parts[part_index].grid
@@ -229,8 +233,6 @@ def _list_target(form: _Form, grid: Grid, xs: dict[str, float], rows: list, titl
     indicators = [indicator for _, indicator in rows if indicator is not None]
     if not name or name.startswith(_LIST_TOTAL_ROW) or not (indicators or texts.get("goal")):
         return None
-    from gongkai.extract.pdf_performance_indicators import _number
-
     amount = _number(texts.get("amount"))
     return PerformanceTarget(
         kind=_kind(title), title=squeeze(title.text), name=name, department=None, implementing_unit=None,
