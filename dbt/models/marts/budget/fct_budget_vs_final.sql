@@ -9,34 +9,19 @@
 -- 'final_report_completion_pct': the narrative states no 年初预算 for the 项, only '完成年初预算的 X%' with its amount:
 -- the budget is derived, amount / X × 100 (to 0.01 万元; X is rounded to 0.01%, so the budget to about ±0.01%).
 with budget_reports as (
-    select report_id, department_id, year
-    from {{ ref('dim_report_version') }}
-    where is_preferred and kind = 'budget' and department_id is not null
+    {{ preferred_reports('budget') }}
 ),
 
 final_reports as (
-    select report_id, department_id, year
-    from {{ ref('dim_report_version') }}
-    where is_preferred and kind = 'final' and department_id is not null
+    {{ preferred_reports('final') }}
 ),
 
-budget_lines as (
-    select b.department_id, b.year, b.report_id, b.department, b.scope, b.function_code as line, b.function_code,
-           b.function_name, b.level, b.total as amount
-    from {{ ref('fct_budget_by_function') }} as b
-    inner join budget_reports using (report_id)
-    where b.scope in ('all_funds', 'general_budget')
-    union all
-    select s.department_id, s.year, s.report_id, s.department, 'all_funds', u.line, null, null, null, u.amount
-    from {{ ref('fct_budget_summary') }} as s
-    inner join budget_reports using (report_id)
-    cross join lateral (values ('expenditure_total', s.expenditure_total), ('basic_total', s.basic_total),
-                                ('project_total', s.project_total)) as u(line, amount)
-    union all
-    select t.department_id, t.year, t.report_id, t.department, 'three_public', t.item, null, null, null, t.budget
-    from {{ ref('fct_budget_three_public') }} as t
-    inner join budget_reports using (report_id)
-    where t.unit is null
+budget_lines as (  -- the summary's expenditure totals stand as all-funds lines, beside the final's
+    select report_id, department_id, department, year,
+           case when scope = 'summary' then 'all_funds' else scope end as scope,
+           line, function_code, function_name, level, amount
+    from ({{ budget_lines('budget_reports') }})
+    where scope <> 'summary' or line in ('expenditure_total', 'basic_total', 'project_total')
 ),
 
 final_lines as (
