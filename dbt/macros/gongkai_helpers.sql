@@ -66,3 +66,19 @@
         'tuition_revenue', 'non_appropriation_surplus_used', 'funding_appropriation', 'unit_funds'
     ]) }}
 {%- endmacro %}
+
+{#- The columns of a function-coded row of int_function_rows (alias f) in a mart: code, name, level, parent, the
+    given amount columns, ambiguous cells and where it is printed. -#}
+{% macro function_row_columns(amounts) -%}
+    f.code as function_code,
+    f.name_as_printed as function_name,
+    f.level,
+    f.parent_code,
+    {%- for column in amounts %}
+    f.{{ column }},
+    {%- endfor %}
+    f.ambiguous_cells,
+    f.file,
+    f.page,
+    f.line
+{%- endmacro %}

@@ -5,20 +5,8 @@
 select
     {{ report_columns('r') }},
     case f.table_family when 'expenditure' then 'all_funds' else 'general_budget' end as scope,
-    f.code as function_code,
-    f.name_as_printed as function_name,
-    f.level,
-    f.parent_code,
-    f.total,
-    f.basic,
-    f.project,
-    f.remittance_to_superior,
-    f.business,
-    f.subsidy_to_affiliates,
-    f.ambiguous_cells,
-    f.file,
-    f.page,
-    f.line
+    {{ function_row_columns(['total', 'basic', 'project', 'remittance_to_superior', 'business',
+                             'subsidy_to_affiliates']) }}
 from {{ ref('int_function_rows') }} as f
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where f.table_family in ('expenditure', 'general_budget_expenditure')

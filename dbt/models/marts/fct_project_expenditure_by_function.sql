@@ -5,20 +5,7 @@
 select
     {{ report_columns('r') }},
     f.table_family as source_table,
-    f.code as function_code,
-    f.name_as_printed as function_name,
-    f.level,
-    f.parent_code,
-    f.carryover_begin,
-    f.income,
-    f.total,
-    f.basic,
-    f.project,
-    f.carryover_end,
-    f.ambiguous_cells,
-    f.file,
-    f.page,
-    f.line
+    {{ function_row_columns(['carryover_begin', 'income', 'total', 'basic', 'project', 'carryover_end']) }}
 from {{ ref('int_function_rows') }} as f
 inner join {{ ref('int_reports_preferred') }} as r using (report_id)
 where f.table_family in ('project_expenditure', 'project_income_expenditure')
