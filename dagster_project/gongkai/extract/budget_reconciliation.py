@@ -228,14 +228,6 @@ def economic_amount(row: TableRow) -> float | None:
     return None if parts == [None, None] else _sum(parts)
 
 
-def _total(report: Report, family: str, column: str) -> float | None:
-    table = report.table(family)
-    if table is None or table.is_empty:
-        return None
-    row = table.row(item="total")
-    return row.value(column) if row is not None else None
-
-
 def _economic_total(report: Report) -> float | None:
     table = report.table("budget_general_basic")
     row = table.row(item="total") if table is not None and not table.is_empty else None
