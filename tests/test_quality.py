@@ -206,6 +206,19 @@ def test_project_scores(context):
     assert broken.success_errors
 
 
+def test_budget_performance_targets(context):
+    """西安 表14 p.33: 保安服务年度总费用 ≤50万元, 分值 10; a comparator the loader did not normalise blocks, a negative
+    weight (as printed) only warns."""
+    row = dict(REPORT, file="budget.pdf", target_index=0, indicator_index=0, target_kind="project",
+               target_name="接待中心安保服务", level1="成本指标", level2="经济成本", level3="保安服务年度总费用",
+               target_text="≤50万元", comparator="<=", target_value=50.0, target_unit="万元", weight=10.0)
+    assert run_suite("fct_budget_performance_target", pd.DataFrame([row]), context).success
+    broken = run_suite("fct_budget_performance_target", pd.DataFrame([dict(row, comparator="≤", weight=-10.0)]),
+                       context)
+    assert ("expect_column_values_to_be_in_set", "comparator", ERROR) in failed(broken)
+    assert ("expect_column_values_to_be_between", "weight", WARNING) in failed(broken)
+
+
 def test_helper_columns_do_not_touch_the_input():
     df = expenditure()
     frame = prepare_frame("fct_expenditure_by_function", df, lookups=LOOKUPS)

@@ -1,7 +1,7 @@
 """Performance-target tables of a budget (绩效目标表) printed as ruled grids in a PDF, read box by box.
 
-A title line ending in 绩效目标表 (…项目绩效目标表, 项目支出绩效目标表, 部门整体绩效目标表, …专项资金绩效目标表（一级
-项目）, a title wrapped so that its last line is 绩效目标表 alone) starts a table; the grid below it, continued on the
+A title line ending in 绩效目标表 or 绩效目标申报表 (…项目绩效目标表, 项目支出绩效目标表, 部门整体绩效目标表,
+…专项资金绩效目标表（一级项目）, a title wrapped so that its last line is 绩效目标表 alone) starts a table; the grid below it, continued on the
 next pages that start inside the ruling (:func:`pdf_performance._parts`), is read by its labels, never by position.
 Two layouts:
 
@@ -28,7 +28,7 @@ from gongkai.extract.pdf_target_indicators import Columns, indicator_columns, in
 from gongkai.extract.records import Document, Line, PerformanceTarget, Source
 from gongkai.extract.text import squeeze
 
-_TITLE = lazy_pattern(r"绩效目标表(?:（[^（）]{1,12}）)?$")
+_TITLE = lazy_pattern(r"绩效目标(?:申报)?表(?:（[^（）]{1,12}）)?$")
 _MAX_TITLE = 80
 _NAME = lazy_pattern(r"^(?:项目|专项资金|政策)(?:（政策）)?名称$")
 _UNIT_NAME_BOX = lazy_pattern(r"^(?:部门|单位)(?:（单位）)?名称$")
@@ -54,7 +54,7 @@ _LIST_TOTAL_ROW = ("合计", "总计")
 def read_target_tables(document: Document) -> list[PerformanceTarget]:
     """Every performance-target table of a PDF budget read as a ruled grid, in order of appearance."""
     geometry = {geo.page: geo for geo in document.geometry or []}
-    titles = [line for line in document.lines if "目标表" in line.text and _is_title(line.text)]
+    titles = [line for line in document.lines if "绩效目标" in line.text and _is_title(line.text)]
     targets: list[PerformanceTarget] = []
     seen: set[Source] = set()
     for index, title in enumerate(titles):
