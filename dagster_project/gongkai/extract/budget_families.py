@@ -30,6 +30,7 @@ EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "rese
                        "remittance_to_superior", "subsidy_to_affiliates", "carryover_end") + SOURCE_COLUMNS
 SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
 ECONOMIC_COLUMNS = ("amount", "personnel", "public")
+PROCUREMENT_COLUMNS = ("total", "quantity") + INCOME_COLUMNS[1:]
 
 # Order matters: more specific titles first (三公 titles can name 机关运行经费; 财政拨款收支总表 before 收支总表).
 BUDGET_FAMILIES: tuple[Family, ...] = (
@@ -66,7 +67,8 @@ BUDGET_FAMILIES: tuple[Family, ...] = (
            _p(rf"^一般公共预算(?:财政)?(?:拨款)?项目支出(?:预算)?(?:情况)?表\(按?经济分类(?:科目)?\)$"), "economic"),
     Family("budget_project_expenditure", "项目支出预算表", INCOME_COLUMNS,
            _p(r"^(?:部门预算)?(?:一般公共预算)?(?:财政拨款)?(?:项目|专项业务经费)支出(?:及其他支出)?(?:预算)?(?:情况)?(?:明细)?总?表$")),
-    Family("budget_procurement", "政府采购支出预算表", ("total",), _p(r"^政府采购(?:支出)?(?:预算)?表$")),
+    Family("budget_procurement", "政府采购支出预算表", PROCUREMENT_COLUMNS,
+           _p(r"^(?:部门综合预算)?政府采购(?:\([^)]{0,16}\))?(?:支出)?(?:预算)?(?:明细)?表$")),
     Family("budget_basic", "基本支出预算表", ECONOMIC_COLUMNS + INCOME_COLUMNS[1:],
            _p(rf"^(?:预算)?基本支出(?:预算)?总?表{_BY_ECONOMIC}$"), "economic"),
 )
@@ -99,6 +101,7 @@ BUDGET_COLUMN_TERMS: tuple[tuple[str, str], ...] = (
     ("public", r"公用经费|公用支出"),
     ("basic", r"基本支出"),
     ("project", r"项目支出|专项业务经费"),
+    ("quantity", r"^数量$"),
     ("total", r"合计|小计|总计|金额$|预算数$|^(?:本年)?预算$"),  # '单位：万元' can share the 金额 cell's header band
     ("amount", r"合计|总计|金额|预算数|^(?:本年)?预算$|机关运行经费"),
 )

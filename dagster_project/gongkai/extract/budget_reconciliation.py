@@ -17,7 +17,8 @@ from gongkai.extract.reconciliation_ledger import Ledger, unique_names
 from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
 
-_CATEGORY = re.compile(r"^[一二三四五六七八九十]+、")
+_CATEGORY = re.compile(r"^(?:[一二三四五六七八九十]+、|[ABC](?=货物|工程|服务))")  # 一、货物 / A 货物 (品目大类)
+_UNIT_CODE = re.compile(r"^(\d{3,})\s*")  # 121001 西安市信访局: 单位编码 before the unit's name
 _PART_COLUMNS = ("tuition_revenue", "funding_appropriation")  # 其中： columns, parts of a column beside them
 _USE_LINES = ("basic", "project", "reserve", "business_expenditure", "subsidy_to_affiliates", "remittance_to_superior")
 _INCOME_LINES = ("fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",
@@ -31,6 +32,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             continue
         if table.family == "budget_three_public":
             check_three_public(ledger, _printed_columns(table))
+            check_three_public_units(ledger, table)
         elif table.family in ("budget_summary", "budget_appropriation_summary"):
             check_budget_summary(ledger, table)
         elif _is_coded(table, "economic"):
@@ -42,6 +44,7 @@ def reconcile_budget(report: Report) -> list[Check]:
             check_function_table(ledger, replace(_printed_columns(table), columns=("total",)))
         elif table.family == "budget_procurement":
             check_procurement_categories(ledger, table)
+            check_income_rows(ledger, table)
         elif table.family == "budget_project_expenditure":
             check_income_rows(ledger, table)
             check_rows_add_up(ledger, table)
@@ -175,11 +178,52 @@ def check_rows_add_up(ledger: Ledger, table: Table) -> None:
                      _sum([r.value(column) for r in rows]), len(rows) + 1, total.source)
 
 
+def check_three_public_units(ledger: Ledger, table: Table) -> None:
+    """A 三公 table printing one block of rows per unit under its 合计 (杭州 表7, 西安 表13): each item's 合计 = the sum
+    of the units that have no unit under them. A unit is under another when the other's code is a prefix of its code
+    (西安: 121 西安市信访局 above 121001), or when it is the other's 本级 (XX局 above XX局本级); a department printed
+    above its one unit (its code a prefix of the unit's) is not added again."""
+    units = _units(table)
+    leaves = [u for u in units if not any(_is_above(u[0], other) for other, _ in units)]
+    for row in table.rows:
+        parts = _by_item(leaves, row.item) if row.level is None and row.item else []
+        for column in ("budget", "prior_year_budget") if parts else ():
+            values = [r.value(column) for r in parts]
+            if row.value(column) is None and all(v is None for v in values):
+                continue
+            ledger.equal(f"{table.family}.units.{row.item}.{column}", "table", row.value(column) or 0.0,
+                         _sum(values), len(values) + 1, row.source)
+
+
+def _units(table: Table) -> list[tuple[str, list[TableRow]]]:
+    """The unit blocks of a 三公 table in printed order: (unit as printed, its item rows)."""
+    blocks: dict[str, list[TableRow]] = {}
+    for row in table.rows:
+        if row.level is not None and row.item:
+            blocks.setdefault(row.label.strip(), []).append(row)
+    return list(blocks.items())
+
+
+def _is_above(unit: str, other: str) -> bool:
+    """``other`` is printed under ``unit``: its code starts with the unit's (121 → 121001), or it is the unit's 本级."""
+    code, other_code = _UNIT_CODE.match(unit), _UNIT_CODE.match(other)
+    if code and other_code:
+        return other_code.group(1) != code.group(1) and other_code.group(1).startswith(code.group(1))
+    return _UNIT_CODE.sub("", other) == f"{_UNIT_CODE.sub('', unit)}本级"
+
+
+def _by_item(units: list[tuple[str, list[TableRow]]], item: str) -> list[TableRow]:
+    return [r for _, rows in units for r in rows if r.item == item]
+
+
 def check_procurement_categories(ledger: Ledger, table: Table) -> None:
-    """政府采购预算表: 合计 = the sum of its numbered categories (一、货物, 二、工程, 三、服务)."""
+    """政府采购预算表: 合计 = the sum of its numbered categories (一、货物, 二、工程, 三、服务 / A 货物, C 服务), else of its
+    rows of the first level."""
     total = table.row(item="total")
     categories = [r for r in table.rows if _CATEGORY.match(r.label or "")]
-    if total is not None and categories:
+    if not categories:  # a tree by levels (西安: 全额 > unit > items)
+        check_rows_add_up(ledger, table)
+    elif total is not None:
         ledger.equal(f"{table.family}.categories", "table", total.value("total") or 0.0,
                      _sum([r.value("total") for r in categories]), len(categories) + 1, total.source)
 
@@ -278,14 +322,20 @@ def check_budget_narrative(ledger: Ledger, report: Report) -> None:
     """The narrative's figures = the tables': 三公 budget = the 三公 table's 合计; 机关运行经费 = the 三公 table's
     机关运行经费 (else the 机关运行经费 table's 合计); 政府采购 = the procurement table's 合计."""
     pairs = (
-        ("three_public_budget", _total(report, "budget_three_public", "budget")),
+        ("three_public_budget", _with_page(report, "budget_three_public", _total(report, "budget_three_public", "budget"))),
         ("agency_operating_cost_budget", _agency_operating_cost(report)),
-        ("procurement_budget", _total(report, "budget_procurement", "total")),
+        ("procurement_budget", _with_page(report, "budget_procurement", _total(report, "budget_procurement", "total"))),
     )
-    for key, printed in pairs:
+    for key, (printed, page) in pairs:
         stated = report.fact(key, basis="reported")
         if stated is not None and printed is not None:
-            ledger.equal(f"narrative.{key}", "narrative", printed, stated.value, 2, stated.source)
+            ledger.equal(f"narrative.{key}", "narrative", printed, stated.value, 2, stated.source,
+                         f"table p.{page}, narrative p.{stated.source.page}")
+
+
+def _with_page(report: Report, family: str, value: float | None) -> tuple[float | None, int | None]:
+    table = report.table(family)
+    return value, table.source.page if table is not None and table.source else None
 
 
 def _total(report: Report, family: str, column: str, item: str = "total") -> float | None:
@@ -294,6 +344,8 @@ def _total(report: Report, family: str, column: str, item: str = "total") -> flo
     return row.value(column) if row is not None else None
 
 
-def _agency_operating_cost(report: Report) -> float | None:
+def _agency_operating_cost(report: Report) -> tuple[float | None, int | None]:
     in_three_public = _total(report, "budget_three_public", "budget", "agency_operating_cost")
-    return in_three_public if in_three_public is not None else _total(report, "budget_agency_operating", "amount")
+    if in_three_public is not None:
+        return _with_page(report, "budget_three_public", in_three_public)
+    return _with_page(report, "budget_agency_operating", _total(report, "budget_agency_operating", "amount"))

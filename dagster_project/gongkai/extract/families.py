@@ -318,6 +318,7 @@ SUPPLEMENTARY_FAMILIES: tuple[Family, ...] = (
 )
 SUPPLEMENTARY_KEYS = frozenset(f.key for f in SUPPLEMENTARY_FAMILIES)
 COUNT_ITEMS = frozenset({"vehicles", "equipment_over_1m"})  # numbers of things (辆, 台/套), never converted from 元
+COUNT_COLUMNS = frozenset({"quantity"})  # 数量 (政府采购预算表): a number of things, never converted from 元
 FAMILIES = STANDARD_FAMILIES + SUPPLEMENTARY_FAMILIES
 FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import Family, FamilySet, leading_code, match_item, table_label
+from gongkai.extract.families import COUNT_COLUMNS, Family, FamilySet, leading_code, match_item, table_label
 from gongkai.extract.pdf_document import PageGeometry
 from gongkai.extract.pdf_table_layout import (
     _Band,
@@ -253,9 +253,12 @@ def _column_content(c: _Column, body: list[_Band]) -> str:
 
 
 def _panels(columns: list[_Column]) -> list[list[_Column]]:
+    """Side-by-side tables (收入 | 支出): a code or label column after amounts starts the next; a 数量 column (政府采购,
+    西安) is no amount, the item's 经济科目 codes and 预算金额 follow it in the same row."""
     panels: list[list[_Column]] = []
     for c in columns:
-        if not panels or (c.role in ("code", "label") and any(p.role == "value" for p in panels[-1])):
+        if not panels or (c.role in ("code", "label")
+                          and any(p.role == "value" and p.key not in COUNT_COLUMNS for p in panels[-1])):
             panels.append([])
         panels[-1].append(c)
     return panels

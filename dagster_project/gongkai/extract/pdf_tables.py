@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gongkai.extract.families import COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet, leading_code
+from gongkai.extract.families import COUNT_COLUMNS, COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet, leading_code
 from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.pdf_table_columns import (
     _assign_header,
@@ -50,6 +50,7 @@ from gongkai.extract.records import CELL_VALUE, Document, Line, ParseIssue, Tabl
 from gongkai.extract.text import parse_amount, squeeze
 
 
+_NEXT_PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _EMPTY_NOTE = re.compile(r"无数据|无.*(收入|支出).*故|为空表|本表为空")
 
 
@@ -139,7 +140,11 @@ def _bands(geo: PageGeometry, seg: _Segment, lines: list[tuple[Line, LineBox]]) 
 
 def _before_note(body: list[_Band]) -> list[_Band]:
     """The rows of an unruled table end at its note (注：…), which may run over several lines."""
-    end = next((i for i, band in enumerate(body) if _NOTE.match(band.lines[0][0].text)), len(body))
+    return _before(body, _NOTE)
+
+
+def _before(body: list[_Band], end_mark: re.Pattern[str]) -> list[_Band]:
+    end = next((i for i, band in enumerate(body) if end_mark.match(band.lines[0][0].text)), len(body))
     return body[:end]
 
 
@@ -174,7 +179,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         elif seg.continued:  # under a repeated title and header: rows without amounts ('22、其他支出') are rows
             first_data = next((n for n in range(first_data) if _is_row_label(bands[n], found)), first_data)
         header = [band for band in bands[:first_data] if not _is_column_numbers(band)]
-        body = bands[first_data:] if ruled else _before_note(bands[first_data:])
+        # a ruled table ends at the next part's heading (第三部分 …: the narrative's underlined figures are rules)
+        body = _before(bands[first_data:], _NEXT_PART) if ruled else _before_note(bands[first_data:])
         page_columns: list[_Column] | None = None
         if ruled:
             page_columns = _columns_from_rules(geo, body[0], 0, geo.width)
@@ -219,8 +225,7 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         unmapped = [c for c in (columns or []) if c.role == "value" and c.key is None]
         if unmapped:
             issues.append(ParseIssue("warning", "column_unmapped", f"{family.key}: {len(unmapped)} value column(s) without a key", found.source))
-    if family.key in SUPPLEMENTARY_KEYS:
-        _counts_as_printed(rows)
+    _counts_as_printed(rows)
     return Table(
         family=family.key,
         title=found.title,
@@ -242,9 +247,8 @@ def _printed_columns(columns: list[_Column] | None, family: Family) -> tuple[str
 
 
 def _counts_as_printed(rows: list[TableRow]) -> None:
-    """车辆数 / 设备台套 are numbers of things: a table in 元 does not divide them by 10,000."""
+    """车辆数 / 设备台套 rows and 数量 columns are numbers of things: a table in 元 does not divide them by 10,000."""
     for row in rows:
-        if row.item in COUNT_ITEMS:
-            for cell in row.cells:
-                if cell.status == CELL_VALUE:
-                    cell.value = parse_amount(cell.original)
+        for cell in row.cells:
+            if cell.status == CELL_VALUE and (row.item in COUNT_ITEMS or cell.column in COUNT_COLUMNS):
+                cell.value = parse_amount(cell.original)
