@@ -30,7 +30,7 @@ EXPENDITURE_COLUMNS = ("total", "basic", "personnel", "public", "project", "rese
                        "remittance_to_superior", "subsidy_to_affiliates", "carryover_end") + SOURCE_COLUMNS
 SPLIT_COLUMNS = ("total", "basic", "personnel", "public", "project")  # 人员经费 / 公用经费: parts of 基本支出
 ECONOMIC_COLUMNS = ("amount", "personnel", "public")
-PROCUREMENT_COLUMNS = ("total", "quantity") + INCOME_COLUMNS[1:]
+PROCUREMENT_COLUMNS = ("total", "quantity") + SOURCE_COLUMNS
 
 # Order matters: more specific titles first (三公 titles can name 机关运行经费; 财政拨款收支总表 before 收支总表).
 BUDGET_FAMILIES: tuple[Family, ...] = (

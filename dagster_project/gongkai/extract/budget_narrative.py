@@ -29,7 +29,8 @@ _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _YEAR = r"(?:19|20)\d{2}"
 _STATED_YEAR = lazy_pattern(rf"({_YEAR})年度?[^，,。；;\d]{{0,30}}$")
 _CHANGE = (rf"(?:[，,]?(?:比|较|与)(?:上年|{_YEAR}年度?)(?:年初)?(?:预算)?(?:数)?(?:相比)?"
-           rf"(?:(?P<direction>增加|减少|增长|下降|上升)(?P<change>{_NUMBER})万元|(?P<same>持平)))?")
+           rf"(?:(?P<direction>增加|减少|增长|下降|上升)(?P<change>{_NUMBER})万元"
+           rf"(?:[，,](?:增加|减少|增长|下降|上升)(?P<pct>{_NUMBER})[%％])?|(?P<same>持平)))?")
 _UP = ("增加", "增长", "上升")
 
 _THREE_PUBLIC = lazy_pattern(
@@ -113,7 +114,8 @@ def _read_agency_operating_cost(reader: _Reader) -> None:
 
 
 def _with_change(reader: _Reader, key: str, found: re.Match[str]) -> None:
-    """The figure, its stated change against last year and, derived from them, last year's figure."""
+    """The figure, its stated change against last year (万元, and % where stated) and, derived from them, last year's
+    figure."""
     reader.add(key, found)
     if found.group("same"):
         change = 0.0
@@ -126,6 +128,10 @@ def _with_change(reader: _Reader, key: str, found: re.Match[str]) -> None:
     prior_year = budget.fiscal_year - 1 if budget.fiscal_year is not None else None
     reader.facts.append(NarrativeFact(f"{key}_change_amount", change, "万元", found.group(0), budget.fiscal_year,
                                       budget.source))
+    if found.group("pct"):  # 增长 129.97%: checked against the change and last year's figure
+        pct = float(found.group("pct").replace(",", "")) * (1 if change >= 0 else -1)
+        reader.facts.append(NarrativeFact(f"{key}_change_pct", pct, "%", found.group(0), budget.fiscal_year,
+                                          reader.text.source(found.start("pct"))))
     reader.facts.append(NarrativeFact(key, round(budget.value - change, 6), "万元", found.group(0), prior_year,
                                       budget.source, basis="derived"))
 

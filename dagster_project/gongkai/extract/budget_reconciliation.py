@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, SOURCE_COLUMNS
 from gongkai.extract.budget_target_checks import check_budget_targets
-from gongkai.extract.reconciliation_ledger import Ledger, unique_names
+from gongkai.extract.reconciliation_ledger import Ledger, coarse_rounding, pct_tolerance, unique_names
 from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
 
@@ -326,11 +326,25 @@ def check_budget_narrative(ledger: Ledger, report: Report) -> None:
         ("agency_operating_cost_budget", _agency_operating_cost(report)),
         ("procurement_budget", _with_page(report, "budget_procurement", _total(report, "budget_procurement", "total"))),
     )
+    for key in ("three_public_budget", "agency_operating_cost_budget"):
+        check_stated_change_pct(ledger, report, key)
     for key, (printed, page) in pairs:
         stated = report.fact(key, basis="reported")
         if stated is not None and printed is not None:
             ledger.equal(f"narrative.{key}", "narrative", printed, stated.value, 2, stated.source,
                          f"table p.{page}, narrative p.{stated.source.page}")
+
+
+def check_stated_change_pct(ledger: Ledger, report: Report, key: str) -> None:
+    """A stated growth % (比上年增加 X 万元，增长 Y %) = X / last year's figure (this year's − X)."""
+    stated, current, change = (report.fact(k, basis="reported") for k in (f"{key}_change_pct", key, f"{key}_change_amount"))
+    if stated is None or current is None or change is None:
+        return
+    prior = current.value - change.value
+    recomputed = round(change.value / prior * 100, 4) if prior else None
+    ledger.equal(f"narrative.recomputed.{key}_change_pct", "narrative", recomputed, stated.value, 2, stated.source,
+                 f"{change.value} / ({current.value} − {change.value}) × 100",
+                 pct_tolerance(change.value, prior) + coarse_rounding(stated.value))  # '11.5%', '26%' print fewer decimals
 
 
 def _with_page(report: Report, family: str, value: float | None) -> tuple[float | None, int | None]:
