@@ -63,7 +63,7 @@
         'state_capital', 'fiscal_appropriation', 'fiscal_special_account', 'public_service_revenue',
         'business_revenue', 'superior_subsidy', 'affiliated_remittance', 'other_revenue', 'carryover_begin',
         'carryover_end', 'business', 'remittance_to_superior', 'subsidy_to_affiliates', 'budget', 'prior_year_budget',
-        'tuition_revenue', 'non_appropriation_surplus_used', 'funding_appropriation', 'unit_funds'
+        'tuition_revenue', 'non_appropriation_surplus_used', 'funding_appropriation', 'unit_funds', 'quantity'
     ]) }}
 {%- endmacro %}
 

@@ -27,8 +27,9 @@ ORDER = [
     "fct_reported_comparative", "fct_department_year", "fct_department_year_change", "fct_department_year_rank",
     "fct_project_performance_distribution",
     "fct_budget_summary", "fct_budget_by_function", "fct_budget_income_by_source", "fct_budget_basic_by_economic_class",
-    "fct_budget_by_economic_class", "fct_budget_income_by_line", "fct_budget_project", "fct_budget_three_public",
-    "fct_budget_performance_target_table", "fct_budget_performance_target", "fct_budget_change", "fct_budget_vs_final",
+    "fct_budget_by_economic_class", "fct_budget_income_by_line", "fct_budget_project", "fct_budget_procurement",
+    "fct_budget_three_public", "fct_budget_performance_target_table", "fct_budget_performance_target",
+    "fct_budget_change", "fct_budget_vs_final",
     "reconciliation", "parse_issues", "comparative_reconciliation",
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import code_level, Family, FamilySet, leading_code, match_item, parent_code
+from gongkai.extract.families import COUNT_COLUMNS, code_level, Family, FamilySet, leading_code, match_item, parent_code
 from gongkai.extract.pdf_document import PageGeometry
 from gongkai.extract.pdf_table_columns import _panels
 from gongkai.extract.pdf_table_layout import (
@@ -86,7 +86,9 @@ def _levels_by_sums(rows: list[TableRow], family: Family) -> None:
 
 
 def _first_amount(row: TableRow) -> float | None:
-    return next((cell.value for cell in row.cells if cell.status == CELL_VALUE), None)
+    """The row's first amount (a 数量 is a count, no amount)."""
+    return next((cell.value for cell in row.cells if cell.status == CELL_VALUE and cell.column not in COUNT_COLUMNS),
+                None)
 
 
 def _forest(amounts: list[float], start: int, target: float, level: int, steps: list[int]):
@@ -302,8 +304,11 @@ def _code_of(codes: list[tuple[float, float, str, int]], panel: list[_Column], s
     if len(columns) < 2 or not used:
         return code
     label_after = next((k for k in range(columns[used[0]] + 1, len(panel)) if panel[k].role == "label"), len(panel))
+    first_value = next((k for k, c in enumerate(panel) if c.role == "value"), len(panel))
+    label_after = min(label_after, first_value)
     if any(columns[u] > label_after for u in used):
-        # a second classification's code after its own name (部门经济科目 | 政府经济科目, 烟台, 西安): the first is the row's
+        # a second classification's code after its own name or after amounts (部门经济科目 | 政府经济科目, 烟台, 西安; a
+        # 政府采购 item's 经济科目 after its 数量, 西安 表12): the first is the row's
         code = "".join(t for _, _, t, col in sorted(codes, key=lambda t: (t[1], t[0])) if col < label_after)
         used = [u for u in used if columns[u] < label_after]
     if used[0] > 0 and len(code) == 2 and used[0] - 1 in state.above:

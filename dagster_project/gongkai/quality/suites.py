@@ -270,6 +270,11 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("sme_share_services_pct"),
         within_tolerance("_parts_gap", WARNING, "goods + works + services = total within 0.05"),
     ], _prep_procurement, "Government procurement, one row per report.", "report_id"),
+    _suite("fct_budget_procurement", "marts.fct_budget_procurement", [
+        not_null("report_id"), not_null("row_index"), compound_unique(["report_id", "row_index"]),
+        not_null("is_category"), in_set("procurement_kind", ["goods", "works", "services"]),
+        regex("function_code", FUNCTION_CODE_RE), non_negative("quantity"), non_negative("total"),
+    ], None, "A budget's 政府采购 table, one row per budget report × row below its 合计.", "report_id"),
     _suite("fct_project_performance", "marts.fct_project_performance", [
         not_null("report_id"), compound_unique(["report_id", "project_index"]), not_null("project_name"),
         pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),

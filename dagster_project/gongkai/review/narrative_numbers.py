@@ -58,7 +58,10 @@ def review(prose: Prose, report: Report | None, lines: list[Line], line_text: Li
     findings = _budget_comparisons(prose) + _completion_words(prose) + _completion_rates(prose) \
         + _stated_changes(prose) + _stated_pairs(prose)
     if report is not None:
-        findings += _failed_narrative_checks(report, lines, line_text)
+        # a % the text rules found (quoted from its amounts, a line above where the % wraps) is one defect
+        found = {(f.rule, f.page, f.line) for f in findings}
+        findings += [f for f in _failed_narrative_checks(report, lines, line_text)
+                     if not {(f.rule, f.page, f.line), (f.rule, f.page, (f.line or 0) - 1)} & found]
     return findings
 
 

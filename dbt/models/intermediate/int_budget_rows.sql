@@ -1,6 +1,6 @@
 -- The rows of a budget's (部门预算) tables, one row per report x family x row: its code or item, side and the cells
 -- pivoted to the budget columns. Values in 万元 (a table printed in 元 is converted by the loader), NULL when blank
--- or ambiguous. A code printed twice in one table (a repeated row) keeps its first row.
+-- or ambiguous. A code printed twice in one table (a repeated row) keeps its first row (not in a 政府采购 table).
 with cells as (
     select *
     from {{ ref('stg_table_cells') }}
@@ -33,4 +33,5 @@ rows as (
 select *
 from rows
 qualify code is null
+    or table_family = 'budget_procurement'  -- items to buy, several under one function code (西安 表12)
     or row_number() over (partition by report_id, table_family, code order by row_index) = 1
