@@ -326,3 +326,19 @@ def test_narrative_published_apart_counts_and_reviews_under_its_report(jiangsu_p
     assert printed and by_file[-len(printed):] == printed
     assert {f for f, *_ in by_file[:-len(printed)]} <= {tables}
     assert not con.execute("select count(*) from marts.fct_review_finding where report_id = ?", [part]).fetchone()[0]
+
+
+def test_procurement_table_in_its_mart_and_the_summary(jiangsu_pair):
+    """公开表十二 2019年政府采购预算表 (p.12, page render): 合计 2,416.43 = 一、货物A 233.10 + 三、服务C 2,183.33, the items
+    under each category (家具用具 分散自行组织 18.40 a good); the 合计 is the budget's procurement_budget (basis 'table'),
+    which the narrative file's 政府采购支出预算总额 2416.43 (p.17) agrees with."""
+    con = jiangsu_pair
+    where = "where path = '2019_js-rdcwhbgt_budget-tables.pdf'"
+    [(report,)] = con.execute(f"select report_id from marts.dim_report_version {where}").fetchall()
+    assert con.execute("select name, procurement_kind, total, page from marts.fct_budget_procurement "
+                       "where report_id = ? and is_category order by row_index", [report]).fetchall() == [
+        ("一、货物A", "goods", 233.1, 12), ("三、服务C", "services", 2183.33, 12)]
+    assert con.execute("select procurement_kind, total from marts.fct_budget_procurement "
+                       "where report_id = ? and name = '家具用具 分散自行组织'", [report]).fetchall() == [("goods", 18.4)]
+    assert con.execute(f"select procurement_budget, procurement_budget_source from marts.fct_budget_summary {where}"
+                       ).fetchall() == [(2416.43, "table")]

@@ -319,6 +319,7 @@ PIPELINE_INVARIANT_COLUMNS = {
     "value", "source_table", "report_id,source_table,function_code", "report_id,scope,economic_code",
     "report_id,source_table,item,column_name", "unit", "file", "page", "line",
     "level3", "report_id,file,target_index,indicator_index", "target_kind", "comparator",
+    "row_index", "report_id,row_index", "is_category", "procurement_kind",
 }
 
 

@@ -322,9 +322,9 @@ def check_budget_narrative(ledger: Ledger, report: Report) -> None:
     """The narrative's figures = the tables': 三公 budget = the 三公 table's 合计; 机关运行经费 = the 三公 table's
     机关运行经费 (else the 机关运行经费 table's 合计); 政府采购 = the procurement table's 合计."""
     pairs = (
-        ("three_public_budget", _with_page(report, "budget_three_public", _total(report, "budget_three_public", "budget"))),
+        ("three_public_budget", _printed(report, "budget_three_public", "budget")),
         ("agency_operating_cost_budget", _agency_operating_cost(report)),
-        ("procurement_budget", _with_page(report, "budget_procurement", _total(report, "budget_procurement", "total"))),
+        ("procurement_budget", _printed(report, "budget_procurement", "total")),
     )
     for key in ("three_public_budget", "agency_operating_cost_budget"):
         check_stated_change_pct(ledger, report, key)
@@ -337,19 +337,21 @@ def check_budget_narrative(ledger: Ledger, report: Report) -> None:
 
 def check_stated_change_pct(ledger: Ledger, report: Report, key: str) -> None:
     """A stated growth % (比上年增加 X 万元，增长 Y %) = X / last year's figure (this year's − X)."""
-    stated, current, change = (report.fact(k, basis="reported") for k in (f"{key}_change_pct", key, f"{key}_change_amount"))
+    stated, current, change = (report.fact(k, basis="reported")
+                               for k in (f"{key}_change_pct", key, f"{key}_change_amount"))
     if stated is None or current is None or change is None:
         return
     prior = current.value - change.value
     recomputed = round(change.value / prior * 100, 4) if prior else None
     ledger.equal(f"narrative.recomputed.{key}_change_pct", "narrative", recomputed, stated.value, 2, stated.source,
                  f"{change.value} / ({current.value} − {change.value}) × 100",
-                 pct_tolerance(change.value, prior) + coarse_rounding(stated.value))  # '11.5%', '26%' print fewer decimals
+                 pct_tolerance(change.value, prior) + coarse_rounding(stated.value))  # '11.5%', '26%' round coarser
 
 
-def _with_page(report: Report, family: str, value: float | None) -> tuple[float | None, int | None]:
+def _printed(report: Report, family: str, column: str, item: str = "total") -> tuple[float | None, int | None]:
+    """A table's figure and the page of its title."""
     table = report.table(family)
-    return value, table.source.page if table is not None and table.source else None
+    return _total(report, family, column, item), table.source.page if table is not None and table.source else None
 
 
 def _total(report: Report, family: str, column: str, item: str = "total") -> float | None:
@@ -359,7 +361,5 @@ def _total(report: Report, family: str, column: str, item: str = "total") -> flo
 
 
 def _agency_operating_cost(report: Report) -> tuple[float | None, int | None]:
-    in_three_public = _total(report, "budget_three_public", "budget", "agency_operating_cost")
-    if in_three_public is not None:
-        return _with_page(report, "budget_three_public", in_three_public)
-    return _with_page(report, "budget_agency_operating", _total(report, "budget_agency_operating", "amount"))
+    in_three_public = _printed(report, "budget_three_public", "budget", "agency_operating_cost")
+    return in_three_public if in_three_public[0] is not None else _printed(report, "budget_agency_operating", "amount")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gongkai.extract.families import COUNT_COLUMNS, COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet, leading_code
+from gongkai.extract.families import (COUNT_COLUMNS, COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet,
+                                     leading_code)
 from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.pdf_table_columns import (
     _assign_header,
