@@ -143,6 +143,15 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """user+sys CPU seconds of one process itself (not its children), from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_kb(root: int) -> int:
     return sum(tree_rss_by_pid_kb(root).values())
 
@@ -163,7 +172,7 @@ def tree_rss_by_pid_kb(root: int) -> dict[int, int]:
 class ProcessRun:
     returncode: int
     wall: float
-    cpu: float  # user+sys of the whole waited-for tree
+    cpu: float  # user+sys of the tree: waited-for children, or sampled from /proc when more (pool workers)
     peak_tree_rss_mb: float  # sampled every 0.2 s: sum over the tree
     max_single_rss_mb: float  # largest single process (ru_maxrss of children)
     load_before: str
@@ -183,11 +192,13 @@ def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: 
     proc = subprocess.Popen(list(argv), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     samples: list[tuple[float, float, float]] = []
+    cpu_by_pid: dict[int, float] = {}  # last CPU seen of every process of the tree (a pool's workers are not waited for)
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             by_pid = tree_rss_by_pid_kb(proc.pid)
+            cpu_by_pid.update({pid: _cpu_s(pid) or cpu_by_pid.get(pid, 0.0) for pid in by_pid})
             total = sum(by_pid.values())
             peak[0] = max(peak[0], total)
             samples.append((time.time(), total / 1024, max(by_pid.values(), default=0) / 1024))
@@ -200,7 +211,8 @@ def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: 
     sampler.join()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    waited = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(waited, sum(cpu_by_pid.values()))
     return ProcessRun(proc.returncode, wall, cpu, peak[0] / 1024, after.ru_maxrss / 1024, load, loadavg(),
                       stdout, stderr, samples)
 
