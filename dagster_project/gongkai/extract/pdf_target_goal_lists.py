@@ -20,6 +20,7 @@ _GOAL = lazy_pattern(r"^(?:年度)?绩效目标$")
 _NAME = lazy_pattern(r"^(?:一级)?项目(?:名称)?$")
 _UNIT = lazy_pattern(r"^(?:二级预算)?单位名称$")
 _AMOUNT = lazy_pattern(r"^(?:金额|预算数|资金总额)")
+_AMOUNT_WORDS = ("金额", "预算数", "资金总额")
 _INDICATOR = lazy_pattern(r"指标")
 _PRINTED_UNIT = lazy_pattern(r"（(?:单位[:：])?(万元|元)）$")
 _UNIT_LINE = lazy_pattern(r"单位[:：](万元|元)$")
@@ -31,7 +32,7 @@ _TITLE_LINES = 4  # lines above the heading row searched for the table's title
 def read_goal_lists(document: Document) -> list[PerformanceTarget]:
     """The projects of every goal list of a PDF budget, in order of appearance."""
     geometry = {geo.page: geo for geo in document.geometry or []}
-    pages = sorted({line.page for line in document.lines if "绩效目标" in line.text})
+    pages = sorted({line.page for line in document.lines if _may_be_heading(line.text)})
     targets: list[PerformanceTarget] = []
     for page in pages:
         geo = geometry.get(page)
@@ -40,6 +41,11 @@ def read_goal_lists(document: Document) -> list[PerformanceTarget]:
         if heading is not None:
             targets.extend(_read(document, geometry, grid, heading))
     return targets
+
+
+def _may_be_heading(text: str) -> bool:
+    """A line that may be a goal list's heading row (项目名称 金额 绩效目标): the cheap test before a page's grid is built."""
+    return "绩效目标" in text and "项目" in text and any(word in text for word in _AMOUNT_WORDS)
 
 
 def _heading(grid: Grid) -> dict[str, Box] | None:
