@@ -111,6 +111,12 @@ def test_every_target_table_of_a_budget_is_read(parsed):
         ("project", "物业管理服务", 36), ("project", "法律顾问服务", 37), ("project", "接待中心人员信访岗位津贴", 38),
         ("project", "接待中心运维", 39), ("project", "食堂包厨服务", 40), ("project", "信访业务", 41),
         ("unit", "西安市信访局", 42)]
+    # 表15's task block: 金额合计 2838.42 under 总额 and 财政拨款, 其他资金 blank (p.42) = the 说明's 全覆盖，涉及当年一般公共
+    # 预算拨款2838.42万元 (p.15)
+    unit = report.targets[-1]
+    assert (unit.amount_total, unit.amount_fiscal, unit.amount_other, len(unit.indicators)) == (2838.42, 2838.42, None, 14)
+    check = {c.name: c for c in report.checks}["narrative.performance_target_funds"]
+    assert (check.status, check.expected, check.actual) == ("pass", 2838.42, 2838.42)
 
 
 @corpus

@@ -5,7 +5,8 @@
 * ``narrative.performance_target_funds``: where the same sentence states the count, the funds it says those projects
   cover (涉及资金) = the sum of their tables' 资金总额;
 * ``narrative.performance_target_unit_funds``: the funds the 说明 says the department's whole target covers
-  (纳入部门整体支出绩效目标的金额) = the 资金总额 of its 部门整体绩效目标表, where both are printed;
+  (纳入部门整体支出绩效目标的金额) = the 资金总额 of its 部门整体绩效目标表, where both are printed; without such a
+  sentence nor a project count, ``narrative.performance_target_funds`` (全覆盖，涉及…拨款 X万元) against that table;
 * ``targets.project_amount.<project>``: a project's 资金总额 in its target table = its 合计 in the project
   expenditure table (项目支出预算表 / 专项业务经费支出表), where exactly one project row has its name.
 
@@ -22,21 +23,47 @@ _PROJECT_TABLE = "budget_project_expenditure"
 
 
 def check_budget_targets(ledger: Ledger, report: Report) -> None:
-    check_unit_target_funds(ledger, report)
     projects = [target for target in report.targets if target.kind == "project"]
-    if not projects:
-        return
+    _check_unit_funds(ledger, report)
+    if projects:
+        _check_stated_projects(ledger, report, projects)
+        _check_project_amounts(ledger, report, projects)
+
+
+def _check_stated_projects(ledger: Ledger, report: Report, projects: list[PerformanceTarget]) -> None:
+    """The count of projects the 说明 states, and the funds it says they cover, against the tables printed."""
     stated = report.fact("performance_target_projects_count", basis="reported")
+    if stated is None:
+        return
+    ledger.equal("narrative.performance_target_projects_count", "narrative", stated.value, float(len(projects)),
+                 source=stated.source, tolerance=0.0, detail=f"project target tables printed on pages {_pages(projects)}")
+    funds = report.fact("performance_target_funds", basis="reported")
+    amounts = [target.amount_total for target in projects]
+    if funds is not None and None not in amounts:
+        ledger.equal("narrative.performance_target_funds", "narrative", round(sum(amounts), 6), funds.value,
+                     terms=len(amounts) + 1, source=funds.source,
+                     detail=f"Σ 资金总额 of the project target tables (pages {_pages(projects)})")
+
+
+def _check_unit_funds(ledger: Ledger, report: Report) -> None:
+    """The funds the department's whole target covers: stated as such (纳入部门整体支出绩效目标的金额), or stated for
+    the whole department without a project count (绩效目标管理全覆盖，涉及…拨款 X万元) = the 部门整体 table's 资金总额."""
+    units = [target for target in report.targets if target.kind == "unit" and target.amount_total is not None]
+    if len(units) != 1:
+        return
+    detail = f"部门整体绩效目标表 p.{units[0].source.page}"
+    stated = report.fact("performance_target_unit_funds", basis="reported")
     if stated is not None:
-        ledger.equal("narrative.performance_target_projects_count", "narrative", stated.value, float(len(projects)),
-                     source=stated.source, tolerance=0.0,
-                     detail=f"project target tables printed on pages {_pages(projects)}")
+        ledger.equal("narrative.performance_target_unit_funds", "narrative", units[0].amount_total, stated.value,
+                     source=stated.source, detail=detail)
+    elif report.fact("performance_target_projects_count") is None and report.fact("performance_target_coverage_pct"):
         funds = report.fact("performance_target_funds", basis="reported")
-        amounts = [target.amount_total for target in projects]
-        if funds is not None and None not in amounts:
-            ledger.equal("narrative.performance_target_funds", "narrative", round(sum(amounts), 6), funds.value,
-                         terms=len(amounts) + 1, source=funds.source,
-                         detail=f"Σ 资金总额 of the project target tables (pages {_pages(projects)})")
+        if funds is not None:
+            ledger.equal("narrative.performance_target_funds", "narrative", units[0].amount_total, funds.value,
+                         source=funds.source, detail=detail)
+
+
+def _check_project_amounts(ledger: Ledger, report: Report, projects: list[PerformanceTarget]) -> None:
     table = report.table(_PROJECT_TABLE)
     if table is None or table.is_empty:
         return
@@ -47,14 +74,6 @@ def check_budget_targets(ledger: Ledger, report: Report) -> None:
             ledger.equal(f"targets.project_amount.{target.name}", "cross_table", row.value("total"),
                          target.amount_total, source=target.source,
                          detail=f"target table p.{target.source.page}, project table p.{row.source.page}")
-
-
-def check_unit_target_funds(ledger: Ledger, report: Report) -> None:
-    units = [target for target in report.targets if target.kind == "unit" and target.amount_total is not None]
-    stated = report.fact("performance_target_unit_funds", basis="reported")
-    if stated is not None and len(units) == 1:
-        ledger.equal("narrative.performance_target_unit_funds", "narrative", units[0].amount_total, stated.value,
-                     source=stated.source, detail=f"部门整体绩效目标表 p.{units[0].source.page}")
 
 
 def _project_row(target: PerformanceTarget, rows: list[TableRow]) -> TableRow | None:

@@ -40,6 +40,8 @@ _FISCAL = lazy_pattern(r"^(?:其中[:：])?财政拨款$")
 _CARRYOVER = lazy_pattern(r"^上年结转$")
 _OTHER = lazy_pattern(r"^其他资金$")
 _GOAL = lazy_pattern(r"^(?:年度|当年)?(?:总体|整体)?(?:绩效)?目标$")
+_TASK_HEADING = lazy_pattern(r"^任务名称$")
+_TASK_TOTAL = lazy_pattern(r"^金额合计$")
 _MIN_GOAL = 15
 _UNIT_IN_LABEL = lazy_pattern(r"（(万元|元)）$")
 _UNIT_LINE = lazy_pattern(r"单位[:：]\s*(万元|元)\s*$")
@@ -118,13 +120,15 @@ def _read_form(document: Document, form: _Form, columns: Columns | None, title: 
         return None
     factor = _factor(unit)
     source = form.source(name_label) if name_label is not None else Source(document.file, title.page, title.line)
+    funds = _task_funds(form, factor) or {
+        "total": _amount(form, _TOTAL, factor), "fiscal": _amount(form, _FISCAL, factor),
+        "carryover": _amount(form, _CARRYOVER, factor), "other": _amount(form, _OTHER, factor)}
     return PerformanceTarget(
         kind=kind, title=_title_text(document, title), name=squeeze(name) if name else None,
         department=form.right_of(form.find(_DEPARTMENT)) or None,
         implementing_unit=form.right_of(form.find(_IMPLEMENTING_UNIT)) or None,
-        amount_total=_amount(form, _TOTAL, factor), amount_fiscal=_amount(form, _FISCAL, factor),
-        amount_carryover=_amount(form, _CARRYOVER, factor), amount_other=_amount(form, _OTHER, factor),
-        amount_unit=unit, goal_text=_goal(form), indicators=indicators, source=source,
+        amount_total=funds["total"], amount_fiscal=funds["fiscal"], amount_carryover=funds.get("carryover"),
+        amount_other=funds["other"], amount_unit=unit, goal_text=_goal(form), indicators=indicators, source=source,
     )
 
 
@@ -146,6 +150,21 @@ def _unit_name_line(document: Document, title: Line) -> str | None:
 def _amount(form: _Form, label: re.Pattern, factor: float) -> float | None:
     value = _number(form.right_of(form.find(label)))
     return None if value is None else round(value * factor, 6)
+
+
+def _task_funds(form: _Form, factor: float) -> dict[str, float | None] | None:
+    """A 部门整体 form's funds: its task block's 金额合计 row (总额, and 财政拨款 / 其他资金 under their headings)."""
+    total = form.find(_TASK_TOTAL)
+    if total is None or form.find(_TASK_HEADING) is None:
+        return None
+    grid = form.parts[total.part].grid
+    funds = {"total": _amount(form, _TASK_TOTAL, factor)}
+    for key, pattern in (("fiscal", _FISCAL), ("other", _OTHER)):
+        heading = next((box for box in grid.boxes() if box.bottom <= total.box.top + 1
+                        and pattern.search(squeeze(grid.text(box)))), None)
+        value = _number(grid.text_at(heading.cx, total.box.cy)) if heading is not None else None
+        funds[key] = None if value is None else round(value * factor, 6)
+    return funds
 
 
 def _goal(form: _Form) -> str | None:
