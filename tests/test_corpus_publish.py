@@ -130,6 +130,7 @@ def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
         _finals_under_their_department_and_year(con)
         _budget_tables_beyond_the_set(con)
         _budget_against_last_years_budget(con)
+        _budget_by_source_of_funds(con)
     finally:
         con.close()
 
@@ -253,6 +254,36 @@ def _budget_tables_beyond_the_set(con) -> None:
                 "and level3 = '中心工作人员满意率'") == [('满意度指标', '服务对象满意度指标', '>=', 90.0, '%', 10.0)]
     assert rows("select expected, actual, page from quality.report_check_failures where department = '西安市信访局' "
                 "and check_name = 'targets.project_amount.食堂包厨服务'") == [(131.03, 173.41, 40)]
+
+
+def _budget_by_source_of_funds(con) -> None:
+    """Income by source for every budget that prints its tables (北京 2026 publishes its narrative only), the counted
+    sources adding up to the printed total; from page renders: 江苏省人民检察院 2018 公开02表 p.14 prints its sources
+    down the page (一般公共预算资金 21,940.96, 其他资金 14.39, 收入总计 21,955.35); 深圳 2026 表2 p.19 one unit row
+    (一般公共预算拨款 36,989.05, 上年结余、结转 396.83, 收入总计 37,385.88, the rest 0.00); 西安 2026 表3 支出总表 p.21
+    by unit, 一般公共预算拨款 28,384,234.71 元 of 合计 28,384,234.71, every other source blank."""
+    def rows(sql, *args):
+        return con.execute(sql, list(args)).fetchall()
+    assert rows("select distinct department from marts.fct_budget_summary where report_id not in "
+                "(select report_id from marts.fct_budget_income_by_source)") == [("北京市审计局",)]
+    assert rows("select department, year from marts.fct_budget_income_by_source group by all "
+                "having abs(any_value(income_total) - sum(amount) filter (where counted_in_total)) > 0.05") == []
+    assert rows("select source, amount, basis, income_total, page from marts.fct_budget_income_by_source "
+                "where department = '江苏省人民检察院' and year = 2018 order by source") == [
+        ("general_budget", 21940.96, "income_table_lines", 21955.35, 14),
+        ("other_revenue", 14.39, "income_table_lines", 21955.35, 14)]
+    assert rows("select source, amount, basis, income_total, page from marts.fct_budget_income_by_source "
+                "where department = '深圳市财政局' and amount <> 0 order by source") == [
+        ("carryover_begin", 396.83, "income_table", 37385.88, 19),
+        ("general_budget", 36989.05, "income_table", 37385.88, 19)]
+    xian = rows("select line_kind, line_name, source, amount, line_total, page from marts.fct_budget_expenditure_by_source "
+                "where department = '西安市信访局' and scope = 'all_funds' order by row_index, source")
+    assert [r for r in xian if r[3] is not None] == [
+        ("total", "合计", "general_budget", pytest.approx(2838.423471), pytest.approx(2838.423471), 21),
+        ("line", "西安市信访局", "general_budget", pytest.approx(2838.423471), pytest.approx(2838.423471), 21),
+        ("line", "121001西安市信访局", "general_budget", pytest.approx(2838.423471), pytest.approx(2838.423471), 21)]
+    assert {r[2] for r in xian if r[3] is None} == {"government_fund", "public_service_revenue", "business_revenue",
+                                                     "affiliated_remittance", "other_revenue", "carryover_begin"}
 
 
 def _budget_against_last_years_budget(con) -> None:

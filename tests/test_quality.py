@@ -147,6 +147,26 @@ def test_procurement_seed_passes_and_sme_over_total_is_a_warning(context):
     assert ("expect_column_values_to_be_between", "_parts_gap", WARNING) in failed(shares)
 
 
+def test_budget_sources_add_up_per_line(context):
+    """深圳 2026 表5 项目支出总表 p27: 财政综合管理业务 2,714.03 = 一般公共预算拨款 2,658.66 + 上年结余、结转 55.37 (the
+    other sources 0.00); a source misread by 10 is a warning on the line, never a blocker."""
+    sz = dict(report_id="sz", department_id="d", department="深圳市财政局", year=2026, kind="budget")
+
+    def lines(carryover: float) -> pd.DataFrame:
+        rows = [("general_budget", 2658.66, True), ("carryover_begin", carryover, True), ("other_revenue", 0.0, True)]
+        return pd.DataFrame([dict(sz, scope="project", row_index=2, line_kind="line", function_code=None,
+                                  economic_code=None, level=2, line_name="财政综合管理业务", source=source,
+                                  amount=amount, counted_in_total=counted, line_total=2714.03, table_unit="万元",
+                                  file="2026_sz-czj_budget.pdf", page=27, line=15)
+                             for source, amount, counted in rows])
+
+    ok = run_suite("fct_budget_expenditure_by_source", lines(55.37), context)
+    assert ok.success, failed(ok)
+    broken = run_suite("fct_budget_expenditure_by_source", lines(65.37), context)
+    assert broken.success_errors and not broken.success
+    assert failed(broken) == {("expect_column_values_to_be_between", "_sources_gap", WARNING)}
+
+
 def test_three_public_identities(context):
     items = {"total": (12.00, 11.96), "overseas_travel": (None, None), "reception": (None, None),
              "vehicle_total": (12.00, 11.96), "vehicle_purchase": (None, None), "vehicle_operation": (12.00, 11.96)}
@@ -319,7 +339,8 @@ PIPELINE_INVARIANT_COLUMNS = {
     "value", "source_table", "report_id,source_table,function_code", "report_id,scope,economic_code",
     "report_id,source_table,item,column_name", "unit", "file", "page", "line",
     "level3", "report_id,file,target_index,indicator_index", "target_kind", "comparator",
-    "row_index", "report_id,row_index", "is_category", "procurement_kind",
+    "row_index", "report_id,row_index", "is_category", "procurement_kind", "source", "line_kind",
+    "report_id,source", "report_id,scope,row_index,source",
 }
 
 

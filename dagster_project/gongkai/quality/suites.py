@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from gongkai.extract.budget_families import BUDGET_FAMILIES
+from gongkai.extract.budget_families import BUDGET_FAMILIES, SOURCE_COLUMNS
 from gongkai.extract.families import FAMILIES, FAMILY_BY_KEY, SUPPLEMENTARY_ITEMS
 from gongkai.quality import raw_columns
 from gongkai.quality.helper_columns import (
@@ -125,6 +125,17 @@ def _prep_report_files(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
 
 
 # --- the suites -------------------------------------------------------------------------------------------------
+
+def _sources_gap(keys: list[str], total: str):
+    """Prepare: ``_sources_gap`` = the line's total − Σ its sources counted in it (NaN where nothing is counted)."""
+    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+        df = df.copy()
+        counted = num(df, "amount").where(df["counted_in_total"].fillna(False).astype(bool))
+        sums = counted.groupby([df[k] for k in keys], dropna=False).transform(lambda s: s.sum(min_count=1))
+        df["_sources_gap"] = (num(df, total) - sums).round(6)
+        return df
+    return prepare
+
 
 def _provenance() -> list[ExpectationSpec]:
     return [not_null(column) for column in PROVENANCE]
@@ -254,6 +265,21 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("value"),
         *_provenance(),
     ], None, "三公 / 机关运行经费 / 国有资产 / 政府采购 tables beyond the standard nine.", "report_id"),
+    _suite("fct_budget_income_by_source", "marts.fct_budget_income_by_source", [
+        not_null("report_id"), not_null("source"), compound_unique(["report_id", "source"]),
+        in_set("source", list(SOURCE_COLUMNS)), in_set("basis", ["income_table", "income_table_lines", "summary"]),
+        non_negative("amount"), non_negative("income_total"),
+        within_tolerance("_sources_gap", WARNING, "income total = Σ counted sources within 0.05"),
+    ], _sources_gap(["report_id"], "income_total"), "A budget's income by source of funds.", "report_id"),
+    _suite("fct_budget_expenditure_by_source", "marts.fct_budget_expenditure_by_source", [
+        not_null("report_id"), not_null("source"), compound_unique(["report_id", "scope", "row_index", "source"]),
+        in_set("scope", ["all_funds", "basic", "project"]), in_set("line_kind", ["total", "function", "economic", "line"]),
+        in_set("source", list(SOURCE_COLUMNS)), regex("function_code", FUNCTION_CODE_RE),
+        non_negative("amount"), non_negative("line_total"),
+        within_tolerance("_sources_gap", WARNING, "line total = Σ counted sources within 0.05"),
+        *_provenance(),
+    ], _sources_gap(["report_id", "scope", "row_index"], "line_total"), "A budget's expenditure by source of funds.",
+        "report_id"),
     _suite("fct_three_public", "marts.fct_three_public", [
         not_null("report_id"), compound_unique(["report_id", "item"]),
         in_set("item", list(THREE_PUBLIC_ITEMS)),

@@ -7,7 +7,8 @@
                 'fct_project_performance', 'fct_performance_indicator', 'fct_unit_performance',
                 'fct_report_summary', 'fct_budget_summary', 'fct_budget_by_function', 'fct_budget_income_by_source',
                 'fct_budget_basic_by_economic_class', 'fct_budget_three_public', 'fct_budget_project', 'fct_budget_procurement',
-                'fct_budget_by_economic_class', 'fct_budget_income_by_line', 'fct_review_finding'] %}
+                'fct_budget_by_economic_class', 'fct_budget_income_by_line', 'fct_budget_expenditure_by_source',
+                'fct_review_finding'] %}
 {% for m in marts %}
 select '{{ m }}' as mart, m.report_id
 from {{ ref(m) }} as m
