@@ -60,10 +60,10 @@ def parsed():
     return parse
 
 
-@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2018_js-jcy_budget",
-                                  "2026_cq-qxj_budget", "2023_moe-swu_budget", "2026_changsha-xfj_budget",
-                                  "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget", "2026_sz-czj_budget",
-                                  "2026_fuzhou-swj_budget", "2026_xian-xfj_budget",
+@pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2017_js-jcy_budget",
+                                  "2018_js-jcy_budget", "2026_cq-qxj_budget", "2023_moe-swu_budget",
+                                  "2026_changsha-xfj_budget", "2026_hangzhou-qxj_budget", "2026_gz-tjj_budget",
+                                  "2026_sz-czj_budget", "2026_fuzhou-swj_budget", "2026_xian-xfj_budget",
                                   "2026_yantai-dsjj_budget"])
 def test_budget_tables_match_golden(parsed, name):
     report = parsed(name)

@@ -5,7 +5,7 @@ The procurement tables (checked on the page images): 江苏检察院 2017 十二
 专项名称 | 经济科目 | 采购物品名称 | 采购组织形式 | 总计, 合计 2,889.80 = 一、货物 A 334.00 + 三、服务 C 2,555.80; the 说明
 on p.18 starts right under it with underlined figures); 西安 表12 p.31 (部门综合预算政府采购（资产配置、购买服务）预算表 in
 元: 科目编码 类/款/项, 单位编码, 采购项目, 采购目录, 数量, 部门预算 and 政府预算 经济科目 类/款, 实施采购时间, 预算金额);
-重庆 表九 p.18 and 烟台 公开表12 p.25 are in their goldens (tests/data/budgets).
+江苏 2017, 重庆 表九 p.18 and 烟台 公开表12 p.25 are in their goldens too (tests/data/budgets).
 """
 
 from __future__ import annotations
