@@ -242,6 +242,17 @@ def _budget_tables_beyond_the_set(con) -> None:
     assert dict(rows("select source, amount from marts.fct_budget_income_by_line where department = '重庆市气象局' "
                      "and line_kind = 'total'")) == {'general_budget': 12672.73, 'government_fund': 579.89,
                                                      'public_service_revenue': 388.0, 'other_revenue': 1130.0}
+    # 政府采购 (page renders): 西安 表12 p.31 six services under 2014004, 数量 1 each, 3,786,500.00 元 in all; 重庆 表九
+    # p.18 A 货物 47.00 (事业收入) and C 服务 900.00 (其他收入); each table's 合计 is the budget's procurement_budget
+    assert rows("select count(*), sum(quantity), sum(total) from marts.fct_budget_procurement "
+                "where department = '西安市信访局' and function_code = '2014004'") == [(6, 6.0, pytest.approx(378.65))]
+    assert rows("select name, procurement_kind, is_category, total, public_service_revenue, other_revenue "
+                "from marts.fct_budget_procurement where department = '重庆市气象局' order by row_index") == [
+        ('A货物', 'goods', True, 47.0, 47.0, None), ('C服务', 'services', True, 900.0, None, 900.0)]
+    assert rows("select department, procurement_budget from marts.fct_budget_summary "
+                "where procurement_budget_source = 'table' and department in ('西安市信访局', '重庆市气象局', "
+                "'烟台市大数据局') order by 1") == [
+        ('烟台市大数据局', 5931.4), ('西安市信访局', 378.65), ('重庆市气象局', 947.0)]
     # 杭州 表2 p.16 (page render): the department over its two units, 一般公共预算 and 其他收入 of each
     assert rows("select line_name, level, amount from marts.fct_budget_income_by_line where department = '杭州市气象局' "
                 "and line_kind = 'unit' and source = 'general_budget' order by row_index") == [
