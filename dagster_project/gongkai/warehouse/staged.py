@@ -220,6 +220,7 @@ class StagedReport:
     errors: list[dict[str, Any]]  # ingest_errors rows
     parser: str = ""  # the parser version that staged it
     hashes: dict[str, str] = field(default_factory=dict)  # table → sha256 of its Parquet file, as written
+    row_counts: dict[str, int] = field(default_factory=dict)  # table → rows staged
 
     def intact(self) -> bool:
         """Every data table's Parquet file is the one the parse step wrote (sha256 as recorded in _meta.json), and a
@@ -241,7 +242,8 @@ def read_staged(staging: Path) -> list[StagedReport]:
         except (OSError, ValueError):  # no _meta.json: a folder that was never completely staged
             continue
         out.append(StagedReport(folder.name, folder, meta["report_files"], meta["ingest_errors"],
-                                meta.get("parser", ""), meta.get("sha256", {})))
+                                meta.get("parser", ""), meta.get("sha256", {}),
+                                {t: int(n) for t, n in meta.get("row_counts", {}).items()}))
     return out
 
 
