@@ -394,14 +394,18 @@ class FamilySet:
 _NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
 _NAME_END = lazy_pattern(r"(局|院|厅|委|办|处|会|中心|大学|学校|室|所|站|馆|队|部|署|社|街道|政府|单位)$")
 
-_ANY_TITLES: dict[tuple[Family, ...], re.Pattern[str]] = {}
+_ANY_TITLES: dict[int, tuple[tuple[Family, ...], re.Pattern[str]]] = {}
 
 
 def _any_title(families: tuple[Family, ...]) -> re.Pattern[str]:
-    """One pattern matching where any family's title pattern does: one test rules out a text that is no title."""
-    if families not in _ANY_TITLES:
-        _ANY_TITLES[families] = re.compile("|".join(f"(?:{family.pattern.pattern})" for family in families))
-    return _ANY_TITLES[families]
+    """One pattern matching where any family's title pattern does: one test rules out a text that is no title.
+    Kept by the tuple's identity (the cache holds the tuple, so its id is not reused): hashing the families hashes
+    every pattern of every family, on every line."""
+    found = _ANY_TITLES.get(id(families))
+    if found is None or found[0] is not families:
+        found = _ANY_TITLES[id(families)] = (
+            families, re.compile("|".join(f"(?:{family.pattern.pattern})" for family in families)))
+    return found[1]
 
 
 FINAL_TABLES = FamilySet(FAMILIES, FINAL_COLUMN_TERMS, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS)

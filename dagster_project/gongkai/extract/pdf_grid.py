@@ -8,6 +8,7 @@ several rows) is one box, a blank cell is a box with no words. Used by the reade
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from gongkai.extract.records import Line, Source
@@ -51,13 +52,22 @@ class Grid:
     h_rules: list[tuple[float, float, float]]
     v_rules: list[tuple[float, float, float]]
     words: dict[Box, list[_Placed]] = field(default_factory=dict)
+    _v_sorted: list[tuple[float, float, float]] = field(default_factory=list, init=False, repr=False)
+    _h_sorted: list[tuple[float, float, float]] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # rules sorted by position, so a box's sides are found by bisection (a form page has hundreds of rules and
+        # thousands of words); a rule at NaN matched nothing before and is left out
+        self._v_sorted = sorted(rule for rule in self.v_rules if rule[0] == rule[0])
+        self._h_sorted = sorted(rule for rule in self.h_rules if rule[0] == rule[0])
 
     def box_at(self, x: float, y: float) -> Box | None:
-        """The ruled box around a point, or None outside the ruling."""
-        left = max((vx for vx, t, b in self.v_rules if vx < x and t - _TOL <= y <= b + _TOL), default=None)
-        right = min((vx for vx, t, b in self.v_rules if vx > x and t - _TOL <= y <= b + _TOL), default=None)
-        above = max((hy for hy, a, b in self.h_rules if hy < y and a - _TOL <= x <= b + _TOL), default=None)
-        below = min((hy for hy, a, b in self.h_rules if hy > y and a - _TOL <= x <= b + _TOL), default=None)
+        """The ruled box around a point, or None outside the ruling: the nearest vertical rules left and right of it
+        that reach its height, the nearest horizontal rules above and below it that reach across it."""
+        left = _nearest_before(self._v_sorted, x, y)
+        right = _nearest_after(self._v_sorted, x, y)
+        above = _nearest_before(self._h_sorted, y, x)
+        below = _nearest_after(self._h_sorted, y, x)
         if None in (left, right, above, below):
             return None
         return Box(round(left, 1), round(right, 1), round(above, 1), round(below, 1))
@@ -102,6 +112,24 @@ class Grid:
             if not merged or y - merged[-1] > 2.0:
                 merged.append(y)
         return list(zip(merged, merged[1:]))
+
+
+def _nearest_before(rules: list[tuple[float, float, float]], at: float, across: float) -> float | None:
+    """The greatest position < ``at`` of the sorted (position, start, end) rules whose span reaches ``across``."""
+    for i in range(bisect_left(rules, (at,)) - 1, -1, -1):
+        position, start, end = rules[i]
+        if start - _TOL <= across <= end + _TOL:
+            return position
+    return None
+
+
+def _nearest_after(rules: list[tuple[float, float, float]], at: float, across: float) -> float | None:
+    """The least position > ``at`` of the sorted (position, start, end) rules whose span reaches ``across``."""
+    for i in range(bisect_right(rules, (at, float("inf"), float("inf"))), len(rules)):
+        position, start, end = rules[i]
+        if start - _TOL <= across <= end + _TOL:
+            return position
+    return None
 
 
 def page_grid(geo, top: float, bottom: float) -> Grid:
