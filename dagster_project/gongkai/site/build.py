@@ -8,6 +8,8 @@ pages it reads (gongkai.site.sources) and each report's check status.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,12 @@ from gongkai.site.page import (
     sources_of,
     summaries,
 )
+
+Rows = list[dict[str, Any]]
 from gongkai.site.sources import SourceLinks
 
 
-def _function_classes(con, department_id: str) -> Figure | None:
-    found = rows(con, "SELECT year, function_code, function_name, total, file, page FROM "
-                      "marts.fct_expenditure_by_function WHERE department_id = ? AND kind = 'final' AND level = 1 "
-                      "AND scope = 'all_funds' ORDER BY year, function_code", [department_id])
+def _function_classes(found: Rows) -> Figure | None:
     if not found:
         return None
     years = sorted({r["year"] for r in found})
@@ -53,9 +54,7 @@ def _basic_project(summary: list[dict[str, Any]]) -> Figure | None:
         sources_of(finals, file="path"))
 
 
-def _three_public(con, department_id: str) -> Figure | None:
-    found = rows(con, "SELECT year, budget, actual, file, page FROM marts.fct_three_public WHERE department_id = ? "
-                      "AND kind = 'final' AND item = 'total' ORDER BY year", [department_id])
+def _three_public(found: Rows) -> Figure | None:
     if not found:
         return None
     return Figure("“三公”经费 预算与决算 — three-public budget vs actual", bar_chart(
@@ -72,9 +71,7 @@ def _operating_cost(summary: list[dict[str, Any]]) -> Figure | None:
         [("机关运行经费", [r["agency_operating_cost"] for r in found])]), sources_of(found, file="path"))
 
 
-def _procurement(con, department_id: str) -> Figure | None:
-    found = rows(con, "SELECT year, total, sme_amount, sme_share_pct, file, page FROM marts.fct_procurement "
-                      "WHERE department_id = ? AND kind = 'final' ORDER BY year", [department_id])
+def _procurement(found: Rows) -> Figure | None:
     found = [r for r in found if r["total"] is not None]
     if not found:
         return None
@@ -85,16 +82,8 @@ def _procurement(con, department_id: str) -> Figure | None:
         sources_of(found))
 
 
-def _budget_vs_final(con, department_id: str) -> Figure | None:
+def _budget_vs_final(found: Rows) -> Figure | None:
     """本年支出合计 of the budget and of the final of each year where one of them prints it."""
-    if not has(con, "marts.fct_budget_vs_final"):
-        return None
-    found = rows(con, "SELECT v.year, v.budget, v.final, b.path AS budget_file, f.path AS final_file "
-                      "FROM marts.fct_budget_vs_final AS v "
-                      "LEFT JOIN marts.fct_report_summary AS b ON b.report_id = v.budget_report_id "
-                      "LEFT JOIN marts.fct_report_summary AS f ON f.report_id = v.final_report_id "
-                      "WHERE v.department_id = ? AND v.scope = 'all_funds' AND v.line = 'expenditure_total' "
-                      "AND coalesce(v.budget, v.final) IS NOT NULL ORDER BY v.year", [department_id])
     if not found:
         return None
     files = sources_of(found, file="budget_file") + sources_of(found, file="final_file")
@@ -112,12 +101,9 @@ def _score_band(score: float) -> str:
     return next(name for low, name in SCORE_BANDS if score >= low)
 
 
-def _project_scores(con, department_id: str) -> Figure | None:
+def _project_scores(found: Rows) -> Figure | None:
     """项目绩效自评: each project's total score (0–100) as the department scored it; many projects as the number of
     projects per score band and year."""
-    found = rows(con, "SELECT year, project_name, total_score, file, page FROM marts.fct_project_performance "
-                      "WHERE department_id = ? ORDER BY year, total_score DESC NULLS LAST, project_index",
-                 [department_id])
     scored = [r for r in found if r["total_score"] is not None]
     if not scored:
         return None
@@ -149,10 +135,7 @@ def _headline_table(summary: list[dict[str, Any]], links: SourceLinks) -> str:
     return f"<table>{head}{''.join(body)}</table>"
 
 
-def _projects_table(con, department_id: str, links: SourceLinks) -> str:
-    found = rows(con, "SELECT year, project_name, budget, actual, execution_rate_pct, total_score, file, page FROM "
-                      "marts.fct_project_performance WHERE department_id = ? ORDER BY year, project_index",
-                 [department_id])
+def _projects_table(found: Rows, links: SourceLinks) -> str:
     if not found:
         return "<p>No project self-evaluations (项目绩效自评) in the reports.</p>"
     lines = ["<table><tr><th>year</th><th>project 项目</th><th>budget</th><th>actual</th><th>execution %</th>"
@@ -164,12 +147,9 @@ def _projects_table(con, department_id: str, links: SourceLinks) -> str:
     return "\n".join(lines) + "</table>"
 
 
-def _failed_checks(con, department_id: str, links: SourceLinks) -> str:
-    if not has(con, "quality.report_check_failures"):
+def _failed_checks(found: Rows | None, links: SourceLinks) -> str:
+    if found is None:
         return ""
-    found = rows(con, "SELECT year, kind, check_name, detail, expected, actual, file, page FROM "
-                      "quality.report_check_failures WHERE department_id = ? ORDER BY year, kind, check_name",
-                 [department_id])
     if not found:
         return "<p class=ok>Every check of these reports passes.</p>"
     lines = [f"<p class=fail>{len(found)} failed checks (the report's own figures disagree):</p><table><tr>"
@@ -182,36 +162,108 @@ def _failed_checks(con, department_id: str, links: SourceLinks) -> str:
     return "\n".join(lines) + "</table>"
 
 
-def department_page(con, department: dict[str, Any], links: SourceLinks) -> str:
+#: What a department page shows beyond its reports' headline figures: one query each, for every department at once
+#: (grouped by department_id, in the query's order); a query of a table the warehouse lacks reads nothing.
+_PAGE_QUERIES = {
+    "function_classes": ("marts.fct_expenditure_by_function",
+                         "SELECT department_id, year, function_code, function_name, total, file, page FROM "
+                         "marts.fct_expenditure_by_function WHERE kind = 'final' AND level = 1 AND scope = 'all_funds' "
+                         "ORDER BY year, function_code"),
+    "three_public": ("marts.fct_three_public",
+                     "SELECT department_id, year, budget, actual, file, page FROM marts.fct_three_public "
+                     "WHERE kind = 'final' AND item = 'total' ORDER BY year"),
+    "procurement": ("marts.fct_procurement",
+                    "SELECT department_id, year, total, sme_amount, sme_share_pct, file, page FROM marts.fct_procurement "
+                    "WHERE kind = 'final' ORDER BY year"),
+    "budget_vs_final": ("marts.fct_budget_vs_final",
+                        "SELECT v.department_id, v.year, v.budget, v.final, b.path AS budget_file, "
+                        "f.path AS final_file FROM marts.fct_budget_vs_final AS v "
+                        "LEFT JOIN marts.fct_report_summary AS b ON b.report_id = v.budget_report_id "
+                        "LEFT JOIN marts.fct_report_summary AS f ON f.report_id = v.final_report_id "
+                        "WHERE v.scope = 'all_funds' AND v.line = 'expenditure_total' "
+                        "AND coalesce(v.budget, v.final) IS NOT NULL ORDER BY v.year"),
+    "project_scores": ("marts.fct_project_performance",
+                       "SELECT department_id, year, project_name, total_score, file, page FROM "
+                       "marts.fct_project_performance ORDER BY year, total_score DESC NULLS LAST, project_index"),
+    "projects": ("marts.fct_project_performance",
+                 "SELECT department_id, year, project_name, budget, actual, execution_rate_pct, total_score, file, page "
+                 "FROM marts.fct_project_performance ORDER BY year, project_index"),
+    "failed_checks": ("quality.report_check_failures",
+                      "SELECT department_id, year, kind, check_name, detail, expected, actual, file, page FROM "
+                      "quality.report_check_failures ORDER BY year, kind, check_name"),
+}
+
+
+@dataclass(frozen=True)
+class SiteRows:
+    """What the pages show, read once for every department: the reports' headline figures (``summaries``) and each
+    of :data:`_PAGE_QUERIES` (``pages[name]`` maps department_id → its rows; None where the table is missing;
+    ``pages["summaries"]`` the headline figures by department)."""
+
+    summaries: Rows
+    pages: dict[str, dict[str, Rows] | None]
+
+    def summary_of(self, department_id: str) -> Rows:
+        return self.pages["summaries"].get(department_id, [])
+
+    def of(self, name: str, department_id: str) -> Rows | None:
+        by_department = self.pages[name]
+        return None if by_department is None else by_department.get(department_id, [])
+
+
+def read_site_rows(con) -> SiteRows:
+    pages: dict[str, dict[str, Rows] | None] = {}
+    for name, (table, sql) in _PAGE_QUERIES.items():
+        if not has(con, table):
+            pages[name] = None
+            continue
+        by_department: dict[str, Rows] = defaultdict(list)
+        for row in rows(con, sql):
+            by_department[row["department_id"]].append(row)
+        pages[name] = by_department
+    found = summaries(con)
+    pages["summaries"] = defaultdict(list)
+    for row in found:
+        pages["summaries"][row["department_id"]].append(row)
+    return SiteRows(found, pages)
+
+
+def department_page(data: SiteRows, department: dict[str, Any], links: SourceLinks) -> str:
     department_id = department["department_id"]
-    summary = summaries(con, department_id)
-    figures = [f for f in (_function_classes(con, department_id), _basic_project(summary),
-                           _three_public(con, department_id), _operating_cost(summary),
-                           _procurement(con, department_id), _budget_vs_final(con, department_id),
-                           _project_scores(con, department_id)) if f]
+    summary = data.summary_of(department_id)
+
+    def of(name: str) -> Rows:
+        return data.of(name, department_id) or []
+
+    figures = [f for f in (_function_classes(of("function_classes")), _basic_project(summary),
+                           _three_public(of("three_public")), _operating_cost(summary),
+                           _procurement(of("procurement")), _budget_vs_final(of("budget_vs_final")),
+                           _project_scores(of("project_scores"))) if f]
     name = department["canonical_name"]
     body = [f'<nav><a href="index.html">← all departments</a></nav><h1>{escape(name)}</h1>',
             f"<p>{escape(department.get('region') or '')} {escape(department.get('level') or '')} · amounts in 万元 · "
             "sources open the report at its page</p>",
             "<h2>Reports</h2>", _headline_table(summary, links), "<h2>Figures</h2>",
             *[figure_html(f, links) for f in figures], "<h2>项目绩效自评 — project self-evaluations</h2>",
-            _projects_table(con, department_id, links), "<h2>Checks</h2>",
-            _failed_checks(con, department_id, links)]
+            _projects_table(of("projects"), links), "<h2>Checks</h2>",
+            _failed_checks(data.of("failed_checks", department_id), links)]
     return html_page(name, "\n".join(body))
 
 
 def build_site(con, out: Path, raw: Path | None = None) -> list[Path]:
     """Write index.html and one page per department with reports into ``out``, sources linked into the raw folder
-    ``raw`` (None: sources named, not linked); returns the pages written."""
+    ``raw`` (None: sources named, not linked); returns the pages written. The warehouse is read with a fixed number
+    of queries, whatever the number of departments."""
     out.mkdir(parents=True, exist_ok=True)
     links = SourceLinks(raw, out)
     departments = rows(con, "SELECT * FROM marts.dim_department WHERE department_id IN "
                             "(SELECT department_id FROM marts.fct_report_summary) ORDER BY canonical_name")
+    data = read_site_rows(con)
     written = []
     for department in departments:
         path = out / f"dept-{department['department_id']}.html"
-        path.write_text(department_page(con, department, links), encoding="utf-8")
+        path.write_text(department_page(data, department, links), encoding="utf-8")
         written.append(path)
     index = out / "index.html"
-    index.write_text(index_page(con, departments, links), encoding="utf-8")
+    index.write_text(index_page(data.summaries, departments, links), encoding="utf-8")
     return [index, *written]

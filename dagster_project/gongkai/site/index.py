@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from gongkai.site.charts import bar_chart
-from gongkai.site.page import Figure, figure_html, html_page, num, summaries
+from gongkai.site.page import Figure, figure_html, html_page, num
 from gongkai.site.sources import SourceLinks
 
 YEAR_COLUMNS = ("<tr><th>department</th><th>决算 本年支出合计</th><th>rank</th><th>预算 本年支出合计</th><th>rank</th>"
@@ -60,8 +60,8 @@ def _year_table(year: int, found: list[dict[str, Any]], names: dict[str, str], l
     return "\n".join(body)
 
 
-def index_page(con, departments: list[dict[str, Any]], links: SourceLinks) -> str:
-    found = summaries(con)
+def index_page(found: list[dict[str, Any]], departments: list[dict[str, Any]], links: SourceLinks) -> str:
+    """The index from every report's headline figures (gongkai.site.page.summaries)."""
     names = {d["department_id"]: d["canonical_name"] for d in departments}
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in found:

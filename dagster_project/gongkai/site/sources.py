@@ -3,15 +3,19 @@
 A PDF is linked where it lies, relative to the site (``../../raw/2024_x_final.pdf#page=5``: the browser's PDF viewer
 opens page 5). A text report has no pages a browser knows, so the site writes a copy of it as HTML, one section per
 page (``files/<name>.html#page=5``), each line with its number in the file. A file the raw folder no longer holds
-is named without a link.
+is named without a link. A copy records a hash of the text it was written from and of the code that wrote it, and is
+written again only when that changed: a run that adds one report writes one copy.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from html import escape
 from pathlib import Path
 
+from gongkai.extract import document as document_module
 from gongkai.extract.document import DocumentError, read_text_document
 
 COPIES = "files"  # the site's folder for the HTML copies of text reports
@@ -55,6 +59,14 @@ class SourceLinks:
         return self._copies[file]
 
     def _write_text_copy(self, file: str, path: Path) -> str | None:
+        name = f"{file.replace('/', '__')}.html"
+        target = self.out / COPIES / name
+        try:
+            stamp = f"<!-- {_copy_stamp(path)} -->"
+        except OSError:
+            return None
+        if _first_line_after_doctype(target) == stamp:
+            return f"{COPIES}/{name}"
         try:
             document = read_text_document(path)
         except (DocumentError, OSError):
@@ -65,10 +77,30 @@ class SourceLinks:
                                                    f"{escape(line.text)}</span>")
         sections = [f'<section id="page={page}"><h2>{escape(file)} — p. {page}</h2><pre>' + "\n".join(lines)
                     + "</pre></section>" for page, lines in sorted(pages.items())]
-        name = f"{file.replace('/', '__')}.html"
-        target = self.out / COPIES / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(file)}'
-                          f"</title><style>{COPY_STYLE}</style></head><body>\n<h1>{escape(file)}</h1>\n"
+        target.write_text(f'<!DOCTYPE html>\n{stamp}\n<html lang="zh-CN"><head><meta charset="utf-8">'
+                          f"<title>{escape(file)}</title><style>{COPY_STYLE}</style></head><body>\n<h1>{escape(file)}</h1>\n"
                           + "\n".join(sections) + "\n</body></html>\n", encoding="utf-8")
         return f"{COPIES}/{name}"
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The code that reads a text report and writes its copy."""
+    return hashlib.sha256(b"".join(Path(code).read_bytes() for code in (__file__, document_module.__file__))).digest()
+
+
+def _copy_stamp(path: Path) -> str:
+    """What a copy of ``path`` is written from: the file's bytes, and the code that reads and writes it."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(_code_digest())
+    return f"source sha256 {digest.hexdigest()}"
+
+
+def _first_line_after_doctype(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8") as copy:
+            copy.readline()
+            return copy.readline().rstrip("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
