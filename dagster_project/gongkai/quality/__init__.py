@@ -3,14 +3,16 @@
 Suites are code (``gongkai.quality.suites``) and are persisted as JSON under ``expectations/expectations/``
 (a GX file context rooted at ``expectations/``: ``gx.get_context(mode="file", context_root_dir="expectations")``).
 GX validates pandas DataFrames (pandas datasource ``gongkai_pandas``, one dataframe asset and a whole-dataframe
-batch definition per suite) — not through GX's SQL datasource, which fails every expectation on duckdb-engine. A
-suite without pandas helper columns (the raw suites: their helper columns are SQL, ``raw_columns``) is validated in
-DuckDB: SQL selects the rows that may fail and GX is given those rows only (``in_sql``). Great Expectations is
-imported lazily, once per process, on the first call that needs it.
+batch definition per suite) — not through GX's SQL datasource, which fails every expectation on duckdb-engine. Every
+suite is validated in DuckDB: its helper columns are SQL (``raw_columns``, ``mart_columns``), SQL selects the rows
+that may fail and GX is given those rows only (``in_sql``); on no candidate row, GX's outcome on no rows, recorded
+(``no_candidates``). Great Expectations is imported lazily, once per process, on the first call that needs it.
 
-Modules: ``specs`` (suites as data), ``suites`` (the suites), ``helper_columns`` / ``raw_columns`` (helper columns in
-pandas / in SQL), ``context`` (the GX file context), ``gx`` (running GX on a frame), ``in_sql`` (candidate rows),
-``tables`` (a whole table), ``incremental`` (the changed reports only), ``results`` (plain results, storage).
+Modules: ``specs`` (suites as data), ``suites`` (the suites), ``raw_columns`` / ``mart_columns`` (helper columns in
+SQL), ``helper_columns`` (reference sets, helpers that need Python), ``context`` (the GX file context), ``gx``
+(running GX on a frame), ``in_sql`` (candidate rows), ``no_candidates`` (the outcome on no rows), ``tables`` (a
+whole table), ``incremental`` (the changed partitions only), ``unchanged_tables`` (an unchanged whole table),
+``fingerprint`` (what a recorded outcome depends on), ``results`` (plain results, storage).
 
 Severities: ``'error'`` blocks downstream, only for invariants the pipeline guarantees (broken keys, unknown
 statuses, malformed or unknown codes in marts); ``'warning'`` is recorded and the run goes on, for every check on
@@ -59,7 +61,8 @@ from gongkai.quality.context import (
 )
 from gongkai.quality.gx import prepare_frame, run_suite
 from gongkai.quality.helper_columns import Lookups
-from gongkai.quality.incremental import row_versions, suite_fingerprint, validate_changed_reports
+from gongkai.quality.fingerprint import suite_fingerprint
+from gongkai.quality.incremental import row_versions, validate_changed_reports
 from gongkai.quality.results import RESULTS_TABLE, ExpectationResult, SuiteResult, store_results
 from gongkai.quality.specs import ERROR, WARNING, ExpectationSpec, SuiteSpec
 from gongkai.quality.suites import SUITES

@@ -39,15 +39,13 @@ def plain_objects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_frame(name: str, df: pd.DataFrame, *, con=None, lookups: Lookups | None = None) -> pd.DataFrame:
-    """The DataFrame a suite validates: ``df`` plus the suite's helper columns (``_…``), computed in pandas
-    (``prepare``) or by the suite's SQL over ``df`` in an in-memory DuckDB (``sql_columns``)."""
+    """The DataFrame a suite validates: ``df`` plus the suite's helper columns (``_…``), computed by the suite's SQL
+    over ``df`` in an in-memory DuckDB (``sql_columns``)."""
     spec = SUITES[name]
     if lookups is None:
         lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
     frame = plain_objects(df)
-    if spec.prepare is not None:
-        frame = spec.prepare(frame, lookups)
-    elif spec.sql_columns is not None:
+    if spec.sql_columns is not None:
         frame = plain_objects(_sql_columns_of_frame(spec, frame, lookups))
     return frame
 

@@ -1,5 +1,6 @@
-"""Helper columns computed in pandas (identities, parent = Σ children, membership in a classification) and the
-reference sets they look codes and names up in. Helper columns start with ``_``; a suite's ``prepare`` adds them."""
+"""The reference sets helper columns look codes and names up in, and the helpers that need Python: a code known
+through its parents printed in the same report, a printed name against the classification reference (the raw
+suites' SQL joins them in per distinct input, gongkai.quality.raw_columns)."""
 
 from __future__ import annotations
 
@@ -63,41 +64,6 @@ def normalize_class_name(name: str | None) -> str:
 def strip_code(label: str | None) -> str:
     """A row label without its leading classification code ("2010601 行政运行" → "行政运行")."""
     return re.sub(r"^\s*\d{3}(?:\s*\d{2}){0,2}\s*", "", label or "").strip()
-
-
-def num(df: pd.DataFrame, column: str) -> pd.Series:
-    """The column as float64 (unparsable values NaN); all NaN when the frame lacks it."""
-    if column not in df.columns:
-        return pd.Series(np.nan, index=df.index, dtype="float64")
-    return pd.to_numeric(df[column], errors="coerce").astype("float64")
-
-
-def identity_gap(df: pd.DataFrame, total: str, parts: list[str]) -> pd.Series:
-    """total − Σ parts (a NULL part counts as 0); NaN where the total or every part is NULL (nothing to check)."""
-    values = pd.concat([num(df, p) for p in parts], axis=1)
-    gap = num(df, total) - values.fillna(0).sum(axis=1)
-    return gap.where(num(df, total).notna() & values.notna().any(axis=1)).round(6)
-
-
-def children_gap(df: pd.DataFrame, keys: list[str], code: str, parent: str, value: str) -> pd.Series:
-    """On each parent row: its value − Σ its children's values; NaN on rows without children."""
-    children = (
-        df.assign(_v=num(df, value))
-        .dropna(subset=[parent])
-        .groupby(keys + [parent], dropna=False)["_v"]
-        .sum(min_count=1)
-        .rename("_children")
-        .reset_index()
-        .rename(columns={parent: code})
-    )
-    merged = df[keys + [code]].merge(children, on=keys + [code], how="left")
-    gap = num(df, value).to_numpy() - merged["_children"].to_numpy(dtype="float64")
-    return pd.Series(gap, index=df.index).round(6)
-
-
-def membership(values: pd.Series, known: set[str]) -> pd.Series:
-    """True / False for a code in / not in the set; None where the value is NULL (not checked)."""
-    return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else (v in known)).astype(object)
 
 
 def _parent(code: str) -> str | None:

@@ -8,7 +8,8 @@ GX decides). The suite's GX validation definition then runs on those rows only �
 before, results and failing rows as before — and the result records the rows of the table it stands for
 (``element_count``) beside the rows GX was given (``rows_given_to_gx``). On rows GX is not given no expectation of
 such a suite can fail, so its verdict and unexpected rows are those of a validation of the whole table, at the cost
-of the failing rows only. (GX's own SQL datasource is not used: on duckdb-engine it fails every expectation.)
+of the failing rows only — and on no candidate row at all, of GX's outcome on no rows, recorded
+(gongkai.quality.no_candidates). (GX's own SQL datasource is not used: on duckdb-engine it fails every expectation.)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 
 from gongkai.quality.gx import plain_objects, validate_frame
 from gongkai.quality.helper_columns import Lookups
+from gongkai.quality.no_candidates import validate_no_candidates
 from gongkai.quality.partitions import all_reports, report_batches, rows_of
 from gongkai.quality.results import SuiteResult
 from gongkai.quality.specs import NULL_PARTITION, ExpectationSpec, SuiteSpec, uses_dimensions
@@ -67,8 +69,8 @@ def _missing(column: str, types: Mapping[str, str]) -> str:
 
 def sql_checkable(spec: SuiteSpec) -> bool:
     """Whether :func:`failure_condition` covers every expectation of ``spec`` (no ``mostly``: a fraction of rows
-    needs every row) and its helper columns come from SQL (or it has none)."""
-    return spec.prepare is None and all(
+    needs every row)."""
+    return all(
         exp.type in _CONDITIONS and "mostly" not in exp.kwargs for exp in spec.expectations)
 
 
@@ -186,9 +188,9 @@ def _report_batches(frame: pd.DataFrame, column: str | None, batch_rows: int) ->
 def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | None = None, run_id: str,
                     batch_rows: int, by_partition: bool = False) -> tuple[int, list[SuiteResult]]:
     """Validate the rows of ``report_ids`` (a partitioned suite; None: every row of the table) with suite ``spec``:
-    DuckDB selects the candidate rows of at most ``batch_rows`` rows of the table at a time, GX runs on them (at
-    least once on a whole table, even on no candidate) in frames of at most ``batch_rows`` rows. Returns (rows of
-    the table validated, the result of each frame); no result when ``report_ids`` have no rows."""
+    DuckDB selects the candidate rows of at most ``batch_rows`` rows of the table at a time, GX runs on them in
+    frames of at most ``batch_rows`` rows (no candidate: GX's outcome on no rows, recorded). Returns (rows of the
+    table validated, the result of each frame); no result when ``report_ids`` have no rows."""
     lookups = Lookups(con=con, use_dims=uses_dimensions(spec))
     column = spec.partition_column
     rows, frames = 0, []
@@ -208,6 +210,8 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
     if not frames:
         return 0, []
     candidates = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if candidates.empty:
+        return rows, [validate_no_candidates(spec, candidates, context, run_id=run_id, by_partition=by_partition)]
     results = [validate_frame(spec, batch, context, run_id=run_id, by_partition=by_partition)
                for batch in _report_batches(candidates, column, batch_rows)]
     return rows, results

@@ -3,8 +3,8 @@ whose rows changed since it last ran on this warehouse, and carries the outcome 
 
 What "changed" means comes as a version per report: for a raw table the version of the report the loader holds
 (``load.loaded_versions``); for a table dbt derives (a mart rebuilt on every run) :func:`row_versions`, a hash of
-the report's rows there — folded with the dimension tables the suite looks codes up in, so a changed dimension
-revalidates every report.
+the report's rows there — folded with the codes of the dimension tables the suite looks codes up in, so a code added
+to or removed from a dimension revalidates every report.
 
 The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
 with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
@@ -15,18 +15,16 @@ them and the next run validates every row again. So does a failed expectation wh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pyarrow as pa
 
 from gongkai.quality.gx import BATCH_ROWS, run_suite
-from gongkai.quality.helper_columns import SEED_CODES
+from gongkai.quality.fingerprint import suite_fingerprint
 from gongkai.quality.in_sql import sql_checkable, standing_for, validate_in_sql
 from gongkai.quality.partitions import frame_of, ids_table, report_batches
 from gongkai.quality.results import ExpectationResult, SuiteResult, combine, first_failing_rows
@@ -47,25 +45,17 @@ _DDL = (
 )
 
 
-def suite_fingerprint(name: str) -> str:
-    """A hash of what decides a suite's outcome on unchanged rows: the suites and their runner (every module of this
-    package), the reference codes."""
-    digest = hashlib.sha256(name.encode())
-    for path in (*sorted(Path(__file__).parent.glob("*.py")), SEED_CODES):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def row_versions(con, name: str) -> dict[str, str]:
     """report_id → a hash of that report's rows in suite ``name``'s table (row count and the sum of row hashes:
-    order-free), with the content of the dimension tables the suite looks codes up in folded into each."""
+    order-free), with the codes of the dimension tables the suite looks codes up in folded into each (their names and
+    levels decide no membership)."""
     spec = SUITES[name]
     column = spec.partition_column
     if column is None:
         raise ValueError(f"suite {name!r} has no partition column")
     context = ""
     if uses_dimensions(spec):
-        parts = [con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(d)::HUGEINT), 0) FROM {table} d")
+        parts = [con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(code)::HUGEINT), 0) FROM {table}")
                  .fetchone()[0] for table in DIMENSION_TABLES.values()]
         context = "|" + "|".join(parts)
     rows = con.execute(

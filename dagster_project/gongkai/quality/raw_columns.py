@@ -120,3 +120,11 @@ def performance_projects(con, source: str, lookups: Lookups) -> Iterator[str]:
     """raw.performance_projects: total score − (indicator subtotal + execution score − deduction)."""
     yield ("SELECT *, round(total_score::DOUBLE - (indicator_subtotal::DOUBLE + coalesce(execution_score::DOUBLE, 0) "
            f"- coalesce(deduction::DOUBLE, 0)), 6) AS _score_gap FROM {source}")
+
+
+@contextmanager
+def report_files(con, source: str, lookups: Lookups) -> Iterator[str]:
+    """raw.report_files: on a current row, how many current rows share its path."""
+    current = "coalesce(is_current, false)"
+    yield (f"SELECT *, CASE WHEN {current} AND path IS NOT NULL THEN count(*) FILTER (WHERE {current}) "
+           f"OVER (PARTITION BY path) END AS _current_versions_at_path FROM {source}")

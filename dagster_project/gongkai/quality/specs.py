@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from gongkai.quality.helper_columns import Lookups
 
 Severity = Literal["error", "warning"]
@@ -46,26 +44,24 @@ class ExpectationSpec:
         return None
 
 
-Prepare = Callable[["pd.DataFrame", "Lookups"], "pd.DataFrame"]
 SqlColumns = Callable[[Any, str, "Lookups"], AbstractContextManager[str]]
 
 
 @dataclass(frozen=True)
 class SuiteSpec:
-    """A suite: the table it validates (``schema.table`` in the warehouse), how its helper columns are made (in
-    pandas, ``prepare``, or in SQL, ``sql_columns``; at most one) and its expectations."""
+    """A suite: the table it validates (``schema.table`` in the warehouse), its expectations and how its helper
+    columns are made (``sql_columns``)."""
 
     name: str
     table: str
     expectations: tuple[ExpectationSpec, ...]
-    prepare: Prepare | None = None
     description: str = ""
     #: Set when the suite's verdict on the table is the union of its verdicts on each report's rows (row-level
-    #: expectations, keys that include this column, a ``prepare`` local to each report): it may then validate only
+    #: expectations, keys that include this column, helper columns local to each report): it may then validate only
     #: the reports whose rows changed since its last run and carry the outcome of the others
     #: (gongkai.quality.incremental).
     partition_column: str | None = None
-    #: Helper columns computed in DuckDB instead of ``prepare`` (gongkai.quality.raw_columns): a context manager
+    #: Helper columns computed in DuckDB (gongkai.quality.raw_columns, mart_columns): a context manager
     #: ``(con, source relation, lookups)`` yielding a SELECT of every row of the source with its helper columns.
     sql_columns: SqlColumns | None = None
 
@@ -104,9 +100,13 @@ def is_partitionable(spec: SuiteSpec, column: str) -> bool:
 DIMENSION_TABLES = {"function": "marts.dim_function_class", "economic": "marts.dim_economic_class"}
 
 
+#: The helper column of a mart suite that looks its code up in :data:`DIMENSION_TABLES` (gongkai.quality.mart_columns).
+CODE_IN_DIMENSION = "_code_in_dim"
+
+
 def uses_dimensions(spec: SuiteSpec) -> bool:
-    """Whether the suite's membership expectations look codes up in :data:`DIMENSION_TABLES` (every marts suite)."""
-    return spec.table.startswith("marts.")
+    """Whether the suite looks codes up in :data:`DIMENSION_TABLES`: a marts suite with a membership expectation."""
+    return spec.table.startswith("marts.") and any(e.column == CODE_IN_DIMENSION for e in spec.expectations)
 
 
 

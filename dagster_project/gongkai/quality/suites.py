@@ -1,30 +1,19 @@
-"""The suites: what each raw table and mart must satisfy (``SUITES``, keyed by asset / table name), with the
-pandas steps that add the marts' helper columns. The shapes are in gongkai.quality.specs, the helper columns'
-building blocks in gongkai.quality.helper_columns; the raw suites' helper columns are SQL (gongkai.quality.raw_columns).
+"""The suites: what each raw table and mart must satisfy (``SUITES``, keyed by asset / table name). The shapes are in
+gongkai.quality.specs; the helper columns are SQL (gongkai.quality.raw_columns, gongkai.quality.mart_columns).
 """
 
 from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from gongkai.extract.budget_families import BUDGET_FAMILIES, SOURCE_COLUMNS
 from gongkai.extract.families import FAMILIES, FAMILY_BY_KEY, SUPPLEMENTARY_ITEMS
-from gongkai.quality import raw_columns
-from gongkai.quality.helper_columns import (
-    Lookups,
-    children_gap,
-    identity_gap,
-    membership,
-    num,
-)
+from gongkai.quality import mart_columns, raw_columns
 from gongkai.quality.specs import (
     ERROR,
     TOLERANCE,
     WARNING,
     ExpectationSpec,
-    Prepare,
     SqlColumns,
     SuiteSpec,
     a_ge_b,
@@ -55,97 +44,15 @@ THREE_PUBLIC_ITEMS = ("total", "overseas_travel", "reception", "vehicle_total", 
                       "meeting", "training")  # 会议费, 培训费: printed beside 三公 by some, not parts of its total
 
 
-# --- helper columns (pandas) -------------------------------------------------------------------------------------
-
-def _prep_function_fact(keys: list[str], columns: list[str]) -> Prepare:
-    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-        df = df.copy()
-        df["_identity_gap"] = identity_gap(df, "total", [c for c in columns if c != "total"])
-        for col in ("total", "basic", "project") if "basic" in columns else ("total",):
-            df[f"_children_gap_{col}"] = children_gap(df, keys, "function_code", "parent_code", col)
-        df["_code_in_dim"] = membership(df["function_code"], lookups.codes("function"))
-        return df
-
-    return prepare
-
-
-def _prep_economic_fact(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    df["_children_gap_amount"] = children_gap(df, ["report_id"], "economic_code", "parent_code", "amount")
-    df["_code_in_dim"] = membership(df["economic_code"], lookups.codes("economic"))
-    return df
-
-
-def _prep_code_in_dim(code_column: str, kind: str) -> Prepare:
-    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-        df = df.copy()
-        df["_code_in_dim"] = membership(df[code_column], lookups.codes(kind))
-        return df
-
-    return prepare
-
-
-def _prep_three_public(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    wide = df.pivot_table(index="report_id", columns="item", values="actual", aggfunc="first", dropna=False)
-    wide = wide.reindex(columns=list(THREE_PUBLIC_ITEMS))
-    gaps = pd.DataFrame(index=wide.index)
-    gaps["total"] = identity_gap(wide, "total", ["overseas_travel", "reception", "vehicle_total"])
-    gaps["vehicle_total"] = identity_gap(wide, "vehicle_total", ["vehicle_purchase", "vehicle_operation"])
-    long = gaps.reset_index().melt(id_vars="report_id", var_name="item", value_name="_parts_gap_actual")
-    df = df.merge(long, on=["report_id", "item"], how="left")
-    return df
-
-
-def _prep_procurement(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    df["_parts_gap"] = identity_gap(df, "total", ["goods", "works", "services"])
-    df["_sme_over_total"] = (num(df, "sme_amount") - num(df, "total")).round(6)  # NaN when either is missing
-    return df
-
-
-def _prep_summary(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    df["_identity_gap"] = identity_gap(df, "expenditure_total", ["basic_total", "project_total"])
-    return df
-
-
-def _prep_projects(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    score = num(df, "indicator_score") + num(df, "execution_score").fillna(0) - num(df, "deduction").fillna(0)
-    df["_score_gap"] = (num(df, "total_score") - score).round(6)
-    return df
-
-
-def _prep_report_files(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-    df = df.copy()
-    current = df[df["is_current"].astype(bool)].groupby("path")["report_id"].transform("size")
-    df["_current_versions_at_path"] = current.reindex(df.index)
-    return df
-
-
 # --- the suites -------------------------------------------------------------------------------------------------
-
-def _sources_gap(keys: list[str], total: str):
-    """Prepare: ``_sources_gap`` = the line's total − Σ its sources counted in it (NaN where nothing is counted)."""
-    def prepare(df: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
-        df = df.copy()
-        counted = num(df, "amount").where(df["counted_in_total"].fillna(False).astype(bool))
-        sums = counted.groupby([df[k] for k in keys], dropna=False).transform(lambda s: s.sum(min_count=1))
-        df["_sources_gap"] = (num(df, total) - sums).round(6)
-        return df
-    return prepare
-
 
 def _provenance() -> list[ExpectationSpec]:
     return [not_null(column) for column in PROVENANCE]
 
 
-def _suite(name: str, table: str, expectations: list[ExpectationSpec], prepare: Prepare | None = None,
-           description: str = "", partition_column: str | None = None,
-           sql_columns: SqlColumns | None = None) -> SuiteSpec:
-    spec = SuiteSpec(name, table, tuple(expectations), prepare, description, partition_column, sql_columns)
-    assert prepare is None or sql_columns is None, name
+def _suite(name: str, table: str, expectations: list[ExpectationSpec], sql_columns: SqlColumns | None = None,
+           description: str = "", partition_column: str | None = None) -> SuiteSpec:
+    spec = SuiteSpec(name, table, tuple(expectations), description, partition_column, sql_columns)
     assert partition_column is None or is_partitionable(spec, partition_column), name
     return spec
 
@@ -164,7 +71,7 @@ def _supplementary_coded_suite(name: str, split: str, split_values: tuple[str, .
         in_set("level", [1, 2, 3]),
         *(non_negative(c) for c in amounts),
         *_provenance(),
-    ], _prep_code_in_dim(code, kind), description, "report_id")
+    ], mart_columns.code_in_dim(code, kind), description, "report_id")
 
 
 _FUNCTION_KEYS_EXP = ["report_id", "scope", "function_code"]
@@ -180,7 +87,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("kind", ["final", "budget"]),
         between("_current_versions_at_path", 1, 1, ERROR, "one current version per path"),
         between("fiscal_year", 2000, 2100, WARNING),
-    ], _prep_report_files, "One row per file version; one current version per path."),
+    ], raw_columns.report_files, "One row per file version; one current version per path."),
     _suite("raw_table_cells", "raw.table_cells", [
         not_null("report_id"), not_null("table_family"), not_null("column_name"),
         compound_unique(["report_id", "table_family", "row_index", "column_name"]),
@@ -198,19 +105,19 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("category", ["personnel", "public", "group", "project"]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
-    ], None, "Long-form cells: keys, well-formed codes, known columns, value vs status.", "report_id",
-        raw_columns.table_cells),
+    ], raw_columns.table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status.",
+        "report_id"),
     _suite("raw_narrative_facts", "raw.narrative_facts", [
         not_null("report_id"), not_null("fact_key"), not_null("value"),
         in_set("basis", ["reported", "comparative", "derived"]),
         between("_level_value", 0, None, WARNING, "stated amount ≥ 0 (changes from last year excepted)"),
         pct("_share_pct"),
-    ], None, "Narrative figures.", "report_id", raw_columns.narrative_facts),
+    ], raw_columns.narrative_facts, "Narrative figures.", "report_id"),
     _suite("raw_performance_projects", "raw.performance_projects", [
         not_null("report_id"), not_null("project_name"), compound_unique(["report_id", "project_index"]),
         pct("total_score"), non_negative("budget"), non_negative("actual"), between("execution_rate_pct", 0, None),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
-    ], None, "Project self-evaluations.", "report_id", raw_columns.performance_projects),
+    ], raw_columns.performance_projects, "Project self-evaluations.", "report_id"),
     _suite("raw_performance_indicators", "raw.performance_indicators", [
         compound_unique(["report_id", "evaluation_kind", "evaluation_index", "indicator_index"]),
         in_set("evaluation_kind", ["project", "unit"]),
@@ -233,7 +140,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
         within_tolerance("_children_gap_basic", WARNING, "parent basic = Σ children within 0.05"),
         within_tolerance("_children_gap_project", WARNING, "parent project = Σ children within 0.05"),
-    ], _prep_function_fact(["report_id", "scope"], _EXP_COLUMNS), "Expenditure by function code.", "report_id"),
+    ], mart_columns.function_fact(["report_id", "scope"], _EXP_COLUMNS), "Expenditure by function code.", "report_id"),
     _suite("fct_income_by_function", "marts.fct_income_by_function", [
         not_null("report_id"), not_null("function_code"), compound_unique(["report_id", "function_code"]),
         regex("function_code", FUNCTION_CODE_RE),
@@ -241,7 +148,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("total"),
         within_tolerance("_identity_gap", WARNING, "total = Σ income sources within 0.05"),
         within_tolerance("_children_gap_total", WARNING, "parent total = Σ children within 0.05"),
-    ], _prep_function_fact(["report_id"], _INC_COLUMNS), "Income by function code.", "report_id"),
+    ], mart_columns.function_fact(["report_id"], _INC_COLUMNS), "Income by function code.", "report_id"),
     _suite("fct_basic_expenditure_by_economic_class", "marts.fct_basic_expenditure_by_economic_class", [
         not_null("report_id"), not_null("economic_code"), compound_unique(["report_id", "economic_code"]),
         regex("economic_code", ECONOMIC_CODE_RE),
@@ -249,7 +156,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("category", ["personnel", "public"]),
         non_negative("amount"),
         within_tolerance("_children_gap_amount", WARNING, "类 = Σ款 within 0.05"),
-    ], _prep_economic_fact, "Basic expenditure by economic code.", "report_id"),
+    ], mart_columns.economic_fact, "Basic expenditure by economic code.", "report_id"),
     _supplementary_coded_suite("fct_project_expenditure_by_function", "source_table", PROJECT_TABLES, "function",
                                ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
                                "Project spending by function code (supplementary tables)."),
@@ -270,7 +177,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         in_set("source", list(SOURCE_COLUMNS)), in_set("basis", ["income_table", "income_table_lines", "summary"]),
         non_negative("amount"), non_negative("income_total"),
         within_tolerance("_sources_gap", WARNING, "income total = Σ counted sources within 0.05"),
-    ], _sources_gap(["report_id"], "income_total"), "A budget's income by source of funds.", "report_id"),
+    ], mart_columns.sources_gap(["report_id"], "income_total"), "A budget's income by source of funds.", "report_id"),
     _suite("fct_budget_expenditure_by_source", "marts.fct_budget_expenditure_by_source", [
         not_null("report_id"), not_null("source"), compound_unique(["report_id", "scope", "row_index", "source"]),
         in_set("scope", ["all_funds", "basic", "project"]), in_set("line_kind", ["total", "function", "economic", "line"]),
@@ -278,7 +185,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("amount"), non_negative("line_total"),
         within_tolerance("_sources_gap", WARNING, "line total = Σ counted sources within 0.05"),
         *_provenance(),
-    ], _sources_gap(["report_id", "scope", "row_index"], "line_total"), "A budget's expenditure by source of funds.",
+    ], mart_columns.sources_gap(["report_id", "scope", "row_index"], "line_total"), "A budget's expenditure by source of funds.",
         "report_id"),
     _suite("fct_three_public", "marts.fct_three_public", [
         not_null("report_id"), compound_unique(["report_id", "item"]),
@@ -286,7 +193,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         non_negative("budget"), non_negative("actual"), between("completion_pct", 0, None),
         within_tolerance("_parts_gap_actual", WARNING,
                          "合计 = 出国 + 接待 + 用车; 用车 = 购置 + 运行维护 (actual) within 0.05"),
-    ], _prep_three_public, "三公 by item.", "report_id"),
+    ], mart_columns.three_public, "三公 by item.", "report_id"),
     _suite("fct_procurement", "marts.fct_procurement", [
         not_null("report_id"), unique("report_id"),
         between("_sme_over_total", None, TOLERANCE, WARNING, "SME amount ≤ procurement total (within 0.05)"),
@@ -295,7 +202,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("sme_share_pct"), pct("small_micro_share_pct"), pct("sme_share_goods_pct"), pct("sme_share_works_pct"),
         pct("sme_share_services_pct"),
         within_tolerance("_parts_gap", WARNING, "goods + works + services = total within 0.05"),
-    ], _prep_procurement, "Government procurement, one row per report.", "report_id"),
+    ], mart_columns.procurement, "Government procurement, one row per report.", "report_id"),
     _suite("fct_budget_procurement", "marts.fct_budget_procurement", [
         not_null("report_id"), not_null("row_index"), compound_unique(["report_id", "row_index"]),
         not_null("is_category"), in_set("procurement_kind", ["goods", "works", "services"]),
@@ -305,7 +212,7 @@ _SUITE_LIST: list[SuiteSpec] = [
         not_null("report_id"), compound_unique(["report_id", "project_index"]), not_null("project_name"),
         pct("total_score"), between("execution_rate_pct", 0, None), non_negative("budget"), non_negative("actual"),
         within_tolerance("_score_gap", WARNING, "total = indicator subtotal + execution score − deduction"),
-    ], _prep_projects, "Project self-evaluations.", "report_id"),
+    ], mart_columns.project_performance, "Project self-evaluations.", "report_id"),
     _suite("fct_budget_performance_target", "marts.fct_budget_performance_target", [
         not_null("report_id"), not_null("level3"),
         compound_unique(["report_id", "file", "target_index", "indicator_index"]),
@@ -318,42 +225,43 @@ _SUITE_LIST: list[SuiteSpec] = [
         pct("sme_share_pct"), pct("mean_project_score"),
         between("reconciliation_fails", 0, None, ERROR),
         within_tolerance("_identity_gap", WARNING, "expenditure total = basic + project within 0.05"),
-    ], _prep_summary, "One row per report.", "report_id"),
+    ], mart_columns.report_summary, "One row per report.", "report_id"),
     _suite("dim_function_class", "marts.dim_function_class", [
         not_null("code"), unique("code"), regex("code", FUNCTION_CODE_RE), in_set("level", [1, 2, 3]),
     ], None, "Function classification."),
     _suite("dim_economic_class", "marts.dim_economic_class", [
         not_null("code"), unique("code"), regex("code", ECONOMIC_CODE_RE), in_set("level", [1, 2, 3]),
     ], None, "Economic classification."),
-    # comparison across departments and years (docs/comparison.md) ------------------------------------------
+    # comparison across departments and years (docs/comparison.md): validated per department whose rows changed ---
     _suite("fct_department_year", "marts.fct_department_year", [
         not_null("department_id"), not_null("year"), compound_unique(["department_id", "year"]),
         in_set("basis", ["report", "comparative", "budget"]),
         non_negative("expenditure_total"), non_negative("three_public_total"), non_negative("agency_operating_cost"),
         pct("sme_share_pct"), pct("mean_project_score"),
         non_negative("budget_expenditure_total"), non_negative("procurement_budget"),
-    ], None, "One row per department × year (report, comparative or budget basis), its budget beside its final."),
+    ], None, "One row per department × year (report, comparative or budget basis), its budget beside its final.",
+        "department_id"),
     _suite("fct_department_year_change", "marts.fct_department_year_change", [
         not_null("department_id"), compound_unique(["department_id", "year", "metric"]),
         in_set("check_status", ["pass", "fail", "not_run"]),
         in_set("check_status", ["pass", "not_run"], WARNING,
                "computed change = stated change (amount and %, within 0.05) wherever last year is known independently"),
-    ], None, "Year-on-year change checked against the stated change."),
+    ], None, "Year-on-year change checked against the stated change.", "department_id"),
     _suite("fct_department_year_rank", "marts.fct_department_year_rank", [
         not_null("department_id"), compound_unique(["department_id", "year", "metric"]),
         between("region_rank", 1, None, ERROR), between("province_rank", 1, None, ERROR),
         pct("region_percentile", ERROR), pct("province_percentile", ERROR),
-    ], None, "Rank and percentile within region and province."),
+    ], None, "Rank and percentile within region and province.", "department_id"),
     _suite("fct_project_performance_distribution", "marts.fct_project_performance_distribution", [
         compound_unique(["grain", "department_id", "year", "measure"]),
         in_set("grain", ["department_year", "year", "overall"]),
         in_set("measure", ["execution_rate_pct", "total_score"]),
         pct("below_threshold_share_pct", ERROR),
-    ], None, "Distribution of project execution rates and scores."),
+    ], None, "Distribution of project execution rates and scores.", "department_id"),
     _suite("comparative_reconciliation", "quality.comparative_reconciliation", [
         not_null("fact_key"), in_set("status", ["pass", "fail", "not_run"]),
         within_tolerance("difference", WARNING, "a later report's comparative = the year's own figure within 0.05"),
-    ], None, "Comparatives of a later report vs the year's own report."),
+    ], None, "Comparatives of a later report vs the year's own report.", "department_id"),
     _suite("reconciliation", "quality.reconciliation", [
         not_null("report_id"), in_set("status", ["pass", "fail", "not_run"]),
         compound_unique(["report_id", "check_name"], WARNING),

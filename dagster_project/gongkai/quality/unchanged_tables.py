@@ -1,5 +1,5 @@
-"""Skip a whole-table suite whose table has not changed: a suite without a partition column (a dimension, a
-cross-report mart, raw.report_files) validates its whole table, so a table holding exactly the rows it held when the
+"""Skip a whole-table suite whose table has not changed: a suite without a partition column (a dimension,
+raw.report_files) validates its whole table, so a table holding exactly the rows it held when the
 suite last validated it — under the same suite fingerprint — gets that validation's outcome again.
 
 "The same rows" is a hash of the table (row count and the sum of row hashes: order-free), with the dimension
@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 
-from gongkai.quality.incremental import suite_fingerprint
+from gongkai.quality.fingerprint import suite_fingerprint
 from gongkai.quality.results import ExpectationResult, SuiteResult
 from gongkai.quality.specs import DIMENSION_TABLES, uses_dimensions
 from gongkai.quality.suites import SUITES

@@ -359,6 +359,8 @@ def _load_staged(con, staging: Path, raw_dir: Path, now: datetime | None,
 def current_ingest_errors(con, raw_dir: Path, staging: Path | None = None) -> list[tuple[str, str, str]]:
     """(path, error_kind, message) of the raw.ingest_errors rows for what the raw folder holds now (same path and
     content; refused paths have sha256 ''), in path order. Rows of older contents stay in the table as history."""
-    current = scan_raw(raw_dir, staging)
     rows = con.execute(f"SELECT path, sha256, error_kind, message FROM {SCHEMA}.ingest_errors ORDER BY path").fetchall()
+    if not rows:
+        return []  # nothing to match: the raw folder need not be scanned
+    current = scan_raw(raw_dir, staging)
     return [(path, kind, message) for path, sha, kind, message in rows if current.get(path) == sha]
