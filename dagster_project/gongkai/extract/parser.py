@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai.extract.budget_narrative import read_budget_narrative
-from gongkai.extract.budget_reconciliation import reconcile_budget
-from gongkai.extract.budget_tables import missing_budget_tables, read_budget_tables, read_budget_targets
 from gongkai.extract.document import DocumentError, read_document
 from gongkai.extract.identity import read_identity
 from gongkai.extract.narrative import read_narrative_facts
@@ -84,7 +81,11 @@ def parse_document(document: Document) -> Report:
 
 def _parse_budget(document: Document, report: Report) -> Report:
     """A budget (预算): its tables, its performance targets (绩效目标表), the figures its narrative states, and the
-    identities between them."""
+    identities between them. The budget modules are imported here: a final never uses them."""
+    from gongkai.extract.budget_narrative import read_budget_narrative
+    from gongkai.extract.budget_reconciliation import reconcile_budget
+    from gongkai.extract.budget_tables import missing_budget_tables, read_budget_tables, read_budget_targets
+
     tables, issues = read_budget_tables(document)
     report.tables = tables
     report.issues.extend(issues)
