@@ -102,6 +102,17 @@ def test_target_tables_match_goldens(parsed, name):
 
 
 @corpus
+@pytest.mark.parametrize("name, forms, total", [
+    ("2023_moe-swu_budget", 22, 90.0), ("2026_xian-xfj_budget", 10, 90.0), ("2026_cq-qxj_budget", 2, 100.0)])
+def test_weights_add_up_to_the_printed_total(parsed, name, forms, total):
+    """Every form prints its 分值 total in the heading (西南大学 分值（90）, 西安 分值权重（90分）, 重庆 指标权重（%）):
+    the weights of the indicator rows read add up to it on every form — none lost, none read twice, none taken from
+    the next form on the page (西南大学 p.33 prints two forms)."""
+    checks = [c for c in parsed(name).checks if c.name.startswith("targets.weights.")]
+    assert len(checks) == forms and {(c.status, c.expected) for c in checks} == {("pass", total)}
+
+
+@corpus
 def test_every_target_table_of_a_budget_is_read(parsed):
     """西安 表14 (pp.33–41, one form per project) and 表15 (p.42, the department's whole): the nine projects of its
     专项业务经费 table (p.29) that have a target table, in the order printed; 表16 (p.43) is a blank form: no target."""

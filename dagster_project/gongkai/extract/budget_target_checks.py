@@ -7,6 +7,7 @@
 * ``narrative.performance_target_unit_funds``: the funds the 说明 says the department's whole target covers
   (纳入部门整体支出绩效目标的金额) = the 资金总额 of its 部门整体绩效目标表, where both are printed; without such a
   sentence nor a project count, ``narrative.performance_target_funds`` (全覆盖，涉及…拨款 X万元) against that table;
+* ``targets.weights.<project>``: the indicators' 分值 add up to the total the heading prints (分值（90）);
 * ``targets.project_amount.<project>``: a project's 资金总额 in its target table = its 合计 in the project
   expenditure table (项目支出预算表 / 专项业务经费支出表), where exactly one project row has its name.
 
@@ -25,6 +26,7 @@ _PROJECT_TABLE = "budget_project_expenditure"
 def check_budget_targets(ledger: Ledger, report: Report) -> None:
     projects = [target for target in report.targets if target.kind == "project"]
     _check_unit_funds(ledger, report)
+    _check_weights(ledger, report)
     if projects:
         _check_stated_projects(ledger, report, projects)
         _check_project_amounts(ledger, report, projects)
@@ -61,6 +63,16 @@ def _check_unit_funds(ledger: Ledger, report: Report) -> None:
         if funds is not None:
             ledger.equal("narrative.performance_target_funds", "narrative", units[0].amount_total, funds.value,
                          source=funds.source, detail=detail)
+
+
+def _check_weights(ledger: Ledger, report: Report) -> None:
+    """A table's 分值 add up to the total its heading prints (分值（90）, 指标权重（%）: 100)."""
+    for target in report.targets:
+        weights = [indicator.weight for indicator in target.indicators]
+        if target.weight_total is not None and weights and None not in weights:
+            ledger.equal(f"targets.weights.{target.name}", "table", target.weight_total, round(sum(weights), 6),
+                         terms=len(weights) + 1, source=target.source,
+                         detail=f"Σ 分值 of the indicators, p.{target.source.page}")
 
 
 def _check_project_amounts(ledger: Ledger, report: Report, projects: list[PerformanceTarget]) -> None:

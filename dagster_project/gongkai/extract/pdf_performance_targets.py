@@ -61,7 +61,7 @@ def read_target_tables(document: Document) -> list[PerformanceTarget]:
     seen: set[Source] = set()
     for index, title in enumerate(titles):
         following = titles[index + 1] if index + 1 < len(titles) else None
-        parts = _parts(geometry, title, following)
+        parts = _target_parts(geometry, title, following)
         if not parts:
             continue
         form = _Form(document.file, parts)
@@ -80,6 +80,13 @@ def read_target_tables(document: Document) -> list[PerformanceTarget]:
             else:
                 targets.append(record)
     return targets
+
+
+def _target_parts(geometry: dict, title: Line, following: Line | None) -> list:
+    """The table's grid: below its title, continued on the next pages that start inside the ruling — unless the next
+    title is on the same page (the table ends above it; the next page's ruling is that table's)."""
+    parts = _parts(geometry, title, following)
+    return parts[:1] if following is not None and following.page == title.page else parts
 
 
 def _is_title(text: str) -> bool:
@@ -129,6 +136,7 @@ def _read_form(document: Document, form: _Form, columns: Columns | None, title: 
         implementing_unit=form.right_of(form.find(_IMPLEMENTING_UNIT)) or None,
         amount_total=funds["total"], amount_fiscal=funds["fiscal"], amount_carryover=funds.get("carryover"),
         amount_other=funds["other"], amount_unit=unit, goal_text=_goal(form), indicators=indicators, source=source,
+        weight_total=columns.weight_total if columns else None,
     )
 
 
@@ -238,14 +246,14 @@ def _read_list(form: _Form, columns: Columns, title: Line, unit: str | None) -> 
             groups.setdefault((part_index, part_grid.box_at(xs["name"], y)), []).append((y, indicator))
     targets = []
     for (part_index, _), rows in groups.items():
-        target = _list_target(form, form.parts[part_index].grid, xs, rows, title, unit, factor)
+        target = _list_target(form, form.parts[part_index].grid, xs, rows, title, unit, factor, columns.weight_total)
         if target is not None:
             targets.append(target)
     return targets
 
 
 def _list_target(form: _Form, grid: Grid, xs: dict[str, float], rows: list, title: Line, unit: str | None,
-                 factor: float) -> PerformanceTarget | None:
+                 factor: float, weight_total: float | None) -> PerformanceTarget | None:
     y = rows[0][0]
     texts = row_texts(grid, xs, y)
     name = squeeze(texts.get("name", ""))
@@ -258,5 +266,5 @@ def _list_target(form: _Form, grid: Grid, xs: dict[str, float], rows: list, titl
         amount_total=None if amount is None else round(amount * factor, 6), amount_fiscal=None,
         amount_carryover=None, amount_other=None,
         amount_unit=unit, goal_text=texts.get("goal") or None, indicators=indicators,
-        source=grid.source(form.file, grid.box_at(xs["name"], y)),
+        source=grid.source(form.file, grid.box_at(xs["name"], y)), weight_total=weight_total,
     )

@@ -27,7 +27,7 @@ _COLUMNS = (
     ("level2", lazy_pattern(r"^二级指标$")),
     ("level3", _LEVEL3),
     ("operator", lazy_pattern(r"^(?:运算)?符号$|^指标性质$|^指标值类型$")),
-    ("target", lazy_pattern(r"^(?:年度)?(?:指标值|目标值)$")),
+    ("target", lazy_pattern(r"^(?:年度)?(?:指标值|目标值)(?!内容|类型|说明|解释)")),  # 指标值（包含数字及文字描述）
     ("unit", lazy_pattern(r"^(?:度量|计量)单位$")),
     ("weight", lazy_pattern(r"^(?:分值|(?:指标)?权重|分值权重)")),
 )
@@ -36,7 +36,8 @@ _NUMERIC_TARGET = lazy_pattern(
     rf"^(?P<op>{_COMPARATOR})?(?P<value>-?\d[\d,]*(?:\.\d+)?)(?P<unit>[^\d\s，。；;,、：:（）()]{{0,8}})$")
 _ALONE_COMPARATOR = lazy_pattern(rf"^(?:{_COMPARATOR})$")
 _MORE_OPERATORS = {"⩾": ">=", "⩽": "<="}
-_SAME_ROW = 3.0  # points: heading boxes of one row share its top and bottom
+_SAME_ROW = 3.0
+_WEIGHT_TOTAL = lazy_pattern(r"（(?P<total>\d+(?:\.\d+)?|%)分?）$")  # points: heading boxes of one row share its top and bottom
 
 
 @dataclass(slots=True)
@@ -47,6 +48,7 @@ class Columns:
     bottom: float
     xs: dict[str, float]
     heading: str
+    weight_total: float | None = None  # the total the 分值 heading prints: 分值（90）, 指标权重（%） = 100
 
 
 def indicator_columns(form: _Form) -> Columns | None:
@@ -58,12 +60,23 @@ def indicator_columns(form: _Form) -> Columns | None:
     row = [box for box in grid.boxes()
            if abs(box.top - found.box.top) <= _SAME_ROW and abs(box.bottom - found.box.bottom) <= _SAME_ROW]
     xs: dict[str, float] = {}
+    weight_total = None
     for box in sorted(row, key=lambda b: b.x0):
         text = squeeze(grid.text(box))
         key = next((key for key, pattern in _COLUMNS if key not in xs and pattern.search(text)), None)
         if key is not None:
             xs[key] = box.cx
-    return Columns(found.part, found.box.bottom, xs, squeeze(grid.text(found.box)))
+        if key == "weight":
+            weight_total = _weight_total(text)
+    return Columns(found.part, found.box.bottom, xs, squeeze(grid.text(found.box)), weight_total)
+
+
+def _weight_total(heading: str) -> float | None:
+    """分值（90） / 分值权重（90分） → 90; 指标权重（%） → 100; a heading without a total → None."""
+    match = _WEIGHT_TOTAL.search(heading.replace("(", "（").replace(")", "）"))
+    if match is None:
+        return None
+    return 100.0 if match["total"] == "%" else float(match["total"])
 
 
 def row_texts(grid: Grid, xs: dict[str, float], y: float) -> dict[str, str]:

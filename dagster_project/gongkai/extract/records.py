@@ -259,6 +259,7 @@ class PerformanceTarget:
     goal_text: str | None
     indicators: list[TargetIndicator]
     source: Source
+    weight_total: float | None = None  # the total its 分值 heading prints (分值（90）), which the weights add up to
 
 
 @dataclass(slots=True)

@@ -171,6 +171,7 @@ def report_rows(report: Report, report_id: str, rel_path: str) -> dict[str, list
                 "amount_other": target.amount_other,
                 "amount_unit": target.amount_unit,
                 "goal_text": target.goal_text,
+                "weight_total": target.weight_total,
                 **_src_required(target.source, None, rel_path),
             }
         )

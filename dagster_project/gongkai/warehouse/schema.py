@@ -169,6 +169,7 @@ RAW_TABLES: dict[str, str] = {
         amount_other DOUBLE,                 -- 其他资金, 万元
         amount_unit VARCHAR,                 -- unit printed: '万元' | '元'
         goal_text VARCHAR,                   -- 年度目标
+        weight_total DOUBLE,                 -- the total the 分值 heading prints (分值（90）; 指标权重（%） = 100)
         file VARCHAR NOT NULL,
         page INTEGER NOT NULL,
         line INTEGER NOT NULL

@@ -12,6 +12,7 @@ select
     amount_other,
     amount_unit,
     goal_text,
+    weight_total,
     file,
     page,
     line

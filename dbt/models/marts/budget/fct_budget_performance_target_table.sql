@@ -30,6 +30,7 @@ select
     t.amount_other,
     t.amount_unit,
     t.goal_text,
+    t.weight_total,
     coalesce(i.indicator_count, 0) as indicator_count,
     t.file,
     t.page,
