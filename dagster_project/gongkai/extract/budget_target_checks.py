@@ -37,7 +37,7 @@ def _check_stated_projects(ledger: Ledger, report: Report, projects: list[Perfor
     stated = report.fact("performance_target_projects_count", basis="reported")
     if stated is None:
         return
-    ledger.equal("narrative.performance_target_projects_count", "narrative", stated.value, float(len(projects)),
+    ledger.equal("narrative.performance_target_projects_count", "narrative", float(len(projects)), stated.value,
                  source=stated.source, tolerance=0.0, detail=f"project target tables printed on pages {_pages(projects)}")
     funds = report.fact("performance_target_funds", basis="reported")
     amounts = [target.amount_total for target in projects]
