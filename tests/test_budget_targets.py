@@ -19,7 +19,7 @@ from tests.conftest import SHARED_CORPUS
 BUDGETS = SHARED_CORPUS / "budget"
 GOLDENS = Path(__file__).parent / "data" / "budgets"
 GOLDEN_BUDGETS = ("2026_xian-xfj_budget", "2026_fuzhou-swj_budget", "2026_cq-qxj_budget", "2023_moe-swu_budget",
-                  "2026_hangzhou-qxj_budget")
+                  "2026_hangzhou-qxj_budget", "2026_changsha-xfj_budget")
 
 corpus = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (../shared/corpus/budget) are absent")
 
