@@ -100,3 +100,16 @@ def test_narrative_checked_against_tables(wanli):
     checks = {c.name: c for c in wanli.checks}
     agency = checks["narrative.agency_operating_cost_budget"]
     assert (agency.status, agency.expected, agency.actual) == ("pass", 443.18, 443.18)
+
+
+def test_income_by_source_from_the_narrative():
+    """北京市审计局 2026 p.6 (its tables are a file of their own): '2026 年度收入预算 32852.05 万元' and its ten numbered
+    lines, 1.一般公共预算拨款收入 32365.09 … 9.其他收入 15, 10.上年结转结余 471.96 — the sources named as the marts name
+    them; the 支出预算 after them is not read as income."""
+    facts = _facts(_parse("2026_bj-sjj_budget"))
+    assert facts[("income_budget", "reported", None)] == (32852.05, 2026, 6)
+    sources = {q: v for (key, _, q), (v, _, _) in facts.items() if key == "income_source_budget"}
+    assert sources == {"general_budget": 32365.09, "government_fund": 0, "state_capital": 0,
+                       "fiscal_special_account": 0, "public_service_revenue": 0, "superior_subsidy": 0,
+                       "affiliated_remittance": 0, "business_revenue": 0, "other_revenue": 15, "carryover_begin": 471.96}
+    assert round(sum(sources.values()), 2) == 32852.05

@@ -268,15 +268,20 @@ def _budget_tables_beyond_the_set(con) -> None:
 
 
 def _budget_by_source_of_funds(con) -> None:
-    """Income by source for every budget that prints its tables (北京 2026 publishes its narrative only), the counted
-    sources adding up to the printed total; from page renders: 江苏省人民检察院 2018 公开02表 p.14 prints its sources
+    """Income by source for every budget, the counted sources adding up to the printed total — 北京 2026, whose
+    tables are published in a file of their own, from its narrative p.6 (收入预算 32852.05 = 一般公共预算拨款收入
+    32365.09 + 其他收入 15 + 上年结转结余 471.96, the other seven sources 0); from page renders: 江苏省人民检察院 2018 公开02表 p.14 prints its sources
     down the page (一般公共预算资金 21,940.96, 其他资金 14.39, 收入总计 21,955.35); 深圳 2026 表2 p.19 one unit row
     (一般公共预算拨款 36,989.05, 上年结余、结转 396.83, 收入总计 37,385.88, the rest 0.00); 西安 2026 表3 支出总表 p.21
     by unit, 一般公共预算拨款 28,384,234.71 元 of 合计 28,384,234.71, every other source blank."""
     def rows(sql, *args):
         return con.execute(sql, list(args)).fetchall()
     assert rows("select distinct department from marts.fct_budget_summary where report_id not in "
-                "(select report_id from marts.fct_budget_income_by_source)") == [("北京市审计局",)]
+                "(select report_id from marts.fct_budget_income_by_source)") == []
+    assert rows("select source, amount, income_total, page from marts.fct_budget_income_by_source "
+                "where department = '北京市审计局' and basis = 'narrative' and amount <> 0 order by source") == [
+        ("carryover_begin", 471.96, 32852.05, 6), ("general_budget", 32365.09, 32852.05, 6),
+        ("other_revenue", 15.0, 32852.05, 6)]
     assert rows("select department, year from marts.fct_budget_income_by_source group by all "
                 "having abs(any_value(income_total) - sum(amount) filter (where counted_in_total)) > 0.05") == []
     assert rows("select source, amount, basis, income_total, page from marts.fct_budget_income_by_source "

@@ -9,6 +9,10 @@
 - 绩效目标: the sentence on 绩效目标管理 → performance_target_projects_count, performance_target_funds and, where it
   says every project is covered (全覆盖, 均实行, 所有项目, 全面实施), performance_target_coverage_pct 100;
   '纳入2026年部门整体支出绩效目标的金额为1935.36万元' → performance_target_unit_funds.
+- 收入预算: '2026 年度收入预算 32852.05 万元 … 1.一般公共预算拨款收入 32365.09 万元。… 9.其他收入 15 万元。' →
+  income_budget and, per source (qualifier: the source's canonical name, the names of the 收支总表's income lines read
+  by BUDGET_SUMMARY_ITEMS), income_source_budget; read from the total to the 支出预算 that follows (北京 prints its
+  tables in a file of its own: its income by source is this).
 - 国有资产占用: vehicles held (共有车辆 N 辆; the stock at the end of the year before), vehicles the budget buys
   (安排购置车辆 N 辆) and equipment above a unit value (单价 100 万元以上设备 N 台, qualifier '100万元以上').
 
@@ -21,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gongkai.extract.budget_families import BUDGET_SUMMARY_ITEMS
+from gongkai.extract.families import match_item
 from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.narrative_text import join_lines
 from gongkai.extract.records import Document, NarrativeFact
@@ -60,6 +66,12 @@ _VEHICLES_BOUGHT = lazy_pattern(r"(?:安排购置|新增配置|拟购置)(?:车�
 _EQUIPMENT = lazy_pattern(r"单(?:价|位价值)在?(?P<threshold>\d+)万元(?:（含）)?以上的?(?:专用)?(?:大型)?设备"
                           r"(?:（不含车辆）)?(?P<value>\d+)(?:台|件|套)")
 _BUYING = ("购置", "新增配备", "配置")
+_INCOME = lazy_pattern(rf"收入预算(?:总额|总计|合计)?(?:为|共计)?(?P<value>{_NUMBER})万元")
+_INCOME_END = lazy_pattern(r"支出预算")
+_INCOME_LINE = lazy_pattern(
+    rf"(?:[（(][一二三四五六七八九十]{{1,3}}[)）]|\d{{1,2}}[.．、])(?P<name>[^\d。，,；;：:、（）()]{{2,20}}?)"
+    rf"(?P<value>{_NUMBER})万元")
+_STATED_AS = lazy_pattern(r"(?:预算)?数?(?:为|共计|安排)?$")  # 一般公共预算收入预算数为 …: the name is what comes before
 _PAGE_NUMBER = lazy_pattern(r"^[\s\-—–－]*\d{1,3}[\s\-—–－]*$")  # '- 7 -', '— 27 —' between two halves of a sentence
 
 
@@ -94,6 +106,7 @@ def read_budget_narrative(document: Document, fiscal_year: int | None) -> list[N
     _read_three_public(reader)
     _read_agency_operating_cost(reader)
     _read_procurement(reader)
+    _read_income_sources(reader)
     _read_performance_targets(reader)
     _read_assets(reader)
     return reader.facts
@@ -150,6 +163,36 @@ def _read_procurement(reader: _Reader) -> None:
     for key, pattern in _RESERVED:
         if (found := pattern.search(text)) is not None:
             reader.add(key, found)
+
+
+def _read_income_sources(reader: _Reader) -> None:
+    """The budget's income and its numbered lines by source, from the income total to the 支出预算 after it."""
+    text = reader.text.text
+    for found in _INCOME.finditer(text):
+        if not reader.in_budget_year(found):
+            continue
+        reader.add("income_budget", found)
+        end = _INCOME_END.search(text, found.end())
+        stop = end.start() if end is not None else min(len(text), found.end() + 800)
+        for line in _INCOME_LINE.finditer(text, found.end(), stop):
+            source = income_source(line.group("name"))
+            if source is not None:
+                reader.add("income_source_budget", line, qualifier=source)
+        return
+
+
+def income_source(name: str) -> str | None:
+    """The canonical source of funds a printed income line names (一般公共预算拨款收入 → general_budget …)."""
+    item = match_item(_STATED_AS.sub("", name), BUDGET_SUMMARY_ITEMS)
+    if item is None or item not in _SOURCE_ITEMS:
+        return None
+    return item.removesuffix("_appropriation") if item != "fiscal_appropriation" else item
+
+
+_SOURCE_ITEMS = ("general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation",
+                 "fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",
+                 "business_revenue", "affiliated_remittance", "other_revenue", "carryover_begin",
+                 "non_appropriation_surplus_used")
 
 
 def _read_performance_targets(reader: _Reader) -> None:

@@ -174,7 +174,7 @@ _SUITE_LIST: list[SuiteSpec] = [
     ], None, "三公 / 机关运行经费 / 国有资产 / 政府采购 tables beyond the standard nine.", "report_id"),
     _suite("fct_budget_income_by_source", "marts.fct_budget_income_by_source", [
         not_null("report_id"), not_null("source"), compound_unique(["report_id", "source"]),
-        in_set("source", list(SOURCE_COLUMNS)), in_set("basis", ["income_table", "income_table_lines", "summary"]),
+        in_set("source", list(SOURCE_COLUMNS)), in_set("basis", ["income_table", "income_table_lines", "summary", "narrative"]),
         non_negative("amount"), non_negative("income_total"),
         within_tolerance("_sources_gap", WARNING, "income total = Σ counted sources within 0.05"),
     ], mart_columns.sources_gap(["report_id"], "income_total"), "A budget's income by source of funds.", "report_id"),

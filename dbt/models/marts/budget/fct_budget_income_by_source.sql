@@ -4,7 +4,8 @@
 --                      a single row: that row, 深圳's unit);
 -- 'income_table_lines' a 收入总表 printing its sources down the page with one 金额 column (江苏 公开02表): its
 --                      first-level lines (一般公共预算资金, 其他资金 …), each named by its printed name (printed_source);
--- 'summary'            the income side of the 收支总表 (its lines named by BUDGET_SUMMARY_ITEMS).
+-- 'summary'            the income side of the 收支总表 (its lines named by BUDGET_SUMMARY_ITEMS);
+-- 'narrative'          the 收入预算 the narrative states, line by line (北京 publishes its tables in a file of its own).
 -- income_total is the printed total the counted sources add up to: the 收入总表's 合计 (上年结转 included where it is a
 -- column), else the 收支总表's 本年收入合计 (else its 总计); counted_in_total is false for a part of another source.
 {{ report_mart() }}
@@ -101,12 +102,39 @@ from_summary as (
     where source in ({{ "'" ~ budget_sources() | join("', '") ~ "'" }})
 ),
 
+narrative as (
+    select
+        f.*,
+        bool_or(f.qualifier = 'fiscal_appropriation') over (partition by f.report_id) as has_appropriation,
+        max(f.value) filter (where f.fact_key = 'income_budget') over (partition by f.report_id) as income_total
+    from {{ ref('stg_narrative_facts') }} as f
+    where f.fact_key in ('income_budget', 'income_source_budget')
+      and f.basis = 'reported'
+),
+
+from_narrative as (
+    select
+        report_id,
+        qualifier as source,
+        value as amount,
+        original as source_as_printed,
+        {{ source_counted('qualifier', 'has_appropriation') }} as counted_in_total,
+        income_total,
+        file,
+        page,
+        line
+    from narrative
+    where fact_key = 'income_source_budget'
+),
+
 candidates as (
     select *, 'income_table' as basis, 1 as preference from from_table
     union all
     select *, 'income_table_lines' as basis, 2 as preference from from_lines
     union all
     select *, 'summary' as basis, 3 as preference from from_summary
+    union all
+    select *, 'narrative' as basis, 4 as preference from from_narrative
 ),
 
 chosen as (
