@@ -11,6 +11,7 @@ later entry follows the last table, or the contents lists a table the body print
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -125,15 +126,20 @@ def _entry_like(text: str) -> bool:
                                                              and len(text) <= _HEADING_MAX)))
 
 
+_NOT_WORDS = re.compile(r"[“”\"‘’'：:。]|本?部门|本?单位")
+
+
+@functools.lru_cache(maxsize=4096)
 def _words(text: str, department: str) -> str:
-    """An entry's or heading's words: numbering, leaders, years, the department's name and quotes dropped."""
+    """An entry's or heading's words: numbering, leaders, years, the department's name and quotes dropped. Kept for
+    the texts seen last: every entry is looked for among the same headings."""
     text = _TOC_TAIL.sub("", compact_line(text))
     m = _PART.match(text)
     text = text[m.end():] if m else text
     text = _YEAR.sub("", text)
     if department:
         text = text.replace(department, "")
-    return re.sub(r"[“”\"‘’'：:。]|本?部门|本?单位", "", text)
+    return _NOT_WORDS.sub("", text)
 
 
 def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Table],
@@ -142,7 +148,7 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
     tables are published as an attachment, 附后, lists them all the same)."""
     printed_families = {table.family for table in tables}
     any_table = bool(tables)
-    headings = [compact_line(line.text) for line in body if len(compact_line(line.text)) <= _HEADING_MAX]
+    headings = [text for text in map(compact_line, (line.text for line in body)) if len(text) <= _HEADING_MAX]
     pairs = [a + b for a, b in zip(headings, headings[1:])]  # a heading wrapped over two lines
     words = {_words(h, department) for h in headings + pairs}
     findings = []
@@ -192,9 +198,15 @@ def _similar(a: str, b: str) -> bool:
         return True
     if 2.0 * min(len(a), len(b)) / length < _SIMILAR:
         return False
-    if 2.0 * (Counter(a) & Counter(b)).total() / length < _SIMILAR:
+    if 2.0 * (_characters(a) & _characters(b)).total() / length < _SIMILAR:
         return False
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= _SIMILAR
+
+
+@functools.lru_cache(maxsize=4096)
+def _characters(text: str) -> Counter[str]:
+    """How often each character occurs (not to be changed: it is shared)."""
+    return Counter(text)
 
 
 def _title_printed(entry: Entry, headings: list[str], department: str) -> bool:
