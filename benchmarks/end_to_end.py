@@ -146,6 +146,7 @@ def child() -> None:
         "import_s": t_imported - t_start,
         "run_s": t_run - t_imported,
         "success": summary["success"],
+        "dbt_skipped": bool(summary.get("dbt_skipped")),
         "reports": summary.get("reports", {}),
         "marts": summary.get("marts", {}),
         "checks": summary["checks"],
@@ -224,6 +225,8 @@ def rows_for(n: int, label: str, info: dict, proc, warehouse: Path, target: floa
     for stage, seconds in split.items():
         if seconds:
             rows.append(Row(bench, f"step: {stage}", seconds, "s", load=load))
+            if stage == "dbt" and info.get("dbt_skipped"):
+                rows.append(Row(bench, "dbt skipped (its inputs as at the last build)", "yes"))
     overhead = info["run_s"] - sum(split.values())
     rows.append(Row(bench, "run overhead (Dagster)", overhead, "s", load=load))
     rows.append(Row(bench, "peak RSS, tree (sum)", proc.peak_tree_rss_mb, "MB", load=load))

@@ -23,7 +23,8 @@ from gongkai.pipeline.dbt_project import (
     record_project_version,
     recorded_project_version,
 )
-from gongkai.pipeline.dbt_runner import stream_dbt
+from gongkai.pipeline.dbt_runner import stream_dbt, unchanged_dbt_events
+from gongkai.pipeline.dbt_state import dbt_inputs, forget_inputs, record_build, recorded_checks, recorded_inputs
 from gongkai.pipeline.report_metadata import report_metadata
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
@@ -182,6 +183,17 @@ class DbtConfig(dg.Config):
     vars_json: str = "{}"  # JSON object passed to dbt as --vars
 
 
+#: Why a run did not run dbt (its log and the run summary say so).
+DBT_SKIPPED = ("its inputs — the raw tables, the dbt project, --vars, dbt's version — are those of the last complete "
+               "build: every model is unchanged and every test keeps the outcome it had then")
+
+
+def _selects_every_node(context: dg.AssetExecutionContext) -> bool:
+    """The run builds every model and runs every test (what a recorded build must have done)."""
+    return set(context.selected_asset_keys) == set(context.assets_def.keys) and \
+        set(context.selected_asset_check_keys) == set(context.assets_def.check_keys)
+
+
 DBT_PROJECT = build_dbt_project() if dbt_project_available() else None
 
 
@@ -202,13 +214,27 @@ def _make_dbt_assets(project):
                 build, full_refresh=config.full_refresh or is_full_refresh(context) or rebuild,
                 vars=json.loads(config.vars_json or "{}"), project_version=version,
             )
-            context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
-            saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
-            target = invocation_target(project, context.run.run_id, saved_state)
-            yield from stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env,
-                                  keep_views_and_seeds="--full-refresh" not in invocation.args)
-            record_project_version(build, version)
-        keep_partial_parse(target, Path(project.project_dir) / project.target_path, saved_state)
+            inputs = dbt_inputs(build, version, invocation.args)
+            if "--full-refresh" not in invocation.args and recorded_inputs(build) == inputs:
+                context.log.info(f"dbt skipped: {DBT_SKIPPED}")
+                yield from unchanged_dbt_events(context, recorded_checks(build), f"dbt skipped: {DBT_SKIPPED}")
+                target = None
+            else:
+                context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
+                forget_inputs(build)
+                saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
+                target = invocation_target(project, context.run.run_id, saved_state)
+                checks = []
+                for event in stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env,
+                                        keep_views_and_seeds="--full-refresh" not in invocation.args):
+                    if isinstance(event, dg.AssetCheckResult):
+                        checks.append(event)
+                    yield event
+                record_project_version(build, version)
+                if _selects_every_node(context):
+                    record_build(build, inputs, checks)
+        if target is not None:
+            keep_partial_parse(target, Path(project.project_dir) / project.target_path, saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")

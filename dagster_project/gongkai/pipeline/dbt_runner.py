@@ -25,9 +25,10 @@ from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what dagster-dbt turns into Dagster events).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
-#: What a run builds when the project is the one that built the warehouse: tables (the per-report marts incremental)
-#: and every test; views and seeds are what the same project created before, so they are left as they are.
-CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:incremental", "resource_type:test")
+#: What a run builds when the project is the one that built the warehouse: tables, the per-report marts (built
+#: incrementally: dbt/macros/report_marts.sql) and every test; views and seeds are what the same project created
+#: before, so they are left as they are.
+CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:report_mart", "resource_type:test")
 _manifests: dict[str, Any] = {}  # project fingerprint → dbt's parsed Manifest (one entry: the current project)
 
 
@@ -140,7 +141,8 @@ class KeptAssets:
     that dbt rebuilds, e.g. int_reports_preferred over int_report_versions, waits for that table)."""
 
     def __init__(self, kept: set[dg.AssetKey], selected: set[dg.AssetKey], manifest: Mapping[str, Any],
-                 translator) -> None:
+                 translator, note: str = "created by this project before: kept") -> None:
+        self._note = note
         keys = {uid: translator.get_asset_key(node) for uid, node in manifest["nodes"].items()}
         self._order = [keys[uid] for uid in _topological(keys, manifest) if keys[uid] in kept]
         built = selected - kept
@@ -176,7 +178,22 @@ class KeptAssets:
 
     def _report(self, key: dg.AssetKey) -> Iterator[dg.MaterializeResult]:
         self._yielded.add(key)
-        yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": "created by this project before: kept"})
+        yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": self._note})
+
+
+def unchanged_dbt_events(context: dg.AssetExecutionContext, checks: Mapping[dg.AssetKey, Sequence[Any]],
+                         note: str) -> Iterator[Any]:
+    """A dbt step that did not run dbt: each selected asset reported materialized, unchanged (``note`` says why),
+    in the order a multi-asset must yield them, each followed by its recorded check results that are selected."""
+    from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    selected = set(context.selected_asset_keys)
+    selected_checks = set(context.selected_asset_check_keys)
+    for result in KeptAssets(selected, selected, manifest, translator, note).rest():
+        yield result
+        yield from (check for check in checks.get(result.asset_key, ())
+                    if dg.AssetCheckKey(check.asset_key, check.check_name) in selected_checks)
 
 
 def _asset_key_of(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:

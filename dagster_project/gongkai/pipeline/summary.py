@@ -28,6 +28,7 @@ def summarize(result, warehouse: Path) -> dict:
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key]
     summary["failed_steps"] = [e.step_key for e in failures]
     summary["refusals"] = [m for m in (_gongkai_message(e) for e in failures) if m]
+    summary["dbt_skipped"] = _dbt_skipped(result)
     if not warehouse.exists():
         return summary
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -65,6 +66,16 @@ def summarize(result, warehouse: Path) -> dict:
     return summary
 
 
+def _dbt_skipped(result) -> str | None:
+    """Why the run did not run dbt, as its dbt step said on each model it reported unchanged (None: dbt ran)."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            note = event.event_specific_data.materialization.metadata.get("unchanged")
+            if note is not None and str(note.value).startswith("dbt skipped"):
+                return str(note.value)
+    return None
+
+
 def _gongkai_message(event) -> str | None:
     """The one-line reason a gongkai step gave for failing (``gongkai: …``), found in the error's cause chain."""
     error = getattr(event.event_specific_data, "error", None)
@@ -85,6 +96,8 @@ def format_summary(summary: dict) -> str:
         f"checks: passed {summary['checks']['passed']}, failed {summary['checks']['failed']}",
         f"reconciliation: pass {recon.get('pass', 0)}, fail {recon.get('fail', 0)}, not_run {recon.get('not_run', 0)}",
     ]
+    if summary.get("dbt_skipped"):
+        lines.append(summary["dbt_skipped"])
     if summary.get("marts"):
         lines.append("rows per mart:")
         width = max(len(n) for n in summary["marts"])
