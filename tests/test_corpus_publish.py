@@ -265,6 +265,12 @@ def _budget_tables_beyond_the_set(con) -> None:
                 "and level3 = '中心工作人员满意率'") == [('满意度指标', '服务对象满意度指标', '>=', 90.0, '%', 10.0)]
     assert rows("select expected, actual, page from quality.report_check_failures where department = '西安市信访局' "
                 "and check_name = 'targets.project_amount.食堂包厨服务'") == [(131.03, 173.41, 40)]
+    # 杭州 表11 p.25: three projects and their goals, no indicators, 2,131.61 as its 说明 states (p.10); 西南大学's 22
+    # forms each print 分值（90）
+    assert rows("select count(*), sum(amount_total), sum(indicator_count) from marts.fct_budget_performance_target_table "
+                "where department = '杭州市气象局'") == [(3, pytest.approx(2131.61), 0)]
+    assert rows("select count(*), count(*) filter (where weight_total = 90) from "
+                "marts.fct_budget_performance_target_table where department = '西南大学'") == [(22, 22)]
 
 
 def _budget_by_source_of_funds(con) -> None:
