@@ -454,3 +454,31 @@ def test_suites_validated_in_sql_agree_with_gx_on_every_row(context, tmp_path):
         assert _outcomes(in_sql) == _outcomes(every_row), name
         given = {r.details["rows_given_to_gx"] for r in in_sql.results}
         assert len(given) == 1 and given.pop() < len(rows), name
+
+
+def test_a_suite_with_no_candidate_row_takes_gx_outcome_on_no_rows_recorded(context, tmp_path, monkeypatch):
+    """Seed rows that pass give SQL no candidate row: GX validates no rows once, its outcome is recorded per suite
+    fingerprint, and the next validation takes the record without running GX — the same results, standing for the
+    table's rows."""
+    from gongkai.quality import no_candidates, validate_table
+    from gongkai.warehouse.schema import create_statements
+
+    monkeypatch.setattr(no_candidates, "RECORDED_DIR", tmp_path / "no_candidates")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for statement in create_statements():
+        con.execute(statement)
+    facts = pd.DataFrame([dict(report_id=R, fact_key="income_total", value=5743.67, unit="万元", basis="reported",
+                               file="r.pdf", page=7, line=12)])
+    con.execute("INSERT INTO raw.narrative_facts BY NAME SELECT * FROM facts")
+    first = validate_table(con, "raw_narrative_facts", context)
+    assert len(list((tmp_path / "no_candidates").glob("raw_narrative_facts-*.json"))) == 1
+
+    def gx_must_not_run(*args, **kwargs):
+        raise AssertionError("GX ran on no candidate row although its outcome was recorded")
+
+    monkeypatch.setattr(no_candidates, "validate_frame", gx_must_not_run)
+    again = validate_table(con, "raw_narrative_facts", context)
+    assert first.success and again.success and again.rows == first.rows == 1
+    assert [(r.expectation, r.column, r.success, r.unexpected_count, r.details) for r in again.results] == \
+        [(r.expectation, r.column, r.success, r.unexpected_count, r.details) for r in first.results]
+    assert all(r.details["rows_given_to_gx"] == 0 for r in again.results)
