@@ -89,11 +89,13 @@ def _check_project_amounts(ledger: Ledger, report: Report, projects: list[Perfor
 
 
 def _project_row(target: PerformanceTarget, rows: list[TableRow]) -> TableRow | None:
-    """The one project row named as the target (its label, or the label's first word: 实施公车统管费用 其他运转类)."""
+    """The one project row named as the target: its label, the label's first word (实施公车统管费用 其他运转类), or the
+    target's unit and name (杭州市气象局 气象业务建设)."""
     name = squeeze(target.name or "")
     if not name:
         return None
-    found = [row for row in rows if squeeze(row.label) == name or row.label.split(" ")[0] == name]
+    with_unit = squeeze(target.implementing_unit or "") + name
+    found = [row for row in rows if squeeze(row.label) in (name, with_unit) or row.label.split(" ")[0] == name]
     return found[0] if len(found) == 1 else None
 
 
