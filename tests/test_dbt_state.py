@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from gongkai.pipeline.dbt_state import record_build, recorded_checks, recorded_inputs, sources_version
+from gongkai.pipeline.dbt_state import dbt_inputs, record_build, recorded_checks, recorded_inputs, sources_version
 
 
 def _raw_warehouse(path: Path) -> Path:
@@ -43,6 +43,17 @@ def test_sources_version_follows_content_not_sight(tmp_path):
     changed = _version(warehouse)
     assert _version(warehouse, "UPDATE raw.table_cells SET value = 2 WHERE report_id = 'b'") != changed  # NULL → 2
     assert _version(warehouse, "DELETE FROM raw.report_files WHERE report_id = 'b'") != changed
+
+
+def test_dbt_inputs_follow_project_vars_and_catalog_not_full_refresh(tmp_path):
+    warehouse = _raw_warehouse(tmp_path / "w.duckdb")
+    first = dbt_inputs(warehouse, "v1", ["build"])
+    assert dbt_inputs(warehouse, "v1", ["build", "--full-refresh"]) == first  # a full refresh builds the same rows
+    assert dbt_inputs(warehouse, "v2", ["build"]) != first
+    assert dbt_inputs(warehouse, "v1", ["build", "--vars", '{"a":1}']) != first
+    other = tmp_path / "other.duckdb"
+    other.write_bytes(warehouse.read_bytes())
+    assert dbt_inputs(other, "v1", ["build"]) != first  # another catalog name, which the views spell out
 
 
 def test_recorded_checks_keep_the_outcome_not_the_invocation(tmp_path):

@@ -53,7 +53,7 @@ def sources_version(con) -> str:
 
 def dbt_inputs(warehouse: Path, project_version: str, args: Iterable[str]) -> str:
     """One hash of everything a dbt build of ``warehouse`` reads: sources, project, the invocation's arguments,
-    dbt's version."""
+    dbt's version, the database's catalog name."""
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -63,7 +63,8 @@ def dbt_inputs(warehouse: Path, project_version: str, args: Iterable[str]) -> st
         con.close()
     versions = [importlib.metadata.version(package) for package in ("dbt-core", "dbt-duckdb")]
     invocation = [arg for arg in args if arg != "--full-refresh"]  # a full refresh builds the same rows
-    return hashlib.sha256(json.dumps([sources, project_version, invocation, versions]).encode()).hexdigest()
+    catalog = Path(warehouse).stem  # DuckDB's catalog name, which dbt's views spell out
+    return hashlib.sha256(json.dumps([sources, project_version, invocation, versions, catalog]).encode()).hexdigest()
 
 
 def recorded_inputs(warehouse: Path) -> str | None:
