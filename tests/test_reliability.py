@@ -534,7 +534,7 @@ def _wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | Non
 
 @pytest.mark.slow
 def test_crash_midway_then_clean_run_is_identical(batch):
-    """Run 2 is killed (-9, with its dbt child) once its build copy exists: meanwhile a reader sees the last complete
+    """Run 2 (a full refresh) is killed (-9, with its dbt child) once its build copy exists: meanwhile a reader sees the last complete
     warehouse and a second `gongkai run` is refused by the run lock. Afterwards the live file is byte-for-byte the
     previous one; the clean run 3 gives the same warehouse as run 1 (a re-run and a run after a crash)."""
     from gongkai.pipeline.run import run_pipeline
@@ -548,7 +548,9 @@ def test_crash_midway_then_clean_run_is_identical(batch):
     build = wh.parent / "build"
     before_builds = set(build.glob("*.duckdb")) if build.exists() else set()
 
-    victim = subprocess.Popen(GONGKAI + ["run"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # a full refresh re-parses every file and rebuilds every model: long enough to be killed midway (a run with
+    # nothing new now skips dbt and takes recorded GX outcomes, and could end before the reader and the second run)
+    victim = subprocess.Popen(GONGKAI + ["run", "--full-refresh"], env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, start_new_session=True)
     try:
         _wait_for(lambda: set(build.glob("*.duckdb")) - before_builds, 240, "the build copy", victim)
