@@ -255,3 +255,28 @@ def test_a_deadline_whose_alarm_is_swallowed_still_stops_the_page(tmp_path, monk
         gc.callbacks.remove(swallowing_gc_callback)
     assert [p.status for p in document.pages][-1] == "text"
     assert document.pages[0].status == "error"
+
+
+WORKER_SETTINGS_SCRIPT = """
+import os, sys
+from pathlib import Path
+from gongkai.warehouse.staging import stage_files, start_workers_early
+
+raw, staging = Path(sys.argv[1]), Path(sys.argv[2])
+start_workers_early()  # the worker server starts under GONGKAI_MAX_FILE_MB=0.01 (10 kB)
+del os.environ["GONGKAI_MAX_FILE_MB"]  # the next run has the default limit
+[(result, _cached)] = stage_files(raw, [sys.argv[3]], staging, timeout=120)
+print(result.status, result.error_kind)
+"""
+
+
+def test_parse_workers_take_the_callers_limits_not_the_ones_their_server_started_with(tmp_path):
+    """The worker server outlives the run that started it: a limit set then must not refuse files later."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / LIAONING).write_bytes((RAW / LIAONING).read_bytes())  # ≈ 60 kB: over 10 kB, under the default
+    env = dict(os.environ, GONGKAI_MAX_FILE_MB="0.01", GONGKAI_PARSE_TIMEOUT="120")
+    done = subprocess.run([sys.executable, "-c", WORKER_SETTINGS_SCRIPT, str(raw), str(tmp_path / "staging"), LIAONING],
+                          env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["loaded", "None"]

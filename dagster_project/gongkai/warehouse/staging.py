@@ -196,9 +196,24 @@ def stage_error(raw_dir: Path, rel_path: str, staging: Path, kind: str, message:
     return stage_file(Path(raw_dir), rel_path, Path(staging), parse=refuse)
 
 
-def _stage_in_child(ready: Callable[[], None], raw_dir: str, rel_path: str, staging: str, parse_ref: str) -> StageResult:
-    """In a worker process: import the parser (once per worker), say ready (the file's deadline starts then), stage
-    one file (the worker writes staging itself) and return the StageResult."""
+def _gongkai_settings() -> dict[str, str]:
+    """This process's GONGKAI_* environment: the limits and paths a worker must read as its caller does."""
+    return {key: value for key, value in os.environ.items() if key.startswith("GONGKAI_")}
+
+
+def _take_settings(settings: dict[str, str]) -> None:
+    """In a worker: the caller's GONGKAI_* settings replace the ones the worker server started with (it outlives the
+    run that started it, so a limit set for one run must not stay for the next)."""
+    for key in [key for key in os.environ if key.startswith("GONGKAI_") and key not in settings]:
+        del os.environ[key]
+    os.environ.update(settings)
+
+
+def _stage_in_child(ready: Callable[[], None], raw_dir: str, rel_path: str, staging: str, parse_ref: str,
+                    settings: dict[str, str]) -> StageResult:
+    """In a worker process: take the caller's settings, import the parser (once per worker), say ready (the file's
+    deadline starts then), stage one file (the worker writes staging itself) and return the StageResult."""
+    _take_settings(settings)
     parse = _resolve(parse_ref)
     ready()
     return stage_file(Path(raw_dir), rel_path, Path(staging), parse=_guarded(parse))
@@ -232,7 +247,7 @@ def _stage_with_deadline(
     """Stage the files in the worker pool; a file whose worker timed out or died is staged as 'failed'."""
     outcomes = child_processes.run_with_deadlines(
         _stage_in_child,
-        [(str(raw_dir), rel, str(staging), PARSE_FUNCTION) for rel in rel_paths],
+        [(str(raw_dir), rel, str(staging), PARSE_FUNCTION, _gongkai_settings()) for rel in rel_paths],
         workers=workers, timeout=timeout, preload=WORKER_PRELOAD, memory_limit=parse_memory_bytes(),
     )
     results = []
