@@ -42,7 +42,8 @@ def _rendered(report) -> dict[str, list[str]]:
             cells = [f"{c.column}={c.original}" for c in row.cells if c.status != "blank"]
             if cells:
                 key = row.code or row.item or row.label
-                lines.append(" ".join([f"{row.side[:3]}:{key}" if row.side else key, *cells]))
+                side = f"{row.side[:3]}.{row.category}" if row.side and row.category else (row.side or "")[:3]
+                lines.append(" ".join([f"{side}:{key}" if side else key, *cells]))
     return tables
 
 
@@ -294,6 +295,39 @@ def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
     assert report.table("budget_summary").row(item="income_total", side="income").label == "当年收入小计"
     assert rows[("income", "收入合计")] == rows[("expenditure", "支出合计")] == (13649.07, 9)
     assert [c.name for c in report.checks if c.status != "pass"] == []
+
+
+def _panel_golden(name: str) -> dict[str, list[str]]:
+    panels: dict[str, list[str]] = {}
+    for line in (GOLDENS / f"{name}.panels.golden").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            current = panels.setdefault(line.strip("[]"), [])
+        elif line.strip() and not line.startswith("#"):
+            current.append(line)
+    return panels
+
+
+def test_summary_of_four_side_by_side_panels(parsed):
+    """西安 表1 p.19 prints 收入 and, under 支出, the same spending by function class, by department economic class and
+    by government economic class: four (label, 预算数) panels side by side. Each panel's rows are its own, in printed
+    order, every label and amount as on the page image, blanks NULL; each expenditure panel keeps the
+    classification its heading names, and each adds up to the 本年支出合计 on its own."""
+    report = parsed("2026_xian-xfj_budget")
+    table = report.table("budget_summary")
+    assert table.source.page == 19 and table.unit == "元"
+    panels: dict[str, list[str]] = {}
+    for row in table.rows:
+        label = "项目" if row.side == "income" else row.category
+        cell = row.cell("amount")
+        panels.setdefault(f"{row.side} {label}", []).append(
+            f"{row.label} | {cell.original if cell.status != 'blank' else 'NULL'}")
+    assert panels == _panel_golden("2026_xian-xfj_budget")
+    assert {c.value for r in table.rows for c in r.cells if c.original == "28,384,234.71"} == {2838.423471}
+    checks = {c.name: c.status for c in report.checks if c.name.startswith("budget_summary.")}
+    assert checks == {"budget_summary.balanced": "pass", "budget_summary.income_lines": "pass",
+                      "budget_summary.expenditure_lines.function": "pass",
+                      "budget_summary.expenditure_lines.department_economic": "pass",
+                      "budget_summary.expenditure_lines.government_economic": "pass"}
 
 
 def test_project_table_rows_are_projects_under_units(parsed):

@@ -130,15 +130,33 @@ def check_budget_summary(ledger: Ledger, table: Table) -> None:
     if income_total is not None and lines:
         ledger.equal(f"{name}.income_lines", "table", row_amount(income_total),
                      _sum([row_amount(r) for r in lines]), len(lines) + 1, income_total.source)
-    classes = [r for r in table.rows if r.side == "expenditure" and not r.item and r.label and r.level in (None, 1)]
     uses = [r for r in table.rows if r.side == "expenditure" and r.item in _USE_LINES]
     if not any(r.item in ("basic", "project") for r in uses):  # 上缴上级支出 … under the function classes
         uses = []
     spending_total = table.row(item="expenditure_total", side="expenditure") or grand_out
-    for check, lines in (("expenditure_lines", classes), ("expenditure_uses", uses)):
+    for check, lines in (*_class_lines(table, row_amount(spending_total) if spending_total else None),
+                         ("expenditure_uses", uses)):
         if spending_total is not None and lines:
             ledger.equal(f"{name}.{check}", "table", row_amount(spending_total),
                          _sum([row_amount(r) for r in lines]), len(lines) + 1, spending_total.source)
+
+
+def _class_lines(table: Table, total: float | None) -> list[tuple[str, list[TableRow]]]:
+    """The expenditure side's lines, per panel where it prints several (by function, by department economic class,
+    by government economic class: ``expenditure_lines.<classification>``). A panel's only top line with an amount,
+    printing the total (一、部门预算 over 1、一般公共服务支出 …), is a heading: its lines are those right under it."""
+    out = []
+    spending = [r for r in table.rows if r.side == "expenditure"]
+    for classification in dict.fromkeys(r.category for r in spending):
+        panel = [r for r in spending if r.category == classification and not r.item and r.label]
+        lines = [r for r in panel if r.level in (None, 1)]
+        counted = [r for r in lines if row_amount(r) is not None]
+        under = [r for r in panel if r.level == 2]
+        if len(counted) == 1 and counted[0].level == 1 and row_amount(counted[0]) == total and under:
+            lines = under
+        name = f"expenditure_lines.{classification}" if classification else "expenditure_lines"
+        out.append((name, lines))
+    return out
 
 
 def check_income_rows(ledger: Ledger, table: Table, identity: str = "row_total") -> None:

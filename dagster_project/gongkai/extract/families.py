@@ -319,6 +319,13 @@ SUPPLEMENTARY_FAMILIES: tuple[Family, ...] = (
 SUPPLEMENTARY_KEYS = frozenset(f.key for f in SUPPLEMENTARY_FAMILIES)
 COUNT_ITEMS = frozenset({"vehicles", "equipment_over_1m"})  # numbers of things (辆, 台/套), never converted from 元
 COUNT_COLUMNS = frozenset({"quantity"})  # 数量 (政府采购预算表): a number of things, never converted from 元
+# the classification a summary's expenditure panel lists its lines by, from the panel's heading (西安 表1: 支出功能分类科目
+# | 部门预算支出经济分类科目 | 政府预算支出经济分类科目, side by side): a row's category where one side prints several panels
+SUMMARY_PANEL_CLASSIFICATIONS = (
+    ("function", lazy_pattern(r"功能分类")),
+    ("department_economic", lazy_pattern(r"部门.*经济分类")),
+    ("government_economic", lazy_pattern(r"政府.*经济分类")),
+)
 FAMILIES = STANDARD_FAMILIES + SUPPLEMENTARY_FAMILIES
 FAMILY_BY_KEY = {f.key: f for f in FAMILIES}
 

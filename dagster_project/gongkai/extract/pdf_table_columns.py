@@ -29,7 +29,7 @@ from gongkai.extract.text import is_amount, squeeze
 _ROW_NUMBER_HEADER = re.compile(r"^(收入|支出)?(行次|栏次)$")
 _NOTE_HEADER = re.compile(r"^绩效(?:目标|指标)")
 _CODE_HEADER = re.compile(r"^(类|款|项|(?:部门|政府)?(?:预算)?(?:支出)?(?:功能|经济)?(?:分类)?科目(?:编码|代码)|编码)$")
-_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目$|项目类别|^预算单位$|^年度$|品目|形式$")
+_LABEL_HEADER = re.compile(r"项目$|^项目[(（]|科目名称|名称$|科目(?:[(（][^)）]*[)）])?$|项目类别|^预算单位$|^年度$|品目|形式$")
 _DIGITS = re.compile(r"^\d{2,3}$")
 
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import COUNT_COLUMNS, code_level, Family, FamilySet, leading_code, match_item, parent_code
+from gongkai.extract.families import (
+    code_level,
+    COUNT_COLUMNS,
+    Family,
+    FamilySet,
+    leading_code,
+    match_item,
+    parent_code,
+    SUMMARY_PANEL_CLASSIFICATIONS,
+)
 from gongkai.extract.pdf_document import PageGeometry
 from gongkai.extract.pdf_table_columns import _panels
 from gongkai.extract.pdf_table_layout import (
@@ -188,6 +197,7 @@ def _rows_of_band(
     rows: list[TableRow] = []
     panels = _panels(columns)
     for p_index, panel in enumerate(panels):
+        heading = next((c.own_text for c in panel if c.role in ("code", "label")), "")
         codes: list[tuple[float, float, str, int]] = []  # (baseline, x0, text, column)
         labels: list[tuple[int, float, float, str]] = []  # (column, baseline, x0, text)
         values: dict[int, list[tuple[str, Line]]] = {}
@@ -255,6 +265,8 @@ def _rows_of_band(
                 row.category = "personnel" if code[:3] in ("301", "303") else "public"
         else:
             _label_row(row, family, p_index, state, found.family_set)
+            if family.layout == "summary" and len(panels) > 2:  # several expenditure panels
+                row.category = _panel_classification(heading)
         if family.layout == "three_public":
             for out in _three_public_rows(row, panel, values, found, source):
                 if (year := re.search(r"((?:19|20)\d{2})\s*年", row.label)) is not None:
@@ -329,6 +341,13 @@ def _cells(panel: list[_Column], values: dict[int, list[tuple[str, Line]]], fami
         seen.add(c.key)
         cells.append(_cell(c.key, values.get(k), unit, source))
     return cells
+
+
+def _panel_classification(heading: str) -> str | None:
+    """The classification a summary's expenditure panel lists its lines by, from the panel's own heading (西安
+    部门综合预算收支总表: 支出功能分类科目 | 部门预算支出经济分类科目 | 政府预算支出经济分类科目, each with its 预算数):
+    what tells the panels of one side apart. A side printed as one panel needs none (收入 | 支出 of a final)."""
+    return next((key for key, pattern in SUMMARY_PANEL_CLASSIFICATIONS if pattern.search(heading)), None)
 
 
 def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, family_set: FamilySet) -> None:

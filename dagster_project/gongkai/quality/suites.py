@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES, SOURCE_COLUMNS
-from gongkai.extract.families import FAMILIES, FAMILY_BY_KEY, SUPPLEMENTARY_ITEMS
+from gongkai.extract.families import FAMILIES, FAMILY_BY_KEY, SUMMARY_PANEL_CLASSIFICATIONS, SUPPLEMENTARY_ITEMS
 from gongkai.quality import mart_columns, raw_columns
 from gongkai.quality.specs import (
     ERROR,
@@ -102,7 +102,7 @@ _SUITE_LIST: list[SuiteSpec] = [
                 "economic code in the classification reference, or under a parent code that is"),
         is_true("_function_name_consistent", WARNING, "function code printed with a name it has in other reports"),
         is_true("_economic_name_consistent", WARNING, "economic code printed with a name it has in other reports"),
-        in_set("category", ["personnel", "public", "group", "project"]),
+        in_set("category", ["personnel", "public", "group", "project", *(key for key, _ in SUMMARY_PANEL_CLASSIFICATIONS)]),
         in_set("side", ["income", "expenditure"]),
         non_negative("value"),
     ], raw_columns.table_cells, "Long-form cells: keys, well-formed codes, known columns, value vs status.",

@@ -53,7 +53,7 @@ RAW_TABLES: dict[str, str] = {
         item VARCHAR,                        -- stable key of a labelled row
         side VARCHAR,                        -- 'income' | 'expenditure' on two-sided summary tables
         row_number INTEGER,                  -- 行次
-        category VARCHAR,                    -- 'personnel' | 'public' on the basic expenditure table; 'group' | 'project' on a budget's project table
+        category VARCHAR,                    -- 'personnel' | 'public' on the basic expenditure table; 'group' | 'project' on a budget's project table; a summary's expenditure panel: 'function' | 'department_economic' | 'government_economic'
         column_name VARCHAR NOT NULL,
         value DOUBLE,                        -- 万元; NULL when blank or ambiguous
         original VARCHAR,                    -- as printed
