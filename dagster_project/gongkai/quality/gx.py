@@ -9,10 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from gongkai.quality.context import get_context, lock, validation_definition
 from gongkai.quality.helper_columns import Lookups
@@ -20,6 +19,9 @@ from gongkai.quality.results import ExpectationResult, SuiteResult, first_failin
 from gongkai.quality.specs import ERROR, NULL_PARTITION, ROW_CONTEXT, SuiteSpec, uses_dimensions
 from gongkai.quality.suites import SUITES
 from gongkai.warehouse.duck import registered
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 #: Rows GX is given per pandas frame (whole reports; a bigger report alone): GX's pandas engine holds a few copies of
@@ -30,6 +32,8 @@ BATCH_ROWS = 50_000
 def plain_objects(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with string and nullable boolean columns as Python objects (None for missing): GX's pandas engine
     and pandas 3's arrow-backed strings do not mix."""
+    import pandas as pd
+
     frame = frame.copy()
     for column in frame.columns:
         dtype = frame[column].dtype

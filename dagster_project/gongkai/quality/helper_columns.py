@@ -4,15 +4,17 @@ suites' SQL joins them in per distinct input, gongkai.quality.raw_columns)."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 
 from gongkai.quality.specs import DIMENSION_TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEED_CODES = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "observed_classification_codes.csv"
 
@@ -48,6 +50,8 @@ class Lookups:
     def names(self, kind: str) -> dict[str, set[str]]:
         """code → normalized names of the classification reference (dbt seed observed_classification_codes)."""
         if self.reference_names is None:
+            import pandas as pd
+
             seed = pd.read_csv(SEED_CODES, dtype=str, keep_default_na=False)
             self.reference_names = {}
             for k, code, name in zip(seed["kind"], seed["code"], seed["name_as_printed"]):
@@ -74,10 +78,12 @@ def code_known(df: pd.DataFrame, code_column: str, known: set[str]) -> pd.Series
     """A classification code (类/款/项) is known when the reference has it, or when each of its parents up to one
     the reference has is printed in the same report (a standard 项 under a known 款 the reference lacks): True /
     False; None where the row has no code."""
+    import pandas as pd
+
     printed = df.dropna(subset=[code_column]).groupby("report_id")[code_column].agg(set).to_dict()
 
     def known_in(report_id: str, code: str | None) -> bool | None:
-        if code is None or (isinstance(code, float) and np.isnan(code)):
+        if code is None or (isinstance(code, float) and math.isnan(code)):
             return None
         in_report = printed.get(report_id, set())
         while code not in known:
@@ -93,6 +99,8 @@ def code_known(df: pd.DataFrame, code_column: str, known: set[str]) -> pd.Series
 def name_consistent(codes: pd.Series, labels: pd.Series, reference: dict[str, set[str]]) -> pd.Series:
     """The printed name agrees with a name the reference gives the code (one may be the other cut short, a wrapped
     row): True / False; None where the code is not in the reference or the row prints no name."""
+    import pandas as pd
+
 
     def consistent(code, label) -> bool | None:
         names = reference.get(code) if isinstance(code, str) else None

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from gongkai.quality.gx import plain_objects, validate_frame
 from gongkai.quality.helper_columns import Lookups
@@ -27,6 +27,9 @@ from gongkai.quality.no_candidates import validate_no_candidates
 from gongkai.quality.partitions import all_reports, report_batches, rows_of
 from gongkai.quality.results import SuiteResult
 from gongkai.quality.specs import NULL_PARTITION, ExpectationSpec, SuiteSpec, uses_dimensions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FLOATS = ("FLOAT", "DOUBLE", "REAL")
 _NUMBERS = _FLOATS + ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
@@ -209,6 +212,8 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
                                          lookups)[1])
     if not frames:
         return 0, []
+    import pandas as pd
+
     candidates = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if candidates.empty:
         return rows, [validate_no_candidates(spec, candidates, context, run_id=run_id, by_partition=by_partition)]

@@ -14,14 +14,16 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from gongkai.quality.context import EXPECTATIONS_DIR
 from gongkai.quality.fingerprint import suite_fingerprint
 from gongkai.quality.gx import validate_frame
 from gongkai.quality.results import ExpectationResult, SuiteResult
 from gongkai.quality.specs import SuiteSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RECORDED_DIR = EXPECTATIONS_DIR / "uncommitted" / "no_candidates"
 

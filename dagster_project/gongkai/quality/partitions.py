@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from gongkai.quality.specs import NULL_PARTITION
 from gongkai.warehouse.duck import registered
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def ids_table(report_ids: list[str]) -> pa.Table:

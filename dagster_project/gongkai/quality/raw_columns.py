@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-import pandas as pd
 import pyarrow as pa
 
 from gongkai.extract.budget_families import BUDGET_FAMILIES
@@ -53,10 +52,10 @@ def _codes_known(con, source: str, kind: str, lookups: Lookups) -> pa.Table:
     """(report_id, code, known) for each code of ``kind`` a report prints (helper_columns.code_known)."""
     printed = con.execute(f"SELECT DISTINCT report_id, code FROM {source} "
                           f"WHERE {_families_coding(kind)} AND code IS NOT NULL").df()
-    known = code_known(printed, "code", lookups.codes(kind)) if len(printed) else pd.Series([], dtype=object)
+    known = code_known(printed, "code", lookups.codes(kind)) if len(printed) else []
     return pa.table({"report_id": pa.array(printed["report_id"].tolist(), pa.string()),
                      "code": pa.array(printed["code"].tolist(), pa.string()),
-                     "known": pa.array(known.tolist(), pa.bool_())})
+                     "known": pa.array(list(known), pa.bool_())})
 
 
 def _names_consistent(con, source: str, kind: str, lookups: Lookups) -> pa.Table:
