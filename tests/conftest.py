@@ -81,6 +81,22 @@ SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
+def parse_budget():
+    """name → the real budget ../shared/corpus/budget/NAME.pdf parsed, once per session (several test modules read
+    the same budgets; a test that changes a report makes a copy)."""
+    from gongkai.extract.parser import parse_file
+
+    cache: dict[str, object] = {}
+
+    def parse(name: str):
+        if name not in cache:
+            cache[name] = parse_file(SHARED_CORPUS / "budget" / f"{name}.pdf")
+        return cache[name]
+
+    return parse
+
+
+@pytest.fixture(scope="session")
 def seed_report():
     from gongkai.extract.parser import parse_file
 

@@ -48,17 +48,8 @@ def _rendered(report) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def parsed():
-    from gongkai.extract.parser import parse_file
-
-    cache: dict[str, object] = {}
-
-    def parse(name: str):
-        if name not in cache:
-            cache[name] = parse_file(BUDGETS / f"{name}.pdf")
-        return cache[name]
-
-    return parse
+def parsed(parse_budget):
+    return parse_budget
 
 
 @pytest.mark.parametrize("name", ["2024_shpt-wanlijd_budget", "2025_sh-czj_unit-budget", "2017_js-jcy_budget",

@@ -22,17 +22,8 @@ pytestmark = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (
 
 
 @pytest.fixture(scope="module")
-def parsed():
-    from gongkai.extract.parser import parse_file
-
-    cache: dict[str, object] = {}
-
-    def parse(name: str):
-        if name not in cache:
-            cache[name] = parse_file(BUDGETS / f"{name}.pdf")
-        return cache[name]
-
-    return parse
+def parsed(parse_budget):
+    return parse_budget
 
 
 def _check(report, name: str):
