@@ -18,12 +18,7 @@ sources as (
     select l.*, u.source, u.amount as source_amount
     from lines as l
     cross join lateral (values
-        {%- set sources = ['fiscal_appropriation', 'general_budget', 'government_fund', 'state_capital',
-                           'fiscal_special_account', 'public_service_revenue', 'business_revenue', 'superior_subsidy',
-                           'affiliated_remittance', 'other_revenue', 'carryover_begin',
-                           'non_appropriation_surplus_used', 'tuition_revenue', 'funding_appropriation',
-                           'unit_funds'] %}
-        {%- for source in sources %}
+        {%- for source in budget_sources() %}
         ('{{ source }}', l.{{ source }}){{ ',' if not loop.last }}
         {%- endfor %}
     ) as u(source, amount)
