@@ -232,7 +232,7 @@ def test_changed_number_fails_a_check(seed_statuses, after, old, new, caught_by)
     assert not any(statuses.get(name) == "pass" for name in caught_by)
 
 
-# --- crashes the fuzzer found (fixed in table_builder._cells), kept as regressions ------------------------------------
+# --- crashes the fuzzer found (fixed in table_cells.placed_cells), kept as regressions -------------------------------
 
 
 def test_garbled_amount_in_economic_table():

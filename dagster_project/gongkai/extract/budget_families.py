@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import Family, FamilySet, item_patterns
+from gongkai.extract.families import Family, FamilySet
 from gongkai.extract.lazy_pattern import lazy_pattern
+from gongkai.extract.row_items import item_patterns
 
 _BUDGET = r"(?:预算|情况)?"
 _BY_FUNCTION = r"(?:\((?:按?(?:支出)?功能分类(?:科目)?|功能科目)\))?"  # 一般公共预算支出表（按功能分类）: brackets are ASCII once matched

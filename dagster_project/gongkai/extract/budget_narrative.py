@@ -26,10 +26,10 @@ import re
 from collections.abc import Iterator
 
 from gongkai.extract.budget_families import BUDGET_SUMMARY_ITEMS
-from gongkai.extract.families import match_item
 from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.narrative_text import join_lines
 from gongkai.extract.records import Document, NarrativeFact
+from gongkai.extract.row_items import match_item
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _YEAR = r"(?:19|20)\d{2}"

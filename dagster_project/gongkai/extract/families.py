@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from gongkai.extract.lazy_pattern import lazy_pattern
+from gongkai.extract.row_items import item_patterns, ItemPatterns, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS, THREE_PUBLIC_PARTS
+from gongkai.extract.table_titles import title_candidates
 from gongkai.extract.text import squeeze
 
 
@@ -135,27 +137,6 @@ COLUMN_TERMS: dict[str, str] = {
     "actual": "决算数",
 }
 
-_TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
-_SET_PREFIX = "高等学校"
-_CHINESE_LABEL = lazy_pattern(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
-_ORDINAL = lazy_pattern(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
-
-
-def _title_candidates(text: str) -> list[str]:
-    """The title with each way a label can be printed around it removed: 公开01表, 表5, 表一, 一、, 1."""
-    compact = squeeze(text).replace("（", "(").replace("）", ")")
-    compact = compact.replace("(收入)支出", "收入支出")
-    compact = _TABLE_LABEL.sub("", compact).lstrip(":：")
-    candidates = [compact, _ORDINAL.sub("", compact, count=1)]
-    if compact.startswith(_SET_PREFIX):  # the university set: 高等学校收支决算总表, 高等学校收入决算表 …
-        candidates.append(compact[len(_SET_PREFIX):])
-    chinese = _CHINESE_LABEL.match(compact)
-    if chinese:  # 表一一般公共预算…: the numeral may run into the title, try each split
-        start = compact.index("表") + 1
-        candidates += [compact[start + n:] for n in range(1, chinese.end() - start + 1)]
-    return candidates
-
-
 _OTHER_TITLE = lazy_pattern(r"^[^，。；;：:\s]{2,36}(?:决算|预算|情况|信息|明细)表$")
 
 
@@ -167,7 +148,7 @@ def is_other_title(text: str, family_set: FamilySet | None = None) -> bool:
         return False
     if (family_set or FINAL_TABLES).match(text) is not None:
         return False
-    unlabelled = _title_candidates(text)[1]  # 十二、机构运行经费支出、国有资产…: the label off, the 、 inside kept out
+    unlabelled = title_candidates(text)[1]  # 十二、机构运行经费支出、国有资产…: the label off, the 、 inside kept out
     return _OTHER_TITLE.match(unlabelled.replace("、", "")) is not None
 
 
@@ -177,112 +158,13 @@ def match_family(text: str) -> Family | None:
     return FINAL_TABLES.match(text)
 
 
-_PRINTED_LABEL = lazy_pattern(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
-                              r"^表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
-
-
-def table_label(text: str) -> str | None:
-    found = _PRINTED_LABEL.search(text.strip())
-    return squeeze(found.group(0)) if found else None
-
-
-# --- classification codes -----------------------------------------------------------------------------------------
-
-_SPACED_CODE = lazy_pattern(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)")
-_COMPACT_CODE = lazy_pattern(r"^\[?(\d{3}(?:\d{2}){0,2})\]?(?=\s|[^\d.,]|$)")  # '[201]一般公共服务支出' (Guangzhou)
-
-
-def code_level(code: str) -> int | None:
-    """1, 2 or 3 for 类/款/项 (function codes: 3/5/7 digits; economic codes: 3/5 digits)."""
-    return {3: 1, 5: 2, 7: 3}.get(len(code))
-
-
-def parent_code(code: str) -> str | None:
-    return code[:-2] if len(code) in (5, 7) else None
-
-
-def leading_code(text: str) -> tuple[str, str] | None:
-    """Split '2010301 行政运行', '201 03 01 行政运行' or '[2010301]行政运行' into (code, rest)."""
-    spaced = _SPACED_CODE.match(text)
-    if spaced and spaced.group(2):
-        return "".join(g for g in spaced.groups() if g), text[spaced.end():].strip()
-    compact = _COMPACT_CODE.match(text)
-    if compact and len(compact.group(1)) in (3, 5, 7):
-        return compact.group(1), text[compact.end():].strip()
-    return None
-
-
-# --- items of labelled (non-coded) tables ---------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ItemPatterns:
-    """(item key, label pattern) pairs, tried in order, and one pattern matching where any of them does: most labels
-    (the 类 lines of a summary table) name no item, and one search tells so."""
-
-    items: tuple[tuple[str, re.Pattern[str]], ...]
-    any_item: re.Pattern[str]
-
-
-def item_patterns(*items: tuple[str, str]) -> ItemPatterns:
-    return ItemPatterns(tuple((key, lazy_pattern(expr)) for key, expr in items),
-                        lazy_pattern("|".join(f"(?:{expr})" for _, expr in items)))
-
-
-# The parts of 三公 (用车 购置 / 运行维护, 出国, 接待; 会议费 and 培训费 where a province prints them), most specific
-# first: the rows of the 三公 table and of the supplementary tables that print them too.
-_THREE_PUBLIC_PARTS: tuple[tuple[str, str], ...] = (
-    ("vehicle_total", r"购置及运行"),
-    ("vehicle_operation", r"运行(维护)?费"),
-    ("vehicle_purchase", r"购置费"),
-    ("vehicle_total", r"公务用车"),
-    ("overseas_travel", r"出国"),
-    ("reception", r"接待"),
-    ("meeting", r"会议费"),
-    ("training", r"培训费"),
-)
-
-THREE_PUBLIC_ITEMS: ItemPatterns = item_patterns(*_THREE_PUBLIC_PARTS, ("total", r"^合计|三公.*经费$|^小计"))
-
-SUMMARY_ITEMS: ItemPatterns = item_patterns(
-    ("general_budget_appropriation", r"一般公共预算财政拨款(收入)?$"),
-    ("fiscal_appropriation", r"^财政拨款收入$"),
-    ("government_fund_appropriation", r"政府性基金预算财政拨款(收入)?$"),
-    ("state_capital_appropriation", r"国有资本经营(预算)?财政拨款(收入)?$"),
-    ("superior_subsidy", r"上级补助收入$"),
-    ("public_service_revenue", r"事业收入$"),
-    ("business_revenue", r"经营收入$"),
-    ("affiliated_remittance", r"附属单位上缴收入$"),
-    ("other_revenue", r"其他收入$"),
-    ("income_total", r"本年收入合计$"),
-    ("expenditure_total", r"本年支出合计$"),
-    ("non_appropriation_surplus_used", r"使用非财政拨款结余|用事业基金弥补收支差额"),
-    ("surplus_distribution", r"结余分配$"),
-    ("carryover_begin", r"(年初|上年)(财政拨款)?结转和结余$"),
-    ("carryover_end", r"年末(财政拨款)?结转和结余$"),
-    ("grand_total", r"总计$|^合计$"),
-)
-
-
-_ITEM_NUMBERING = lazy_pattern(r"^[一二三四五六七八九十]+、|^\d+[.．、]|^其中[:：]?|^[（(]\d+[）)]")
-
-
-def match_item(label: str, items: ItemPatterns) -> str | None:
-    compact = _ITEM_NUMBERING.sub("", squeeze(label))
-    if not items.any_item.search(compact):
-        return None
-    for key, pattern in items.items:
-        if pattern.search(compact):
-            return key
-    return None
-
-
 # --- tables some sets print beyond the standard nine -----------------------------------------------------------------
 
 SUPPLEMENTARY_ITEMS: ItemPatterns = item_patterns(  # counts (车辆数, 设备台套) are kept as printed, not 万元
     ("agency_operating_cost", r"机[构关]运行经费"),
     ("vehicles", r"车辆"),
     ("equipment_over_1m", r"(?:100|一百)万元[（(]?含?[)）]?以上"),
-    *_THREE_PUBLIC_PARTS,
+    *THREE_PUBLIC_PARTS,
     ("three_public", r"三公"),
     ("procurement_sme", r"中小企业"),
     ("procurement_goods", r"货物"),
@@ -388,7 +270,7 @@ class FamilySet:
         return None
 
     def _candidates(self, text: str) -> list[str]:
-        candidates = _title_candidates(text)
+        candidates = title_candidates(text)
         if self.title_prefix is None:
             return candidates
         stripped = [self.title_prefix.sub("", c, count=1) for c in candidates]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import COUNT_COLUMNS, Family, FamilySet, leading_code, match_item, table_label
+from gongkai.extract.classification_codes import leading_code
+from gongkai.extract.families import COUNT_COLUMNS, Family, FamilySet
 from gongkai.extract.pdf_document import PageGeometry
 from gongkai.extract.pdf_table_layout import (
     _Band,
@@ -23,6 +24,8 @@ from gongkai.extract.pdf_table_layout import (
 )
 from gongkai.extract.pdf_table_locate import _Found
 from gongkai.extract.pdf_three_public import _classify_three_public
+from gongkai.extract.row_items import match_item
+from gongkai.extract.table_titles import table_label
 from gongkai.extract.text import is_amount, squeeze
 
 

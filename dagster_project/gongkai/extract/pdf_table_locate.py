@@ -7,18 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.extract.families import (
-    Family,
-    FamilySet,
-    FINAL_TABLES,
-    is_other_title,
-    leading_code,
-    match_item,
-    table_label,
-)
+from gongkai.extract.classification_codes import leading_code
+from gongkai.extract.families import Family, FamilySet, FINAL_TABLES, is_other_title
 from gongkai.extract.pdf_document import PageGeometry
 from gongkai.extract.pdf_table_layout import _PAGE_NUMBER, _SECTION, _UNIT
 from gongkai.extract.records import Line, Source
+from gongkai.extract.row_items import match_item
+from gongkai.extract.table_titles import table_label
 from gongkai.extract.text import is_amount, squeeze
 
 

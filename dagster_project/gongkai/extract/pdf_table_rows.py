@@ -1,194 +1,23 @@
 """The rows of a PDF table: a row is a band between horizontal rules (or a text line, a name line above a code line
 joining it); its code (类/款/项, also split over columns), its name, its cells per column, the summary item or total it
-is, and its level (by code, or by the indent of its name)."""
+is, and its level by code (rows without codes: :mod:`pdf_table_levels`)."""
 
 from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import (
-    code_level,
-    COUNT_COLUMNS,
-    Family,
-    FamilySet,
-    leading_code,
-    match_item,
-    parent_code,
-    SUMMARY_PANEL_CLASSIFICATIONS,
-)
-from gongkai.extract.pdf_document import PageGeometry
+from gongkai.extract.classification_codes import code_level, leading_code, parent_code
+from gongkai.extract.families import Family, FamilySet, SUMMARY_PANEL_CLASSIFICATIONS
 from gongkai.extract.pdf_table_columns import _panels
-from gongkai.extract.pdf_table_layout import (
-    _Band,
-    _cell,
-    _Column,
-    _is_numeric,
-    _merge,
-    _NUMBERED,
-    _overlap,
-    _RowState,
-    _SECTION,
-    _UNIT,
-)
+from gongkai.extract.pdf_table_layout import _Band, _cell, _Column, _is_numeric, _RowState, _SECTION, _UNIT
 from gongkai.extract.pdf_table_locate import _Found
 from gongkai.extract.pdf_three_public import _three_public_rows
-from gongkai.extract.records import Cell, CELL_BLANK, CELL_VALUE, Line, Source, TableRow
-from gongkai.extract.text import is_amount, squeeze
+from gongkai.extract.records import Cell, CELL_BLANK, Line, Source, TableRow
+from gongkai.extract.row_items import match_item
+from gongkai.extract.text import squeeze
 
 
 _SUB_HEADINGS = frozenset("类款项")
-
-
-def _unit_row_as_total(rows: list[TableRow], family: Family) -> None:
-    """A coded table whose first row names the unit instead of 合计 (深圳市财政局（本级） above 201 …), or prints its
-    amounts under no name at all (江苏 公开03表, one row): that row is the table's total."""
-    if not family.coded or not rows or any(row.item == "total" for row in rows):
-        return
-    first = rows[0]
-    if not first.code and _has_values(first) and (any(row.code for row in rows[1:]) or not first.label):
-        first.item = "total"
-
-
-def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) -> None:
-    """Rows printed without codes (科学技术支出 / 　技术研究与开发 / 　　科技成果转化与扩散; a unit / 　　its projects):
-    the level of each is the rank of its name's indent among the table's indents, per side (类 = 1, 款 = 2, 项 = 3)."""
-    if family.coded == "economic" or any(row.code for row in rows):
-        return
-    named = [row for row in rows if not row.item and row.label and id(row) in state.indent]
-    for side in {row.side for row in named}:
-        indents = _merge(sorted(state.indent[id(row)] for row in named if row.side == side), tol=3.0)
-        if len(indents) < 2:
-            continue
-        for row in named:
-            if row.side == side:
-                row.level = 1 + max(k for k, x in enumerate(indents) if x <= state.indent[id(row)] + 3.0)
-
-
-_NESTING_TOLERANCE = 1e-4  # 万元: sums of amounts printed to the 分 (元 / 10,000 keeps six decimals)
-_NESTING_STEPS = 20_000  # a long flat list of amounts could be tried many ways: beyond this, no levels
-
-
-class _TooManyWays(Exception):
-    pass
-
-
-def _levels_by_sums(rows: list[TableRow], family: Family) -> None:
-    """A tree printed without codes or indents (西安 专项业务经费支出表: the unit, 通用项目 / 专用项目, each project and
-    its items, every name at one x): a row whose amount is the sum of the rows right under it is their parent. Set
-    only where no level was read otherwise and the whole table nests so, every amount exactly, under its 合计."""
-    if family.coded or family.layout or any(row.level for row in rows if not row.code):
-        return
-    total = next((row for row in rows if row.item == "total"), None)
-    body = [row for row in rows if row is not total]
-    amounts = [_first_amount(row) for row in body]
-    if total is None or len(body) < 3 or any(a is None for a in amounts) or _first_amount(total) is None:
-        return
-    steps = [_NESTING_STEPS]
-    try:
-        levels = next((levels for end, levels in _forest(amounts, 0, _first_amount(total), 1, steps)
-                       if end == len(body)), None)
-    except _TooManyWays:
-        return
-    if levels is not None and max(levels) > 1:
-        for row, level in zip(body, levels):
-            row.level = level
-
-
-def _first_amount(row: TableRow) -> float | None:
-    """The row's first amount (a 数量 is a count, no amount)."""
-    return next((cell.value for cell in row.cells if cell.status == CELL_VALUE and cell.column not in COUNT_COLUMNS),
-                None)
-
-
-def _forest(amounts: list[float], start: int, target: float, level: int, steps: list[int]):
-    """Every way rows from ``start`` on make siblings (each with the rows under it) whose amounts add up to
-    ``target``: (the index after them, their levels)."""
-    steps[0] -= 1
-    if steps[0] < 0:
-        raise _TooManyWays
-    if abs(target) < _NESTING_TOLERANCE:
-        yield start, []
-        return
-    if start >= len(amounts) or target < -_NESTING_TOLERANCE:
-        return
-    for end, levels in _subtree(amounts, start, level, steps):
-        for after, rest in _forest(amounts, end, target - amounts[start], level, steps):
-            yield after, levels + rest
-
-
-def _subtree(amounts: list[float], start: int, level: int, steps: list[int]):
-    """A row with the rows under it (first) or alone."""
-    for end, levels in _forest(amounts, start + 1, amounts[start], level + 1, steps):
-        if end > start + 1:
-            yield end, [level, *levels]
-            break
-    yield start + 1, [level]
-
-
-def _wrapped_over_the_page(rows: list[TableRow], new: list[TableRow], found: _Found) -> list[TableRow]:
-    """The first row of a continuation page that only ends a name begun on the page before ('十七、国土海洋气象等支' /
-    '出'): a few characters, no number, no code, no amounts, under a row of the same side that has no amounts either
-    — or that has, where the whole first row of the page prints no amount (a row broken by the page: '八、社会保障和就'
-    with its amount / '业支出', '当年收入' / '小计'); a summary's joined name is read again for its item."""
-    kept: list[TableRow] = []
-    broken = not any(_has_values(row) for row in new)
-    for row in new:
-        previous = next((r for r in reversed(rows) if r.side == row.side), None)
-        if (previous is not None and row.label and len(squeeze(row.label)) <= 6 and not row.code and not row.item
-                and not previous.code and not _NUMBERED.match(squeeze(row.label)) and not _has_values(row)
-                and (broken or not _has_values(previous))):
-            previous.label += row.label
-            if found.family.layout == "summary" and previous.item is None:  # '当年收入' + '小计' is 本年收入合计
-                previous.item = match_item(squeeze(previous.label), found.family_set.summary_items)
-            continue
-        kept.append(row)
-    return kept
-
-
-def _repeated_total(row: TableRow, rows: list[TableRow]) -> bool:
-    """The 合计 row printed again under the repeated header of a continuation page, with the same amounts (a unit's
-    own 三公 total, with a level, is none)."""
-    if row.item != "total" or row.code or row.level:
-        return False
-    values = [c.value for c in row.cells]
-    return any(r.item == "total" and not r.code and not r.level and [c.value for c in r.cells] == values for r in rows)
-
-
-def _join_unruled(body: list[_Band]) -> list[_Band]:
-    """Without rules, a text-only line belongs to the row it sits closer to: the first part of the name of the code
-    line below it, or the end of a name that wrapped, printed just under its row's amounts."""
-    out: list[_Band] = []
-    pending: _Band | None = None
-    for index, band in enumerate(body):
-        text = band.lines[0][0].text
-        has_number = any(is_amount(w.text) for w in band.lines[0][0].words)
-        if not has_number and not leading_code(text):
-            if pending is not None:
-                out.append(pending)
-                pending = None
-            if out and _closer_to_previous(out[-1], band, body[index + 1] if index + 1 < len(body) else None):
-                out[-1] = _Band(out[-1].top, band.bottom, out[-1].lines + band.lines)
-            else:
-                pending = band
-            continue
-        if pending is not None and leading_code(text):
-            band = _Band(pending.top, band.bottom, pending.lines + band.lines)
-        elif pending is not None:
-            out.append(pending)
-        pending = None
-        out.append(band)
-    if pending is not None:
-        out.append(pending)
-    return out
-
-
-def _closer_to_previous(previous: _Band, band: _Band, following: _Band | None) -> bool:
-    """A wrapped name's last line: nearer the row above (which holds amounts) than the row below."""
-    if not any(is_amount(w.text) for line, _ in previous.lines for w in line.words):
-        return False
-    gap_above = band.top - previous.lines[-1][1].top
-    gap_below = following.top - band.top if following is not None else float("inf")
-    return gap_above < gap_below - 2
 
 
 def _rows_of_band(
@@ -207,7 +36,7 @@ def _rows_of_band(
         for line, box in band.lines:
             for w in line.words:
                 if id(w) in state.merged_words:
-                    continue  # a group name printed once for several rows (_merged_label_cells)
+                    continue  # a group name printed once for several rows (pdf_table_group_cells)
                 mid = (w.x0 + w.x1) / 2
                 col = next((k for k, c in enumerate(panel) if c.x0 - 0.5 <= mid <= c.x1 + 0.5), None)
                 if col is None:
@@ -375,71 +204,3 @@ def _label_row(row: TableRow, family: Family, panel: int, state: _RowState, fami
         row.item = match_item(compact, family.items)
     elif re.search(r"^合计$|^(?:收入|支出)?总计$|^合计", compact):
         row.item = "total"
-
-
-def _merged_label_cells(geo: PageGeometry, body: list[_Band], columns: list[_Column], state: _RowState
-                        ) -> dict[int, tuple[float, str]]:
-    """Group names in a label column left of the rows' own names, each in a cell that may be merged over several
-    rows (江苏 公开02表: 一般公共预算资金 over its 小计, 公共财政拨款 and 专项收入 rows; the rule between two of its rows
-    does not cross that column): band index → (the cell's top, the group name). The name's words are no row's own
-    label (state.merged_words)."""
-    groups: dict[int, tuple[float, str]] = {}
-    for column in _group_columns(geo, body, columns):
-        for cell in _cells_down(geo, body, column):
-            words = [(box.top, w.x0, w) for n in cell for line, box in body[n].lines for w in line.words
-                     if column.x0 <= (w.x0 + w.x1) / 2 <= column.x1]
-            if not words:
-                continue
-            state.merged_words.update(id(w) for _, _, w in words)
-            name = "".join(w.text for _, _, w in sorted(words, key=lambda word: (word[0], word[1])))
-            for n in cell:
-                groups[n] = (body[cell[0]].top, name)
-    return groups
-
-
-def _group_columns(geo: PageGeometry, body: list[_Band], columns: list[_Column]) -> list[_Column]:
-    """The left part of a label column that a vertical rule splits below a row printed across it (收入总计 over the
-    group and item columns of 江苏 公开02表), where some cell of that part spans several rows: a column of group
-    names beside the rows' own names."""
-    found: list[_Column] = []
-    for column in columns:
-        if column.role != "label":
-            continue
-        split = sorted({x for x, top, bottom in geo.v_rules if column.x0 + 7 < x < column.x1 - 7
-                        and any(top - 1 <= (band.top + band.bottom) / 2 <= bottom + 1 for band in body)})
-        if split:
-            part = _Column(column.x0, split[0], role="label")
-            if any(len(cell) > 1 for cell in _cells_down(geo, body, part)):
-                found.append(part)
-    return found
-
-
-def _cells_down(geo: PageGeometry, body: list[_Band], column: _Column) -> list[list[int]]:
-    """The cells of a column from top to bottom, each as the body bands it spans: a horizontal rule across the
-    column between two bands ends a cell."""
-    cells: list[list[int]] = [[0]] if body else []
-    for n in range(1, len(body)):
-        covered = sum(_overlap(x0, x1, column.x0, column.x1) for y, x0, x1 in geo.h_rules if abs(y - body[n].top) <= 1.5)
-        if covered >= 0.5 * (column.x1 - column.x0):
-            cells.append([n])
-        else:
-            cells[-1].append(n)
-    return cells
-
-
-def _rows_under_merged_cells(rows: list[TableRow], state: _RowState) -> None:
-    """The rows of one group cell: its 小计 row is the group (named after it, level 1) and the others its parts
-    (level 2); without a 小计 each row's name is given after the group's, as two label columns are read."""
-    groups: dict[tuple[int, float, str], list[TableRow]] = {}
-    for row in rows:
-        if id(row) in state.group:
-            groups.setdefault(state.group[id(row)], []).append(row)
-    for (_, _, name), members in groups.items():
-        subtotal = next((row for row in members if squeeze(row.label) in ("小计", "合计")), None)
-        for row in members:
-            if subtotal is None:
-                row.label = f"{name} {row.label}" if row.label else name
-            elif row is subtotal:
-                row.label, row.level = name, 1
-            else:
-                row.level = 2

@@ -1,7 +1,9 @@
 """Reading the standard tables of a PDF report from its geometry: the tables are located (:mod:`pdf_table_locate`), and
 each is read segment by segment, page by page: the row bands between horizontal rules (or the text lines), the header
 above the first row with amounts, the columns and what each holds (:mod:`pdf_table_columns`), then the rows
-(:mod:`pdf_table_rows`; the 三公 table by :mod:`pdf_three_public`). A family found twice in one report is one table.
+(:mod:`pdf_table_rows`; the 三公 table by :mod:`pdf_three_public`), joined where broken over lines or pages
+(:mod:`pdf_table_row_joins`), under merged group cells (:mod:`pdf_table_group_cells`), and given levels where no code
+tells (:mod:`pdf_table_levels`). A family found twice in one report is one table.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gongkai.extract.families import (COUNT_COLUMNS, COUNT_ITEMS, FINAL_TABLES, SUPPLEMENTARY_KEYS, Family, FamilySet,
-                                     leading_code)
+from gongkai.extract.classification_codes import leading_code
+from gongkai.extract.families import COUNT_COLUMNS, COUNT_ITEMS, Family, FamilySet, FINAL_TABLES, SUPPLEMENTARY_KEYS
 from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.pdf_table_columns import (
     _assign_header,
@@ -35,17 +37,10 @@ from gongkai.extract.pdf_table_layout import (
     _UNIT,
 )
 from gongkai.extract.pdf_table_locate import _find_tables, _Found, _Segment, _title_at
-from gongkai.extract.pdf_table_rows import (
-    _join_unruled,
-    _levels_by_indent,
-    _levels_by_sums,
-    _merged_label_cells,
-    _repeated_total,
-    _rows_of_band,
-    _rows_under_merged_cells,
-    _unit_row_as_total,
-    _wrapped_over_the_page,
-)
+from gongkai.extract.pdf_table_group_cells import _merged_label_cells, _rows_under_merged_cells
+from gongkai.extract.pdf_table_levels import _levels_by_indent, _levels_by_sums, _unit_row_as_total
+from gongkai.extract.pdf_table_row_joins import _join_unruled, _repeated_total, _wrapped_over_the_page
+from gongkai.extract.pdf_table_rows import _rows_of_band
 from gongkai.extract.pdf_three_public import _by_year, _merge_item_rows
 from gongkai.extract.records import CELL_VALUE, Document, Line, ParseIssue, Table, TableRow
 from gongkai.extract.text import parse_amount, squeeze

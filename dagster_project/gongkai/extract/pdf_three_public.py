@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gongkai.extract.families import Family, FamilySet, match_item
+from gongkai.extract.families import Family, FamilySet
 from gongkai.extract.pdf_table_layout import _cell, _Column, _RowState
 from gongkai.extract.pdf_table_locate import _Found
 from gongkai.extract.records import Cell, CELL_BLANK, Line, Source, TableRow
+from gongkai.extract.row_items import match_item
 from gongkai.extract.text import squeeze
 
 

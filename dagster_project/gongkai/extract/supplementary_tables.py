@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.families import FINAL_COLUMN_TERMS, Family, leading_code, match_item
+from gongkai.extract.classification_codes import leading_code
+from gongkai.extract.families import Family, FINAL_COLUMN_TERMS
 from gongkai.extract.lazy_pattern import lazy_pattern
+from gongkai.extract.row_items import match_item
 from gongkai.extract.tables import RawRow, RawTable, split_amounts
 from gongkai.extract.text import squeeze
 

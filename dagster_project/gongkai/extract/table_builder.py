@@ -1,9 +1,10 @@
 """Turning the printed rows of each standard table into typed :class:`Table` records.
 
 Tables are built in dependency order so that a table whose columns the text cannot decide on its own borrows anchors
-from a related table: 一般公共预算财政拨款支出决算表 first (three columns, mostly decided by its own identities), then
-支出决算表 (all funds ≥ the appropriation, per code and column), 收入决算表 (its 合计 row = the 总表's income lines),
-财政拨款收入支出决算总表 (its 一般公共预算 column = the appropriation table's 类 totals), and the 三公 table.
+(:mod:`table_anchors`) from a related table: 一般公共预算财政拨款支出决算表 first (three columns, mostly decided by its
+own identities), then 支出决算表 (all funds ≥ the appropriation, per code and column), 收入决算表 (its 合计 row = the
+总表's income lines), 财政拨款收入支出决算总表 (its 一般公共预算 column = the appropriation table's 类 totals), and the
+三公 table. A row's amounts go into cells by :mod:`table_cells`.
 """
 
 from __future__ import annotations
@@ -12,29 +13,22 @@ import re
 
 from gongkai.extract import supplementary_tables as supplementary
 from gongkai.extract import tables as found
-from gongkai.extract.families import (
-    COUNT_ITEMS,
-    FAMILY_BY_KEY,
-    SUMMARY_ITEMS,
-    THREE_PUBLIC_ITEMS,
-    code_level,
-    match_item,
-    parent_code,
+from gongkai.extract.classification_codes import code_level, parent_code
+from gongkai.extract.families import COUNT_ITEMS, FAMILY_BY_KEY
+from gongkai.extract.records import CELL_BLANK, Cell, ParseIssue, Source, Table, TableRow
+from gongkai.extract.row_items import match_item, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS
+from gongkai.extract.solver import Anchor, SolverRow, SolverTable, solve
+from gongkai.extract.table_anchors import (
+    appropriation_anchors,
+    code_families,
+    expenditure_anchors,
+    income_anchors,
+    row_keys,
+    TOTAL_KEY,
 )
-from gongkai.extract.records import (
-    CELL_AMBIGUOUS,
-    CELL_BLANK,
-    CELL_VALUE,
-    Cell,
-    ParseIssue,
-    Source,
-    Table,
-    TableRow,
-)
-from gongkai.extract.solver import Anchor, SolverRow, SolverTable, decided_columns, solve
-from gongkai.extract.text import parse_amount, squeeze, to_wan
+from gongkai.extract.table_cells import in_order, placed_cells
+from gongkai.extract.text import parse_amount, squeeze
 
-TOTAL_KEY = "合计"
 _ECONOMIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_total", "合计": "total"}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
 
@@ -97,41 +91,9 @@ class TableBuilder:
     def _amounts(self, raw_row: found.RawRow) -> list[float]:
         return [parse_amount(a) for a in raw_row.amounts]
 
-    def _cells(
-        self,
-        raw_row: found.RawRow,
-        columns: tuple[str, ...],
-        placements: list[tuple[int, ...]],
-        unit: str,
-        source: Source,
-    ) -> list[Cell]:
-        placed: dict[str, Cell] = {}  # columns without a cell here are blank
-        unplaced: list[str] = []
-        for original, where in zip(raw_row.amounts, decided_columns(len(raw_row.amounts), placements)):
-            try:
-                value = parse_amount(original)
-            except ValueError:  # e.g. ',2.06' left by a garbled text layer
-                self.issues.append(ParseIssue("warning", "unreadable_amount",
-                                              f"'{original}' in row '{raw_row.code or raw_row.label}' is not an "
-                                              "amount: the cell is left blank", source))
-                continue
-            if isinstance(where, int) and where < len(columns):
-                placed[columns[where]] = Cell(columns[where], to_wan(value, unit), original, CELL_VALUE, source)
-            elif isinstance(where, int) or not where or max(where) >= len(columns):
-                unplaced.append(original)  # more amounts than the row has columns (a garbled or merged line)
-            else:
-                candidates = tuple(columns[i] for i in where)
-                for column in candidates:
-                    if column not in placed or placed[column].status != CELL_VALUE:
-                        placed[column] = Cell(column, None, original, CELL_AMBIGUOUS, source, candidates)
-                self.issues.append(ParseIssue("warning", "ambiguous_column",
-                                              f"{original} in row '{raw_row.code or raw_row.label}' could be in any "
-                                              f"of {', '.join(candidates)}", source))
-        if unplaced:
-            self.issues.append(ParseIssue("warning", "extra_amounts",
-                                          f"row '{raw_row.code or raw_row.label}' has {len(raw_row.amounts)} amounts "
-                                          f"for {len(columns)} column(s): {', '.join(unplaced)} not placed", source))
-        return [placed.get(c) or Cell(c, None, None, CELL_BLANK, source) for c in columns]
+    def _cells(self, raw_row: found.RawRow, columns: tuple[str, ...], placements: list[tuple[int, ...]], unit: str,
+               source: Source) -> list[Cell]:
+        return placed_cells(raw_row, columns, placements, unit, source, self.issues)
 
     # -- function-coded tables -------------------------------------------------------------------------------------
 
@@ -143,11 +105,11 @@ class TableBuilder:
         total_column: int | None = 0,
     ) -> Table:
         raw_rows = found.function_rows(raw)
-        keys = _row_keys(raw_rows)
+        keys = row_keys(raw_rows)
         solver_rows = {
             key: SolverRow(key, self._amounts(r), (anchors or {}).get(key, [])) for key, r in zip(keys, raw_rows)
         }
-        solved = solve(SolverTable(len(columns), solver_rows, _code_families(keys), total_column))
+        solved = solve(SolverTable(len(columns), solver_rows, code_families(keys), total_column))
         rows = []
         for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
             code = raw_row.code
@@ -181,36 +143,13 @@ class TableBuilder:
 
     def _build_expenditure(self, raw: found.RawTable) -> Table:
         columns = FAMILY_BY_KEY["expenditure"].columns
-        anchors: dict[str, list[Anchor]] = {}
         appropriation = self.tables.get("general_budget_expenditure")
-        if appropriation is not None:
-            for row in appropriation.rows:
-                key = row.code or TOTAL_KEY
-                for name in ("basic", "project"):
-                    value = row.value(name)
-                    if value is not None:
-                        anchors.setdefault(key, []).append(Anchor(columns.index(name), minimum=value))
-        return self._function_table(raw, columns, anchors)
+        return self._function_table(raw, columns, expenditure_anchors(appropriation, columns))
 
     def _build_income(self, raw: found.RawTable) -> Table:
         columns = FAMILY_BY_KEY["income"].columns
-        anchors: dict[str, list[Anchor]] = {}
         summary = self.tables.get("income_expenditure_summary")
-        if summary is not None:
-            items = {r.item: r.value("amount") for r in summary.rows if r.side == "income" and r.item}
-            appropriation = [items.get(k) for k in ("general_budget_appropriation", "government_fund_appropriation",
-                                                     "state_capital_appropriation")]
-            expected = {
-                "fiscal_appropriation": None if all(v is None for v in appropriation)
-                else sum(v or 0.0 for v in appropriation),
-                "superior_subsidy": items.get("superior_subsidy"),
-                "public_service_revenue": items.get("public_service_revenue"),
-                "business_revenue": items.get("business_revenue"),
-                "affiliated_remittance": items.get("affiliated_remittance"),
-                "other_revenue": items.get("other_revenue"),
-            }
-            anchors[TOTAL_KEY] = [Anchor(columns.index(c), value=v) for c, v in expected.items()]
-        return self._function_table(raw, columns, anchors)
+        return self._function_table(raw, columns, income_anchors(summary, columns))
 
     # -- summary tables --------------------------------------------------------------------------------------------
 
@@ -218,7 +157,7 @@ class TableBuilder:
         rows = []
         for index, raw_row in enumerate(found.summary_rows(raw)):
             item = match_item(raw_row.label, SUMMARY_ITEMS)
-            rows.append(self._summary_row(index, raw_row, item, ("amount",), _in_order(raw_row), raw.unit))
+            rows.append(self._summary_row(index, raw_row, item, ("amount",), in_order(raw_row), raw.unit))
         return self._table(raw, ("amount",), rows)
 
     def _summary_row(self, index, raw_row, item, columns, placements, unit) -> TableRow:
@@ -239,7 +178,7 @@ class TableBuilder:
         raw_rows = found.summary_rows(raw)
         items = [match_item(r.label, SUMMARY_ITEMS) for r in raw_rows]
         spending = ("total", "general_budget", "government_fund", "state_capital")
-        anchors = self._appropriation_anchors(raw_rows, items, spending)
+        anchors = appropriation_anchors([clean_label(r.label) for r in raw_rows], items, spending, self.tables)
         solver_rows = {
             str(i): SolverRow(str(i), self._amounts(r), anchors.get(i, []))
             for i, r in enumerate(raw_rows)
@@ -252,7 +191,7 @@ class TableBuilder:
             if raw_row.side == "expenditure":
                 row = self._summary_row(index, raw_row, item, spending, solved[str(index)], raw.unit)
             else:
-                row = self._summary_row(index, raw_row, item, ("amount",), _in_order(raw_row), raw.unit)
+                row = self._summary_row(index, raw_row, item, ("amount",), in_order(raw_row), raw.unit)
             if row.item in ("carryover_begin", "carryover_end"):
                 carryover_section[raw_row.side] = True
             elif carryover_section.get(raw_row.side) and row.item and row.item.endswith("_appropriation"):
@@ -260,30 +199,6 @@ class TableBuilder:
             rows.append(row)
         columns = ("amount",) + spending
         return self._table(raw, columns, rows)
-
-    def _appropriation_anchors(self, raw_rows, items, spending) -> dict[int, list[Anchor]]:
-        sources = {
-            "general_budget": self.tables.get("general_budget_expenditure"),
-            "government_fund": self.tables.get("government_fund"),
-            "state_capital": self.tables.get("state_capital"),
-        }
-        anchors: dict[int, list[Anchor]] = {}
-        for index, (raw_row, item) in enumerate(zip(raw_rows, items)):
-            label = clean_label(raw_row.label)
-            for column, table in sources.items():
-                if table is None:
-                    continue
-                if table.is_empty:
-                    value = None
-                elif item == "expenditure_total":
-                    value = _table_total(table)
-                elif label and not item:
-                    value = _class_total(table, label)
-                else:
-                    continue
-                if value is not None or table.is_empty:
-                    anchors.setdefault(index, []).append(Anchor(spending.index(column), value=value))
-        return anchors
 
     # -- economic and 三公 tables -----------------------------------------------------------------------------------
 
@@ -297,7 +212,7 @@ class TableBuilder:
                 TableRow(
                     index=index,
                     label=clean_label(raw_row.label),
-                    cells=self._cells(raw_row, ("amount",), _in_order(raw_row), raw.unit, source),
+                    cells=self._cells(raw_row, ("amount",), in_order(raw_row), raw.unit, source),
                     source=source,
                     code=code,
                     level=code_level(code) if code else None,
@@ -341,10 +256,10 @@ class TableBuilder:
         header, data = supplementary.split_header(raw)
         columns = supplementary.header_columns(header, family)
         raw_rows = supplementary.table_rows(data, family)
-        keys = _row_keys(raw_rows)
+        keys = row_keys(raw_rows)
         total_column = 0 if columns[0] == "total" and len(columns) > 1 else None
         solver_rows = {key: SolverRow(key, self._amounts(r)) for key, r in zip(keys, raw_rows)}
-        solved = solve(SolverTable(len(columns), solver_rows, _code_families(keys), total_column))
+        solved = solve(SolverTable(len(columns), solver_rows, code_families(keys), total_column))
         rows = []
         for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
             code, source = raw_row.code, self._source(raw_row.line)
@@ -363,48 +278,6 @@ class TableBuilder:
         return self._table(raw, columns, rows)
 
 
-def _in_order(raw_row: found.RawRow) -> list[tuple[int, ...]]:
-    """The one placement of a row whose amounts fill its columns in order (single-column tables, income side)."""
-    return [tuple(range(len(raw_row.amounts)))]
-
-
 def economic_category(code: str) -> str:
     """'personnel' (人员经费: 301 工资福利支出, 303 对个人和家庭的补助) or 'public' (公用经费: the other classes)."""
     return "personnel" if code[:3] in ("301", "303") else "public"
-
-
-def _row_keys(raw_rows: list[found.RawRow]) -> list[str]:
-    keys: list[str] = []
-    seen: set[str] = set()
-    for raw_row in raw_rows:
-        key = raw_row.code or TOTAL_KEY
-        while key in seen:
-            key += "+"
-        seen.add(key)
-        keys.append(key)
-    return keys
-
-
-def _code_families(keys: list[str]) -> list[tuple[str, list[str]]]:
-    children: dict[str, list[str]] = {}
-    present = set(keys)
-    for key in keys:
-        if key == TOTAL_KEY or not key.isdigit():
-            continue
-        parent = parent_code(key) or TOTAL_KEY
-        if parent in present:
-            children.setdefault(parent, []).append(key)
-    # the 合计 row first, then 类, 款: the anchored top decides the rows below it with the least search
-    return sorted(children.items(), key=lambda item: len(item[0]) if item[0] != TOTAL_KEY else 0)
-
-
-def _table_total(table: Table) -> float | None:
-    row = table.row(item="total")
-    return row.value("total") if row else None
-
-
-def _class_total(table: Table, label: str) -> float | None:
-    for row in table.rows:
-        if row.level == 1 and row.label == label:
-            return row.value("total")
-    return None

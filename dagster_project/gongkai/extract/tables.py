@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.extract.families import Family, is_other_title, leading_code, match_family, table_label
+from gongkai.extract.classification_codes import leading_code
+from gongkai.extract.families import Family, is_other_title, match_family
 from gongkai.extract.records import Line
+from gongkai.extract.table_titles import table_label
 from gongkai.extract.text import is_amount, squeeze
 
 _FURNITURE = re.compile(r"单位[:：]|部门[:：]|公开\s*\d+\s*表|栏次|^项目|科目编码|金额单位")
