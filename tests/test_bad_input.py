@@ -23,6 +23,7 @@ from gongkai.extract.document import MAX_TEXT_BYTES
 from gongkai.extract.parser import ParseError, parse_file
 from gongkai.extract.records import CELL_VALUE, CHECK_PASS, Report
 from gongkai.extract.text import restore_brackets
+from tests.pdf_bytes import raw_pdf, scanned_pdf, stream
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -390,48 +391,17 @@ def test_too_large_text_file(tmp_path):
 # --- PDFs -----------------------------------------------------------------------------------------------------------
 
 
-def _raw_pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def _stream(content: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length " + str(len(content)).encode() + extra + b" >>\nstream\n" + content + b"\nendstream"
-
-
-def scanned_pdf() -> bytes:
-    """One A4 page holding only a (grey 8×8) image: a scan without a text layer."""
-    return _raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> "
-        b"/Contents 4 0 R >>",
-        _stream(b"q 500 0 0 700 47 71 cm /Im1 Do Q"),
-        _stream(bytes(range(0, 256, 4)), b" /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
-                                          b"/BitsPerComponent 8"),
-    ])
-
-
 def cid_pdf(lines: int = 6) -> bytes:
     """One page of text in a Type0 font with Identity-H encoding and no ToUnicode map: pdfminer reads (cid:N)."""
     runs = " ".join(
         "<" + "".join(f"{(i * 7 + j) % 500 + 1:04X}" for j in range(20)) + "> Tj 0 -20 Td" for i in range(lines)
     )
-    return _raw_pdf([
+    return raw_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
         b"/Contents 4 0 R >>",
-        _stream(f"BT /F1 12 Tf 72 720 Td {runs} ET".encode()),
+        stream(f"BT /F1 12 Tf 72 720 Td {runs} ET".encode()),
         b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) "
         b"/Ordering (Identity) /Supplement 0 >> /DW 1000 /FontDescriptor 7 0 R >>",

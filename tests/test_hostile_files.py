@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from tests.conftest import LIAONING, RAW
+from tests.pdf_bytes import raw_pdf, stream
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not (RAW / LIAONING).exists(), reason="the bundled seed report is needed")
@@ -172,7 +173,7 @@ def bomb_pdf(inflated_mb: int) -> bytes:
     for _ in range(inflated_mb):
         bomb += packer.compress(chunk)
     bomb += packer.flush()
-    return two_page_pdf(b"/Filter /FlateDecode ", bomb)
+    return two_page_pdf(b" /Filter /FlateDecode", bomb)
 
 
 def two_page_pdf(first_filter: bytes, first_content: bytes) -> bytes:
@@ -183,20 +184,11 @@ def two_page_pdf(first_filter: bytes, first_content: bytes) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
-        b"<< /Length %d %s>>\nstream\n" % (len(first_content), first_filter) + first_content + b"\nendstream",
-        b"<< /Length %d >>\nstream\n" % len(hello) + hello + b"\nendstream",
+        stream(first_content, first_filter),
+        stream(hello),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return raw_pdf(objects)
 
 
 def test_a_page_past_its_deadline_is_unreadable_and_the_next_page_is_read(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ from gongkai.extract.families import FAMILY_BY_KEY, STANDARD_FAMILIES
 from gongkai.extract.pdf_document import read_pdf, read_pdf_document
 from gongkai.extract.pdf_tables import read_pdf_tables
 from gongkai.extract.records import CELL_BLANK, CELL_VALUE
+from tests.pdf_bytes import raw_pdf, stream
 
 CORPUS = Path("/work/shared/corpus")
 SHPT = CORPUS / "final" / "2024_shpt-czj_final.pdf"
@@ -442,31 +443,17 @@ def test_summary_identities(shpt):
 
 def _pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
     """A minimal PDF by hand: each page is (content stream, resources dictionary)."""
-    objects: list[bytes] = []
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]  # 1: catalog, 2: pages, then per page: page, content
     kids = []
-    n_pages = len(pages)
-    # 1: catalog, 2: pages, then per page: page, content, (image)
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(b"")  # placeholder for pages
     for content, resources in pages:
         page_id = len(objects) + 1
         kids.append(f"{page_id} 0 R".encode())
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents " + str(page_id + 1).encode() + b" 0 R /Resources " + resources + b" >>"
         )
-        objects.append(b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream")
-    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count " + str(n_pages).encode() + b" >>"
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+        objects.append(stream(content))
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count " + str(len(pages)).encode() + b" >>"
+    return raw_pdf(objects)
 
 
 _FONT = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
@@ -485,29 +472,15 @@ def test_page_status_synthetic(tmp_path):
 
 def test_scanned_page(tmp_path):
     pixels = zlib.compress(bytes([128]) * 64)
-    # objects: 1 catalog, 2 pages, 3 page, 4 content, 5 image
-    objects = [
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(raw_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
-        None,
-        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length "
-        + str(len(pixels)).encode() + b" >>\nstream\n" + pixels + b"\nendstream",
-    ]
-    content = b"q 100 0 0 100 50 50 cm /Im1 Do Q"
-    objects[3] = b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream"
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path = tmp_path / "scan.pdf"
-    path.write_bytes(bytes(out))
+        stream(b"q 100 0 0 100 50 50 cm /Im1 Do Q"),
+        stream(pixels, b" /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                       b"/Filter /FlateDecode"),
+    ]))
     document = read_document(path)
     assert document.format == "pdf"
     assert [p.status for p in document.pages] == ["scanned"]
@@ -552,21 +525,8 @@ def test_encrypted(tmp_path):
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <" + b"00" * 32 + b"> /U <" + b"11" * 32 + b"> >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
     path = tmp_path / "locked.pdf"
-    path.write_bytes(bytes(out))
+    path.write_bytes(raw_pdf(objects, trailer=f" /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>]"))
     with pytest.raises(DocumentError) as err:
         read_document(path)
     assert err.value.kind == "encrypted_pdf"

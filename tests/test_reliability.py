@@ -25,6 +25,7 @@ import duckdb
 import pytest
 
 from tests.conftest import LIAONING, RAW, SHANGHAI
+from tests.pdf_bytes import raw_pdf, scanned_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_TEXT = (RAW / LIAONING).read_text(encoding="utf-8")
@@ -78,33 +79,6 @@ def encrypted_pdf() -> bytes:
 def truncated_pdf() -> bytes:
     data = (RAW / SHANGHAI).read_bytes()
     return data[: len(data) // 2]
-
-
-def _raw_pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def scanned_pdf() -> bytes:
-    """One page holding only an 8×8 grey image: a scan with no text layer."""
-    image = bytes(range(0, 256, 4))
-    return _raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> "
-        b"/Contents 4 0 R >>",
-        b"<< /Length 33 >>\nstream\nq 500 0 0 700 47 71 cm /Im1 Do Q\nendstream",
-        b"<< /Length 64 /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
-        b"/BitsPerComponent 8 >>\nstream\n" + image + b"\nendstream",
-    ])
 
 
 def text_pdf(pages: list[list[str]]) -> bytes:
@@ -486,7 +460,7 @@ def blank_pdf(pages: int, declared: int | None = None) -> bytes:
     """A PDF of ``pages`` empty pages (cheap: no content streams) whose page tree says /Count ``declared``."""
     kids = " ".join(f"{n} 0 R" for n in range(3, pages + 3)).encode()
     count = str(pages if declared is None else declared).encode()
-    return _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                      b"<< /Type /Pages /Kids [" + kids + b"] /Count " + count + b" >>"]
                     + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages)
 
