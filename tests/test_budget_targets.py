@@ -195,3 +195,14 @@ def test_unit_target_funds_stated_in_the_narrative(parsed):
     assert (unit.name, unit.amount_total, unit.source.page, len(unit.indicators)) == ("长沙市信访局", 1935.36, 30, 25)
     check = {c.name: c for c in report.checks}["narrative.performance_target_unit_funds"]
     assert (check.status, check.expected, check.actual) == ("pass", 1935.36, 1935.36)
+
+
+@corpus
+def test_weights_printed_in_the_remarks_column(parsed):
+    """长沙 pp.22 ff. print no 分值 column: the 备注 column holds the weights (总成本 20, 群众满意度 10, blank boxes
+    NULL); each of the five forms' weights add up to 90 on the page images."""
+    targets = parsed("2026_changsha-xfj_budget").targets
+    assert [round(sum(i.weight or 0 for i in t.indicators), 6) for t in targets] == [90.0] * 5
+    first = targets[0].indicators
+    assert [(i.level3, i.weight) for i in (first[0], first[1], first[-1])] == [
+        ("总成本", 20.0), ("无", None), ("群众满意度", 10.0)]

@@ -1,9 +1,11 @@
 """The indicator rows (绩效指标) of a performance-target table (绩效目标表) printed as a ruled grid.
 
 The columns are found by their headings in the row of the 三级指标 (指标名称, 指标内容) heading: 一级指标, 二级指标,
-指标值, 运算符号 / 指标性质 / 指标值类型, 度量单位 / 计量单位, 分值 / 权重. One indicator per ruled row of the 三级指标
-column; a merged 一级/二级 box names every row it spans. A target that is a number (≥95%, ≤50万元, 20门) also gets
-its comparator, value and unit (:func:`parse_target`); the comparators are those of the self-evaluation forms.
+指标值, 运算符号 / 指标性质 / 指标值类型, 度量单位 / 计量单位, 分值 / 权重; where no 分值 column is printed, a 备注 cell
+that holds nothing but a number is the indicator's weight (长沙's list prints its 分值 there). One indicator per ruled
+row of the 三级指标 column; a merged 一级/二级 box names every row it spans. A target that is a number (≥95%, ≤50万元,
+20门) also gets its comparator, value and unit (:func:`parse_target`); the comparators are those of the
+self-evaluation forms.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _COLUMNS = (
     ("target", lazy_pattern(r"^(?:年度)?(?:指标值|目标值)(?!内容|类型|说明|解释)")),  # 指标值（包含数字及文字描述）
     ("unit", lazy_pattern(r"^(?:度量|计量)单位$")),
     ("weight", lazy_pattern(r"^(?:分值|(?:指标)?权重|分值权重)")),
+    ("remark", lazy_pattern(r"^备注$")),
 )
 _COMPARATOR = r"≥|≧|⩾|>=|＞＝|≤|≦|⩽|<=|＜＝|>|＞|<|＜|=|＝"
 _NUMERIC_TARGET = lazy_pattern(
@@ -131,7 +134,7 @@ def _indicator(grid: Grid, columns: Columns, texts: dict[str, str], y: float, le
     source = grid.source(file, grid.box_at(columns.xs["level3"], y), grid.box_at(columns.xs.get("target", 0), y))
     return TargetIndicator(level1=level1, level2=level2, level3=level3, target_text=target or None,
                            comparator=comparator, target_value=value, target_unit=unit,
-                           weight=_number(texts.get("weight")), source=source)
+                           weight=_number(texts.get("weight", texts.get("remark"))), source=source)
 
 
 def parse_target(text: str | None, operator: str | None = None,
