@@ -80,6 +80,14 @@ SHANGHAI_PDF = RAW / SHANGHAI
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
 
+def shared_file(name: str) -> Path:
+    """../shared/corpus/NAME, or the test skipped, saying so, where it is absent (a fresh clone has no ../shared)."""
+    path = SHARED_CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{name} is not available (../shared/corpus)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def parse_budget():
     """name → the real budget ../shared/corpus/budget/NAME.pdf parsed, once per session (several test modules read

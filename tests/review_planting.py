@@ -17,7 +17,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,9 +288,22 @@ def score(document: Document, seed: int, golden: set[tuple]) -> Score:
     return result
 
 
-def golden_of(path: Path) -> set[tuple]:
-    golden = json.loads((GOLDENS / f"{path.stem}.json").read_text(encoding="utf-8"))
+def golden_of(path: str | Path) -> set[tuple]:
+    """The (rule, page, line) of the findings of the report's golden (tests/data/review/STEM.json)."""
+    golden = json.loads((GOLDENS / f"{Path(path).stem}.json").read_text(encoding="utf-8"))
     return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
+
+
+def review_with_changed_lines(path: Path, changes: Iterable[tuple]) -> Review:
+    """The review of the report at ``path`` with lines changed after reading: each change is (page, line, printed
+    text, planted text, anything the test keeps beside); the printed text must be on its line."""
+    document = read_document(path)
+    by_place = {(line.page, line.line): line for line in document.lines}
+    for page, number, printed, plant, *_ in changes:
+        line = by_place[(page, number)]
+        assert printed in line.text, line.text
+        line.text = line.text.replace(printed, plant, 1)
+    return review_document(document, parse_document(document))
 
 
 def main(argv: list[str]) -> int:

@@ -5,18 +5,13 @@ page; the report's own findings (its golden) stay found, and nothing else is."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import SHANGHAI_PDF, SHARED_CORPUS
-from gongkai.extract.document import read_document
-from gongkai.extract.parser import parse_document
-from gongkai.review.review import review_document
+from conftest import SHANGHAI_PDF, shared_file
+from review_planting import golden_of, review_with_changed_lines
 
-GOLDENS = Path(__file__).parent / "data" / "review"
 BUDGET = "budget/2026_shpt-sfj_budget.pdf"
 # (page, line, printed text, planted text, the table the finding must name)
 BUDGET_PLANTS = (
@@ -38,40 +33,19 @@ FINAL_PLANTS = (
 )
 
 
-def _golden(file: str) -> set[tuple]:
-    golden = json.loads((GOLDENS / f"{Path(file).stem}.json").read_text(encoding="utf-8"))
-    return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
-
-
-def _planted_review(path: Path, plants: tuple):
-    document = read_document(path)
-    by_place = {(line.page, line.line): line for line in document.lines}
-    for page, number, printed, plant, _ in plants:
-        line = by_place[(page, number)]
-        assert printed in line.text, line.text
-        line.text = line.text.replace(printed, plant, 1)
-    return review_document(document, parse_document(document))
-
-
 @pytest.fixture(scope="module")
 def budget():
-    path = SHARED_CORPUS / BUDGET
-    if not path.is_file():
-        pytest.skip(f"{BUDGET} is not available (../shared/corpus)")
-    return _planted_review(path, BUDGET_PLANTS)
+    return review_with_changed_lines(shared_file(BUDGET), BUDGET_PLANTS)
 
 
 @pytest.fixture(scope="module")
 def class_budget():
-    path = SHARED_CORPUS / CLASS_BUDGET
-    if not path.is_file():
-        pytest.skip(f"{CLASS_BUDGET} is not available (../shared/corpus)")
-    return _planted_review(path, CLASS_PLANTS)
+    return review_with_changed_lines(shared_file(CLASS_BUDGET), CLASS_PLANTS)
 
 
 @pytest.fixture(scope="module")
 def final():
-    return _planted_review(SHANGHAI_PDF, FINAL_PLANTS)
+    return review_with_changed_lines(SHANGHAI_PDF, FINAL_PLANTS)
 
 
 def _assert_found(review, plants, real):
@@ -84,16 +58,16 @@ def _assert_found(review, plants, real):
 
 
 def test_planted_budget_amounts_are_found_with_their_table(budget):
-    _assert_found(budget, BUDGET_PLANTS, _golden(BUDGET))
+    _assert_found(budget, BUDGET_PLANTS, golden_of(BUDGET))
 
 
 def test_a_planted_class_amount_is_found_with_its_table(class_budget):
     """A 类's amount in a Jiangsu budget (社会保障和就业（类）支出) against the 类 lines of its tables."""
-    _assert_found(class_budget, CLASS_PLANTS, _golden(CLASS_BUDGET))
+    _assert_found(class_budget, CLASS_PLANTS, golden_of(CLASS_BUDGET))
 
 
 def test_planted_final_amounts_are_found_with_their_table(final):
-    _assert_found(final, FINAL_PLANTS, _golden("final/2024_shpt-czj_final.pdf"))
+    _assert_found(final, FINAL_PLANTS, golden_of(SHANGHAI_PDF))
 
 
 def test_the_finding_names_the_table_page(budget):
@@ -103,8 +77,8 @@ def test_the_finding_names_the_table_page(budget):
 
 def test_procurement_kinds_that_do_not_add_up_to_the_total(budget):
     """The same budget with its 政府采购预算 total changed (page 22): 3.66 + 36.44 + 1446.32 ≠ 1468.42."""
-    review = _planted_review(SHARED_CORPUS / BUDGET, ((22, 11, "政府采购预算1486.42万元", "政府采购预算1468.42万元", ""),))
-    assert {(f.rule, f.page, f.line) for f in review.findings} == _golden(BUDGET) | {("parts_sum", 22, 11)}
+    review = review_with_changed_lines(shared_file(BUDGET), [(22, 11, "政府采购预算1486.42万元", "政府采购预算1468.42万元")])
+    assert {(f.rule, f.page, f.line) for f in review.findings} == golden_of(BUDGET) | {("parts_sum", 22, 11)}
     assert next(f.expected for f in review.findings if f.rule == "parts_sum") \
         == "货物 3.66 + 工程 36.44 + 服务 1446.32 = 1,486.42万元，而总额为 1468.42万元"
 
@@ -112,8 +86,6 @@ def test_procurement_kinds_that_do_not_add_up_to_the_total(budget):
 def test_a_planted_coded_item_amount_is_found_with_its_table():
     """The Xi'an petitions bureau's budget (tables in 元): 行政运行（2014001）1,373.32 万元 planted 1,337.32 (page 9)
     against the 2014001 row of its 一般公共预算支出明细表."""
-    path = SHARED_CORPUS / "budget/2026_xian-xfj_budget.pdf"
-    if not path.is_file():
-        pytest.skip("budget/2026_xian-xfj_budget.pdf is not available (../shared/corpus)")
+    path = shared_file("budget/2026_xian-xfj_budget.pdf")
     plants = ((9, 5, "行政运行（2014001）1,373.32万元", "行政运行（2014001）1,337.32万元", "一般公共预算支出明细表"),)
-    _assert_found(_planted_review(path, plants), plants, _golden("budget/2026_xian-xfj_budget.pdf"))
+    _assert_found(review_with_changed_lines(path, plants), plants, golden_of(path))

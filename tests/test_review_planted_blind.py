@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import SHARED_CORPUS
+from conftest import shared_file
 from gongkai.extract.document import read_document
 from review_planting import golden_of, score
 
@@ -25,9 +25,7 @@ CAUGHT_SHARE = 0.85
 def scores():
     results = []
     for file in REPORTS:
-        path = SHARED_CORPUS / file
-        if not path.is_file():
-            pytest.skip(f"{file} is not available (../shared/corpus)")
+        path = shared_file(file)
         document = read_document(path)
         results += [score(document, seed, golden_of(path)) for seed in SEEDS]
     return results

@@ -5,17 +5,9 @@ the line of its word or percentage; the report's own findings (its golden) stay 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from conftest import SHANGHAI_PDF, shared_file
+from review_planting import golden_of, review_with_changed_lines
 
-import pytest
-
-from conftest import SHANGHAI_PDF, SHARED_CORPUS
-from gongkai.extract.document import read_document
-from gongkai.extract.parser import parse_document
-from gongkai.review.review import review_document
-
-GOLDENS = Path(__file__).parent / "data" / "review"
 BUDGET = "budget/2026_shpt-sfj_budget.pdf"
 # (rule, page, line, printed text, planted text)
 BUDGET_PLANTS = (
@@ -27,28 +19,15 @@ FINAL_PLANTS = (
 )
 
 
-def _golden(file: str) -> set[tuple]:
-    golden = json.loads((GOLDENS / f"{Path(file).stem}.json").read_text(encoding="utf-8"))
-    return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
-
-
-def _planted(path: Path, plants: tuple):
-    document = read_document(path)
-    by_place = {(line.page, line.line): line for line in document.lines}
-    for _, page, number, printed, plant in plants:
-        line = by_place[(page, number)]
-        assert printed in line.text, line.text
-        line.text = line.text.replace(printed, plant, 1)
-    return review_document(document, parse_document(document))
+def _planted(path, plants: tuple):
+    """The review with each plant (rule, page, line, printed text, planted text) made."""
+    return review_with_changed_lines(path, [plant[1:] for plant in plants])
 
 
 def test_a_wrong_change_between_two_printed_years_is_found():
-    path = SHARED_CORPUS / BUDGET
-    if not path.is_file():
-        pytest.skip(f"{BUDGET} is not available (../shared/corpus)")
-    review = _planted(path, BUDGET_PLANTS)
+    review = _planted(shared_file(BUDGET), BUDGET_PLANTS)
     found = {(f.rule, f.page, f.line) for f in review.findings}
-    assert found == _golden(BUDGET) | {(rule, page, line) for rule, page, line, _, _ in BUDGET_PLANTS}
+    assert found == golden_of(BUDGET) | {(rule, page, line) for rule, page, line, _, _ in BUDGET_PLANTS}
     expected = {(f.rule, f.page, f.line): f.expected for f in review.findings}
     assert expected[("stated_percentage", 8, 10)] == "|1672.67 − 1690.69| ÷ 1690.69 = 1.07%"
     assert expected[("comparison_word", 8, 12)] == "2170.39 比 2149.45 增加，而非“减少”"
@@ -57,7 +36,7 @@ def test_a_wrong_change_between_two_printed_years_is_found():
 def test_a_change_compared_with_the_report_year_is_found():
     review = _planted(SHANGHAI_PDF, FINAL_PLANTS)
     found = {(f.rule, f.page, f.line) for f in review.findings}
-    assert found == _golden("final/2024_shpt-czj_final.pdf") | {("year_mismatch", 21, 4)}
+    assert found == golden_of(SHANGHAI_PDF) | {("year_mismatch", 21, 4)}
     assert next(f.expected for f in review.findings if f.rule == "year_mismatch") == "应与2023年（上年）相比，而非2024年"
 
 
@@ -65,7 +44,7 @@ def test_a_misspelt_department_name_in_the_text_is_found():
     """上海市普陀区财政局 printed 财务局 before the year in a sentence of the narrative (page 21 line 4)."""
     review = _planted(SHANGHAI_PDF, (("department_mismatch", 21, 4, "上海市普陀区财政局 2024", "上海市普陀区财务局 2024"),))
     found = {(f.rule, f.page, f.line) for f in review.findings}
-    assert found == _golden("final/2024_shpt-czj_final.pdf") | {("department_mismatch", 21, 4)}
+    assert found == golden_of(SHANGHAI_PDF) | {("department_mismatch", 21, 4)}
     assert next(f.expected for f in review.findings if f.rule == "department_mismatch") \
         == "“上海市普陀区财务局”应为“上海市普陀区财政局”（与报告其他各处一致）"
 
@@ -73,12 +52,10 @@ def test_a_misspelt_department_name_in_the_text_is_found():
 def test_a_change_of_a_total_named_before_the_comparison_is_recomputed():
     """Changsha's 收入较去年增加54.13万元，上升2.88% (page 6): the 收入 is the 收入预算 1935.36 万元 stated before it
     (not 事业收入 0.00 万元); planted 3.88% is found."""
-    path = SHARED_CORPUS / "budget/2026_changsha-xfj_budget.pdf"
-    if not path.is_file():
-        pytest.skip("budget/2026_changsha-xfj_budget.pdf is not available (../shared/corpus)")
+    path = shared_file("budget/2026_changsha-xfj_budget.pdf")
     review = _planted(path, (("stated_percentage", 6, 3, "上升 2.88%", "上升 3.88%"),))
     found = {(f.rule, f.page, f.line) for f in review.findings}
-    assert found == _golden("budget/2026_changsha-xfj_budget.pdf") | {("stated_percentage", 6, 3)}
+    assert found == golden_of(path) | {("stated_percentage", 6, 3)}
     assert next(f.expected for f in review.findings if f.rule == "stated_percentage") == "54.13 ÷ 1881.23（上年数）= 2.88%"
 
 
@@ -87,4 +64,4 @@ def test_an_amount_compared_with_its_own_year_is_found():
     review = _planted(SHANGHAI_PDF, (("year_mismatch", 21, 4, "上海市普陀区财政局 2024 年度收入支出总计", "上海市普陀区财政局 2023 年度收入支出总计"),))
     found = {(f.rule, f.page, f.line) for f in review.findings}
     assert ("year_mismatch", 21, 4) in found
-    assert found <= _golden("final/2024_shpt-czj_final.pdf") | {("year_mismatch", 21, 4), ("narrative_vs_table", 21, 4)}
+    assert found <= golden_of(SHANGHAI_PDF) | {("year_mismatch", 21, 4), ("narrative_vs_table", 21, 4)}

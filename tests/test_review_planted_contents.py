@@ -5,40 +5,23 @@ found where it was made (or, for a part the report lacks, as a finding without a
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from conftest import SHANGHAI_PDF, SHARED_CORPUS
-from gongkai.extract.document import read_document
-from gongkai.extract.parser import parse_document
-from gongkai.review.review import review_document
+from conftest import SHANGHAI_PDF, shared_file
+from review_planting import golden_of, review_with_changed_lines
 
-GOLDENS = Path(__file__).parent / "data" / "review"
 BUDGET = "budget/2026_shpt-sfj_budget.pdf"
 
 
-def _golden(file: str) -> set[tuple]:
-    golden = json.loads((GOLDENS / f"{Path(file).stem}.json").read_text(encoding="utf-8"))
-    return {(g["rule"], g["page"], g["line"]) for g in golden["findings"]}
-
-
-def _review_with(path: Path, plants: dict[tuple[int, int], tuple[str, str]]):
-    document = read_document(path)
-    for line in document.lines:
-        if (line.page, line.line) in plants:
-            printed, plant = plants[(line.page, line.line)]
-            assert printed in line.text, line.text
-            line.text = line.text.replace(printed, plant, 1)
-    return review_document(document, parse_document(document))
+def _review_with(path, plants: dict[tuple[int, int], tuple[str, str]]):
+    return review_with_changed_lines(path, [(page, line, *change) for (page, line), change in plants.items()])
 
 
 def _found(review) -> set[tuple]:
     return {(f.rule, f.page, f.line) for f in review.findings}
 
 
-REAL_FINAL = _golden("final/2024_shpt-czj_final.pdf")
+REAL_FINAL = golden_of(SHANGHAI_PDF)
 
 
 def test_a_table_left_out_of_the_contents_is_found_at_the_table():
@@ -72,16 +55,13 @@ def test_a_part_renamed_in_the_body_is_found_against_its_contents_entry():
 
 @pytest.fixture(scope="module")
 def budget_path():
-    path = SHARED_CORPUS / BUDGET
-    if not path.is_file():
-        pytest.skip(f"{BUDGET} is not available (../shared/corpus)")
-    return path
+    return shared_file(BUDGET)
 
 
 def test_a_budget_without_its_glossary(budget_path):
     """The Putuo justice bureau's budget with its 名词解释 heading (page 7) and contents entry dropped."""
     review = _review_with(budget_path, {(7, 1): ("名词解释", "附注"), (2, 4): ("三、名词解释", "三、附注")})
-    assert _found(review) == _golden(BUDGET) | {("part_missing", None, None)}
+    assert _found(review) == golden_of(BUDGET) | {("part_missing", None, None)}
     assert next(f.expected for f in review.findings if f.rule == "part_missing") == "应有“名词解释”部分"
 
 
@@ -89,4 +69,4 @@ def test_a_budget_contents_entry_missing_from_the_body(budget_path):
     """The budget's 2026年部门预算编制说明 (page 8) headed otherwise: its contents entry 四、部门预算编制说明 is not
     printed, and the budget has no 预算情况说明 part."""
     review = _review_with(budget_path, {(8, 1): ("2026年部门预算编制说明", "2026年部门工作安排")})
-    assert _found(review) == _golden(BUDGET) | {("contents_mismatch", 2, 5), ("part_missing", None, None)}
+    assert _found(review) == golden_of(BUDGET) | {("contents_mismatch", 2, 5), ("part_missing", None, None)}

@@ -8,9 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHANGHAI_PDF
-from gongkai.extract.document import read_document
-from gongkai.extract.parser import parse_document
-from gongkai.review.review import review_document
+from review_planting import review_with_changed_lines
 
 # (rule, page, line, printed text, planted text)
 PLANTS = (
@@ -29,13 +27,7 @@ REAL = {("narrative_vs_table", 21, 14)}
 
 @pytest.fixture(scope="module")
 def planted():
-    document = read_document(SHANGHAI_PDF)
-    by_place = {(line.page, line.line): line for line in document.lines}
-    for _, page, number, printed, plant in PLANTS:
-        line = by_place[(page, number)]
-        assert printed in line.text, line.text
-        line.text = line.text.replace(printed, plant, 1)
-    return review_document(document, parse_document(document))
+    return review_with_changed_lines(SHANGHAI_PDF, [plant[1:] for plant in PLANTS])
 
 
 def test_each_planted_defect_is_found_on_its_line_and_nothing_else(planted):
@@ -52,9 +44,6 @@ def test_the_planted_comparison_names_the_right_word(planted):
 def test_a_comparison_word_far_from_its_pair_is_judged():
     """Page 23: “三公”经费 … 年初预算为 0.95 万元，支出决算为 0.00 万元 … 其中：… (three items, each its own clause)。
     2024 年度“三公”经费支出决算数小于预算数 — planted 大于: the pair four clauses back that names the same subject."""
-    document = read_document(SHANGHAI_PDF)
-    line = next(line for line in document.lines if (line.page, line.line) == (23, 13))
-    line.text = line.text.replace("决算数小于预算数", "决算数大于预算数")
-    review = review_document(document, parse_document(document))
+    review = review_with_changed_lines(SHANGHAI_PDF, [(23, 13, "决算数小于预算数", "决算数大于预算数")])
     assert {(f.rule, f.page, f.line) for f in review.findings} == REAL | {("comparison_word", 23, 13)}
     assert "决算数小于预算数" in next(f.expected for f in review.findings if f.rule == "comparison_word")

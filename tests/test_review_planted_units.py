@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHANGHAI_PDF
-from gongkai.extract.document import read_document
-from gongkai.extract.parser import parse_document
-from gongkai.review.review import review_document
+from review_planting import review_with_changed_lines
 
 # (page, line, printed text, planted text, what the finding says it should read)
 PLANTS = (
@@ -22,13 +20,7 @@ REAL = {("narrative_vs_table", 21, 14)}
 
 @pytest.fixture(scope="module")
 def planted():
-    document = read_document(SHANGHAI_PDF)
-    by_place = {(line.page, line.line): line for line in document.lines}
-    for page, number, printed, plant, _ in PLANTS:
-        line = by_place[(page, number)]
-        assert printed in line.text, line.text
-        line.text = line.text.replace(printed, plant, 1)
-    return review_document(document, parse_document(document))
+    return review_with_changed_lines(SHANGHAI_PDF, PLANTS)
 
 
 def test_each_amount_without_its_unit_is_found_on_its_line(planted):
