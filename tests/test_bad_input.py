@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -23,20 +22,10 @@ from gongkai.extract.document import MAX_TEXT_BYTES
 from gongkai.extract.parser import ParseError, parse_file
 from gongkai.extract.records import CELL_VALUE, CHECK_PASS, Report
 from gongkai.extract.text import restore_brackets
+from tests.conftest import REPO, SEED, SHANGHAI_PDF
 from tests.pdf_bytes import raw_pdf, scanned_pdf, stream
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
-
-
-def _find(name: str, corpus_dir: str) -> Path:
-    path = ROOT / "raw" / name
-    return path if path.exists() else ROOT.parent / "shared" / "corpus" / corpus_dir / name
-
-
-SEED = _find("000_c669139aa1fe8f20.txt", "seed")
-SHANGHAI = _find("2024_shpt-czj_final.pdf", "final")
-needs_shanghai = pytest.mark.skipif(not SHANGHAI.exists(), reason="the Shanghai PDF is not bundled")
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.splitlines(keepends=True)
@@ -213,7 +202,7 @@ def test_glossary_only_is_not_a_report(tmp_path):
 
 
 def test_readme_is_not_a_report(tmp_path):
-    readme = (ROOT / "README.md").read_bytes()
+    readme = (REPO / "README.md").read_bytes()
     error = _expect_error(_write(tmp_path, "README.md", readme), "not_a_report")
     assert str(error).startswith("no department name and no standard table found")
 
@@ -371,7 +360,7 @@ def test_very_large_text_file(tmp_path):
         print(len(report.tables), report.department, f"{{elapsed:.2f}}", f"{{rss:.0f}}")
     """)
     before = path.stat().st_mtime_ns
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert out.returncode == 0, out.stderr[-2000:]
     tables, department, elapsed, rss_mb = out.stdout.split()
     assert (int(tables), department) == (9, "辽宁省数据局")
@@ -414,7 +403,7 @@ def _shanghai_pages(*extra: bytes, pages=(0, 9, 10)) -> bytes:
     """The Shanghai report's cover and its 支出决算表 pages (1, 10, 11), then the pages of ``extra`` PDFs."""
     pypdf = pytest.importorskip("pypdf")
     writer = pypdf.PdfWriter()
-    source = pypdf.PdfReader(SHANGHAI)
+    source = pypdf.PdfReader(SHANGHAI_PDF)
     for index in pages:
         writer.add_page(source.pages[index])
     for pdf in extra:
@@ -434,10 +423,9 @@ def _encrypted(data: bytes, user_password: str, algorithm: str) -> bytes:
     return out.getvalue()
 
 
-@needs_shanghai
 @pytest.mark.parametrize("fraction", [2, 3, 100])
 def test_truncated_pdf(tmp_path, fraction):
-    data = SHANGHAI.read_bytes()
+    data = SHANGHAI_PDF.read_bytes()
     path = _write(tmp_path, "cut.pdf", data[: len(data) // fraction])
     error = _expect_error(path, "corrupt_pdf")
     assert str(error) == "cut.pdf cannot be opened as a PDF: PSEOF: Unexpected EOF"
@@ -448,7 +436,6 @@ def test_text_file_named_pdf(tmp_path):
     assert str(error) == "seed.pdf is not a PDF (no %PDF- header)"
 
 
-@needs_shanghai
 @pytest.mark.parametrize("algorithm", ["AES-128", "RC4-128", "AES-256"])
 def test_encrypted_pdf(tmp_path, algorithm):
     path = _write(tmp_path, "locked.pdf", _encrypted(_shanghai_pages(), "secret", algorithm))
@@ -456,7 +443,6 @@ def test_encrypted_pdf(tmp_path, algorithm):
     assert str(error).startswith("locked.pdf is encrypted")
 
 
-@needs_shanghai
 def test_encrypted_pdf_with_empty_user_password_is_read(tmp_path):
     """Encrypted only against editing (empty user password, as some portals publish): any viewer opens it."""
     report = _parse(_write(tmp_path, "owner-only.pdf", _encrypted(_shanghai_pages(), "", "AES-128")))
@@ -469,7 +455,6 @@ def test_scanned_pdf(tmp_path):
     assert str(error) == "none of the 1 pages of scan.pdf has readable text: 1 scanned (images only: it needs OCR)"
 
 
-@needs_shanghai
 def test_pdf_with_a_scanned_page(tmp_path):
     report = _parse(_write(tmp_path, "mixed.pdf", _shanghai_pages(scanned_pdf())))
     _assert_consistent(report)
@@ -486,7 +471,6 @@ def test_cid_pdf(tmp_path):
     assert str(error) == "none of the 1 pages of cid.pdf has readable text: 1 cid"
 
 
-@needs_shanghai
 def test_pdf_with_a_cid_page(tmp_path):
     report = _parse(_write(tmp_path, "mixed-cid.pdf", _shanghai_pages(cid_pdf())))
     _assert_consistent(report)

@@ -20,11 +20,8 @@ from hypothesis import strategies as st
 
 from gongkai.extract.parser import ParseError, parse_file
 from gongkai.extract.records import CELL_AMBIGUOUS, CELL_BLANK, CELL_VALUE, Report
+from tests.conftest import SEED
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "raw" / "000_c669139aa1fe8f20.txt"
-if not SEED.exists():
-    SEED = ROOT.parent / "shared" / "corpus" / "seed" / "000_c669139aa1fe8f20.txt"
 SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
 TABLES_START = next(i for i, line in enumerate(SEED_LINES) if "第四部分" in line)
 TABLES_END = next(i for i, line in enumerate(SEED_LINES) if "第五部分" in line)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from pathlib import Path
 
 import pytest
 
 from gongkai.extract.document import read_text_document
 from gongkai.extract.narrative import read_narrative_facts
 from gongkai.extract.records import Document, Line, NarrativeFact
-
-SEED = Path("/work/shared/corpus/seed/000_c669139aa1fe8f20.txt")
-SHANGHAI_PDF = Path("/work/shared/corpus/final/2024_shpt-czj_final.pdf")
-
-pytestmark = pytest.mark.skipif(not SEED.is_file(), reason="seed report not available")
+from tests.conftest import SEED, SHANGHAI_PDF
 
 
 def _index(facts: list[NarrativeFact]) -> dict[tuple[str, str | None, str], NarrativeFact]:
@@ -640,7 +635,6 @@ _HAS_PDF_READER = importlib.util.find_spec("gongkai.extract.pdf_document") is no
 
 
 @pytest.mark.skipif(not _HAS_PDF_READER, reason="gongkai.extract.pdf_document (PDF line rebuilding) not written yet")
-@pytest.mark.skipif(not SHANGHAI_PDF.is_file(), reason="Shanghai PDF not in the corpus")
 def test_shanghai_pdf_golden():
     from gongkai.extract.pdf_document import read_pdf_document
 

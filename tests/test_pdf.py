@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import zlib
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -19,11 +18,8 @@ from gongkai.extract.families import FAMILY_BY_KEY, STANDARD_FAMILIES
 from gongkai.extract.pdf_document import read_pdf, read_pdf_document
 from gongkai.extract.pdf_tables import read_pdf_tables
 from gongkai.extract.records import CELL_BLANK, CELL_VALUE
+from tests.conftest import SHANGHAI_PDF, SHARED_CORPUS
 from tests.pdf_bytes import raw_pdf, stream
-
-CORPUS = Path("/work/shared/corpus")
-SHPT = CORPUS / "final" / "2024_shpt-czj_final.pdf"
-needs_shpt = pytest.mark.skipif(not SHPT.exists(), reason="Shanghai sample report not available")
 
 GOLDEN = {
     'income_expenditure_summary': [
@@ -261,7 +257,7 @@ GOLDEN = {
 
 @pytest.fixture(scope="module")
 def shpt():
-    document = read_pdf_document(SHPT)
+    document = read_pdf_document(SHANGHAI_PDF)
     tables, issues = read_pdf_tables(document)
     return document, {t.family: t for t in tables}, issues
 
@@ -269,11 +265,10 @@ def shpt():
 # --- document ----------------------------------------------------------------------------------------------------
 
 
-@needs_shpt
 def test_document_basics(shpt):
     document, _, _ = shpt
     assert document.format == "pdf" and document.encoding is None
-    assert document.size == SHPT.stat().st_size and len(document.sha256) == 64
+    assert document.size == SHANGHAI_PDF.stat().st_size and len(document.sha256) == 64
     assert [p.page for p in document.pages] == list(range(1, 26))
     assert document.pages[13].status == "empty"  # page 14 is blank
     assert all(p.status == "text" for p in document.pages if p.page != 14)
@@ -282,7 +277,6 @@ def test_document_basics(shpt):
         assert numbers == list(range(1, len(numbers) + 1))
 
 
-@needs_shpt
 def test_numbers_sit_inside_their_sentences(shpt):
     document, _, _ = shpt
     text = {l.text for l in document.lines}
@@ -296,16 +290,14 @@ def test_numbers_sit_inside_their_sentences(shpt):
     assert 0 < word.x0 < word.x1 < 595
 
 
-@needs_shpt
 def test_max_pages():
-    document = read_pdf_document(SHPT, max_pages=3)
+    document = read_pdf_document(SHANGHAI_PDF, max_pages=3)
     assert len(document.pages) == 3 and max(l.page for l in document.lines) == 3
 
 
 # --- tables ------------------------------------------------------------------------------------------------------
 
 
-@needs_shpt
 def test_every_table_found_once(shpt):
     _, tables, issues = shpt
     assert set(tables) == {f.key for f in STANDARD_FAMILIES} - {"appropriation_expenditure"}  # that one is the university set's
@@ -318,7 +310,6 @@ def test_every_table_found_once(shpt):
         assert table.unit == "万元"
 
 
-@needs_shpt
 @pytest.mark.parametrize("family", sorted(GOLDEN))
 def test_golden_cells(shpt, family):
     _, tables, _ = shpt
@@ -327,7 +318,7 @@ def test_golden_cells(shpt, family):
     assert got == GOLDEN[family]
     columns = FAMILY_BY_KEY[family].columns
     for row in table.rows:
-        assert row.source.file == str(SHPT)
+        assert row.source.file == str(SHANGHAI_PDF)
         for cell in row.cells:
             assert cell.source == row.source
             if cell.value is None:
@@ -338,7 +329,6 @@ def test_golden_cells(shpt, family):
             assert tuple(c.column for c in row.cells) == columns
 
 
-@needs_shpt
 def test_codes_levels_and_categories(shpt):
     _, tables, _ = shpt
     income = tables["income"]
@@ -378,7 +368,6 @@ def _v(x):
     return x or 0.0
 
 
-@needs_shpt
 @pytest.mark.parametrize("family", ["income", "expenditure", "general_budget_expenditure"])
 def test_row_totals_and_hierarchy(shpt, family):
     _, tables, _ = shpt
@@ -400,7 +389,6 @@ def test_row_totals_and_hierarchy(shpt, family):
             assert _close(_v(total.value(column)), sum(_v(r.value(column)) for r in coded if r.level == 1))
 
 
-@needs_shpt
 def test_economic_identities(shpt):
     _, tables, _ = shpt
     basic = tables["general_budget_basic_expenditure"]
@@ -417,7 +405,6 @@ def test_economic_identities(shpt):
         assert _close(cls.value("amount") or 0, sum(subs)), cls.code
 
 
-@needs_shpt
 def test_summary_identities(shpt):
     _, tables, _ = shpt
     s = tables["income_expenditure_summary"]
@@ -478,8 +465,8 @@ def test_scanned_page(tmp_path):
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
         stream(b"q 100 0 0 100 50 50 cm /Im1 Do Q"),
-        stream(pixels, b" /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-                       b"/Filter /FlateDecode"),
+        stream(pixels, b" /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
+                       b"/BitsPerComponent 8 /Filter /FlateDecode"),
     ]))
     document = read_document(path)
     assert document.format == "pdf"
@@ -502,9 +489,8 @@ def test_not_a_pdf_and_truncated(tmp_path):
     assert err.value.kind == "corrupt_pdf"
 
 
-@needs_shpt
 def test_truncated_real_pdf(tmp_path):
-    data = SHPT.read_bytes()
+    data = SHANGHAI_PDF.read_bytes()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: len(data) // 3])
     try:
@@ -534,7 +520,7 @@ def test_encrypted(tmp_path):
 
 # --- the whole corpus --------------------------------------------------------------------------------------------
 
-CORPUS_PDFS = sorted(CORPUS.rglob("*.pdf")) if CORPUS.exists() else []
+CORPUS_PDFS = sorted(SHARED_CORPUS.rglob("*.pdf")) if SHARED_CORPUS.exists() else []
 
 
 @pytest.mark.parametrize("path", CORPUS_PDFS, ids=[p.name for p in CORPUS_PDFS])

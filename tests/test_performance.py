@@ -7,7 +7,6 @@ Every expected value below was checked against the seed's 第五部分 附件 (l
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +14,8 @@ from gongkai.extract.document import read_text_document
 from gongkai.extract.performance import read_performance
 from gongkai.extract.performance_indicators import split_goal_text
 from gongkai.extract.records import Document, Line
+from tests.conftest import SEED
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "raw" / "000_c669139aa1fe8f20.txt"
-if not SEED.exists():
-    SEED = ROOT.parent / "shared" / "corpus" / "seed" / "000_c669139aa1fe8f20.txt"
 
 GRADE = "全部或基本达成预期指标100%-80%（含）"
 
