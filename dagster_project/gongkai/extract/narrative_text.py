@@ -7,6 +7,7 @@ keeps the line it came from. A section heading (一、… / （一）…) gives 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -81,9 +82,11 @@ class NarrativeText:
         return self.headings[index][0] if index >= 0 else 0
 
 
+@functools.lru_cache(maxsize=16384)
 def compact_line(text: str) -> str:
     """Drop whitespace (PDF text runs, spaced CJK) and unify brackets/digits. Two numbers within one line run
-    together; :func:`join_lines` keeps a space only between a number ending one line and one starting the next."""
+    together; :func:`join_lines` keeps a space only between a number ending one line and one starting the next.
+    Kept for the lines seen last: the narrative and each review rule compact the same lines again."""
     if _HAS_FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH)
     if " " not in text and "\t" not in text:

@@ -16,7 +16,7 @@ from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.families import FINAL_TABLES, FamilySet
 from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table
-from gongkai.review.contents import outside_lists_of_tables, split_at_contents
+from gongkai.review.contents import outside_lists_of_tables, split_at_contents, without_tail
 from gongkai.review.findings import WARNING, Finding
 
 REQUIRED_PARTS = (
@@ -102,7 +102,7 @@ def _families(lines: list[Line], family_set: FamilySet = FINAL_TABLES) -> dict[s
     """The standard table families whose title a line prints, each with its first line."""
     found: dict[str, Line] = {}
     for line in lines:
-        text = _TOC_TAIL.sub("", compact_line(line.text))
+        text = without_tail(_TOC_TAIL, compact_line(line.text))
         if not text.endswith("表") or len(text) > _HEADING_MAX:
             continue
         family = family_set.match(text)

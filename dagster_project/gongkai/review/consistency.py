@@ -63,13 +63,16 @@ def _misspelt_names(lines: list[Line], department: str) -> list[Finding]:
     the first two characters and the last one, with one wrong character in a short name, two in a long one)."""
     spots: list[tuple[Line, str, str]] = []
     printed = 0
+    head, size = department[:2], len(department)
     for line in lines:
         text = compact_line(line.text)
         printed += text.count(department)
-        for start in range(len(text) - len(department) + 1):
-            window = text[start: start + len(department)]
-            if _near_name(window, department) and _name_expected(text, start, start + len(department)):
+        start = text.find(head)  # a misprint keeps the first two characters: only there can a window be near
+        while 0 <= start <= len(text) - size:
+            window = text[start: start + size]
+            if _near_name(window, department) and _name_expected(text, start, start + size):
                 spots.append((line, text, window))
+            start = text.find(head, start + 1)
     variants = Counter(window for _, _, window in spots)
     return [Finding("department_mismatch", WARNING, line.page, line.line, text,
                     f"“{window}”应为“{department}”（与报告其他各处一致）")

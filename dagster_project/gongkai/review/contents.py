@@ -25,6 +25,7 @@ from gongkai.review.findings import WARNING, Finding
 
 _CONTENTS = re.compile(r"^目录$")
 _TOC_TAIL = re.compile(r"(?:\.{2,}|…+|·{2,}|-{3,})?\s*\d*$")
+_TAIL_ENDS = ".…·-"  # the last characters of a leader
 _PAGE_NUMBER = re.compile(r"^[-—─－\s]*\d{1,3}[-—─－\s]*$")
 _PART = re.compile(r"^(?:第(?P<part>[一二三四五六七八九十]+)部分[：:]?|(?P<top>[一二三四五六七八九十]+)、|"
                    r"(?P<sub>[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．]))")
@@ -72,7 +73,7 @@ def contents_entries(lines: list[Line], report: Report) -> tuple[list[Entry], li
     page = lines[start].page
     entries: list[Entry] = []
     for line in lines[start + 1:]:
-        text = _TOC_TAIL.sub("", compact_line(line.text))
+        text = without_tail(_TOC_TAIL, compact_line(line.text))
         if line.page > page + 1 or (line.page == page + 1 and not _entry_like(text)):
             break
         if not text or _PAGE_NUMBER.match(text):
@@ -114,6 +115,18 @@ def outside_lists_of_tables(lines: list[Line]) -> list[Line]:
     return [line for i, line in enumerate(lines) if i not in listed]
 
 
+def without_tail(tail: re.Pattern[str], text: str) -> str:
+    """``tail.sub("", text)`` for a pattern of a contents line's tail: leaders, spaces and a page number up to the
+    end (``…$``, no lookbehind). Such a match lies in the text's last run of those characters, so only that run (most
+    lines have none) is scanned."""
+    keep = len(text)
+    while keep and (text[keep - 1].isdecimal() or text[keep - 1].isspace() or text[keep - 1] in _TAIL_ENDS):
+        keep -= 1
+    if keep == len(text):
+        return text
+    return text[:keep] + tail.sub("", text[keep:])
+
+
 def _is_table(text: str) -> bool:
     """A table's title: it ends with 表, or with 表 and a note in brackets (…支出情况表（按功能分类科目）)."""
     return _TABLE_NOTE.sub("", text).endswith("表")
@@ -127,19 +140,26 @@ def _entry_like(text: str) -> bool:
 
 
 _NOT_WORDS = re.compile(r"[“”\"‘’'：:。]|本?部门|本?单位")
+_NOT_WORD_MARKS = frozenset("“”\"‘’'：:。")
 
 
 @functools.lru_cache(maxsize=4096)
 def _words(text: str, department: str) -> str:
     """An entry's or heading's words: numbering, leaders, years, the department's name and quotes dropped. Kept for
     the texts seen last: every entry is looked for among the same headings."""
-    text = _TOC_TAIL.sub("", compact_line(text))
+    text = without_tail(_TOC_TAIL, compact_line(text))
     m = _PART.match(text)
     text = text[m.end():] if m else text
-    text = _YEAR.sub("", text)
+    if "年" in text:
+        text = _YEAR.sub("", text)
     if department:
         text = text.replace(department, "")
-    return _NOT_WORDS.sub("", text)
+    return _NOT_WORDS.sub("", text) if _may_hold_not_words(text) else text
+
+
+def _may_hold_not_words(text: str) -> bool:
+    """Whether _NOT_WORDS can match: a quote or colon or 。, 部门 or 单位 (cheaper than the scan it saves)."""
+    return "部门" in text or "单位" in text or not _NOT_WORD_MARKS.isdisjoint(text)
 
 
 def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Table],
@@ -151,12 +171,13 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
     headings = [text for text in map(compact_line, (line.text for line in body)) if len(text) <= _HEADING_MAX]
     pairs = [a + b for a, b in zip(headings, headings[1:])]  # a heading wrapped over two lines
     words = {_words(h, department) for h in headings + pairs}
+    heading_words = [_words(h, department) for h in headings]
     findings = []
     for entry in entries:
         if _is_table(entry.text) and not any_table:
             continue
         if entry.family is not None:
-            if entry.family in printed_families or _title_printed(entry, headings, department):
+            if entry.family in printed_families or _title_printed(entry, heading_words, department):
                 continue
         elif entry.level == "part":
             if _words_printed(entry, words, department) or _part_printed(entry, headings, department):
@@ -174,7 +195,7 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
 def _words_printed(entry: Entry, words: set[str], department: str) -> bool:
     """The entry's words are printed, or nearly (其他重要事项说明 | 其他重要事项的情况说明, 主要职能 | 主要职责)."""
     key = _words(entry.text, department)
-    return len(key) < 2 or any(key in w or _similar(key, w) for w in words)
+    return len(key) < 2 or any(key in w for w in words) or any(_similar(key, w) for w in words)
 
 
 def _part_printed(entry: Entry, headings: list[str], department: str) -> bool:
@@ -209,9 +230,9 @@ def _characters(text: str) -> Counter[str]:
     return Counter(text)
 
 
-def _title_printed(entry: Entry, headings: list[str], department: str) -> bool:
+def _title_printed(entry: Entry, heading_words: list[str], department: str) -> bool:
     key = _words(entry.text, department)
-    return any(key in _words(h, department) for h in headings)
+    return any(key in words for words in heading_words)
 
 
 def _printed_not_listed(entries: list[Entry], body: list[Line], tables: list[Table],
