@@ -6,8 +6,6 @@ Every expected value below was checked against the seed's 第五部分 附件 (l
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from gongkai.extract.document import read_text_document
@@ -370,14 +368,6 @@ def test_every_score_within_its_weight(parsed):
 
 def test_no_warnings_on_the_seed(parsed):
     assert [i for i in parsed[2] if i.severity != "info"] == []
-
-
-def test_fast(document):
-    read_performance(document)
-    start = time.perf_counter()
-    for _ in range(5):
-        read_performance(document)
-    assert (time.perf_counter() - start) / 5 < 0.05
 
 
 # -------------------------------------------------------------------------------------------------- robustness
