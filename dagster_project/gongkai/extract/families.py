@@ -276,12 +276,13 @@ class FamilySet:
         stripped = [self.title_prefix.sub("", c, count=1) for c in candidates]
         # a department name before the title ('西南大学收支预算总表'): the title is a suffix, the longest first
         suffixes = [c[n:] for c in stripped[:1] for n in range(1, min(_NAME_BEFORE_TITLE, len(c) - 4))
-                    if _NAME_END.search(c[:n])]
+                    if c.endswith(_NAME_ENDS, 0, n)]
         return candidates + stripped + suffixes
 
 
 _NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
-_NAME_END = lazy_pattern(r"(局|院|厅|委|办|处|会|中心|大学|学校|室|所|站|馆|队|部|署|社|街道|政府|单位)$")
+_NAME_ENDS = ("局", "院", "厅", "委", "办", "处", "会", "中心", "大学", "学校", "室", "所", "站", "馆", "队", "部", "署", "社",
+              "街道", "政府", "单位")  # how a department's name ends
 
 _ANY_TITLES: dict[int, tuple[tuple[Family, ...], re.Pattern[str]]] = {}
 

@@ -17,7 +17,7 @@ def title_candidates(text: str) -> list[str]:
     """The title with each way a label can be printed around it removed: 公开01表, 表5, 表一, 一、, 1."""
     compact = squeeze(text).replace("（", "(").replace("）", ")")
     compact = compact.replace("(收入)支出", "收入支出")
-    compact = _TABLE_LABEL.sub("", compact).lstrip(":：")
+    compact = (_TABLE_LABEL.sub("", compact) if "表" in compact else compact).lstrip(":：")  # every label has 表
     candidates = [compact, _ORDINAL.sub("", compact, count=1)]
     if compact.startswith(_SET_PREFIX):  # the university set: 高等学校收支决算总表, 高等学校收入决算表 …
         candidates.append(compact[len(_SET_PREFIX):])
