@@ -52,34 +52,39 @@ class Grid:
     h_rules: list[tuple[float, float, float]]
     v_rules: list[tuple[float, float, float]]
     words: dict[Box, list[_Placed]] = field(default_factory=dict)
-    _v_sorted: list[tuple[float, float, float]] = field(default_factory=list, init=False, repr=False)
-    _h_sorted: list[tuple[float, float, float]] = field(default_factory=list, init=False, repr=False)
+    _v_sorted: _Rules = field(init=False, repr=False)
+    _h_sorted: _Rules = field(init=False, repr=False)
+    _texts: dict[Box, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # rules sorted by position, so a box's sides are found by bisection (a form page has hundreds of rules and
+        # rules by position, so a box's sides are found by bisection (a form page has hundreds of rules and
         # thousands of words); a rule at NaN matched nothing before and is left out
-        self._v_sorted = sorted(rule for rule in self.v_rules if rule[0] == rule[0])
-        self._h_sorted = sorted(rule for rule in self.h_rules if rule[0] == rule[0])
+        self._v_sorted = _Rules(self.v_rules)
+        self._h_sorted = _Rules(self.h_rules)
 
     def box_at(self, x: float, y: float) -> Box | None:
         """The ruled box around a point, or None outside the ruling: the nearest vertical rules left and right of it
         that reach its height, the nearest horizontal rules above and below it that reach across it."""
-        left = _nearest_before(self._v_sorted, x, y)
-        right = _nearest_after(self._v_sorted, x, y)
-        above = _nearest_before(self._h_sorted, y, x)
-        below = _nearest_after(self._h_sorted, y, x)
+        left = self._v_sorted.nearest_before(x, y)
+        right = self._v_sorted.nearest_after(x, y)
+        above = self._h_sorted.nearest_before(y, x)
+        below = self._h_sorted.nearest_after(y, x)
         if None in (left, right, above, below):
             return None
         return Box(round(left, 1), round(right, 1), round(above, 1), round(below, 1))
 
     def text(self, box: Box | None) -> str:
-        """The words of a box: words of one line joined by a space, wrapped lines run together."""
+        """The words of a box: words of one line joined by a space, wrapped lines run together (kept once asked:
+        the words are placed before the grid is read)."""
         if box is None or box not in self.words:
             return ""
-        lines: dict[int, list[_Placed]] = {}
-        for placed in sorted(self.words[box], key=lambda p: (p.baseline, p.x0)):
-            lines.setdefault(id(placed.line), []).append(placed)
-        return "".join(" ".join(p.text for p in words) for words in lines.values()).strip()
+        found = self._texts.get(box)
+        if found is None:
+            lines: dict[int, list[_Placed]] = {}
+            for placed in sorted(self.words[box], key=lambda p: (p.baseline, p.x0)):
+                lines.setdefault(id(placed.line), []).append(placed)
+            found = self._texts[box] = "".join(" ".join(p.text for p in words) for words in lines.values()).strip()
+        return found
 
     def line_of(self, box: Box | None) -> Line | None:
         """The first line a box's text is printed on (for the source of a value)."""
@@ -114,22 +119,53 @@ class Grid:
         return list(zip(merged, merged[1:]))
 
 
-def _nearest_before(rules: list[tuple[float, float, float]], at: float, across: float) -> float | None:
-    """The greatest position < ``at`` of the sorted (position, start, end) rules whose span reaches ``across``."""
-    for i in range(bisect_left(rules, (at,)) - 1, -1, -1):
-        position, start, end = rules[i]
-        if start - _TOL <= across <= end + _TOL:
-            return position
-    return None
+class _Rules:
+    """Rules (position, start, end) by distinct position, each position with the union of its rules' spans widened by
+    _TOL (sorted, disjoint): the nearest rule reaching a point is found without walking every rule at a position (a
+    form's column line is one rule per row)."""
+
+    def __init__(self, rules: list[tuple[float, float, float]]) -> None:
+        spans: dict[float, list[tuple[float, float]]] = {}
+        for position, start, end in rules:
+            if position == position:  # not NaN
+                spans.setdefault(position, [])
+                if start == start and end == end:
+                    spans[position].append((start - _TOL, end + _TOL))
+        self.positions = sorted(spans)
+        self._reach = [_union(spans[position]) for position in self.positions]
+
+    def nearest_before(self, at: float, across: float) -> float | None:
+        """The greatest position < ``at`` whose rules reach ``across``."""
+        for i in range(bisect_left(self.positions, at) - 1, -1, -1):
+            if _reaches(self._reach[i], across):
+                return self.positions[i]
+        return None
+
+    def nearest_after(self, at: float, across: float) -> float | None:
+        """The least position > ``at`` whose rules reach ``across``."""
+        for i in range(bisect_right(self.positions, at), len(self.positions)):
+            if _reaches(self._reach[i], across):
+                return self.positions[i]
+        return None
 
 
-def _nearest_after(rules: list[tuple[float, float, float]], at: float, across: float) -> float | None:
-    """The least position > ``at`` of the sorted (position, start, end) rules whose span reaches ``across``."""
-    for i in range(bisect_right(rules, (at, float("inf"), float("inf"))), len(rules)):
-        position, start, end = rules[i]
-        if start - _TOL <= across <= end + _TOL:
-            return position
-    return None
+def _union(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """The union of closed intervals as sorted disjoint ones: (their lows, their highs)."""
+    lows: list[float] = []
+    highs: list[float] = []
+    for low, high in sorted(spans):
+        if lows and low <= highs[-1]:
+            highs[-1] = max(highs[-1], high)
+        elif low <= high:
+            lows.append(low)
+            highs.append(high)
+    return lows, highs
+
+
+def _reaches(reach: tuple[list[float], list[float]], at: float) -> bool:
+    lows, highs = reach
+    i = bisect_right(lows, at) - 1
+    return i >= 0 and at <= highs[i]
 
 
 def page_grid(geo, top: float, bottom: float) -> Grid:
