@@ -198,6 +198,23 @@ def test_unit_target_funds_stated_in_the_narrative(parsed):
 
 
 @corpus
+def test_the_content_fingerprint_counts_the_target_tables(parsed):
+    """Two budgets that print the same tables but another indicator's 指标值 say different things: their content
+    fingerprints differ; the order the target tables are printed in does not count."""
+    from dataclasses import replace
+
+    from gongkai.warehouse.content import content_fingerprint
+
+    report = parsed("2026_xian-xfj_budget")
+    first = next(t for t in report.targets if t.indicators)
+    changed = replace(first, indicators=[replace(first.indicators[0], target_text="≥1%")] + first.indicators[1:])
+    other = replace(report, targets=[changed if t is first else t for t in report.targets])
+    reordered = replace(report, targets=list(reversed(report.targets)))
+    assert content_fingerprint(other) != content_fingerprint(report)
+    assert content_fingerprint(reordered) == content_fingerprint(report)
+
+
+@corpus
 def test_weights_printed_in_the_remarks_column(parsed):
     """长沙 pp.22 ff. print no 分值 column: the 备注 column holds the weights (总成本 20, 群众满意度 10, blank boxes
     NULL); each of the five forms' weights add up to 90 on the page images."""

@@ -30,7 +30,7 @@ from gongkai.warehouse.schema import DATA_TABLES, STATUS_LOADED, TABLE_COLUMNS
 #: Columns of report_files the load step fills in (not staged).
 LOAD_COLUMNS = ("duplicate_of", "first_seen", "last_seen", "is_current")
 #: Version of what a staged folder holds (columns, _meta.json); part of the staged version, so a change re-stages.
-STAGED_FORMAT = "3"
+STAGED_FORMAT = "4"
 #: Error kinds that are not cached in staging: the next run parses the file again (a killed or never-started
 #: worker may be the machine's fault). A timeout or memory_limit is cached: not parsed again until the file changes.
 RETRY_KINDS = frozenset({"parser_died", "worker_not_started"})
