@@ -223,3 +223,18 @@ def test_weights_printed_in_the_remarks_column(parsed):
     first = targets[0].indicators
     assert [(i.level3, i.weight) for i in (first[0], first[1], first[-1])] == [
         ("总成本", 20.0), ("无", None), ("群众满意度", 10.0)]
+
+
+@corpus
+def test_the_main_tasks_of_a_department_target_table(parsed):
+    """西安 表15 p.42 (page image): 年度主要任务 | 主要内容 | 预算金额（万元） 总额 | 财政拨款 | 其他资金, six tasks, 其他资金
+    blank, 金额合计 2,838.42 = the tasks' Σ 总额 (a passing check)."""
+    report = parsed("2026_xian-xfj_budget")
+    unit = next(t for t in report.targets if t.kind == "unit")
+    assert [(t.name, t.amount_total, t.amount_fiscal, t.amount_other, t.source.page) for t in unit.tasks] == [
+        ("保运转", 1932.81, 1932.81, None, 42), ("信访业务统筹实施", 66.38, 66.38, None, 42),
+        ("信访矛盾多元化解", 121.24, 121.24, None, 42), ("驻京信访工作开展", 256.0, 256.0, None, 42),
+        ("信访运转服务保障", 358.49, 358.49, None, 42), ("代管事务经办", 103.5, 103.5, None, 42)]
+    assert all(not t.tasks for t in report.targets if t.kind == "project")
+    check = next(c for c in report.checks if c.name == "targets.tasks.西安市信访局")
+    assert (check.expected, check.actual, check.status) == (2838.42, 2838.42, "pass")

@@ -265,6 +265,12 @@ def _budget_tables_beyond_the_set(con) -> None:
                 "and level3 = '中心工作人员满意率'") == [('满意度指标', '服务对象满意度指标', '>=', 90.0, '%', 10.0)]
     assert rows("select expected, actual, page from quality.report_check_failures where department = '西安市信访局' "
                 "and check_name = 'targets.project_amount.食堂包厨服务'") == [(131.03, 173.41, 40)]
+    # 西安 表15 p.42 (page render): the 部门整体 table's six 年度主要任务 add up to its 金额合计 2,838.42
+    assert rows("select task_name, amount_total, amount_fiscal, amount_other from "
+                "marts.fct_budget_performance_target_task where department = '西安市信访局' order by task_index") == [
+        ('保运转', 1932.81, 1932.81, None), ('信访业务统筹实施', 66.38, 66.38, None),
+        ('信访矛盾多元化解', 121.24, 121.24, None), ('驻京信访工作开展', 256.0, 256.0, None),
+        ('信访运转服务保障', 358.49, 358.49, None), ('代管事务经办', 103.5, 103.5, None)]
     # 杭州 表11 p.25: three projects and their goals, no indicators, 2,131.61 as its 说明 states (p.10); 西南大学's 22
     # forms each print 分值（90）
     assert rows("select count(*), sum(amount_total), sum(indicator_count) from marts.fct_budget_performance_target_table "

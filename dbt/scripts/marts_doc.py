@@ -30,6 +30,7 @@ ORDER = [
     "fct_budget_basic_by_economic_class",
     "fct_budget_by_economic_class", "fct_budget_income_by_line", "fct_budget_project", "fct_budget_procurement",
     "fct_budget_three_public", "fct_budget_performance_target_table", "fct_budget_performance_target",
+    "fct_budget_performance_target_task",
     "fct_budget_change", "fct_budget_vs_final",
     "reconciliation", "parse_issues", "comparative_reconciliation",
 ]

@@ -8,6 +8,7 @@
   (纳入部门整体支出绩效目标的金额) = the 资金总额 of its 部门整体绩效目标表, where both are printed; without such a
   sentence nor a project count, ``narrative.performance_target_funds`` (全覆盖，涉及…拨款 X万元) against that table;
 * ``targets.weights.<project>``: the indicators' 分值 add up to the total the heading prints (分值（90）);
+* ``targets.tasks.<unit>``: a 部门整体 table's 年度主要任务 add up to its 金额合计 (总额);
 * ``targets.project_amount.<project>``: a project's 资金总额 in its target table = its 合计 in the project
   expenditure table (项目支出预算表 / 专项业务经费支出表), where exactly one project row has its name.
 
@@ -27,6 +28,7 @@ def check_budget_targets(ledger: Ledger, report: Report) -> None:
     projects = [target for target in report.targets if target.kind == "project"]
     _check_unit_funds(ledger, report)
     _check_weights(ledger, report)
+    _check_tasks(ledger, report)
     if projects:
         _check_stated_projects(ledger, report, projects)
         _check_project_amounts(ledger, report, projects)
@@ -73,6 +75,16 @@ def _check_weights(ledger: Ledger, report: Report) -> None:
             ledger.equal(f"targets.weights.{target.name}", "table", target.weight_total, round(sum(weights), 6),
                          terms=len(weights) + 1, source=target.source,
                          detail=f"Σ 分值 of the indicators, p.{target.source.page}")
+
+
+def _check_tasks(ledger: Ledger, report: Report) -> None:
+    """A 部门整体 table's 年度主要任务: their 总额 add up to its 金额合计."""
+    for target in report.targets:
+        amounts = [task.amount_total for task in target.tasks]
+        if amounts and None not in amounts and target.amount_total is not None:
+            ledger.equal(f"targets.tasks.{target.name}", "table", target.amount_total, round(sum(amounts), 6),
+                         terms=len(amounts) + 1, source=target.source,
+                         detail=f"Σ 总额 of the 年度主要任务, p.{target.source.page}")
 
 
 def _check_project_amounts(ledger: Ledger, report: Report, projects: list[PerformanceTarget]) -> None:

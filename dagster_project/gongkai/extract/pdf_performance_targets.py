@@ -7,7 +7,8 @@ Two layouts:
 
 * a form, one project (or the department's whole) per table, like the self-evaluation forms of a final
   (:mod:`pdf_performance`): 项目名称 / 主管部门 / 实施单位 and the box right of each, the funding rows (年度资金总额 /
-  实施期资金总额 / 资金总额, 财政拨款, 其他资金), the goal box (年度总体目标 / 年度目标 / 当年整体绩效目标, right of
+  实施期资金总额 / 资金总额, 财政拨款, 其他资金; a 部门整体 form's 年度主要任务 block, each task with its budget, and
+  its 金额合计), the goal box (年度总体目标 / 年度目标 / 当年整体绩效目标, right of
   or below its label) and the indicator rows (:mod:`pdf_target_indicators`);
 * a list, many projects per table (单位（项目）名称 | 资金总额 | 绩效目标 | 一级指标 …): each project a merged box
   over its indicator rows.
@@ -25,7 +26,7 @@ from gongkai.extract.pdf_grid import Grid
 from gongkai.extract.pdf_performance import _brackets, _Form, _parts
 from gongkai.extract.pdf_performance_indicators import _number
 from gongkai.extract.pdf_target_indicators import Columns, indicator_columns, indicator_rows, row_texts
-from gongkai.extract.records import Document, Line, PerformanceTarget, Source
+from gongkai.extract.records import Document, Line, PerformanceTarget, Source, TargetTask
 from gongkai.extract.text import squeeze
 
 _TITLE = lazy_pattern(r"绩效目标(?:申报)?表(?:（[^（）]{1,12}）)?$")
@@ -42,6 +43,7 @@ _OTHER = lazy_pattern(r"^其他资金$")
 _GOAL = lazy_pattern(r"^(?:年度|当年)?(?:总体|整体)?(?:绩效)?目标$")
 _TASK_HEADING = lazy_pattern(r"^任务名称$")
 _TASK_TOTAL = lazy_pattern(r"^金额合计$")
+_TASK_AMOUNT = lazy_pattern(r"^总额$")
 _MIN_GOAL = 15
 _UNIT_IN_LABEL = lazy_pattern(r"（(万元|元)）$")
 _UNIT_LINE = lazy_pattern(r"单位[:：]\s*(万元|元)\s*$")
@@ -136,7 +138,7 @@ def _read_form(document: Document, form: _Form, columns: Columns | None, title: 
         implementing_unit=form.right_of(form.find(_IMPLEMENTING_UNIT)) or None,
         amount_total=funds["total"], amount_fiscal=funds["fiscal"], amount_carryover=funds.get("carryover"),
         amount_other=funds["other"], amount_unit=unit, goal_text=_goal(form), indicators=indicators, source=source,
-        weight_total=columns.weight_total if columns else None,
+        weight_total=columns.weight_total if columns else None, tasks=_tasks(form, factor),
     )
 
 
@@ -166,13 +168,49 @@ def _task_funds(form: _Form, factor: float) -> dict[str, float | None] | None:
     if total is None or form.find(_TASK_HEADING) is None:
         return None
     grid = form.parts[total.part].grid
+    columns = _task_columns(grid, total)
     funds = {"total": _amount(form, _TASK_TOTAL, factor)}
-    for key, pattern in (("fiscal", _FISCAL), ("other", _OTHER)):
-        heading = next((box for box in grid.boxes() if box.bottom <= total.box.top + 1
-                        and pattern.search(squeeze(grid.text(box)))), None)
-        value = _number(grid.text_at(heading.cx, total.box.cy)) if heading is not None else None
-        funds[key] = None if value is None else round(value * factor, 6)
+    for key in ("fiscal", "other"):
+        funds[key] = _scaled(grid.text_at(columns[key], total.box.cy), factor) if key in columns else None
     return funds
+
+
+def _tasks(form: _Form, factor: float) -> list[TargetTask]:
+    """A 部门整体 form's 年度主要任务: one per ruled row of the 任务名称 column between its heading and the 金额合计
+    row, with its 预算金额 (总额 / 财政拨款 / 其他资金) read under their headings."""
+    heading, total = form.find(_TASK_HEADING), form.find(_TASK_TOTAL)
+    if heading is None or total is None or heading.part != total.part:
+        return []
+    grid = form.parts[heading.part].grid
+    columns = _task_columns(grid, total)
+    tasks = []
+    for upper, lower in grid.row_bounds(heading.box.cx, heading.box.bottom, total.box.top):
+        y = (upper + lower) / 2
+        name = squeeze(grid.text_at(heading.box.cx, y))
+        if not name:
+            continue
+        amounts = {key: _scaled(grid.text_at(columns[key], y), factor) if key in columns else None
+                   for key in ("total", "fiscal", "other")}
+        tasks.append(TargetTask(name=name, amount_total=amounts["total"],
+                                amount_fiscal=amounts["fiscal"], amount_other=amounts["other"],
+                                source=grid.source(form.file, grid.box_at(heading.box.cx, y))))
+    return tasks
+
+
+def _task_columns(grid: Grid, total) -> dict[str, float]:
+    """Where the task block's columns are: x of the heading boxes above its 金额合计 row."""
+    above = [box for box in grid.boxes() if box.bottom <= total.box.top + 1]
+    columns = {}
+    for key, pattern in (("total", _TASK_AMOUNT), ("fiscal", _FISCAL), ("other", _OTHER)):
+        box = next((box for box in above if pattern.search(squeeze(grid.text(box)))), None)
+        if box is not None:
+            columns[key] = box.cx
+    return columns
+
+
+def _scaled(text: str | None, factor: float) -> float | None:
+    value = _number(text)
+    return None if value is None else round(value * factor, 6)
 
 
 def _goal(form: _Form) -> str | None:

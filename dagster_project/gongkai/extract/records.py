@@ -242,6 +242,19 @@ class TargetIndicator:
 
 
 @dataclass(slots=True)
+class TargetTask:
+    """A main task (年度主要任务) of a department's whole target table (部门整体支出绩效目标表): its name and its budget
+    (预算金额 总额 / 财政拨款 / 其他资金, 万元). Its 主要内容 is not read: printed wider than its box, it runs over the
+    next task's on the page (西安 p.42)."""
+
+    name: str
+    amount_total: float | None
+    amount_fiscal: float | None
+    amount_other: float | None
+    source: Source
+
+
+@dataclass(slots=True)
 class PerformanceTarget:
     """A performance-target table of a budget (绩效目标表): one project's (项目支出绩效目标表) or the department's
     whole (部门整体绩效目标表, kind 'unit'). Amounts in 万元; ``amount_unit`` is the unit printed."""
@@ -260,6 +273,7 @@ class PerformanceTarget:
     indicators: list[TargetIndicator]
     source: Source
     weight_total: float | None = None  # the total its 分值 heading prints (分值（90）), which the weights add up to
+    tasks: list[TargetTask] = field(default_factory=list)  # 部门整体: its 年度主要任务, each with its budget
 
 
 @dataclass(slots=True)

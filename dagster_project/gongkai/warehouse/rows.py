@@ -192,6 +192,19 @@ def report_rows(report: Report, report_id: str, rel_path: str) -> dict[str, list
                     **_src_required(ind.source, target.source, rel_path),
                 }
             )
+        for k_index, task in enumerate(target.tasks):
+            rows["budget_target_tasks"].append(
+                {
+                    "report_id": report_id,
+                    "target_index": t_index,
+                    "task_index": k_index,
+                    "task_name": task.name,
+                    "amount_total": task.amount_total,
+                    "amount_fiscal": task.amount_fiscal,
+                    "amount_other": task.amount_other,
+                    **_src_required(task.source, target.source, rel_path),
+                }
+            )
     for check in report.checks:
         rows["reconciliation_checks"].append(
             {

@@ -190,6 +190,18 @@ RAW_TABLES: dict[str, str] = {
         page INTEGER NOT NULL,
         line INTEGER NOT NULL
     """,
+    "budget_target_tasks": """
+        report_id VARCHAR NOT NULL,
+        target_index INTEGER NOT NULL,
+        task_index INTEGER NOT NULL,
+        task_name VARCHAR NOT NULL,          -- 任务名称 of a 部门整体 table's 年度主要任务
+        amount_total DOUBLE,                 -- 预算金额 总额, 万元
+        amount_fiscal DOUBLE,                -- 财政拨款, 万元
+        amount_other DOUBLE,                 -- 其他资金, 万元
+        file VARCHAR NOT NULL,
+        page INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    """,
     "reconciliation_checks": """
         report_id VARCHAR NOT NULL,
         check_name VARCHAR NOT NULL,
