@@ -96,6 +96,9 @@ def child() -> None:
 
     warnings.filterwarnings("ignore")
     logging.getLogger("dagster").setLevel(logging.ERROR)
+    from gongkai.warehouse.staging import start_workers_early
+
+    start_workers_early()  # as `gongkai run` does: the parse workers' server imports beside Dagster's start-up
     import dagster as dg
 
     from gongkai.pipeline.run import run_pipeline

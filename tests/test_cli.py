@@ -131,6 +131,23 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
     assert runs == [[SEED.name], sorted([SEED.name, pdf.name]), [pdf.name]]
 
 
+def test_watch_opens_the_quality_context_while_it_waits(monkeypatch):
+    """Between the runs of `gongkai run --watch` Great Expectations' context is opened (a run whose new rows all pass
+    never opens it), so the checks of the next new report do not pay for the import."""
+    import threading
+
+    import gongkai.pipeline.watch
+    import gongkai.quality
+    from gongkai.pipeline.command import watch_raw_folder
+
+    opened = threading.Event()
+    monkeypatch.setattr(gongkai.quality, "get_context", opened.set)
+    monkeypatch.setattr(gongkai.pipeline.watch, "watch", lambda run, scan, **kwargs: run())
+    runs = []
+    watch_raw_folder(runs.append, interval=0, on_change=lambda: None)
+    assert len(runs) == 1 and opened.wait(timeout=30)
+
+
 @pytest.fixture()
 def class_warehouse(tmp_path):
     """A mart named and shaped as dim_function_class, with a LIST column, and fct_report_summary's total."""

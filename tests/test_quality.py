@@ -482,3 +482,45 @@ def test_a_suite_with_no_candidate_row_takes_gx_outcome_on_no_rows_recorded(cont
     assert [(r.expectation, r.column, r.success, r.unexpected_count, r.details) for r in again.results] == \
         [(r.expectation, r.column, r.success, r.unexpected_count, r.details) for r in first.results]
     assert all(r.details["rows_given_to_gx"] == 0 for r in again.results)
+
+
+def test_gx_judges_only_the_expectations_a_candidate_row_may_fail(context, tmp_path, monkeypatch):
+    """A share over 100 % and an unknown basis among passing narrative figures: GX runs those two expectations on the
+    candidate rows, the other four take GX's outcome on no rows — and every expectation's verdict, unexpected count,
+    failing rows and details are those of GX validating every row with the whole suite."""
+    from gongkai.quality import in_sql, no_candidates, validate_table
+    from gongkai.quality.gx import validate_frame
+    from gongkai.quality.in_sql import standing_for
+    from gongkai.warehouse.schema import create_statements
+
+    monkeypatch.setattr(no_candidates, "RECORDED_DIR", tmp_path / "no_candidates")
+    judged = []
+
+    def spy(*args, only=None, **kwargs):
+        judged.append(sorted(only))
+        return validate_frame(*args, only=only, **kwargs)
+
+    monkeypatch.setattr(in_sql, "validate_frame", spy)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for statement in create_statements():
+        con.execute(statement)
+    where = dict(file="r.pdf", page=7, line=12)
+    facts = pd.DataFrame([
+        dict(report_id=R, fact_key="income_total", value=5743.67, unit="万元", basis="reported", **where),
+        dict(report_id=R, fact_key="sme_share_pct", value=17.5, unit="%", basis="reported", **where),
+        dict(report_id="b", fact_key="sme_share_pct", value=175.0, unit="%", basis="reported", **where),
+        dict(report_id="b", fact_key="income_total", value=1.0, unit="万元", basis="guessed", **where),
+    ])
+    con.execute("INSERT INTO raw.narrative_facts BY NAME SELECT * FROM facts")
+    name = "raw_narrative_facts"
+    in_sql_result = validate_table(con, name, context)
+    rows = con.execute(f"SELECT * FROM {SUITES[name].table}").df()
+    every_row = standing_for(validate_frame(SUITES[name], prepare_frame(name, rows), context), len(rows))
+    assert len(judged) == 1 and 0 < len(judged[0]) < len(SUITES[name].expectations)
+    assert not in_sql_result.success
+    assert _outcomes(in_sql_result) == _outcomes(every_row)
+    given = {r.details.pop("rows_given_to_gx") for r in in_sql_result.results}
+    assert given == {2}
+    assert [{k: v for k, v in r.details.items() if k != "failing_rows"} for r in in_sql_result.results] == \
+        [{k: v for k, v in r.details.items() if k not in ("failing_rows", "rows_given_to_gx")}
+         for r in every_row.results]

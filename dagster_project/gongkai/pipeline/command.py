@@ -33,12 +33,19 @@ def run_once(*, full_refresh: bool, wait: bool, on_wait: Callable[[str], None], 
 
 def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_change: Callable[[], None]) -> None:
     """``run(instance)``, then again whenever the raw folder's content changes; one Dagster instance (one run
-    history) for the whole watch."""
+    history) for the whole watch. After each run, while the process waits for a change, Great Expectations' context
+    is opened (a run whose rows all pass never opens it): the next new report's checks find it ready."""
     import dagster as dg
 
+    from gongkai.pipeline.run import open_quality_context_in_background
     from gongkai.pipeline.watch import watch
     from gongkai.warehouse.paths import raw_dir, staging_dir
     from gongkai.warehouse.raw_folder import scan_raw
 
     instance = dg.DagsterInstance.ephemeral()
-    watch(lambda: run(instance), lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)
+
+    def run_then_warm() -> None:
+        run(instance)
+        open_quality_context_in_background(spare_core_only=False)
+
+    watch(run_then_warm, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)

@@ -60,7 +60,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if allow_empty:
         tags[ALLOW_EMPTY_TAG] = "true"
     if parse_keys:
-        _open_quality_context_in_background()
+        open_quality_context_in_background(spare_core_only=True)
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
@@ -70,17 +70,22 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     return result, summarize(result, warehouse_path())
 
 
-def _open_quality_context_in_background() -> None:
-    """Import Great Expectations and open its context (≈ 3 s, once per process) in a thread, while this run's
-    reports are parsed (in the worker processes) and loaded: the checks after loading find it ready. Only runs that
-    parse something validate new rows; a run with nothing new need not pay for it. Only with a core to spare besides
-    the parse worker's: on a saturated machine the thread would only slow the parse and dbt steps it overlaps (at
-    load 15–21 on 2 cores it did, by more than it saved)."""
+def open_quality_context_in_background(*, spare_core_only: bool) -> None:
+    """Import Great Expectations and open its context (≈ 3 s, once per process) in a thread.
+
+    During a run (``spare_core_only``): while this run's reports are parsed (in the worker processes) and loaded,
+    so the checks after loading find it ready — only runs that parse something validate new rows, and only with a
+    core to spare besides the parse worker's: on a saturated machine the thread would only slow the parse and dbt
+    steps it overlaps (at load 15–21 on 2 cores it did, by more than it saved). Between the runs of ``gongkai run
+    --watch`` the process is idle, so the next new report's checks need not pay for it."""
     from gongkai.pipeline.checks import quality_package
 
     quality = quality_package()
-    if quality is not None and os.getloadavg()[0] < (os.cpu_count() or 1) - 1:
-        threading.Thread(target=_open_quietly, args=(quality.get_context,), name="gx-context", daemon=True).start()
+    if quality is None:
+        return
+    if spare_core_only and os.getloadavg()[0] >= (os.cpu_count() or 1) - 1:
+        return
+    threading.Thread(target=_open_quietly, args=(quality.get_context,), name="gx-context", daemon=True).start()
 
 
 def _open_quietly(open_context) -> None:

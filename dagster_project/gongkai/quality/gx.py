@@ -7,13 +7,13 @@ See the package docstring (gongkai.quality) for the public API. Great Expectatio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from gongkai.quality.context import get_context, lock, validation_definition
+from gongkai.quality.context import build_suite, get_context, lock, validation_definition
 from gongkai.quality.helper_columns import Lookups
 from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows
 from gongkai.quality.specs import ERROR, NULL_PARTITION, ROW_CONTEXT, SuiteSpec, uses_dimensions
@@ -79,8 +79,9 @@ def run_suite(
 
 
 def validate_frame(spec: SuiteSpec, frame: pd.DataFrame, context=None, *, run_id: str | None = None,
-                   by_partition: bool = False) -> SuiteResult:
-    """Run the suite's GX validation definition on ``frame`` (rows with their helper columns)."""
+                   by_partition: bool = False, only: Collection[int] | None = None) -> SuiteResult:
+    """Run the suite's GX validation definition on ``frame`` (rows with their helper columns); with ``only``, GX
+    runs the expectations of those indices (the result holds theirs only)."""
     context = context or get_context()
     run_id = run_id or uuid.uuid4().hex[:16]
     context_columns = [c for c in ROW_CONTEXT if c in frame.columns]
@@ -94,14 +95,34 @@ def validate_frame(spec: SuiteSpec, frame: pd.DataFrame, context=None, *, run_id
         from great_expectations.core.run_identifier import RunIdentifier
 
         validated_at = datetime.now(timezone.utc)
-        outcome = definition.run(
-            batch_parameters={"dataframe": frame},
-            result_format=result_format,
-            run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
-        )
+        run = RunIdentifier(run_name=run_id, run_time=validated_at)
+        if only is None or len(set(only)) == len(spec.expectations):
+            outcome = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format, run_id=run)
+        else:
+            outcome = _run_some(definition, spec, sorted(set(only)), frame, result_format, run)
     results = [_plain(spec, r, by_partition and spec.partition_column is not None) for r in outcome.results]
     results.sort(key=lambda r: r.details.get("index", 0))
     return SuiteResult(spec.name, spec.table, run_id, validated_at.replace(tzinfo=None), len(frame), results)
+
+
+def _run_some(definition, spec: SuiteSpec, indices: list[int], frame: pd.DataFrame, result_format: dict, run):
+    """What ``definition.run`` does, for some of the suite's expectations: GX's validator on the frame, the result
+    stored with the suite's validation results (data docs)."""
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
+    from great_expectations.validator.v1_validator import Validator
+
+    suite = build_suite(spec)
+    some = type(suite)(name=suite.name, expectations=[suite.expectations[i] for i in indices], meta=suite.meta)
+    validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": frame},
+                          result_format=result_format)
+    outcome = validator.validate_expectation_suite(some)
+    outcome.meta.update(validation_id=definition.id, checkpoint_id=None, run_id=run, validation_time=run.run_time,
+                        batch_parameters={"dataframe": DATAFRAME_REPLACEMENT_STR})
+    suite_id, result_id = definition._get_expectation_suite_and_validation_result_ids(validator=validator, run_id=run)
+    definition._validation_results_store.store_validation_results(
+        suite_validation_result=outcome, suite_validation_result_identifier=result_id,
+        expectation_suite_identifier=suite_id)
+    return outcome
 
 
 def _plain(spec: SuiteSpec, result, by_partition: bool = False) -> ExpectationResult:

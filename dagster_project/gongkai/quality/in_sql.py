@@ -157,7 +157,8 @@ def _prepared(con, spec: SuiteSpec, source: str, lookups: Lookups) -> Iterator[s
 
 def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple[int, pd.DataFrame]:
     """(rows of ``source``, its candidate rows with the suite's helper columns, by partition and in table order).
-    ``source`` holds each row's position in its table as ``_gx_rowid``."""
+    ``source`` holds each row's position in its table as ``_gx_rowid``. Each candidate row says, per expectation,
+    whether it meets that expectation's failure condition (``_gx_may_fail_<index>``)."""
     rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     with _prepared(con, spec, source, lookups) as select:
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall())
@@ -166,9 +167,16 @@ def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple
         helpers = ", ".join(["*", *windows])
         drop = ", ".join(["_gx_rowid", *(w.rsplit(" AS ", 1)[1] for w in windows)])
         order = ", ".join([*([_quote(spec.partition_column)] if spec.partition_column else []), "_gx_rowid"])
-        frame = con.execute(f"SELECT * EXCLUDE ({drop}) FROM (SELECT {helpers} FROM ({select})) "
+        flags = ", ".join(f"coalesce({c}, false) AS {_may_fail(i)}" for i, c in enumerate(conditions))
+        frame = con.execute(f"SELECT * EXCLUDE ({drop}){', ' + flags if flags else ''} "
+                            f"FROM (SELECT {helpers} FROM ({select})) "
                             f"WHERE {' OR '.join(conditions) or 'false'} ORDER BY {order}").df()
     return rows, plain_objects(frame)
+
+
+def _may_fail(index: int) -> str:
+    """The candidate frame's column saying whether the row meets expectation ``index``'s failure condition."""
+    return f"_gx_may_fail_{index}"
 
 
 def _report_batches(frame: pd.DataFrame, column: str | None, batch_rows: int) -> list[pd.DataFrame]:
@@ -216,10 +224,29 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
 
     candidates = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if candidates.empty:
-        return rows, [validate_no_candidates(spec, candidates, context, run_id=run_id, by_partition=by_partition)]
-    results = [validate_frame(spec, batch, context, run_id=run_id, by_partition=by_partition)
+        return rows, [validate_no_candidates(spec, _without_flags(spec, candidates), context, run_id=run_id,
+                                             by_partition=by_partition)]
+    results = [_validate_candidates(spec, batch, context, run_id=run_id, by_partition=by_partition)
                for batch in _report_batches(candidates, column, batch_rows)]
     return rows, results
+
+
+def _without_flags(spec: SuiteSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=[_may_fail(i) for i in range(len(spec.expectations))])
+
+
+def _validate_candidates(spec: SuiteSpec, batch: pd.DataFrame, context, *, run_id: str,
+                         by_partition: bool) -> SuiteResult:
+    """GX judges the candidate rows on the expectations some of them may fail; every other expectation takes GX's
+    outcome on no rows (gongkai.quality.no_candidates): on these rows GX finds nothing unexpected for it either."""
+    judged = [i for i in range(len(spec.expectations)) if batch[_may_fail(i)].any()]
+    frame = _without_flags(spec, batch)
+    result = validate_frame(spec, frame, context, run_id=run_id, by_partition=by_partition, only=judged)
+    if len(judged) == len(spec.expectations):
+        return result
+    on_no_rows = validate_no_candidates(spec, frame.iloc[0:0], context, run_id=run_id, by_partition=by_partition)
+    by_index = {r.details.get("index"): r for r in (*on_no_rows.results, *result.results)}
+    return replace(result, results=[by_index[i] for i in range(len(spec.expectations))])
 
 
 def standing_for(result: SuiteResult, rows: int) -> SuiteResult:
