@@ -153,6 +153,7 @@ class _Run:
     high: float
     upright: bool
     plain: bool  # upright, unturned, unskewed on an unturned page: the box is a shift of the origin
+    drawn: dict[str, bool] = field(default_factory=dict)  # whether PDFium drew each character from a glyph
 
 
 class _TextPage:
@@ -210,8 +211,12 @@ class _TextPage:
             if run is None:
                 index += 1
                 continue
-            if checked and font.glyphs and not text.isspace() and not self._has_glyph(index, run):
-                font.glyphs = False
+            if checked and font.glyphs and not text.isspace():
+                drawn = run.drawn.get(text)
+                if drawn is None:  # a character is drawn alike wherever its run prints it: asked once
+                    drawn = run.drawn[text] = self._has_glyph(index, run)
+                if not drawn:
+                    font.glyphs = False
             origin(tp, index, ox_ref, oy_ref)
             if embedded:
                 loose_box(tp, index, box_ref)
