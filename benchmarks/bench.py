@@ -9,7 +9,7 @@
 
 Every figure goes with the load average at the time (the machine may be shared) and, where the process can see it,
 CPU seconds. Figures are also appended to $GONGKAI_BENCH_DIR/results.jsonl (default /tmp/gongkai-bench).
-Individual scripts: seed_parse.py, pdf_parse.py, pdf_pages.py, stages.py, end_to_end.py, real_pdfs.py, queries.py.
+Individual scripts: seed_parse.py, pdf_parse.py, pdf_pages.py, pdf_reader_ab.py, stages.py, end_to_end.py, real_pdfs.py, queries.py.
 """
 
 from __future__ import annotations
