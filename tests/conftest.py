@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,27 @@ REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "raw"
 LIAONING = "000_c669139aa1fe8f20.txt"
 SHANGHAI = "2024_shpt-czj_final.pdf"
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Environment variables set for a block and put back as they were after it (a run reads GONGKAI_RAW and
+    GONGKAI_WAREHOUSE from the environment)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in values.items():
+            patch.setenv(key, value)
+        yield
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    """The rows of ``sql`` on the warehouse, opened read-only for the one query."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
 
 
 def module_exists(name: str) -> bool:
@@ -37,26 +59,19 @@ def e2e(tmp_path_factory):
     raw = base / "raw"
     shutil.copytree(RAW, raw)
     warehouse = base / "warehouse" / "gongkai.duckdb"
-    old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
-    os.environ["GONGKAI_RAW"] = str(raw)
-    os.environ["GONGKAI_WAREHOUSE"] = str(warehouse)
     # a persistent instance (not an ephemeral one): tests/test_browser.py serves the Dagster UI from this run
     import dagster as dg
 
     home = base / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    instance = dg.DagsterInstance.from_config(str(home))
-    try:
-        result, summary = run_pipeline(instance=instance)
-        yield {"warehouse": warehouse, "raw": raw, "result": result, "summary": summary, "dagster_home": home}
-    finally:
-        instance.dispose()
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
+        instance = dg.DagsterInstance.from_config(str(home))
+        try:
+            result, summary = run_pipeline(instance=instance)
+            yield {"warehouse": warehouse, "raw": raw, "result": result, "summary": summary, "dagster_home": home}
+        finally:
+            instance.dispose()
 
 
 @pytest.fixture()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LIAONING, RAW, REPO, SHANGHAI, module_exists
+from conftest import environment, LIAONING, RAW, REPO, SHANGHAI, module_exists
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -156,15 +156,9 @@ def _run_pipeline(home: Path, raw: Path, warehouse: Path) -> dict:
 
     from gongkai.pipeline.run import run_pipeline
 
-    paths = {"GONGKAI_RAW": str(raw), "GONGKAI_WAREHOUSE": str(warehouse)}
-    old = {k: os.environ.get(k) for k in paths}
-    os.environ.update(paths)
-    try:
+    with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
         with dg.DagsterInstance.from_config(str(home)) as instance:
             return run_pipeline(instance=instance)[1]
-    finally:
-        for key, value in old.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ report (a second file of one department-year at a path that sorts later), throug
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import RAW, module_exists
+from conftest import environment, RAW, module_exists
 
 # seed 7: no two generated departments share a name in one year (seed 11 has two 昆明市商务局: indistinguishable)
 DEPARTMENTS, YEARS, SEED = 20, 6, 7
@@ -45,16 +44,8 @@ def comparison(tmp_path_factory):
     text = original.decode("utf-8")
     (raw / REISSUED).write_bytes(text[: text.rindex("\n", 0, text.index("“三公”经费支出决算表"))].encode("utf-8"))
     warehouse = base / "warehouse" / "gongkai.duckdb"
-    old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
-    os.environ["GONGKAI_RAW"], os.environ["GONGKAI_WAREHOUSE"] = str(raw), str(warehouse)
-    try:
+    with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
         result, summary = run_pipeline()
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     assert warehouse.exists(), summary
     truth = {"corpus": json.loads((truth_dir_for(corpus) / "corpus.truth.json").read_text(encoding="utf-8")),
              "reports": {}}

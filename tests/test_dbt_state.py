@@ -3,7 +3,6 @@ test outcomes, and the whole pipeline run again on an unchanged folder."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import duckdb
 import pytest
 
 from gongkai.pipeline.dbt_state import dbt_inputs, record_build, recorded_checks, recorded_inputs, sources_version
+from tests.conftest import environment
 
 
 def _raw_warehouse(path: Path) -> Path:
@@ -101,13 +101,8 @@ def test_unchanged_folder_skips_dbt_and_keeps_every_outcome(e2e, tmp_path):
     shutil.copytree(e2e["warehouse"].parent, tmp_path / "warehouse", ignore=shutil.ignore_patterns("build"))
     warehouse = tmp_path / "warehouse" / e2e["warehouse"].name
     before = fingerprint(warehouse)
-    old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
-    os.environ.update(GONGKAI_RAW=str(e2e["raw"]), GONGKAI_WAREHOUSE=str(warehouse))
-    try:
+    with environment(GONGKAI_RAW=str(e2e["raw"]), GONGKAI_WAREHOUSE=str(warehouse)):
         result, summary = run_pipeline(instance=dg.DagsterInstance.ephemeral())
-    finally:
-        for key, value in old.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     assert result.success
     assert e2e["summary"]["dbt_skipped"] is None
     assert summary["dbt_skipped"] and summary["dbt_skipped"].startswith("dbt skipped")

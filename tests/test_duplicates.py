@@ -3,13 +3,12 @@ seed, the Putuo PDF re-saved by pdfium) → a warehouse whose every fct_* mart e
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import duckdb
 import pytest
 
-from tests.conftest import LIAONING, RAW, SHANGHAI
+from tests.conftest import environment, LIAONING, query, RAW, SHANGHAI
 
 pytestmark = pytest.mark.skipif(not (RAW / SHANGHAI).exists(), reason="the bundled reports are needed")
 
@@ -39,25 +38,9 @@ def with_copies(tmp_path_factory):
     _resaved_pdf(RAW / SHANGHAI, raw / "resaved" / "putuo.pdf")
     assert (raw / "resaved" / "putuo.pdf").read_bytes() != (RAW / SHANGHAI).read_bytes()
     warehouse = base / "warehouse" / "gongkai.duckdb"
-    old = {k: os.environ.get(k) for k in ("GONGKAI_RAW", "GONGKAI_WAREHOUSE")}
-    os.environ.update({"GONGKAI_RAW": str(raw), "GONGKAI_WAREHOUSE": str(warehouse)})
-    try:
+    with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
         result, summary = run_pipeline()
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return {"warehouse": warehouse, "result": result, "summary": summary}
-
-
-def _query(warehouse, sql, params=None):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def fct_totals(warehouse) -> dict[str, tuple]:
@@ -84,7 +67,7 @@ def fct_totals(warehouse) -> dict[str, tuple]:
 def test_copies_in_other_bytes_are_recorded_as_duplicates(with_copies):
     assert with_copies["result"].success, with_copies["summary"]
     wh = with_copies["warehouse"]
-    files = {path: (rid, status, dup, fp) for path, rid, status, dup, fp in _query(
+    files = {path: (rid, status, dup, fp) for path, rid, status, dup, fp in query(
         wh, "SELECT path, report_id, status, duplicate_of, content_fingerprint FROM raw.report_files WHERE is_current")}
     assert {p: s for p, (_, s, _, _) in files.items()} == {
         LIAONING: "loaded", "gbk/seed.txt": "duplicate", "utf16/seed.txt": "duplicate",
@@ -93,7 +76,7 @@ def test_copies_in_other_bytes_are_recorded_as_duplicates(with_copies):
     assert files["gbk/seed.txt"][2] == files["utf16/seed.txt"][2] == files[LIAONING][0]
     assert files["resaved/putuo.pdf"][2] == files[SHANGHAI][0]
     assert len({fp for _, _, _, fp in files.values()}) == 2  # two reports, five files
-    assert _query(wh, "SELECT count(DISTINCT report_id) FROM raw.table_cells") == [(2,)]
+    assert query(wh, "SELECT count(DISTINCT report_id) FROM raw.table_cells") == [(2,)]
     assert with_copies["summary"]["reports"] == {"duplicate": 3, "loaded": 2}
 
 

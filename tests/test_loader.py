@@ -15,6 +15,7 @@ from gongkai.warehouse.raw_folder import list_raw_files, partition_key_for, path
 from gongkai.warehouse.rows import report_rows
 from gongkai.warehouse.staged import arrow_schema
 from gongkai.warehouse.staging import stage_file, stage_files
+from tests.conftest import query
 
 
 class FakeParseError(Exception):
@@ -68,14 +69,6 @@ def ingest(raw: Path, warehouse: Path):
     return results, summary
 
 
-def q(warehouse: Path, sql: str, params=None):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def test_rows_carry_provenance_and_candidates(tmp_path):
     (tmp_path / "a.txt").write_text("辽宁省数据局;2024;84.11")
     report = fake_parse(tmp_path / "a.txt")
@@ -96,18 +89,18 @@ def test_reingest_changed_file_replaces_rows_and_keeps_old_version(tmp_path):
     _, summary = ingest(raw, wh)
     assert sorted(summary.loaded) == ["a.txt", "b.txt"]
     old_id = hashlib.sha256(b"\xe7\x94\xb2\xe5\xb1\x80;2024;10.5").hexdigest()[:16]
-    assert q(wh, "SELECT report_id FROM raw.report_files WHERE path = 'a.txt'") == [(old_id,)]
+    assert query(wh, "SELECT report_id FROM raw.report_files WHERE path = 'a.txt'") == [(old_id,)]
 
     original_b = (raw / "b.txt").read_bytes()
     (raw / "a.txt").write_text("甲局;2024;11.75")  # changed content at the same path
     _, summary = ingest(raw, wh)
-    files = q(wh, "SELECT path, report_id, is_current, status FROM raw.report_files ORDER BY path, is_current")
+    files = query(wh, "SELECT path, report_id, is_current, status FROM raw.report_files ORDER BY path, is_current")
     assert [(p, c) for p, _, c, _ in files] == [("a.txt", False), ("a.txt", True), ("b.txt", True)]
     assert files[0][1] == old_id
-    values = q(wh, "SELECT f.path, c.value FROM raw.table_cells c JOIN raw.report_files f USING (report_id) "
+    values = query(wh, "SELECT f.path, c.value FROM raw.table_cells c JOIN raw.report_files f USING (report_id) "
                "WHERE c.column_name = '合计' ORDER BY f.path")
     assert values == [("a.txt", 11.75), ("b.txt", 7.25)]  # the old version's data rows are gone
-    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [old_id]) == [(0,)]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [old_id]) == [(0,)]
     assert (raw / "b.txt").read_bytes() == original_b  # originals untouched
 
 
@@ -122,15 +115,15 @@ def test_corrupt_file_is_recorded_and_the_rest_loads(tmp_path):
     assert by_path["bad.txt"].status == "failed" and by_path["bad.txt"].error_kind == "not_a_report"
     assert sorted(summary.loaded) == ["budget.txt", "good.txt"] and summary.failed == ["bad.txt"]
     assert summary.skipped == []  # a budget (部门预算) loads like a final, with its kind
-    status = q(wh, "SELECT path, status, error_kind, kind FROM raw.report_files ORDER BY path")
+    status = query(wh, "SELECT path, status, error_kind, kind FROM raw.report_files ORDER BY path")
     assert status == [("bad.txt", "failed", "not_a_report", None), ("budget.txt", "loaded", None, "budget"),
                       ("good.txt", "loaded", None, "final")]
-    errors = q(wh, "SELECT path, sha256, error_kind, message, first_seen, last_seen FROM raw.ingest_errors")
+    errors = query(wh, "SELECT path, sha256, error_kind, message, first_seen, last_seen FROM raw.ingest_errors")
     assert len(errors) == 1 and errors[0][0] == "bad.txt" and errors[0][2] == "not_a_report"
     assert errors[0][1] == hashlib.sha256(b"BAD bytes").hexdigest()
     first_seen = errors[0][4]
     ingest(raw, wh)  # upsert: one row, first_seen kept, last_seen moves
-    again = q(wh, "SELECT first_seen, last_seen FROM raw.ingest_errors")
+    again = query(wh, "SELECT first_seen, last_seen FROM raw.ingest_errors")
     assert len(again) == 1 and again[0][0] == first_seen and again[0][1] >= errors[0][5]
     assert (raw / "bad.txt").read_text() == "BAD bytes"
 
@@ -157,8 +150,8 @@ def test_path_outside_raw_is_refused(tmp_path):
     results, summary = ingest(raw, wh)
     link = next(r for r in results if r.path == "link.txt")
     assert link.status == "failed" and link.error_kind == "unsafe_path"
-    assert q(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("link.txt", "unsafe_path")]
-    assert q(wh, "SELECT path FROM raw.report_files") == [("ok.txt",)]
+    assert query(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("link.txt", "unsafe_path")]
+    assert query(wh, "SELECT path FROM raw.report_files") == [("ok.txt",)]
     result = stage_file(raw, "../secret.txt", tmp_path / "staging", parse=fake_parse)
     assert result.error_kind == "unsafe_path"
 
@@ -173,8 +166,8 @@ def test_same_raw_gives_identical_warehouse(tmp_path):
         wh = tmp_path / f"wh{n}" / "g.duckdb"
         ingest(raw, wh)
         ingest(raw, wh)  # re-running on the same raw/ changes nothing
-        dumps.append(q(wh, "SELECT * EXCLUDE (first_seen, last_seen) FROM raw.report_files ORDER BY ALL")
-                     + q(wh, "SELECT * FROM raw.table_cells"))
+        dumps.append(query(wh, "SELECT * EXCLUDE (first_seen, last_seen) FROM raw.report_files ORDER BY ALL")
+                     + query(wh, "SELECT * FROM raw.table_cells"))
     assert dumps[0] == dumps[1]
 
 
@@ -227,10 +220,10 @@ def test_an_incremental_load_leaves_unchanged_reports_alone(tmp_path, monkeypatc
     a_id, old_b_id = (hashlib.sha256(t.encode()).hexdigest()[:16] for t in ("甲局;2024;10.5", "乙局;2024;7.25"))
     assert a_id not in rewritten  # a's rows were neither deleted nor inserted again
     assert old_b_id in rewritten  # the old version of b is retired
-    values = q(wh, "SELECT file, value FROM raw.table_cells WHERE column_name = '合计' ORDER BY file")
+    values = query(wh, "SELECT file, value FROM raw.table_cells WHERE column_name = '合计' ORDER BY file")
     assert values == [("a.txt", 10.5), ("b.txt", 8.0)]
-    assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(6,)]  # two current reports × three cells
-    assert q(wh, "SELECT file, count(*) FROM raw.load_state GROUP BY 1 ORDER BY 1") == [("a.txt", 1), ("b.txt", 1)]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells") == [(6,)]  # two current reports × three cells
+    assert query(wh, "SELECT file, count(*) FROM raw.load_state GROUP BY 1 ORDER BY 1") == [("a.txt", 1), ("b.txt", 1)]
 
 
 def test_same_content_in_other_bytes_counts_once(tmp_path):
@@ -243,18 +236,18 @@ def test_same_content_in_other_bytes_counts_once(tmp_path):
     (raw / "c.txt").write_text("乙局;2024;10.5")  # the same numbers for another department: not a duplicate
     _, summary = ingest(raw, wh)
     assert summary.loaded == ["a.txt", "c.txt"] and summary.duplicates == ["b.txt"]
-    files = q(wh, "SELECT path, report_id, status, duplicate_of, content_fingerprint IS NOT NULL FROM raw.report_files "
+    files = query(wh, "SELECT path, report_id, status, duplicate_of, content_fingerprint IS NOT NULL FROM raw.report_files "
                   "ORDER BY path")
     (a, a_id, *_), (b, b_id, b_status, b_of, _), _ = files
     assert (b_status, b_of) == ("duplicate", a_id) and all(f[4] for f in files)
-    assert q(wh, "SELECT report_id, count(*) FROM raw.table_cells GROUP BY 1 ORDER BY 1") == sorted(
+    assert query(wh, "SELECT report_id, count(*) FROM raw.table_cells GROUP BY 1 ORDER BY 1") == sorted(
         [(a_id, 3), (files[2][1], 3)])
     (raw / "a.txt").unlink()
     _, summary = ingest(raw, wh)
     assert summary.loaded == ["b.txt", "c.txt"] and summary.duplicates == []
-    assert q(wh, "SELECT status, duplicate_of FROM raw.report_files WHERE path = 'b.txt'") == [("loaded", None)]
-    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [b_id]) == [(3,)]
-    assert q(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [a_id]) == [(0,)]
+    assert query(wh, "SELECT status, duplicate_of FROM raw.report_files WHERE path = 'b.txt'") == [("loaded", None)]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [b_id]) == [(3,)]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells WHERE report_id = ?", [a_id]) == [(0,)]
 
 
 def test_a_staged_file_changed_after_parsing_is_not_loaded(tmp_path):
@@ -274,14 +267,14 @@ def test_a_staged_file_changed_after_parsing_is_not_loaded(tmp_path):
     wh.unlink()  # a fresh build: the forged rows would be inserted
     _, summary = ingest_staged_only(raw, wh)
     assert summary.failed == ["a.txt"] and summary.loaded == []
-    assert q(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
-    assert q(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("a.txt", "staging_corrupt")]
-    assert q(wh, "SELECT count(*) FROM raw.table_cells") == [(0,)]
+    assert query(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
+    assert query(wh, "SELECT path, error_kind FROM raw.ingest_errors") == [("a.txt", "staging_corrupt")]
+    assert query(wh, "SELECT count(*) FROM raw.table_cells") == [(0,)]
     assert not result.staged_dir.exists()
     _, summary = ingest(raw, wh)  # parsed again: loads, and the error is over
-    assert summary.loaded == ["a.txt"] and q(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
-    assert q(wh, "SELECT status FROM raw.report_files") == [("loaded",)]
-    assert q(wh, "SELECT count(*) FROM raw.ingest_errors") == [(0,)]
+    assert summary.loaded == ["a.txt"] and query(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
+    assert query(wh, "SELECT status FROM raw.report_files") == [("loaded",)]
+    assert query(wh, "SELECT count(*) FROM raw.ingest_errors") == [(0,)]
 
 
 def test_a_table_without_rows_is_staged_as_no_file_and_one_slipped_in_is_not_loaded(tmp_path):
@@ -296,15 +289,15 @@ def test_a_table_without_rows_is_staged_as_no_file_and_one_slipped_in_is_not_loa
     [result] = ingest(raw, wh)[0]
     written = {p.stem for p in result.staged_dir.glob("*.parquet")}
     assert {"table_cells", "report_files"} <= written and "performance_projects" not in written
-    assert q(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
+    assert query(wh, "SELECT max(value) FROM raw.table_cells") == [(10.5,)]
     row = {name: None for name in arrow_schema("performance_projects").names}
     pq.write_table(pa.Table.from_pylist([{**row, "report_id": result.report_id}],
                                         schema=arrow_schema("performance_projects")),
                    result.staged_dir / "performance_projects.parquet")
     wh.unlink()
     _, summary = ingest_staged_only(raw, wh)
-    assert summary.failed == ["a.txt"] and q(wh, "SELECT count(*) FROM raw.performance_projects") == [(0,)]
-    assert q(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
+    assert summary.failed == ["a.txt"] and query(wh, "SELECT count(*) FROM raw.performance_projects") == [(0,)]
+    assert query(wh, "SELECT status, error_kind FROM raw.report_files") == [("failed", "staging_corrupt")]
 
 
 def ingest_staged_only(raw: Path, warehouse: Path):

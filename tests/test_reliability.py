@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import LIAONING, RAW, SHANGHAI
+from tests.conftest import environment, LIAONING, query, RAW, SHANGHAI
 from tests.pdf_bytes import raw_pdf, scanned_pdf
 
 REPO = Path(__file__).resolve().parents[1]
@@ -228,14 +228,6 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def query(warehouse: Path, sql: str, params=None):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 # --- the batch: one real run over every bad input ------------------------------------------------------------------------
 
 
@@ -250,20 +242,12 @@ def batch(tmp_path_factory):
     warehouse = base / "warehouse" / "gongkai.duckdb"
     before = file_states(base)
     env = {"GONGKAI_RAW": str(raw), "GONGKAI_WAREHOUSE": str(warehouse)}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    instance = dg.DagsterInstance.ephemeral()
-    try:
+    with environment(**env):
+        instance = dg.DagsterInstance.ephemeral()
         started = time.monotonic()
         result, summary = run_pipeline(instance=instance)
         elapsed = time.monotonic() - started
         logs = [entry.user_message for entry in instance.all_logs(result.run_id)]
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     yield {"base": base, "raw": raw, "warehouse": warehouse, "result": result, "summary": summary, "logs": logs,
            "before": before, "after": file_states(base), "elapsed": elapsed, "env": env}
 
@@ -546,16 +530,8 @@ def test_crash_midway_then_clean_run_is_identical(batch):
     assert sha256_file(wh) == live_sha  # never half-written: still the previous good version
     assert not Path(str(wh) + ".wal").exists()
 
-    old = {k: os.environ.get(k) for k in batch["env"]}
-    os.environ.update(batch["env"])
-    try:
+    with environment(**batch["env"]):
         result, summary = run_pipeline()  # the lock died with the killed run: no wait
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     assert result.success, summary
     again = fingerprint(wh)
     assert again.keys() == first.keys()

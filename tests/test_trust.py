@@ -13,7 +13,6 @@ Cost: two pipeline runs (the incremental step on a copy of the session's e2e war
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import LIAONING, RAW, REPO, SHANGHAI
+from tests.conftest import environment, LIAONING, query, RAW, REPO, SHANGHAI
 from tests.test_reliability import reissued_seed, shanghai_pages
 
 pytestmark = [pytest.mark.slow,
@@ -56,25 +55,8 @@ def run(raw: Path, warehouse: Path):
 
     from gongkai.pipeline.run import run_pipeline
 
-    env = {"GONGKAI_RAW": str(raw), "GONGKAI_WAREHOUSE": str(warehouse)}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
         return run_pipeline(instance=dg.DagsterInstance.ephemeral())
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
