@@ -19,25 +19,19 @@ BUDGETS = SHARED_CORPUS / "budget"
 pytestmark = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (../shared/corpus/budget) are absent")
 
 
-def _parse(name: str):
-    from gongkai.extract.parser import parse_file
-
-    return parse_file(BUDGETS / f"{name}.pdf")
+@pytest.fixture(scope="module")
+def shenzhen(parse_budget):
+    return parse_budget("2026_sz-czj_budget")
 
 
 @pytest.fixture(scope="module")
-def shenzhen():
-    return _parse("2026_sz-czj_budget")
+def chongqing(parse_budget):
+    return parse_budget("2026_cq-qxj_budget")
 
 
 @pytest.fixture(scope="module")
-def chongqing():
-    return _parse("2026_cq-qxj_budget")
-
-
-@pytest.fixture(scope="module")
-def wanli():
-    return _parse("2024_shpt-wanlijd_budget")
+def wanli(parse_budget):
+    return parse_budget("2024_shpt-wanlijd_budget")
 
 
 def _facts(report) -> dict[tuple[str, str, str | None], tuple[float, int | None, int]]:
@@ -102,11 +96,11 @@ def test_narrative_checked_against_tables(wanli):
     assert (agency.status, agency.expected, agency.actual) == ("pass", 443.18, 443.18)
 
 
-def test_income_by_source_from_the_narrative():
+def test_income_by_source_from_the_narrative(parse_budget):
     """北京市审计局 2026 p.6 (its tables are a file of their own): '2026 年度收入预算 32852.05 万元' and its ten numbered
     lines, 1.一般公共预算拨款收入 32365.09 … 9.其他收入 15, 10.上年结转结余 471.96 — the sources named as the marts name
     them; the 支出预算 after them is not read as income."""
-    facts = _facts(_parse("2026_bj-sjj_budget"))
+    facts = _facts(parse_budget("2026_bj-sjj_budget"))
     assert facts[("income_budget", "reported", None)] == (32852.05, 2026, 6)
     sources = {q: v for (key, _, q), (v, _, _) in facts.items() if key == "income_source_budget"}
     assert sources == {"general_budget": 32365.09, "government_fund": 0, "state_capital": 0,

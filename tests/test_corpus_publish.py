@@ -15,42 +15,35 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from gongkai.quality.suites import ECONOMIC_CODE_RE
+from tests.conftest import SHARED_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-BUDGETS = CORPUS / "budget"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (../shared/corpus) is not here")
-
-
-def _parse(name: str):
-    from gongkai.extract.parser import parse_file
-
-    return parse_file(BUDGETS / name)
+BUDGETS = SHARED_CORPUS / "budget"
+pytestmark = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="the real corpus (../shared/corpus) is not here")
 
 
 @pytest.fixture(scope="module")
-def rdcwhbgt():
-    return _parse("2017_js-rdcwhbgt_budget.pdf")
+def rdcwhbgt(parse_budget):
+    return parse_budget("2017_js-rdcwhbgt_budget")
 
 
 @pytest.fixture(scope="module")
-def fuzhou():
-    return _parse("2026_fuzhou-swj_budget.pdf")
+def fuzhou(parse_budget):
+    return parse_budget("2026_fuzhou-swj_budget")
 
 
 @pytest.fixture(scope="module")
-def shenzhen():
-    return _parse("2026_sz-czj_budget.pdf")
+def shenzhen(parse_budget):
+    return parse_budget("2026_sz-czj_budget")
 
 
 @pytest.fixture(scope="module")
-def cq():
-    return _parse("2026_cq-qxj_budget.pdf")
+def cq(parse_budget):
+    return parse_budget("2026_cq-qxj_budget")
 
 
 def _keys_unique(report) -> None:
@@ -109,7 +102,7 @@ def test_a_title_repeated_on_each_page_is_one_table(shenzhen):
 def test_whole_corpus_publishes_each_department_year_kind_once(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    for path in sorted(CORPUS.glob("*/*")):
+    for path in sorted(SHARED_CORPUS.glob("*/*")):
         if path.suffix in (".pdf", ".txt") and path.parent.name in ("seed", "final", "budget"):
             shutil.copy(path, raw / path.name)
     warehouse = tmp_path / "wh.duckdb"
