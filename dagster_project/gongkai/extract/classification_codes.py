@@ -19,6 +19,11 @@ def parent_code(code: str) -> str | None:
     return code[:-2] if len(code) in (5, 7) else None
 
 
+def economic_category(code: str) -> str:
+    """'personnel' (人员经费: 301 工资福利支出, 303 对个人和家庭的补助) or 'public' (公用经费: the other classes)."""
+    return "personnel" if code[:3] in ("301", "303") else "public"
+
+
 def leading_code(text: str) -> tuple[str, str] | None:
     """Split '2010301 行政运行', '201 03 01 行政运行' or '[2010301]行政运行' into (code, rest)."""
     spaced = _SPACED_CODE.match(text)

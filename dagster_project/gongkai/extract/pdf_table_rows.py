@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.extract.classification_codes import code_level, leading_code, parent_code
+from gongkai.extract.classification_codes import code_level, economic_category, leading_code, parent_code
 from gongkai.extract.families import Family, FamilySet, SUMMARY_PANEL_CLASSIFICATIONS
 from gongkai.extract.pdf_table_columns import _panels
 from gongkai.extract.pdf_table_layout import _Band, _cell, _Column, _is_numeric, _RowState, _SECTION, _UNIT
@@ -91,7 +91,7 @@ def _rows_of_band(
             row.level = code_level(code)
             row.parent_code = parent_code(code)
             if family.coded == "economic":
-                row.category = "personnel" if code[:3] in ("301", "303") else "public"
+                row.category = economic_category(code)
         else:
             _label_row(row, family, p_index, state, found.family_set)
             if family.layout == "summary" and len(panels) > 2:  # several expenditure panels

@@ -13,7 +13,7 @@ import re
 
 from gongkai.extract import supplementary_tables as supplementary
 from gongkai.extract import tables as found
-from gongkai.extract.classification_codes import code_level, parent_code
+from gongkai.extract.classification_codes import code_level, economic_category, parent_code
 from gongkai.extract.families import COUNT_ITEMS, FAMILY_BY_KEY
 from gongkai.extract.records import CELL_BLANK, Cell, ParseIssue, Source, Table, TableRow
 from gongkai.extract.row_items import match_item, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS
@@ -276,8 +276,3 @@ class TableBuilder:
                 item=item,
             ))
         return self._table(raw, columns, rows)
-
-
-def economic_category(code: str) -> str:
-    """'personnel' (人员经费: 301 工资福利支出, 303 对个人和家庭的补助) or 'public' (公用经费: the other classes)."""
-    return "personnel" if code[:3] in ("301", "303") else "public"

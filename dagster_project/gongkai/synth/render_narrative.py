@@ -69,7 +69,7 @@ class NarrativeSections:
                 f"完成日常工作任务而发生的各项支出。{breakdown}")
         names = "、".join(pr.name for pr in y.projects)
         dp.para(f"2.项目支出 {money(project)}万元，占支出总计的 {percent(pct(project, total))}%。主要包括{names}等业务支出。")
-        dp.para(f"3.上缴上级支出 0.00万元，占支出总计的 0.00%。")
+        dp.para("3.上缴上级支出 0.00万元，占支出总计的 0.00%。")
         business = y.sum("business")
         dp.para(f"4.经营支出 {money(business)}万元，占支出总计的 {percent(pct(business, total))}%。")
         dp.para("5.对附属单位补助支出 0.00万元，占支出总计的 0.00%。")
