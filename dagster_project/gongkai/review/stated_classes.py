@@ -9,6 +9,7 @@ precision each is printed with, on the line printing the amount.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from gongkai.extract.narrative_text import compact_line
 from gongkai.extract.records import Line, Report, Table, TableRow
@@ -47,6 +48,10 @@ _NAME = r"(?:[^（()）“”\"]|[（(][^（()）类款项]{1,6}[）)])"
 _NAMED_ITEM_AT = re.compile(
     rf"{_NAME}{{2,20}}?[（(]类[）)](?P<kuan>{_NAME}{{2,30}}?)[（(]款[）)](?P<item>{_NAME}{{2,30}}?)[（(]项[）)]"
     rf"[”\"]?(?:[。，：,:]?(?:年初)?预算(?:数)?(?:为)?(?:{NUMBER})(?:万元|元)[，,](?:支出)?决算(?:数)?(?:为)?)?{AMOUNT}")
+_CLASS_MARK = re.compile(r"[（(](?:\d{3})?类[）)]")  # in every _CLASS_AT, at most _CLASS_REACH characters in
+_CLASS_REACH = 16
+_NAMED_MARK = re.compile(r"[（(]类[）)]")  # in every _NAMED_ITEM_AT, at most 20 names of up to 8 characters in
+_NAMED_REACH = 160
 _CODED_FAMILIES = ("budget_general_expenditure", "budget_expenditure", "budget_appropriation_expenditure",
                    "budget_government_fund", "budget_state_capital", "general_budget_expenditure", "expenditure",
                    "appropriation_expenditure", "government_fund", "state_capital")
@@ -75,7 +80,8 @@ def _coded_amounts(prose: Prose, report: Report, lines: list[Line],
     tables = [t for family in _CODED_FAMILIES if (t := report.table(family)) is not None and not t.is_empty]
     statements = [(m, lambda row, code=_code(m): row.code == code) for m in _CODED_AT.finditer(prose.text)
                   if not m.group("cy") or int(m.group("cy")) == report.fiscal_year]
-    statements += [(m, _named_item(tables, m.group("kuan"), m.group("item"))) for m in _NAMED_ITEM_AT.finditer(prose.text)]
+    statements += [(m, _named_item(tables, m.group("kuan"), m.group("item")))
+                   for m in _matches_near(_NAMED_ITEM_AT, _NAMED_MARK, _NAMED_REACH, prose.text)]
     starts = sorted(m.start() for m, _ in statements)
     for m, is_row in statements:
         scope = _in_scope(prose, lines, index, m.start(), tables)
@@ -108,7 +114,7 @@ def _class_amounts(prose: Prose, report: Report, lines: list[Line],
     or all funds: either is accepted) and the 收支总表's expenditure lines."""
     findings = []
     judged: set[tuple[int, int]] = set()
-    for m in list(_CLASS_AT.finditer(prose.text)) + _listed_classes(prose, report):
+    for m in list(_matches_near(_CLASS_AT, _CLASS_MARK, _CLASS_REACH, prose.text)) + _listed_classes(prose, report):
         name = _class_name(m.group("name"))
         scope = _in_scope(prose, lines, index, m.start("name"), _class_tables(report))
         printed = [(table, row, row.value(column)) for table in scope or () for row in table.rows
@@ -183,3 +189,21 @@ def _is_class_row(row: TableRow) -> bool:
 def _class_name(label: str) -> str:
     """公共安全 of 1.公共安全, 一、公共安全支出, 204 公共安全支出."""
     return _ROW_NUMBERING.sub("", re.sub(r"^\d{3}\s*", "", compact_line(label))).removesuffix("支出")
+
+
+def _matches_near(pattern: re.Pattern[str], mark: re.Pattern[str], reach: int, text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern each of whose matches holds a match of ``mark`` (which cannot overlap
+    itself) starting at most ``reach`` characters after its own start: only the starts before each mark are tried,
+    each once, in order (a long lazy pattern tried at every character costs more than the rest of the review)."""
+    start = 0  # the first position not tried yet
+    for found_mark in mark.finditer(text):
+        last = found_mark.start()
+        at = max(start, last - reach)
+        while at <= last:
+            found = pattern.match(text, at)
+            if found is None:
+                at += 1
+                continue
+            yield found
+            at = found.end()
+        start = max(start, at)
