@@ -259,7 +259,10 @@ class FamilySet:
         return {f.key: f for f in self.families}
 
     def match(self, text: str) -> Family | None:
-        """The family whose title this line is, or None."""
+        """The family whose title this line is, or None. Every family's title pattern requires a 表
+        (tests/test_table_titles.py holds each to it): a line without one, most lines, is no title."""
+        if TITLE_WORD not in text:
+            return None
         any_title = _any_title(self.families)
         for candidate in self._candidates(text):
             if not any_title.match(candidate):
@@ -280,6 +283,7 @@ class FamilySet:
         return candidates + stripped + suffixes
 
 
+TITLE_WORD = "表"  # what every table title names
 _NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
 _NAME_ENDS = ("局", "院", "厅", "委", "办", "处", "会", "中心", "大学", "学校", "室", "所", "站", "馆", "队", "部", "署", "社",
               "街道", "政府", "单位")  # how a department's name ends
