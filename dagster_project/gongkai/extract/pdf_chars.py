@@ -165,6 +165,8 @@ class _TextPage:
         self.plain_page = frame.a == 1 and frame.d == -1 and frame.b == 0 and frame.c == 0
         self._runs: dict[tuple, _Run] = {}  # text objects alike (font, matrix, size) share their run
         self._matrix = (ctypes.c_float * 6)()
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._linear = (ctypes.c_char * 16).from_buffer(self._matrix)  # a b c d, compared bit for bit
         self._tight = (ctypes.c_double * 4)()  # left, right, bottom, top
         self._tight_refs = [ctypes.byref(self._tight, 8 * i) for i in range(4)]
 
@@ -238,15 +240,14 @@ class _TextPage:
     def _run(self, index: int, obj: int) -> _Run | None:
         """The run of the text object of character ``index``: shared by text objects in the same font, size and
         linear matrix (compared bit for bit)."""
-        matrix = self._matrix
-        if not calls.char_matrix(self.text_page, index, ctypes.byref(matrix)):
+        if not calls.char_matrix(self.text_page, index, self._matrix_ref):
             return None
         font_handle = calls.object_font(ctypes.c_void_p(obj))
         em = calls.char_font_size(self.text_page, index)
-        key = (font_handle.value, bytes(matrix)[:16], em)
+        key = (font_handle.value, self._linear.raw, em)
         run = self._runs.get(key) if em else None  # 0.0 and -0.0 are one key
         if run is None:
-            run = self._runs[key] = self._new_run(self._font(font_handle), tuple(matrix), em, self.plain_page)
+            run = self._runs[key] = self._new_run(self._font(font_handle), tuple(self._matrix), em, self.plain_page)
         return run
 
     def _new_run(self, font: _Font, matrix: Matrix, em: float, plain_page: bool) -> _Run:
