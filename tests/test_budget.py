@@ -20,17 +20,22 @@ GOLDENS = Path(__file__).parent / "data" / "budgets"
 pytestmark = pytest.mark.skipif(not BUDGETS.is_dir(), reason="the real budgets (../shared/corpus/budget) are absent")
 
 
-def _golden(name: str) -> dict[str, list[str]]:
-    tables: dict[str, list[str]] = {}
+def _sections(path: Path) -> dict[str, list[str]]:
+    """The lines of a golden file under each of its [headings] (heading as printed), comments and blanks left out."""
+    sections: dict[str, list[str]] = {}
     current: list[str] = []
-    for line in (GOLDENS / f"{name}.golden").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         if line.startswith("["):
-            current = tables.setdefault(line, [])
+            current = sections.setdefault(line, [])
         else:
             current.append(line)
-    return tables
+    return sections
+
+
+def _golden(name: str) -> dict[str, list[str]]:
+    return _sections(GOLDENS / f"{name}.golden")
 
 
 def _rendered(report) -> dict[str, list[str]]:
@@ -289,13 +294,7 @@ def test_rows_broken_by_the_page_in_a_three_panel_summary(parsed):
 
 
 def _panel_golden(name: str) -> dict[str, list[str]]:
-    panels: dict[str, list[str]] = {}
-    for line in (GOLDENS / f"{name}.panels.golden").read_text(encoding="utf-8").splitlines():
-        if line.startswith("["):
-            current = panels.setdefault(line.strip("[]"), [])
-        elif line.strip() and not line.startswith("#"):
-            current.append(line)
-    return panels
+    return {heading.strip("[]"): lines for heading, lines in _sections(GOLDENS / f"{name}.panels.golden").items()}
 
 
 def test_summary_of_four_side_by_side_panels(parsed):
