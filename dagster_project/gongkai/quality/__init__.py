@@ -5,8 +5,8 @@ Suites are code (``gongkai.quality.suites``) and are persisted as JSON under ``e
 GX validates pandas DataFrames (pandas datasource ``gongkai_pandas``, one dataframe asset and a whole-dataframe
 batch definition per suite) — not through GX's SQL datasource, which fails every expectation on duckdb-engine. Every
 suite is validated in DuckDB: its helper columns are SQL (``raw_columns``, ``mart_columns``), SQL selects the rows
-that may fail and GX is given those rows only (``in_sql``); on no candidate row, GX's outcome on no rows, recorded
-(``no_candidates``). Great Expectations is imported lazily, once per process, on the first call that needs it.
+that may fail and GX is given those rows and the expectations they may fail only (``in_sql``); for the others, and on
+no candidate row, GX's outcome on no rows, recorded (``no_candidates``). Great Expectations is imported lazily, once per process, on the first call that needs it.
 
 Modules: ``specs`` (suites as data), ``suites`` (the suites), ``raw_columns`` / ``mart_columns`` (helper columns in
 SQL), ``helper_columns`` (reference sets, helpers that need Python), ``context`` (the GX file context), ``gx``

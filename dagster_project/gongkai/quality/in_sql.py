@@ -4,12 +4,13 @@ For a suite whose helper columns are SQL (gongkai.quality.raw_columns) or that h
 all decided row by row or by key (:func:`sql_checkable`), DuckDB computes the helper columns over the table and
 selects the *candidate* rows: those that fail at least one expectation's condition written in SQL
 (:func:`failure_condition`), a condition that holds on every row GX would count as unexpected (it may hold on more:
-GX decides). The suite's GX validation definition then runs on those rows only — every expectation evaluated by GX as
-before, results and failing rows as before — and the result records the rows of the table it stands for
-(``element_count``) beside the rows GX was given (``rows_given_to_gx``). On rows GX is not given no expectation of
-such a suite can fail, so its verdict and unexpected rows are those of a validation of the whole table, at the cost
-of the failing rows only — and on no candidate row at all, of GX's outcome on no rows, recorded
-(gongkai.quality.no_candidates). (GX's own SQL datasource is not used: on duckdb-engine it fails every expectation.)
+GX decides). GX then runs, on those rows only, the suite's expectations that at least one of them may fail (each
+candidate row says which); every other expectation takes GX's outcome on no rows, recorded
+(gongkai.quality.no_candidates): on these rows GX would find nothing unexpected for it either. Results and failing
+rows are as before, and the result records the rows of the table it stands for (``element_count``) beside the rows
+GX was given (``rows_given_to_gx``). On rows GX is not given no expectation of such a suite can fail, so its
+verdict and unexpected rows are those of a validation of the whole table, at the cost of the failing rows and the
+expectations they may fail only. (GX's own SQL datasource is not used: on duckdb-engine it fails every expectation.)
 """
 
 from __future__ import annotations

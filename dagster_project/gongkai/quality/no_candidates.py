@@ -2,7 +2,8 @@
 expectation of the suite can fail, and GX's verdict on an empty frame is the same on every run — every expectation
 met, no unexpected row. GX gives it once per suite fingerprint, GX version and result format; later validations
 with no candidate take it from ``expectations/uncommitted/no_candidates/`` (not committed, like GX's own results
-there), so a run whose changed rows all pass does not import GX at all. The results a run stores
+there), so a run whose changed rows all pass does not import GX at all. It also stands for the expectations no
+candidate row may fail when others may (gongkai.quality.in_sql: GX runs those others only). The results a run stores
 (quality.gx_results) are the same either way; GX's data docs show the validations GX ran.
 """
 
