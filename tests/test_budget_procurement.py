@@ -31,19 +31,28 @@ def _check(report, name: str):
 
 
 def test_procurement_by_unit_and_item_with_quantity(parsed):
-    """西安 表12 p.31 (元): 合计 6 items, 3,786,500.00; 201 40 04 全额 and 121001 西安市信访局 repeat it; six services
-    under 2014004, each 数量 1 — 驻京信访工作 1,435,900.00. The 经济科目 codes printed after 数量 (302 14 502 01) are not
-    the row's code; 数量 is a count, not divided by 10,000 like the amounts."""
+    """西安 表12 p.31 (元), every row as on the page image: 合计 6 items, 3,786,500.00; 201 40 04 全额 and 121001
+    西安市信访局 repeat it; six services under 2014004, each 数量 1 — 驻京信访工作 1,435,900.00. The 合计 is printed across
+    the 科目编码, 单位编码, 采购项目, 采购目录, 购买服务内容 and 规格型号 columns: the rules under it tell them apart, so the
+    科目编码 is the row's code and the 单位编码, the name and the text columns (采购目录, 规格型号, 实施采购时间) are read
+    each apart. The 经济科目 codes printed after 数量 (302 14 502 01) are not the row's code; 数量 is a count, not divided
+    by 10,000 like the amounts."""
     report = parsed("2026_xian-xfj_budget")
     table = report.table("budget_procurement")
     assert (table.source.page, table.unit) == (31, "元")
-    total = table.row(item="total")
-    assert (total.value("quantity"), total.value("total")) == (6.0, 378.65)
+    assert [(r.code, r.label, r.value("quantity"), r.cell("total").original) for r in table.rows] == [
+        (None, "合计", 6.0, "3,786,500.00"),
+        ("2014004", "1 全额", 6.0, "3,786,500.00"),
+        ("2014004", "121001 西安市信访局", 6.0, "3,786,500.00"),
+        ("2014004", "接待中心安保服务 C05040300保安服务 详见合同", 1.0, "499,800.00"),
+        ("2014004", "接待中心运维 C16990000其他信息技术服务 详见合同", 1.0, "280,000.00"),
+        ("2014004", "联合学院善后办工作事务 C05040300保安服务 详见合同 2026-10-3108:00:00", 1.0, "250,000.00"),
+        ("2014004", "食堂包厨服务 C22040000餐饮服务 详见合同", 1.0, "423,800.00"),
+        ("2014004", "物业管理服务 C21040000物业管理服务 详见合同 2026-04-3008:00:00", 1.0, "897,000.00"),
+        ("2014004", "驻京信访工作 C21020000房屋租赁服务 详见合同", 1.0, "1,435,900.00")]
     assert [r.level for r in table.rows[1:]] == [1, 2, 3, 3, 3, 3, 3, 3]  # nested by amounts, never by 数量
-    items = [r for r in table.rows if r.code == "2014004"]
-    assert len(items) == 6 and all(r.value("quantity") == 1.0 for r in items)
+    items = [r for r in table.rows if r.level == 3]
     assert sum(r.value("total") for r in items) == pytest.approx(378.65)
-    assert [r.value("total") for r in items if r.label.startswith("驻京信访工作")] == [143.59]
     assert _check(report, "budget_procurement.rows.total").status == "pass"
 
 

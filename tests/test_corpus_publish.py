@@ -238,7 +238,8 @@ def _budget_tables_beyond_the_set(con) -> None:
     # 政府采购 (page renders): 西安 表12 p.31 six services under 2014004, 数量 1 each, 3,786,500.00 元 in all; 重庆 表九
     # p.18 A 货物 47.00 (事业收入) and C 服务 900.00 (其他收入); each table's 合计 is the budget's procurement_budget
     assert rows("select count(*), sum(quantity), sum(total) from marts.fct_budget_procurement "
-                "where department = '西安市信访局' and function_code = '2014004'") == [(6, 6.0, pytest.approx(378.65))]
+                "where department = '西安市信访局' and function_code = '2014004' and level = 3") == [
+        (6, 6.0, pytest.approx(378.65))]
     assert rows("select name, procurement_kind, is_category, total, public_service_revenue, other_revenue "
                 "from marts.fct_budget_procurement where department = '重庆市气象局' order by row_index") == [
         ('A货物', 'goods', True, 47.0, 47.0, None), ('C服务', 'services', True, 900.0, None, 900.0)]

@@ -27,6 +27,7 @@ def _rows_of_band(
     panels = _panels(columns)
     for p_index, panel in enumerate(panels):
         heading = next((c.own_text for c in panel if c.role in ("code", "label")), "")
+        has_code_column = any(c.role == "code" for c in panel)  # then a label column's number is no code (单位编码)
         codes: list[tuple[float, float, str, int]] = []  # (baseline, x0, text, column)
         labels: list[tuple[int, float, float, str]] = []  # (column, baseline, x0, text)
         values: dict[int, list[tuple[str, Line]]] = {}
@@ -56,7 +57,7 @@ def _rows_of_band(
                 elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
                     codes.append((box.baseline, w.x0, w.text.zfill(2), col))
                 elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
-                        c.role == "code" or not labels or code_level(w.text) is not None):
+                        c.role == "code" or not (labels or has_code_column) or code_level(w.text) is not None):
                     # a code printed beside a name that wraps over two or three lines sits inside the name's lines
                     codes.append((box.baseline, w.x0, w.text, col))
                     code_line = code_line or line

@@ -15,6 +15,7 @@ from gongkai.extract.classification_codes import leading_code
 from gongkai.extract.families import COUNT_COLUMNS, COUNT_ITEMS, Family, FamilySet, FINAL_TABLES, SUPPLEMENTARY_KEYS
 from gongkai.extract.pdf_document import LineBox, PageGeometry, read_pdf
 from gongkai.extract.pdf_table_columns import (
+    _column_content,
     _assign_header,
     _classify,
     _columns_from_content,
@@ -48,6 +49,7 @@ from gongkai.extract.text import parse_amount, squeeze
 
 _NEXT_PART = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _EMPTY_NOTE = re.compile(r"无数据|无.*(收入|支出).*故|为空表|本表为空")
+_FIRST_ROWS = 5  # a table's first rows: the rules crossing them split a column its first row spans
 
 
 def read_pdf_tables(
@@ -188,6 +190,8 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         if header and page_columns:
             _assign_header(page_columns, header, geo)
             _classify(page_columns, family, body, found.family_set)
+            if ruled and (split := _split_spanned(geo, page_columns, header, body)):
+                page_columns = _reclassified(page_columns, split, header, geo, family, body, found)
             columns = page_columns
             header_text = "".join(squeeze(line.text) for band in header for line, _ in band.lines)
         elif columns is not None:
@@ -232,6 +236,44 @@ def _read_table(found: _Found, geometry: list[PageGeometry], file: str, issues: 
         source=found.source,
         is_empty=is_empty,
     )
+
+
+def _split_spanned(geo: PageGeometry, columns: list[_Column], header: list[_Band], body: list[_Band]
+                   ) -> dict[int, list[float]]:
+    """A code column that the first row is printed across (合计 over 西安 表12's 科目编码, 单位编码, 采购项目, 采购目录 …
+    columns): column index → the rules inside it that cross the header and each of the next rows."""
+    bands = [*header, *body[1:_FIRST_ROWS]]
+    if len(bands) == len(header):
+        return {}
+    split = {}
+    for index, column in enumerate(columns):
+        if column.role != "code":
+            continue
+        inner = [x for x in _merge([x for x, _, _ in geo.v_rules if column.x0 + 7 < x < column.x1 - 7])
+                 if all(any(abs(rx - x) <= 1.5 and top - 1 <= (b.top + b.bottom) / 2 <= bottom + 1
+                            for rx, top, bottom in geo.v_rules) for b in bands)]
+        if inner:
+            split[index] = inner
+    return split
+
+
+def _reclassified(columns: list[_Column], split: dict[int, list[float]], header: list[_Band], geo: PageGeometry,
+                  family: Family, body: list[_Band], found: _Found) -> list[_Column]:
+    """The columns with the spanned ones split, headers and roles read again; a split-off column that names no amount
+    (单位编码, 采购目录, 规格型号) and a column of text (实施采购时间) are parts of the row's name, each read apart."""
+    out: list[_Column] = []
+    parts: set[int] = set()
+    for index, column in enumerate(columns):
+        edges = [column.x0, *split.get(index, []), column.x1]
+        if index in split:
+            parts.update(range(len(out), len(out) + len(edges) - 1))
+        out.extend(_Column(a, b) for a, b in zip(edges, edges[1:]))
+    _assign_header(out, header, geo)
+    _classify(out, family, body, found.family_set)
+    for index, column in enumerate(out):
+        if column.role == "value" and column.key is None and (index in parts or _column_content(column, body) == "text"):
+            column.role = "label"
+    return out
 
 
 def _printed_columns(columns: list[_Column] | None, family: Family) -> tuple[str, ...]:
