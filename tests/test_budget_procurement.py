@@ -70,6 +70,22 @@ def test_procurement_tree_of_categories_ends_at_the_next_part(parsed):
     assert (narrative.status, narrative.source.page, narrative.detail) == ("pass", 23, "table p.16, narrative p.23")
 
 
+def test_procurement_tree_by_the_column_its_name_ends_in(parsed):
+    """江苏检察院 2017 pp.16–18 print the tree across columns, no codes: 采购品目大类 (一、货物 A) > 专项名称 and 经济科目
+    (办公、办案设备更新购置费 | 办公设备购置 120.00; 专用设备购置 30.00, its 专项 not printed again, is one too) > 采购物品名称
+    (台式计算机（20万以上） 35.00 …). Each row's level is the column its name ends in, so every parent = Σ the rows under
+    it (17 checks, all pass on the page images: 120.00 = 35 + 45 + 20 + 8 + 2 + 10)."""
+    report = parsed("2017_js-jcy_budget")
+    table = report.table("budget_procurement")
+    assert [r.level for r in table.rows[1:26]] == [1, 2, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 3, 2,
+                                                   3, 1]
+    assert (table.rows[21].label, table.rows[21].level, table.rows[21].value("total")) == ("专用设备购置", 2, 30.0)
+    tree = [c for c in report.checks if c.name.startswith("budget_procurement.children.")]
+    assert len(tree) == 17 and all(c.status == "pass" for c in tree)
+    office = _check(report, "budget_procurement.children.办公、办案设备更新购置费 办公设备购置")
+    assert (office.expected, office.actual) == (120.0, 120.0)
+
+
 def test_procurement_rows_add_up_by_source_and_a_disagreeing_narrative_fails(parsed):
     """重庆 表九 p.18: each row's 总计 = its sources (947.00 = 事业收入 47.00 + 其他收入 900.00); the 说明 p.3 states
     947 万元. A narrative figure the table does not print is a failed check naming both pages, the table kept."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import takewhile
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, SOURCE_COLUMNS
 from gongkai.extract.budget_target_checks import check_budget_targets
@@ -244,6 +245,21 @@ def check_procurement_categories(ledger: Ledger, table: Table) -> None:
     elif total is not None:
         ledger.equal(f"{table.family}.categories", "table", total.value("total") or 0.0,
                      _sum([r.value("total") for r in categories]), len(categories) + 1, total.source)
+    check_procurement_tree(ledger, table)
+
+
+def check_procurement_tree(ledger: Ledger, table: Table) -> None:
+    """A procurement tree printed by levels without codes (江苏: 品目大类 > 专项 and 经济科目 > 采购物品): each row's 总计
+    = the sum of the rows right under it (the next rows deeper than it, at the shallowest level among them)."""
+    rows = [r for r in table.rows if r.item != "total"]
+    for index, row in enumerate(rows):
+        if row.level is None or row.code:
+            continue
+        under = list(takewhile(lambda r: r.level is not None and r.level > row.level, rows[index + 1:]))
+        children = [r for r in under if r.level == min((r.level for r in under), default=None)]
+        if children:
+            ledger.equal(f"{table.family}.children.{row.label}", "table", row.value("total") or 0.0,
+                         _sum([r.value("total") for r in children]), len(children) + 1, row.source)
 
 
 def _children_in_order(coded: list[TableRow]) -> list[tuple[TableRow, list[TableRow]]]:

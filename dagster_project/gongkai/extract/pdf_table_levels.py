@@ -21,7 +21,8 @@ def _unit_row_as_total(rows: list[TableRow], family: Family) -> None:
 
 def _levels_by_indent(rows: list[TableRow], family: Family, state: _RowState) -> None:
     """Rows printed without codes (科学技术支出 / 　技术研究与开发 / 　　科技成果转化与扩散; a unit / 　　its projects):
-    the level of each is the rank of its name's indent among the table's indents, per side (类 = 1, 款 = 2, 项 = 3)."""
+    the level of each is the rank of its name's indent among the table's indents, per side (类 = 1, 款 = 2, 项 = 3); in
+    a table naming its rows across several label columns, of the column its name ends in (pdf_table_rows._name_end)."""
     if family.coded == "economic" or any(row.code for row in rows):
         return
     named = [row for row in rows if not row.item and row.label and id(row) in state.indent]

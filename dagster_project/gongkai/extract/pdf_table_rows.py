@@ -86,7 +86,8 @@ def _rows_of_band(
         row = TableRow(index=0, label=label, cells=cells, source=source, row_number=row_number)
         if labels:
             col, _, x, _ = min(labels, key=lambda word: (word[1], word[2]))  # where the name starts
-            state.indent[id(row)] = x - panel[col].x0
+            several = sum(c.role == "label" for c in panel) > 1
+            state.indent[id(row)] = _name_end(labels, panel) if several else x - panel[col].x0
         if code:
             row.code = code
             row.level = code_level(code)
@@ -123,6 +124,14 @@ def _label_spanning_panels(rows: list[TableRow]) -> list[TableRow]:
 
 def _has_values(row: TableRow) -> bool:
     return any(cell.status != CELL_BLANK for cell in row.cells)
+
+
+def _name_end(labels: list[tuple[int, float, float, str]], panel: list[_Column]) -> float:
+    """How far right of the panel's first label column a row's name ends: a tree printed across several label columns
+    (江苏 政府采购: 采购品目大类 | 专项名称 | 经济科目 | 采购物品名称) puts each level's name in a column further right,
+    wherever in its column the name is aligned."""
+    first = next(c.x0 for c in panel if c.role == "label")
+    return panel[max(col for col, _, _, _ in labels)].x0 - first
 
 
 def _label_text(labels: list[tuple[int, float, float, str]], panel: list[_Column]) -> str:
