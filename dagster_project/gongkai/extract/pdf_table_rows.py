@@ -139,8 +139,21 @@ def _label_text(labels: list[tuple[int, float, float, str]], panel: list[_Column
     column by column and kept apart by a space."""
     columns = sorted({col for col, _, _, _ in labels})
     if len(columns) > 1 and all(panel[col].role == "label" for col in columns):
-        return " ".join("".join(t for _, _, _, t in sorted(w for w in labels if w[0] == col)) for col in columns)
+        return " ".join(_cell_text(sorted(w for w in labels if w[0] == col)) for col in columns)
     return "".join(t for _, _, _, t in sorted(labels, key=lambda w: (w[1], w[2])))
+
+
+def _cell_text(words: list[tuple[int, float, float, str]]) -> str:
+    """One column's words of a row, run together — but two numbers printed apart on one line keep their space
+    (实施采购时间 2026-10-31 08:00:00)."""
+    text = ""
+    previous = None
+    for word in words:
+        if previous is not None and abs(word[1] - previous[1]) < 1 and text[-1:].isdigit() and word[3][:1].isdigit():
+            text += " "
+        text += word[3]
+        previous = word
+    return text
 
 
 def _code_of(codes: list[tuple[float, float, str, int]], panel: list[_Column], state: _RowState) -> str | None:
