@@ -20,7 +20,7 @@ from typing import Any
 import dagster as dg
 
 from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
-from gongkai.pipeline.dbt_project import project_fingerprint
+from gongkai.pipeline.dbt_project import RUN_FLAGS, project_fingerprint
 from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what dagster-dbt turns into Dagster events).
@@ -138,7 +138,7 @@ class DbtThread:
 class KeptAssets:
     """The views and seeds a run keeps, reported materialized in the order a multi-asset must yield its assets:
     each after every asset it depends on — the kept ones and those dbt builds in this run (a view over a table
-    that dbt rebuilds, e.g. int_reports_preferred over int_report_versions, waits for that table)."""
+    that dbt rebuilds, e.g. int_report_narrative_facts over int_report_versions, waits for that table)."""
 
     def __init__(self, kept: set[dg.AssetKey], selected: set[dg.AssetKey], manifest: Mapping[str, Any],
                  translator, note: str = "created by this project before: kept") -> None:
@@ -240,7 +240,8 @@ def _views_and_seeds(manifest: Mapping[str, Any], translator) -> set[dg.AssetKey
 
 def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):
     """dbtRunner with the parsed manifest of this project (parsed once per process, project content, --vars and
-    warehouse)."""
+    warehouse). The parse writes no manifest.json (:data:`RUN_FLAGS`: dagster-dbt reads the project's own, and
+    dbt's JSON schema validation of the write cost ≈ 1 s of CPU a cold run); partial_parse.msgpack is still written."""
     from dbt.cli.main import dbtRunner
 
     vars_args = args[args.index("--vars"):args.index("--vars") + 2] if "--vars" in args else []
@@ -248,7 +249,7 @@ def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):
     key = project_fingerprint(project_dir, *vars_args, os.environ.get("GONGKAI_DBT_PATH", ""))
     manifest = _manifests.get(key)
     if manifest is None:
-        parsed = dbtRunner().invoke(["parse", *vars_args, *location])
+        parsed = dbtRunner().invoke(["parse", *RUN_FLAGS, *vars_args, *location])
         if not parsed.success:
             return parsed
         _manifests.clear()
