@@ -1,6 +1,7 @@
 """Synthetic budgets (gongkai synth --budgets): each final's budget of the same year reads back to its truth, and on a
 warehouse holding both, fct_budget_vs_final sets each line's budget (the budget's truth) against its final (the
-final's truth cells)."""
+final's truth cells), and the sources of funds the budgets print are the rows of fct_budget_income_by_source (the
+收入总表's 合计 row) and fct_budget_expenditure_by_source (the 支出总表's function-code rows, where printed)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ def test_every_budget_reads_back_to_its_truth(corpus):
         assert compare_budget(report, truth) == [], path.name
         units[truth["layout"]] = {t.family: t.unit for t in report.tables}
     # each layout of a real family: 万元; 元 with thousands separators (三公 in 万元); 公开0N表 numbering
-    assert units["yuan"] == {"budget_expenditure": "元", "budget_general_expenditure": "元",
+    assert units["yuan"] == {"budget_income": "元", "budget_expenditure": "元", "budget_general_expenditure": "元",
                              "budget_three_public": "万元"}
-    assert units["wan"] == units["numbered"] == {"budget_expenditure": "万元", "budget_general_expenditure": "万元",
-                                                 "budget_three_public": "万元"}
+    assert units["wan"] == units["numbered"] == {"budget_income": "万元", "budget_expenditure": "万元",
+                                                 "budget_general_expenditure": "万元", "budget_three_public": "万元"}
 
 
 def test_generation_is_deterministic(corpus, tmp_path):
@@ -63,21 +64,31 @@ _FINAL_SIDE = {"all_funds": ("expenditure", "total"), "general_budget": ("genera
                "three_public": ("three_public", "actual")}
 
 
-@pytest.mark.slow
-def test_budget_vs_final_matches_both_truths(corpus, tmp_path):
-    out, truth_dir, files = corpus
-    warehouse = tmp_path / "wh.duckdb"
-    run = subprocess.run([sys.executable, "-m", "gongkai.cli", "run", "--raw", str(out), "--warehouse",
-                          str(warehouse)], capture_output=True, text=True, timeout=900)
+@pytest.fixture(scope="module")
+def warehouse(corpus, tmp_path_factory):
+    out, _, _ = corpus
+    path = tmp_path_factory.mktemp("wh") / "wh.duckdb"
+    run = subprocess.run([sys.executable, "-m", "gongkai.cli", "run", "--raw", str(out), "--warehouse", str(path)],
+                         capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return path
+
+
+def _query(warehouse, sql: str) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute("select v.path, b.scope, b.line, b.budget, b.final from marts.fct_budget_vs_final as b "
-                           "join marts.dim_report_version as v on v.report_id = b.budget_report_id").fetchall()
-        executed = con.execute("select count(*) from marts.fct_department_year "
-                               "where basis = 'report' and budget_execution_pct is not null").fetchone()[0]
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+@pytest.mark.slow
+def test_budget_vs_final_matches_both_truths(corpus, warehouse):
+    out, truth_dir, files = corpus
+    rows = _query(warehouse, "select v.path, b.scope, b.line, b.budget, b.final from marts.fct_budget_vs_final as b "
+                             "join marts.dim_report_version as v on v.report_id = b.budget_report_id")
+    executed = _query(warehouse, "select count(*) from marts.fct_department_year "
+                                 "where basis = 'report' and budget_execution_pct is not null")[0][0]
     mart = {(path, scope, line): (b, f) for path, scope, line, b, f in rows}
     checked = 0
     for path in (f for f in files if f.name.endswith("_budget.pdf")):
@@ -93,3 +104,39 @@ def test_budget_vs_final_matches_both_truths(corpus, tmp_path):
             checked += 1
     assert checked > 100
     assert executed == DEPARTMENTS * YEARS
+
+
+def _source_cells(truth: dict, family: str, codes: bool) -> dict:
+    return {(c["code"], c["column"]): c["value"] for c in truth["cells"] if c["family"] == family
+            and c["column"] not in ("total", "basic", "project") and (c["code"] is not None) == codes}
+
+
+@pytest.mark.slow
+def test_sources_of_funds_are_the_marts_rows(corpus, warehouse):
+    """Every source a budget's 收入总表 prints on its 合计 row is a row of fct_budget_income_by_source (blank: NULL
+    amount), adding up to the printed 合计; every source the 支出总表 prints on a function-code row (the by-function
+    variant) is a row of fct_budget_expenditure_by_source with that code, and budgets not printing them have none."""
+    _, truth_dir, files = corpus
+    income = _query(warehouse, "select v.path, s.source, s.amount, s.counted_in_total, s.income_total, s.basis "
+                               "from marts.fct_budget_income_by_source as s "
+                               "join marts.dim_report_version as v using (report_id)")
+    spent = _query(warehouse, "select v.path, s.function_code, s.source, s.amount from "
+                              "marts.fct_budget_expenditure_by_source as s join marts.dim_report_version as v "
+                              "using (report_id) where s.line_kind = 'function'")
+    by_function = 0
+    for path in (f for f in files if f.name.endswith("_budget.pdf")):
+        truth = _truth(truth_dir, path)
+        total = next(c["value"] for c in truth["cells"] if c["family"] == "budget_income" and c["code"] is None
+                     and c["column"] == "total")
+        expected = {source: amount for (_, source), amount in _source_cells(truth, "budget_income", False).items()}
+        rows = [row[1:] for row in income if row[0] == path.name]
+        assert {source: amount for source, amount, *_ in rows} == pytest.approx(expected), path.name
+        assert {(counted, round(income_total, 2), basis) for _, _, counted, income_total, basis in rows} \
+            == {(True, total, "income_table")}
+        assert sum(v for v in expected.values() if v is not None) == pytest.approx(total)
+        expected = _source_cells(truth, "budget_expenditure", True)
+        assert {(code, source): amount for p, code, source, amount in spent if p == path.name} \
+            == pytest.approx(expected), path.name
+        assert bool(expected) == truth["sources_by_function"]
+        by_function += truth["sources_by_function"]
+    assert 0 < by_function < len([f for f in files if f.name.endswith("_budget.pdf")])

@@ -4,13 +4,17 @@ The budget of year Y is what the department planned before the year its final ac
 支出决算表 is budgeted at the amount spent times a factor drawn per 项 (0.85–1.15, basic and project apart), the
 general budget likewise; 三公 is the final's own 预算数 (so the final's 三公 预算数 column and the budget agree), 机关运行经费
 and 政府采购 the final's amounts times a factor. It prints 支出预算总表, 一般公共预算支出预算表 and the 三公 table, and a
-说明 stating 三公 (with its change against last year's budget), 机关运行经费 and 政府采购. The truth holds every cell
+说明 stating 三公 (with its change against last year's budget), 机关运行经费 and 政府采购, and a 收入预算总表 by function
+code whose columns are the sources of funds (资金来源: 一般公共预算, then 政府性基金, 国有资本经营, 事业收入 as the
+department has them, 其他收入; a source a row lacks is blank = NULL; 合计 = Σ sources on every row). The truth holds every cell
 and fact the parser should read, and the budget side of each line of fct_budget_vs_final (its final side is the
 final's truth: the cells of its 支出决算表, 一般公共预算财政拨款支出决算表 and 三公 table).
 
 Budgets come in the layouts of real families (:data:`LAYOUTS`): amounts in 万元; in 元 with thousands separators
 (上海市普陀区: the 三公 table stays in 万元); or the Jiangsu numbering, 公开01表 … before each title with '部门：' and
-the unit at the right margin. The truth is the same in 万元 whatever the layout.
+the unit at the right margin. The truth is the same in 万元 whatever the layout. Every other department's 支出预算总表
+prints the sources after 合计 基本支出 项目支出 too, by function code (``sources_by_function`` in the truth): no real
+budget of the corpus does, so fct_budget_expenditure_by_source's function lines are tested on these.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import random
 from dataclasses import dataclass
 
 from gongkai.synth import catalog
-from gongkai.synth.model import Department, Year
+from gongkai.synth.model import Department, ItemYear, Year
 from gongkai.synth.dump import Dump, money, value
 
 _THREE_PUBLIC_ROWS = (("合计", "total"), ("因公出国（境）费", "overseas_travel"), ("公务接待费", "reception"),
@@ -38,11 +42,36 @@ class BudgetLayout:
 
 LAYOUTS = (BudgetLayout("wan", "万元", False), BudgetLayout("yuan", "元", False),
            BudgetLayout("numbered", "万元", True))
-_TABLE_NUMBERS = {"budget_expenditure": 3, "budget_general_expenditure": 5, "budget_three_public": 9}  # 江苏 2018
+_TABLE_NUMBERS = {"budget_income": 2, "budget_expenditure": 3, "budget_general_expenditure": 5, "budget_three_public": 9}  # 江苏 2018
 
 
 def _factor(rng: random.Random, cents: int) -> int:
     return int(cents * rng.uniform(0.85, 1.15)) if cents else 0
+
+
+_SOURCE_HEADERS = {"general_budget": "一般公共预算", "government_fund": "政府性基金", "state_capital": "国有资本经营",
+                   "public_service_revenue": "事业收入", "other_revenue": "其他收入"}
+
+
+def source_columns(dept: Department) -> tuple[str, ...]:
+    """The sources of funds (资金来源) a department's budget prints: 一般公共预算, the funds and 事业收入 it has, 其他收入."""
+    return tuple(source for source, present in (
+        ("general_budget", True), ("government_fund", dept.fund), ("state_capital", dept.state_capital),
+        ("public_service_revenue", dept.has_institution), ("other_revenue", True)) if present)
+
+
+def split_by_source(total: int, item: ItemYear, columns: tuple[str, ...]) -> list[int]:
+    """A 项's budget (cents) split over ``columns`` in the shares of its final's spending: 一般公共预算, 政府性基金 and
+    国有资本经营 as spent from each, the rest 3/4 事业收入 and 1/4 其他收入 (all 其他收入 without 事业收入)."""
+    shares = {"general_budget": item.gb, "government_fund": item.fund_basic + item.fund_project,
+              "state_capital": item.sc_project}
+    parts = {s: total * shares[s] // item.expenditure for s in columns if s in shares}
+    rest = total - sum(parts.values())
+    if "public_service_revenue" in columns:
+        parts["public_service_revenue"] = rest * 3 // 4
+        rest -= parts["public_service_revenue"]
+    parts["other_revenue"] = rest
+    return [parts[s] for s in columns]
 
 
 def three_public_budget(year: Year) -> dict[str, int]:
@@ -57,8 +86,9 @@ class BudgetRenderer:
     """The budget of ``year`` for ``dept`` (the final's accounts of that year), last year's for its stated change."""
 
     def __init__(self, dept: Department, year: Year, prev: Year, rng: random.Random,
-                 layout: BudgetLayout = LAYOUTS[0]):
+                 layout: BudgetLayout = LAYOUTS[0], sources_by_function: bool = False):
         self.dept, self.y, self.prev, self.rng, self.layout = dept, year, prev, rng, layout
+        self.sources_by_function = sources_by_function
         self.name = dept.names[year.year]
         self.year = year.year
         self.dump = Dump()
@@ -69,11 +99,14 @@ class BudgetRenderer:
         self.all_funds = {c: [_factor(rng, year.items[c].basic), _factor(rng, year.items[c].project)] for c in codes}
         self.general = {c: [_factor(rng, year.items[c].gb_basic), _factor(rng, year.items[c].gb_project)]
                         for c in codes if year.items[c].gb}
+        self.sources = source_columns(dept)
+        self.by_source = {c: split_by_source(sum(v), year.items[c], self.sources) for c, v in self.all_funds.items()}
 
     def render(self) -> tuple[Dump, dict]:
         self.dump.page()
         self.dump.add(self.name, f"{self.year}年部门预算", f"预算主管部门：{self.name}")
         self.narrative()
+        self.income_table()
         self.coded_table("budget_expenditure", "部门支出预算总表", self.all_funds, "all_funds")
         self.coded_table("budget_general_expenditure", "一般公共预算支出预算表", self.general, "general_budget")
         self.three_public_table()
@@ -81,9 +114,10 @@ class BudgetRenderer:
 
     def truth(self) -> dict:
         return {"department_id": self.dept.ident, "department": self.name, "fiscal_year": self.year, "kind": "budget",
-                "tables_present": ["budget_expenditure", "budget_general_expenditure", "budget_three_public"],
+                "tables_present": ["budget_income", "budget_expenditure", "budget_general_expenditure", "budget_three_public"],
                 "cells": self.cells, "narrative": self.facts, "narrative_qualified": {}, "comparatives": {},
-                "budget_vs_final": self.lines, "layout": self.layout.name}
+                "budget_vs_final": self.lines, "layout": self.layout.name,
+                "sources": list(self.sources), "sources_by_function": self.sources_by_function}
 
     def heading(self, family: str, title: str, unit: str) -> None:
         """A table's title and the line under it (department and unit), as the layout prints them."""
@@ -121,30 +155,53 @@ class BudgetRenderer:
             "procurement_services_budget": value(procurement["services"]),
         })
 
+    def income_table(self) -> None:
+        """收入预算总表: 合计 and the sources of funds, by function code."""
+        self.dump.page()
+        self.heading("budget_income", "部门收入预算总表", self.layout.unit)
+        self.coded_rows("budget_income", self.by_source, ("total",) + self.sources,
+                        lambda row: [sum(row)] + row)
+
     def coded_table(self, family: str, title: str, values: dict[str, list[int]], scope: str) -> None:
-        """合计, 类, 款, 项 rows (合计 基本支出 项目支出), and the budget side of their lines in fct_budget_vs_final."""
-        dp = self.dump
-        dp.page()
+        """合计, 类, 款, 项 rows (合计 基本支出 项目支出, then the sources where the 支出总表 prints them), and the budget
+        side of their lines in fct_budget_vs_final."""
+        self.dump.page()
         self.heading(family, title, self.layout.unit)
-        dp.add("科目编码\t科目名称\t合计\t基本支出\t项目支出")
-        sums: dict[str, list[int]] = {}
-        for code, (basic, project) in values.items():
-            for key in ("合计", code[:3], code[:5], code):
-                acc = sums.setdefault(key, [0, 0])
-                acc[0] += basic
-                acc[1] += project
-        for key in ["合计"] + sorted(k for k in sums if k != "合计"):
-            basic, project = sums[key]
-            code = None if key == "合计" else key
-            name = "合计" if code is None else catalog.function_name(code, self.year)
-            dp.add("\t".join(("合计", "") if code is None else (code, name))
-                   + f"\t{self.amount(basic + project)}\t{self.amount(basic)}\t{self.amount(project)}")
-            for column, cents in (("total", basic + project), ("basic", basic), ("project", project)):
-                self.cells.append({"family": family, "code": code, "item": "total" if code is None else None,
-                                   "side": None, "label": None, "column": column, "value": value(cents)})
+        columns = ("total", "basic", "project")
+        if family == "budget_expenditure" and self.sources_by_function:
+            columns += self.sources
+            values = {code: pair + self.by_source[code] for code, pair in values.items()}
+        for code, row in self.coded_rows(family, values, columns, lambda row: [row[0] + row[1]] + row).items():
             line = "expenditure_total" if code is None and scope == "all_funds" else code
             if line is not None:
-                self.lines.append({"scope": scope, "line": line, "budget": value(basic + project)})
+                self.lines.append({"scope": scope, "line": line, "budget": value(row[0])})
+
+    def coded_rows(self, family: str, values: dict[str, list[int]], columns: tuple[str, ...],
+                   printed_row) -> dict[str | None, list[int | None]]:
+        """The header and the 合计, 类, 款, 项 rows of ``values`` summed up the codes; ``printed_row`` makes a row's
+        amounts (in ``columns``) from its sums. A zero source is blank (NULL); a source blank on every row is printed
+        but has no cells in the truth (nothing tells it from a column not printed). The rows printed, by code."""
+        headers = {"total": "合计", "basic": "基本支出", "project": "项目支出", **_SOURCE_HEADERS}
+        self.dump.add("\t".join(("科目编码", "科目名称", *(headers[c] for c in columns))))
+        sums: dict[str, list[int]] = {}
+        for code, row in values.items():
+            for key in ("合计", code[:3], code[:5], code):
+                acc = sums.setdefault(key, [0] * len(row))
+                for i, cents in enumerate(row):
+                    acc[i] += cents
+        printed = {None if key == "合计" else key: [None if c in _SOURCE_HEADERS and not cents else cents
+                                                    for c, cents in zip(columns, printed_row(sums[key]))]
+                   for key in ["合计"] + sorted(k for k in sums if k != "合计")}
+        read = [c for i, c in enumerate(columns) if any(amounts[i] is not None for amounts in printed.values())]
+        for code, amounts in printed.items():
+            name = "合计" if code is None else catalog.function_name(code, self.year)
+            self.dump.add("\t".join(("合计", "") if code is None else (code, name))
+                          + "".join(f"\t{'' if cents is None else self.amount(cents)}" for cents in amounts))
+            for column, cents in zip(columns, amounts):
+                if column in read:
+                    self.cells.append({"family": family, "code": code, "item": "total" if code is None else None,
+                                       "side": None, "label": None, "column": column, "value": value(cents)})
+        return printed
 
     def three_public_table(self) -> None:
         dp, three = self.dump, three_public_budget(self.y)

@@ -73,11 +73,13 @@ def report_stem(dept: Department, year: int) -> str:
 
 def _write_budget(dept: Department, index: int, year, prev, rng: random.Random, out: Path, truth_dir: Path) -> Path:
     """The budget matching the final of ``year``: ``<stem>_budget.pdf`` and its truth, in the layout of the
-    ``index``-th department (the layouts of real budget families in turn)."""
+    ``index``-th department (the layouts of real budget families in turn; every other one prints its 支出总表's sources
+    of funds by function code)."""
     from gongkai.synth.budget import LAYOUTS, BudgetRenderer
     from gongkai.synth.pdf import render_pdf
 
-    dump, truth = BudgetRenderer(dept, year, prev, rng, LAYOUTS[index % len(LAYOUTS)]).render()
+    dump, truth = BudgetRenderer(dept, year, prev, rng, LAYOUTS[index % len(LAYOUTS)],
+                                 sources_by_function=index % 2 == 1).render()
     stem = f"{report_stem(dept, year.year)}_budget"
     path = render_pdf(dump, out / f"{stem}.pdf")
     truth["file"] = path.name
