@@ -52,11 +52,13 @@ def test_every_budget_reads_back_to_its_truth(corpus):
 
 
 def test_generation_is_deterministic(corpus, tmp_path):
-    from gongkai.synth import generate_corpus
+    """The same seed writes the same budget, through the ``gongkai synth --budgets`` command too."""
+    from gongkai.cli import main
 
     _, _, files = corpus
-    again = generate_corpus(tmp_path / "raw", departments=1, years=YEARS, seed=SEED, budgets=True)
-    budget = next(f for f in again if f.name.endswith("_budget.pdf"))
+    assert main(["synth", "--departments", "1", "--years", str(YEARS), "--seed", str(SEED), "--out",
+                 str(tmp_path / "raw"), "--budgets"]) == 0
+    budget = next((tmp_path / "raw").glob("*_budget.pdf"))
     assert budget.read_bytes() == next(f for f in files if f.name == budget.name).read_bytes()
 
 

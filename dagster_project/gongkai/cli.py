@@ -1,7 +1,7 @@
 """The ``gongkai`` command: parse one file, run the whole pipeline, query or export the warehouse.
 
     gongkai parse FILE [FILE…] [--summary]  the report as JSON, or a line per file (unreadable: stderr, exit 2)
-    gongkai synth --departments N --years M --out DIR [--seed S] [--pdf]
+    gongkai synth --departments N --years M --out DIR [--seed S] [--pdf] [--budgets]
     gongkai run [--raw DIR] [--warehouse F] parse every file, load, build dbt, run checks, publish; print a summary
     gongkai run --watch [--interval S]      run, then run again whenever the raw folder's content changes
     gongkai query "SQL" [--format table|csv|json]   run SQL against the warehouse, read-only
@@ -86,7 +86,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from gongkai.synth.cli import main as synth_main
 
     argv = ["--departments", str(args.departments), "--years", str(args.years), "--out", args.out,
-            "--seed", str(args.seed)] + (["--pdf"] if args.pdf else [])
+            "--seed", str(args.seed)] + (["--pdf"] if args.pdf else []) + (["--budgets"] if args.budgets else [])
     return synth_main(argv)
 
 
@@ -282,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--pdf", action="store_true", help="also render each report to PDF")
+    p.add_argument("--budgets", action="store_true", help="also write each final's budget of the same year (PDF)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("run", help="run the whole pipeline in-process and print a summary")

@@ -5,8 +5,8 @@ The budget of year Y is what the department planned before the year its final ac
 general budget likewise; 三公 is the final's own 预算数 (so the final's 三公 预算数 column and the budget agree), 机关运行经费
 and 政府采购 the final's amounts times a factor. It prints 支出预算总表, 一般公共预算支出预算表 and the 三公 table, and a
 说明 stating 三公 (with its change against last year's budget), 机关运行经费 and 政府采购, and a 收入预算总表 by function
-code whose columns are the sources of funds (资金来源: 一般公共预算, then 政府性基金, 国有资本经营, 事业收入 as the
-department has them, 其他收入; a source a row lacks is blank = NULL; 合计 = Σ sources on every row). The truth holds every cell
+code whose columns are the sources of funds (资金来源: 一般公共预算, then 政府性基金, 国有资本经营 as the department has
+them — a district's one 财政拨款 column for the three —, 事业收入 if it has it, 其他收入; a source a row lacks is blank = NULL; 合计 = Σ sources on every row). The truth holds every cell
 and fact the parser should read, and the budget side of each line of fct_budget_vs_final (its final side is the
 final's truth: the cells of its 支出决算表, 一般公共预算财政拨款支出决算表 and 三公 table).
 
@@ -49,22 +49,27 @@ def _factor(rng: random.Random, cents: int) -> int:
     return int(cents * rng.uniform(0.85, 1.15)) if cents else 0
 
 
-_SOURCE_HEADERS = {"general_budget": "一般公共预算", "government_fund": "政府性基金", "state_capital": "国有资本经营",
+_SOURCE_HEADERS = {"fiscal_appropriation": "财政拨款", "general_budget": "一般公共预算", "government_fund": "政府性基金", "state_capital": "国有资本经营",
                    "public_service_revenue": "事业收入", "other_revenue": "其他收入"}
 
 
 def source_columns(dept: Department) -> tuple[str, ...]:
-    """The sources of funds (资金来源) a department's budget prints: 一般公共预算, the funds and 事业收入 it has, 其他收入."""
+    """The sources of funds (资金来源) a department's budget prints: 一般公共预算 and the funds it has (a district's: one
+    财政拨款 column for the three), 事业收入 if it has it, 其他收入."""
+    split = dept.level != "district"
     return tuple(source for source, present in (
-        ("general_budget", True), ("government_fund", dept.fund), ("state_capital", dept.state_capital),
+        ("fiscal_appropriation", not split), ("general_budget", split), ("government_fund", split and dept.fund),
+        ("state_capital", split and dept.state_capital),
         ("public_service_revenue", dept.has_institution), ("other_revenue", True)) if present)
 
 
 def split_by_source(total: int, item: ItemYear, columns: tuple[str, ...]) -> list[int]:
     """A 项's budget (cents) split over ``columns`` in the shares of its final's spending: 一般公共预算, 政府性基金 and
-    国有资本经营 as spent from each, the rest 3/4 事业收入 and 1/4 其他收入 (all 其他收入 without 事业收入)."""
-    shares = {"general_budget": item.gb, "government_fund": item.fund_basic + item.fund_project,
-              "state_capital": item.sc_project}
+    国有资本经营 (财政拨款: the three) as spent from each, the rest 3/4 事业收入 and 1/4 其他收入 (all 其他收入 without
+    事业收入)."""
+    fund = item.fund_basic + item.fund_project
+    shares = {"fiscal_appropriation": item.gb + fund + item.sc_project, "general_budget": item.gb,
+              "government_fund": fund, "state_capital": item.sc_project}
     parts = {s: total * shares[s] // item.expenditure for s in columns if s in shares}
     rest = total - sum(parts.values())
     if "public_service_revenue" in columns:
