@@ -10,7 +10,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from gongkai.pipeline.dbt_state import dbt_inputs, record_build, recorded_checks, recorded_inputs, sources_version
+from gongkai.pipeline.dbt_state import (
+    SEEN_COLUMNS,
+    dbt_inputs,
+    record_build,
+    recorded_checks,
+    recorded_inputs,
+    sources_version,
+)
 from tests.conftest import environment
 
 
@@ -87,6 +94,24 @@ def test_recorded_checks_keep_the_outcome_not_the_invocation(tmp_path):
 def _dbt_checks(result, dbt_keys) -> set[tuple[str, str, bool]]:
     return {(e.asset_key.to_user_string(), e.check_name, e.passed) for e in result.get_asset_check_evaluations()
             if e.asset_key in dbt_keys}
+
+
+@pytest.mark.slow
+def test_no_table_built_from_the_raw_tables_carries_the_times_of_sight(e2e):
+    """The inputs' hash leaves first_seen / last_seen out, so a run that skips dbt would leave a table holding them
+    stale: only views (read live) may carry them — e.g. int_reports_current, and not the table int_reports_preferred
+    built from it."""
+    con = duckdb.connect(str(e2e["warehouse"]), read_only=True)
+    try:
+        carriers = con.execute(
+            "SELECT c.table_schema, c.table_name, t.table_type FROM information_schema.columns AS c "
+            "INNER JOIN information_schema.tables AS t USING (table_catalog, table_schema, table_name) "
+            f"WHERE c.column_name IN ({', '.join(repr(c) for c in sorted(SEEN_COLUMNS))}) "
+            "AND c.table_schema <> 'raw'").fetchall()
+    finally:
+        con.close()
+    assert ("intermediate", "int_reports_current", "VIEW") in carriers
+    assert [c for c in carriers if c[2] != "VIEW"] == []
 
 
 @pytest.mark.slow
