@@ -108,37 +108,45 @@ def test_budget_vs_final_matches_both_truths(corpus, warehouse):
     assert executed == DEPARTMENTS * YEARS
 
 
-def _source_cells(truth: dict, family: str, codes: bool) -> dict:
-    return {(c["code"], c["column"]): c["value"] for c in truth["cells"] if c["family"] == family
-            and c["column"] not in ("total", "basic", "project") and (c["code"] is not None) == codes}
+def _income_sources(truth: dict) -> dict:
+    return {c["column"]: c["value"] for c in truth["cells"] if c["family"] == "budget_income"
+            and c["item"] == "total" and c["column"] != "total"}
+
+
+def _expenditure_sources(truth: dict) -> dict:
+    """(line kind, code or unit, source) → amount of every source the 支出总表 prints, as the mart names its lines."""
+    return {("total" if c["item"] == "total" else "function" if c["code"] else "line", c["code"] or c["label"],
+             c["column"]): c["value"] for c in truth["cells"]
+            if c["family"] == "budget_expenditure" and c["column"] not in ("total", "basic", "project")}
 
 
 @pytest.mark.slow
 def test_sources_of_funds_are_the_marts_rows(corpus, warehouse):
     """Every source a budget's 收入总表 prints on its 合计 row is a row of fct_budget_income_by_source (blank: NULL
-    amount), adding up to the printed 合计; every source the 支出总表 prints on a function-code row (the by-function
-    variant) is a row of fct_budget_expenditure_by_source with that code, and budgets not printing them have none."""
+    amount), adding up to the printed 合计; every source its 支出总表 prints — per unit (西安's 表3) or by function code
+    (no real budget does) — is a row of fct_budget_expenditure_by_source, and budgets not printing them have none."""
     _, truth_dir, files = corpus
     income = _query(warehouse, "select v.path, s.source, s.amount, s.counted_in_total, s.income_total, s.basis "
                                "from marts.fct_budget_income_by_source as s "
                                "join marts.dim_report_version as v using (report_id)")
-    spent = _query(warehouse, "select v.path, s.function_code, s.source, s.amount from "
-                              "marts.fct_budget_expenditure_by_source as s join marts.dim_report_version as v "
-                              "using (report_id) where s.line_kind = 'function'")
-    by_function = 0
+    spent = _query(warehouse, "select v.path, s.line_kind, case when s.line_kind <> 'total' "
+                              "then coalesce(s.function_code, s.line_name) end, s.source, s.amount "
+                              "from marts.fct_budget_expenditure_by_source as s "
+                              "join marts.dim_report_version as v using (report_id)")
+    printed = []
     for path in (f for f in files if f.name.endswith("_budget.pdf")):
         truth = _truth(truth_dir, path)
-        total = next(c["value"] for c in truth["cells"] if c["family"] == "budget_income" and c["code"] is None
+        total = next(c["value"] for c in truth["cells"] if c["family"] == "budget_income" and c["item"] == "total"
                      and c["column"] == "total")
-        expected = {source: amount for (_, source), amount in _source_cells(truth, "budget_income", False).items()}
+        expected = _income_sources(truth)
         rows = [row[1:] for row in income if row[0] == path.name]
         assert {source: amount for source, amount, *_ in rows} == pytest.approx(expected), path.name
         assert {(counted, round(income_total, 2), basis) for _, _, counted, income_total, basis in rows} \
             == {(True, total, "income_table")}
         assert sum(v for v in expected.values() if v is not None) == pytest.approx(total)
-        expected = _source_cells(truth, "budget_expenditure", True)
-        assert {(code, source): amount for p, code, source, amount in spent if p == path.name} \
-            == pytest.approx(expected), path.name
-        assert bool(expected) == truth["sources_by_function"]
-        by_function += truth["sources_by_function"]
-    assert 0 < by_function < len([f for f in files if f.name.endswith("_budget.pdf")])
+        expected = _expenditure_sources(truth)
+        assert {tuple(row[1:4]): row[4] for row in spent if row[0] == path.name} == pytest.approx(expected), path.name
+        line_kind = {"function": "function", "unit": "line"}.get(truth["expenditure_sources"])
+        assert {kind for kind, *_ in expected} == ({"total", line_kind} if line_kind else set())
+        printed.append(truth["expenditure_sources"])
+    assert set(printed) == {None, "function", "unit"}

@@ -3,18 +3,20 @@
 The budget of year Y is what the department planned before the year its final accounts for: each 项 of the final's
 支出决算表 is budgeted at the amount spent times a factor drawn per 项 (0.85–1.15, basic and project apart), the
 general budget likewise; 三公 is the final's own 预算数 (so the final's 三公 预算数 column and the budget agree), 机关运行经费
-and 政府采购 the final's amounts times a factor. It prints 支出预算总表, 一般公共预算支出预算表 and the 三公 table, and a
+and 政府采购 the final's amounts times a factor. It prints 支出预算总表, 一般公共预算支出预算表 and the 三公 table, a
 说明 stating 三公 (with its change against last year's budget), 机关运行经费 and 政府采购, and a 收入预算总表 by function
 code whose columns are the sources of funds (资金来源: 一般公共预算, then 政府性基金, 国有资本经营 as the department has
-them — a district's one 财政拨款 column for the three —, 事业收入 if it has it, 其他收入; a source a row lacks is blank = NULL; 合计 = Σ sources on every row). The truth holds every cell
+them — a district's one 财政拨款 column for the three —, 事业收入 if it has it, 其他收入; a source a row lacks is
+blank = NULL; 合计 = Σ sources on every row). The truth holds every cell
 and fact the parser should read, and the budget side of each line of fct_budget_vs_final (its final side is the
 final's truth: the cells of its 支出决算表, 一般公共预算财政拨款支出决算表 and 三公 table).
 
 Budgets come in the layouts of real families (:data:`LAYOUTS`): amounts in 万元; in 元 with thousands separators
 (上海市普陀区: the 三公 table stays in 万元); or the Jiangsu numbering, 公开01表 … before each title with '部门：' and
-the unit at the right margin. The truth is the same in 万元 whatever the layout. Every other department's 支出预算总表
-prints the sources after 合计 基本支出 项目支出 too, by function code (``sources_by_function`` in the truth): no real
-budget of the corpus does, so fct_budget_expenditure_by_source's function lines are tested on these.
+the unit at the right margin. The truth is the same in 万元 whatever the layout. Some departments' 支出预算总表 prints
+the sources after 合计 基本支出 项目支出 too (``expenditure_sources`` in the truth): per unit, as 西安's 表3 does
+(``unit``: a row per unit of the department, its 项 dealt to the units in turn), or by function code (``function``:
+no real budget of the corpus does, so fct_budget_expenditure_by_source's function lines are tested on these).
 """
 
 from __future__ import annotations
@@ -42,15 +44,16 @@ class BudgetLayout:
 
 LAYOUTS = (BudgetLayout("wan", "万元", False), BudgetLayout("yuan", "元", False),
            BudgetLayout("numbered", "万元", True))
-_TABLE_NUMBERS = {"budget_income": 2, "budget_expenditure": 3, "budget_general_expenditure": 5, "budget_three_public": 9}  # 江苏 2018
+_TABLE_NUMBERS = {"budget_income": 2, "budget_expenditure": 3, "budget_general_expenditure": 5,
+                  "budget_three_public": 9}  # 江苏 2018
 
 
 def _factor(rng: random.Random, cents: int) -> int:
     return int(cents * rng.uniform(0.85, 1.15)) if cents else 0
 
 
-_SOURCE_HEADERS = {"fiscal_appropriation": "财政拨款", "general_budget": "一般公共预算", "government_fund": "政府性基金", "state_capital": "国有资本经营",
-                   "public_service_revenue": "事业收入", "other_revenue": "其他收入"}
+_SOURCE_HEADERS = {"fiscal_appropriation": "财政拨款", "general_budget": "一般公共预算", "government_fund": "政府性基金",
+                   "state_capital": "国有资本经营", "public_service_revenue": "事业收入", "other_revenue": "其他收入"}
 
 
 def source_columns(dept: Department) -> tuple[str, ...]:
@@ -91,9 +94,9 @@ class BudgetRenderer:
     """The budget of ``year`` for ``dept`` (the final's accounts of that year), last year's for its stated change."""
 
     def __init__(self, dept: Department, year: Year, prev: Year, rng: random.Random,
-                 layout: BudgetLayout = LAYOUTS[0], sources_by_function: bool = False):
+                 layout: BudgetLayout = LAYOUTS[0], expenditure_sources: str | None = None):
         self.dept, self.y, self.prev, self.rng, self.layout = dept, year, prev, rng, layout
-        self.sources_by_function = sources_by_function
+        self.expenditure_sources = expenditure_sources  # None, 'function' or 'unit': how the 支出总表 prints sources
         self.name = dept.names[year.year]
         self.year = year.year
         self.dump = Dump()
@@ -112,17 +115,21 @@ class BudgetRenderer:
         self.dump.add(self.name, f"{self.year}年部门预算", f"预算主管部门：{self.name}")
         self.narrative()
         self.income_table()
-        self.coded_table("budget_expenditure", "部门支出预算总表", self.all_funds, "all_funds")
+        if self.expenditure_sources == "unit":
+            self.unit_table()
+        else:
+            self.coded_table("budget_expenditure", "部门支出预算总表", self.all_funds, "all_funds")
         self.coded_table("budget_general_expenditure", "一般公共预算支出预算表", self.general, "general_budget")
         self.three_public_table()
         return self.dump, self.truth()
 
     def truth(self) -> dict:
         return {"department_id": self.dept.ident, "department": self.name, "fiscal_year": self.year, "kind": "budget",
-                "tables_present": ["budget_income", "budget_expenditure", "budget_general_expenditure", "budget_three_public"],
+                "tables_present": ["budget_income", "budget_expenditure", "budget_general_expenditure",
+                                   "budget_three_public"],
                 "cells": self.cells, "narrative": self.facts, "narrative_qualified": {}, "comparatives": {},
                 "budget_vs_final": self.lines, "layout": self.layout.name,
-                "sources": list(self.sources), "sources_by_function": self.sources_by_function}
+                "sources": list(self.sources), "expenditure_sources": self.expenditure_sources}
 
     def heading(self, family: str, title: str, unit: str) -> None:
         """A table's title and the line under it (department and unit), as the layout prints them."""
@@ -173,13 +180,39 @@ class BudgetRenderer:
         self.dump.page()
         self.heading(family, title, self.layout.unit)
         columns = ("total", "basic", "project")
-        if family == "budget_expenditure" and self.sources_by_function:
+        if family == "budget_expenditure" and self.expenditure_sources == "function":
             columns += self.sources
             values = {code: pair + self.by_source[code] for code, pair in values.items()}
         for code, row in self.coded_rows(family, values, columns, lambda row: [row[0] + row[1]] + row).items():
             line = "expenditure_total" if code is None and scope == "all_funds" else code
             if line is not None:
                 self.lines.append({"scope": scope, "line": line, "budget": value(row[0])})
+
+    def unit_table(self) -> None:
+        """支出预算总表 per unit (西安 表3): 合计 then a row per unit, each 合计 基本支出 项目支出 and the sources of the 项
+        dealt to it (the department's 项 in code order, to its units in turn)."""
+        self.dump.page()
+        self.heading("budget_expenditure", "部门支出预算总表", self.layout.unit)
+        units = self.dept.units[self.year]
+        rows = {unit: [0] * (2 + len(self.sources)) for unit in units}
+        for i, code in enumerate(sorted(self.all_funds)):
+            for k, cents in enumerate(self.all_funds[code] + self.by_source[code]):
+                rows[units[i % len(units)]][k] += cents
+        total = [sum(column) for column in zip(*rows.values())]
+        columns = ("total", "basic", "project") + self.sources
+        self.dump.add("\t".join(("单位名称", "", "合计", "基本支出", "项目支出", *(_SOURCE_HEADERS[s] for s in self.sources))))
+        printed = {label: [row[0] + row[1], *row[:2], *(cents or None for cents in row[2:])]
+                   for label, row in [(None, total), *rows.items()]}
+        read = [c for i, c in enumerate(columns) if any(amounts[i] is not None for amounts in printed.values())]
+        for label, amounts in printed.items():
+            self.dump.add("\t".join((label or "合计", "")) + "".join(
+                f"\t{'' if cents is None else self.amount(cents)}" for cents in amounts))
+            for column, cents in zip(columns, amounts):
+                if column in read:
+                    self.cells.append({"family": "budget_expenditure", "code": None,
+                                       "item": "total" if label is None else None, "side": None, "label": label,
+                                       "column": column, "value": value(cents)})
+        self.lines.append({"scope": "all_funds", "line": "expenditure_total", "budget": value(total[0] + total[1])})
 
     def coded_rows(self, family: str, values: dict[str, list[int]], columns: tuple[str, ...],
                    printed_row) -> dict[str | None, list[int | None]]:

@@ -71,15 +71,21 @@ def report_stem(dept: Department, year: int) -> str:
     return f"{year}_{dept.ident}"
 
 
+def _expenditure_sources(index: int) -> str | None:
+    """How the ``index``-th department's budget prints sources of funds in its 支出总表: by function code, per unit or
+    not at all."""
+    return "function" if index % 2 == 1 else "unit" if index % 3 == 2 else None
+
+
 def _write_budget(dept: Department, index: int, year, prev, rng: random.Random, out: Path, truth_dir: Path) -> Path:
     """The budget matching the final of ``year``: ``<stem>_budget.pdf`` and its truth, in the layout of the
     ``index``-th department (the layouts of real budget families in turn; every other one prints its 支出总表's sources
-    of funds by function code)."""
+    of funds by function code, every third of the rest per unit)."""
     from gongkai.synth.budget import LAYOUTS, BudgetRenderer
     from gongkai.synth.pdf import render_pdf
 
     dump, truth = BudgetRenderer(dept, year, prev, rng, LAYOUTS[index % len(LAYOUTS)],
-                                 sources_by_function=index % 2 == 1).render()
+                                 expenditure_sources=_expenditure_sources(index)).render()
     stem = f"{report_stem(dept, year.year)}_budget"
     path = render_pdf(dump, out / f"{stem}.pdf")
     truth["file"] = path.name
