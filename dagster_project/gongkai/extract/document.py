@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from gongkai.extract.records import Document, Line, PageInfo
-from gongkai.extract.text import REPLACEMENT, restore_brackets, to_simplified
+from gongkai.extract.text import REPLACEMENT, has_traditional, restore_brackets, to_simplified
 
 _PDF_MARKER = re.compile(r"^\s*<PDF_KEY>")
 _PAGE_NUMBER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
@@ -137,6 +137,11 @@ def split_pages(text: str, file: str) -> tuple[list[Line], list[PageInfo]]:
 
 def normalize(text: str) -> str:
     return to_simplified(restore_brackets(text.replace("\u3000", " ")))
+
+
+def is_normal(text: str) -> bool:
+    """Whether ``normalize(text)`` is ``text`` (true of most lines; one scan of the line instead of each word's)."""
+    return "\u3000" not in text and REPLACEMENT not in text and not has_traditional(text)
 
 
 def _page_info(page: int, chars: int, replacements: int) -> PageInfo:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from gongkai.extract.document import DocumentError, normalize
+from gongkai.extract.document import DocumentError, is_normal, normalize
 from gongkai.extract.pdf_chars import PdfiumReader
 from gongkai.extract.pdf_content import Char, PageContent
 from gongkai.extract.records import Document, Line, PageInfo, Word
@@ -208,7 +208,7 @@ def _read_page(content: PageContent, number: int) -> tuple[PageGeometry, PageInf
     line_no = 0
     for baseline, row in rows:
         words = _split_words(row, baseline, geo.v_rules)
-        raw_text = " ".join(w[0] for w in words)
+        raw_text = " ".join([w[0] for w in words])
         if not raw_text.strip():
             continue
         if "(cid:" in raw_text:
@@ -218,8 +218,13 @@ def _read_page(content: PageContent, number: int) -> tuple[PageGeometry, PageInf
         replacement += raw_text.count(REPLACEMENT)
         total += len(raw_text) - len(words) + 1  # the words' characters, without the spaces joining them
         line_no += 1
-        norm_words = tuple(Word(normalize(t), x0, x1) for t, x0, x1 in words)
-        geo.lines.append(Line(text=" ".join(w.text for w in norm_words), page=number, line=line_no, words=norm_words))
+        if is_normal(raw_text):
+            norm_words = tuple([Word(t, x0, x1) for t, x0, x1 in words])
+            text = raw_text
+        else:
+            norm_words = tuple([Word(normalize(t), x0, x1) for t, x0, x1 in words])
+            text = " ".join([w.text for w in norm_words])
+        geo.lines.append(Line(text=text, page=number, line=line_no, words=norm_words))
         geo.boxes.append(LineBox(top=min(map(_top, row)), bottom=max(map(_bottom, row)), baseline=baseline))
     if total == 0:
         status = "scanned" if content.images else "empty"
@@ -260,23 +265,36 @@ def _collect_rules(content: PageContent, geo: PageGeometry) -> None:
 
 def _cluster_rows(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     """Group characters into lines by baseline (tolerance: a third of the character size)."""
-    keyed = sorted((c for c in chars if c.text and c.text != "\n"), key=_baseline)
+    keyed = sorted([c for c in chars if c.text and c.text != "\n"], key=_baseline)
+    if not keyed:
+        return []
     rows: list[tuple[float, list[Char]]] = []
-    current: list[Char] = []
-    anchor = None
-    for c in keyed:
+    reach = _ROW_REACH
+    start = 0
+    anchor = keyed[0].baseline
+    for i, c in enumerate(keyed):
         base = c.baseline
-        tolerance = max(1.5, 0.3 * (c.size or 10))
-        if anchor is not None and base - anchor <= tolerance + _SLACK:
-            current.append(c)
+        if base - anchor <= reach[c.size]:
             continue
-        if current:
-            rows.append((anchor, current))
-        current = [c]
+        rows.append((anchor, keyed[start:i]))
+        start = i
         anchor = base
-    if current:
-        rows.append((anchor, current))
+    rows.append((anchor, keyed[start:]))
     return rows
+
+
+class _RowReach(dict):
+    """How far below a line's first baseline a character of a size still belongs to the line, by size."""
+
+    def __missing__(self, size: float) -> float:
+        tolerance = 0.3 * (size or 10)
+        reach = (tolerance if tolerance > 1.5 else 1.5) + _SLACK
+        if size == size:  # NaN is never found again: not kept
+            self[size] = reach
+        return reach
+
+
+_ROW_REACH = _RowReach()
 
 
 _baseline, _x0, _top, _bottom = attrgetter("baseline"), attrgetter("x0"), attrgetter("top"), attrgetter("bottom")
@@ -304,10 +322,12 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
     """Split a line's characters into words: on gaps, on ruling lines between characters, on CJK/Latin changes."""
     row = sorted(row, key=_x0)
     rules = None  # the vertical rules across the line, found when a gap first asks
+    is_cjk = _CJK
     words: list[tuple[str, float, float]] = []
     text: list[str] = []
     x0 = x1 = 0.0
-    prev = None
+    prev_text = prev_font = ""
+    prev_size = 10
     prev_cjk = False
     spaced = False
     for c in row:
@@ -315,33 +335,40 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
         if ch.isspace():
             spaced = True
             continue
-        cjk = _CJK[ch]
-        if prev is not None:
-            gap = c.x0 - x1
-            size, other = prev.size or 10, c.size or 10
-            if other < size:
-                size = other
+        cjk = is_cjk[ch]
+        size = c.size or 10
+        cx0 = c.x0
+        if text:
+            gap = cx0 - x1
+            small = size if size < prev_size else prev_size
             both_cjk = prev_cjk and cjk
-            split = False
-            if gap > (1.3 * size if both_cjk else 0.3 * size) + _SLACK or (spaced and not both_cjk):
+            if gap > (1.3 * small if both_cjk else 0.3 * small) + _SLACK or (spaced and not both_cjk):
                 split = True
             else:
+                split = False
                 if rules is None and v_rules and gap > 0.5 + _SLACK:
                     rules = [x for x, top, bottom in v_rules if top - 1 <= baseline <= bottom + 3]
-                if rules and gap > 0.5 + _SLACK and any(x1 - 0.5 <= r <= c.x0 + 0.5 for r in rules):
+                if rules and gap > 0.5 + _SLACK and any(x1 - 0.5 <= r <= cx0 + 0.5 for r in rules):
                     split = True
-                elif prev_cjk != cjk and (gap > 0.3 + _SLACK or prev.font != c.font):
-                    split = _word_break_between(prev.text, ch)
+                elif prev_cjk != cjk and (gap > 0.3 + _SLACK or prev_font != c.font):
+                    split = _word_break_between(prev_text, ch)
             if split:
                 words.append(("".join(text), x0, x1))
-                text = []
-        if not text:
-            x0 = c.x0
+                text = [ch]
+                x0 = cx0
+                x1 = c.x1
+            else:
+                text.append(ch)
+                cx1 = c.x1
+                if cx1 > x1:
+                    x1 = cx1
+        else:
+            text.append(ch)
+            x0 = cx0
             x1 = c.x1
-        elif c.x1 > x1:
-            x1 = c.x1
-        text.append(ch)
-        prev = c
+        prev_text = ch
+        prev_font = c.font
+        prev_size = size
         prev_cjk = cjk
         spaced = False
     if text:

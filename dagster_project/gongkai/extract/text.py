@@ -32,6 +32,11 @@ def restore_brackets(text: str) -> str:
 _HAS_TRADITIONAL = re.compile("[" + "".join(chr(c) for c in _TRADITIONAL) + "]")
 
 
+def has_traditional(text: str) -> bool:
+    """Whether the text holds a traditional character that to_simplified turns into its simplified form."""
+    return _HAS_TRADITIONAL.search(text) is not None
+
+
 def to_simplified(text: str) -> str:
     # translate() looks every character up in a dict; a regex scan first is far cheaper for simplified text
     return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
