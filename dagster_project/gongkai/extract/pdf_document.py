@@ -67,6 +67,8 @@ class PageGeometry:
     boxes: list[LineBox] = field(default_factory=list)
     h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
     v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x, top, bottom)
+    #: the rules indexed for the ruled grids of the page (:class:`pdf_grid.RuleIndex`), built by the first grid
+    rule_index: object = field(default=None, repr=False, compare=False)
 
 
 def read_pdf_document(path: str | Path, data: bytes | None = None, max_pages: int = MAX_PAGES) -> Document:

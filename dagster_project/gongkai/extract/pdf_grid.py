@@ -52,23 +52,21 @@ class Grid:
     h_rules: list[tuple[float, float, float]]
     v_rules: list[tuple[float, float, float]]
     words: dict[Box, list[_Placed]] = field(default_factory=dict)
-    _v_sorted: _Rules = field(init=False, repr=False)
-    _h_sorted: _Rules = field(init=False, repr=False)
+    index: RuleIndex | None = field(default=None, repr=False)  # built from the rules when not given
     _texts: dict[Box, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # rules by position, so a box's sides are found by bisection (a form page has hundreds of rules and
-        # thousands of words); a rule at NaN matched nothing before and is left out
-        self._v_sorted = _Rules(self.v_rules)
-        self._h_sorted = _Rules(self.h_rules)
+        if self.index is None:
+            self.index = RuleIndex(self.v_rules, self.h_rules)
 
     def box_at(self, x: float, y: float) -> Box | None:
         """The ruled box around a point, or None outside the ruling: the nearest vertical rules left and right of it
         that reach its height, the nearest horizontal rules above and below it that reach across it."""
-        left = self._v_sorted.nearest_before(x, y)
-        right = self._v_sorted.nearest_after(x, y)
-        above = self._h_sorted.nearest_before(y, x)
-        below = self._h_sorted.nearest_after(y, x)
+        vertical, horizontal = self.index.vertical, self.index.horizontal
+        left = vertical.nearest_before(x, y)
+        right = vertical.nearest_after(x, y)
+        above = horizontal.nearest_before(y, x)
+        below = horizontal.nearest_after(y, x)
         if None in (left, right, above, below):
             return None
         return Box(round(left, 1), round(right, 1), round(above, 1), round(below, 1))
@@ -117,6 +115,18 @@ class Grid:
             if not merged or y - merged[-1] > 2.0:
                 merged.append(y)
         return list(zip(merged, merged[1:]))
+
+
+class RuleIndex:
+    """A page's rules by position, so a box's sides are found by bisection (a form page has hundreds of rules and
+    thousands of words); a rule at NaN matched nothing before and is left out. Built once per page: every grid of
+    the page shares it."""
+
+    __slots__ = ("vertical", "horizontal")
+
+    def __init__(self, v_rules: list[tuple[float, float, float]], h_rules: list[tuple[float, float, float]]) -> None:
+        self.vertical = _Rules(v_rules)
+        self.horizontal = _Rules(h_rules)
 
 
 class _Rules:
@@ -168,9 +178,16 @@ def _reaches(reach: tuple[list[float], list[float]], at: float) -> bool:
     return i >= 0 and at <= highs[i]
 
 
+def rule_index(geo) -> RuleIndex:
+    """The rule index of a page geometry (:class:`pdf_document.PageGeometry`), built on the first call."""
+    if geo.rule_index is None:
+        geo.rule_index = RuleIndex(geo.v_rules, geo.h_rules)
+    return geo.rule_index
+
+
 def page_grid(geo, top: float, bottom: float) -> Grid:
     """The grid of a page geometry (:class:`pdf_document.PageGeometry`) between two heights, its words placed."""
-    grid = Grid(geo.page, top, bottom, geo.h_rules, geo.v_rules)
+    grid = Grid(geo.page, top, bottom, geo.h_rules, geo.v_rules, index=rule_index(geo))
     for line, box in zip(geo.lines, geo.boxes):
         y = (box.top + box.bottom) / 2
         if not top <= y <= bottom:

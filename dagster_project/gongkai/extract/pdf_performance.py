@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.extract.lazy_pattern import lazy_pattern
-from gongkai.extract.pdf_grid import Box, Grid, page_grid
+from gongkai.extract.pdf_grid import Box, Grid, page_grid, rule_index
 from gongkai.extract.pdf_performance_indicators import _heading_row, _indicators, _number
 from gongkai.extract.records import Document, Line, ProjectEvaluation, Source, UnitEvaluation, UnitTask
 from gongkai.extract.text import squeeze
@@ -135,7 +135,7 @@ def _parts(geometry: dict, title: Line, following: Line | None) -> list[_Part]:
 
 def _starts_in_ruling(geo) -> bool:
     first, box = geo.lines[0], geo.boxes[0]
-    grid = Grid(geo.page, 0, geo.height, geo.h_rules, geo.v_rules)
+    grid = Grid(geo.page, 0, geo.height, geo.h_rules, geo.v_rules, index=rule_index(geo))
     word = first.words[0] if first.words else None
     return word is not None and grid.box_at((word.x0 + word.x1) / 2, (box.top + box.bottom) / 2) is not None
 
