@@ -194,51 +194,49 @@ class BudgetRenderer:
         self.dump.page()
         self.heading("budget_expenditure", "部门支出预算总表", self.layout.unit)
         units = self.dept.units[self.year]
-        rows = {unit: [0] * (2 + len(self.sources)) for unit in units}
+        sums = {unit: [0] * (2 + len(self.sources)) for unit in units}
         for i, code in enumerate(sorted(self.all_funds)):
             for k, cents in enumerate(self.all_funds[code] + self.by_source[code]):
-                rows[units[i % len(units)]][k] += cents
-        total = [sum(column) for column in zip(*rows.values())]
+                sums[units[i % len(units)]][k] += cents
+        total = [sum(column) for column in zip(*sums.values())]
         columns = ("total", "basic", "project") + self.sources
-        self.dump.add("\t".join(("单位名称", "", "合计", "基本支出", "项目支出", *(_SOURCE_HEADERS[s] for s in self.sources))))
-        printed = {label: [row[0] + row[1], *row[:2], *(cents or None for cents in row[2:])]
-                   for label, row in [(None, total), *rows.items()]}
-        read = [c for i, c in enumerate(columns) if any(amounts[i] is not None for amounts in printed.values())]
-        for label, amounts in printed.items():
-            self.dump.add("\t".join((label or "合计", "")) + "".join(
-                f"\t{'' if cents is None else self.amount(cents)}" for cents in amounts))
-            for column, cents in zip(columns, amounts):
-                if column in read:
-                    self.cells.append({"family": "budget_expenditure", "code": None,
-                                       "item": "total" if label is None else None, "side": None, "label": label,
-                                       "column": column, "value": value(cents)})
+        rows = {(None, unit): [row[0] + row[1]] + row for unit, row in [(None, total), *sums.items()]}
+        self.print_rows("budget_expenditure", ("单位名称", ""), columns, rows)
         self.lines.append({"scope": "all_funds", "line": "expenditure_total", "budget": value(total[0] + total[1])})
 
     def coded_rows(self, family: str, values: dict[str, list[int]], columns: tuple[str, ...],
                    printed_row) -> dict[str | None, list[int | None]]:
-        """The header and the 合计, 类, 款, 项 rows of ``values`` summed up the codes; ``printed_row`` makes a row's
-        amounts (in ``columns``) from its sums. A zero source is blank (NULL); a source blank on every row is printed
-        but has no cells in the truth (nothing tells it from a column not printed). The rows printed, by code."""
-        headers = {"total": "合计", "basic": "基本支出", "project": "项目支出", **_SOURCE_HEADERS}
-        self.dump.add("\t".join(("科目编码", "科目名称", *(headers[c] for c in columns))))
+        """The 合计, 类, 款, 项 rows of ``values`` summed up the codes, printed (:meth:`print_rows`); ``printed_row``
+        makes a row's amounts (in ``columns``) from its sums. The rows printed, by code (合计: None)."""
         sums: dict[str, list[int]] = {}
         for code, row in values.items():
             for key in ("合计", code[:3], code[:5], code):
                 acc = sums.setdefault(key, [0] * len(row))
                 for i, cents in enumerate(row):
                     acc[i] += cents
-        printed = {None if key == "合计" else key: [None if c in _SOURCE_HEADERS and not cents else cents
-                                                    for c, cents in zip(columns, printed_row(sums[key]))]
-                   for key in ["合计"] + sorted(k for k in sums if k != "合计")}
+        rows = {(None if key == "合计" else key, None): printed_row(sums[key])
+                for key in ["合计"] + sorted(k for k in sums if k != "合计")}
+        printed = self.print_rows(family, ("科目编码", "科目名称"), columns, rows)
+        return {code: amounts for (code, _), amounts in printed.items()}
+
+    def print_rows(self, family: str, label_headers: tuple[str, str], columns: tuple[str, ...],
+                   rows: dict[tuple[str | None, str | None], list[int]]) -> dict:
+        """The header and the rows (keyed by code or unit name; neither: 合计) of a table and their cells in the truth.
+        A zero source is blank (NULL); a source blank on every row is printed but has no cells in the truth (nothing
+        tells it from a column not printed). The amounts printed, by key."""
+        headers = {"total": "合计", "basic": "基本支出", "project": "项目支出", **_SOURCE_HEADERS}
+        self.dump.add("\t".join((*label_headers, *(headers[c] for c in columns))))
+        printed = {key: [None if c in _SOURCE_HEADERS and not cents else cents for c, cents in zip(columns, row)]
+                   for key, row in rows.items()}
         read = [c for i, c in enumerate(columns) if any(amounts[i] is not None for amounts in printed.values())]
-        for code, amounts in printed.items():
-            name = "合计" if code is None else catalog.function_name(code, self.year)
-            self.dump.add("\t".join(("合计", "") if code is None else (code, name))
-                          + "".join(f"\t{'' if cents is None else self.amount(cents)}" for cents in amounts))
+        for (code, label), amounts in printed.items():
+            first = (code, catalog.function_name(code, self.year)) if code else (label or "合计", "")
+            self.dump.add("\t".join(first) + "".join(f"\t{'' if c is None else self.amount(c)}" for c in amounts))
             for column, cents in zip(columns, amounts):
                 if column in read:
-                    self.cells.append({"family": family, "code": code, "item": "total" if code is None else None,
-                                       "side": None, "label": None, "column": column, "value": value(cents)})
+                    self.cells.append({"family": family, "code": code,
+                                       "item": "total" if code is None and label is None else None, "side": None,
+                                       "label": label, "column": column, "value": value(cents)})
         return printed
 
     def three_public_table(self) -> None:
