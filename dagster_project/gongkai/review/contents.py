@@ -169,15 +169,13 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
     printed_families = {table.family for table in tables}
     any_table = bool(tables)
     headings = [text for text in map(compact_line, (line.text for line in body)) if len(text) <= _HEADING_MAX]
-    pairs = [a + b for a, b in zip(headings, headings[1:])]  # a heading wrapped over two lines
-    words = {_words(h, department) for h in headings + pairs}
-    heading_words = [_words(h, department) for h in headings]
+    words = _HeadingWords(headings, department)
     findings = []
     for entry in entries:
         if _is_table(entry.text) and not any_table:
             continue
         if entry.family is not None:
-            if entry.family in printed_families or _title_printed(entry, heading_words, department):
+            if entry.family in printed_families or _title_printed(entry, words.each, department):
                 continue
         elif entry.level == "part":
             if _words_printed(entry, words, department) or _part_printed(entry, headings, department):
@@ -192,10 +190,33 @@ def _listed_not_printed(entries: list[Entry], body: list[Line], tables: list[Tab
     return findings
 
 
-def _words_printed(entry: Entry, words: set[str], department: str) -> bool:
-    """The entry's words are printed, or nearly (其他重要事项说明 | 其他重要事项的情况说明, 主要职能 | 主要职责)."""
+class _HeadingWords:
+    """The words of the body's headings (``each``, in order) and of each two headings in a row (a heading wrapped over
+    two lines; these only when an entry is not found among the single headings' words)."""
+
+    def __init__(self, headings: list[str], department: str) -> None:
+        self.each = [_words(h, department) for h in headings]
+        self.single = set(self.each)
+        self._headings = headings
+        self._department = department
+        self._pairs: set[str] | None = None
+
+    def pairs(self) -> set[str]:
+        if self._pairs is None:
+            headings = self._headings
+            self._pairs = {_words(a + b, self._department) for a, b in zip(headings, headings[1:])}
+        return self._pairs
+
+
+def _words_printed(entry: Entry, words: _HeadingWords, department: str) -> bool:
+    """The entry's words are printed, or nearly (其他重要事项说明 | 其他重要事项的情况说明, 主要职能 | 主要职责), in one
+    heading or two in a row."""
     key = _words(entry.text, department)
-    return len(key) < 2 or any(key in w for w in words) or any(_similar(key, w) for w in words)
+    return len(key) < 2 or _found_in(key, words.single) or _found_in(key, words.pairs())
+
+
+def _found_in(key: str, words: set[str]) -> bool:
+    return any(key in w for w in words) or any(_similar(key, w) for w in words)
 
 
 def _part_printed(entry: Entry, headings: list[str], department: str) -> bool:
