@@ -310,10 +310,11 @@ def _is_cjk(ch: str) -> bool:
 
 
 class _CjkTexts(dict):
-    """_is_cjk of a character's text, remembered (a report prints a few thousand distinct characters)."""
+    """_is_cjk of a character's text, or None for white space, remembered (a report prints a few thousand distinct
+    characters)."""
 
-    def __missing__(self, text: str) -> bool:
-        self[text] = found = _is_cjk(text)
+    def __missing__(self, text: str) -> bool | None:
+        self[text] = found = None if text.isspace() else _is_cjk(text)
         return found
 
 
@@ -334,10 +335,10 @@ def _split_words(row: list[Char], baseline: float, v_rules: list[tuple[float, fl
     spaced = False
     for c in row:
         ch = c.text
-        if ch.isspace():
+        cjk = is_cjk[ch]
+        if cjk is None:
             spaced = True
             continue
-        cjk = is_cjk[ch]
         size = c.size or 10
         cx0 = c.x0
         if text:
