@@ -21,6 +21,14 @@
     {{ config(materialized='report_mart') }}
 {%- endmacro %}
 
+{#- The rows of a staging model, each under the report it belongs to: a file published apart from its report (a
+    narrative part, int_report_versions.part_of_report_id) gives its rows to that report. -#}
+{% macro rows_of_whole_report(model) -%}
+    select coalesce(v.part_of_report_id, s.report_id) as report_id, s.*exclude (report_id)
+    from {{ ref(model) }} as s
+    left join {{ ref('int_report_versions') }} as v using (report_id)
+{%- endmacro %}
+
 {#- A per-report mart already built, and this run not a full refresh: only the changed reports are built. -#}
 {% macro report_mart_is_incremental() -%}
     {%- if not execute -%}

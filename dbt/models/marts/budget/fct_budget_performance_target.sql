@@ -4,15 +4,11 @@
 -- counts). An empty 一级/二级 box is NULL. The table's project and amount are in fct_budget_performance_target_table.
 {{ report_mart() }}
 with indicators as (
-    select coalesce(v.part_of_report_id, i.report_id) as report_id, i.*exclude (report_id)
-    from {{ ref('stg_budget_target_indicators') }} as i
-    left join {{ ref('int_report_versions') }} as v using (report_id)
+    {{ rows_of_whole_report('stg_budget_target_indicators') }}
 ),
 
 targets as (
-    select coalesce(v.part_of_report_id, t.report_id) as report_id, t.target_index, t.target_kind, t.target_name
-    from {{ ref('stg_budget_targets') }} as t
-    left join {{ ref('int_report_versions') }} as v using (report_id)
+    {{ rows_of_whole_report('stg_budget_targets') }}
 )
 
 select

@@ -5,14 +5,12 @@
 -- belongs to that report (int_report_versions.part_of_report_id).
 {{ report_mart() }}
 with targets as (
-    select coalesce(v.part_of_report_id, t.report_id) as report_id, t.*exclude (report_id)
-    from {{ ref('stg_budget_targets') }} as t
-    left join {{ ref('int_report_versions') }} as v using (report_id)
+    {{ rows_of_whole_report('stg_budget_targets') }}
 ),
 
 indicators as (
     select report_id, target_index, count(*) as indicator_count
-    from {{ ref('stg_budget_target_indicators') }}
+    from ({{ rows_of_whole_report('stg_budget_target_indicators') }})
     group by report_id, target_index
 )
 

@@ -3,15 +3,11 @@
 -- the table's 金额合计 (fct_budget_performance_target_table.amount_total; check targets.tasks.<name>).
 {{ report_mart() }}
 with tasks as (
-    select coalesce(v.part_of_report_id, k.report_id) as report_id, k.*exclude (report_id)
-    from {{ ref('stg_budget_target_tasks') }} as k
-    left join {{ ref('int_report_versions') }} as v using (report_id)
+    {{ rows_of_whole_report('stg_budget_target_tasks') }}
 ),
 
 targets as (
-    select coalesce(v.part_of_report_id, t.report_id) as report_id, t.target_index, t.target_name
-    from {{ ref('stg_budget_targets') }} as t
-    left join {{ ref('int_report_versions') }} as v using (report_id)
+    {{ rows_of_whole_report('stg_budget_targets') }}
 )
 
 select
