@@ -37,7 +37,7 @@ STANDARD_FAMILIES: tuple[Family, ...] = (
         "appropriation_summary",
         "财政拨款收入支出决算总表",
         ("amount", "total", "general_budget", "government_fund", "state_capital"),
-        _p(r"^财政拨款收入支出决算总?表$"),
+        _p(r"^财政拨款(?:收入支出|收支)决算总?表$"),
         layout="summary",
     ),
     Family("income_expenditure_summary", "收入支出决算总表", ("amount",), _p(r"^(部门)?(收入支出|收支)决算总?表$"),
@@ -69,14 +69,14 @@ STANDARD_FAMILIES: tuple[Family, ...] = (
         "general_budget_basic_expenditure",
         "一般公共预算财政拨款基本支出决算表",
         ("amount",),
-        _p(r"^一般公共预算财政拨款基本支出决算(明细)?表$"),
+        _p(r"^一般公共预算(财政拨款)?基本支出决算(明细)?表$"),
         "economic",
     ),
     Family(
         "general_budget_expenditure",
         "一般公共预算财政拨款支出决算表",
         ("total", "basic", "project"),
-        _p(r"^一般公共预算财政拨款(收入)?支出决算表$"),  # …支出决算明细表 (四川) is by economic class: another table
+        _p(r"^一般公共预算(财政拨款)?(收入)?支出决算表$"),  # …支出决算明细表 (四川) is by economic class: another table
         "function",
     ),
     Family(  # the university set's 高等学校财政拨款支出决算表: all appropriation (general budget and funds) by function
@@ -91,21 +91,21 @@ STANDARD_FAMILIES: tuple[Family, ...] = (
         "government_fund",
         "政府性基金预算财政拨款收入支出决算表",
         ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
-        _p(r"^政府性基金预算财政拨款(收入)?支出决算表$"),
+        _p(r"^政府性基金预算(财政拨款)?(收入)?支出决算表$"),
         "function",
     ),
     Family(
         "state_capital",
         "国有资本经营预算财政拨款收入支出决算表",
         ("carryover_begin", "income", "total", "basic", "project", "carryover_end"),
-        _p(r"^国有资本经营预算财政拨款(收入)?支出决算表$"),
+        _p(r"^国有资本经营预算(财政拨款)?(收入)?支出决算表$"),
         "function",
     ),
     Family(
         "three_public",
         '财政拨款"三公"经费支出决算表',
         ("budget", "actual"),
-        _p(r"^(一般公共预算)?(财政拨款)?[\"“”（(]?三公[\"“”）)]?经费(及会议费、?培训费)?(支出决算|支出情况|情况)表$"),
+        _p(r"^(一般公共预算)?(财政拨款)?[\"'“”‘’〝〞（(]?三公[\"'“”‘’〝〞）)]?经费([及和、]会议费[、和及]?培训费)?(支出决算|支出情况|情况)表$"),
         layout="three_public",
     ),
 )
@@ -192,7 +192,7 @@ SUPPLEMENTARY_FAMILIES: tuple[Family, ...] = (
     Family("agency_operating_cost", "机关运行经费支出决算表", ("amount",),
            _p(r"^(?:一般公共预算财政拨款)?(?:行政参公单位)?机关运行经费(?:支出)?(?:决算|情况)表$"), "economic"),
     Family("three_public_operating", '"三公"经费、行政参公单位机关运行经费情况表', ("budget", "actual"),  # 云南 10th
-           _p(r"^(?:财政拨款)?[\"“”（(]?三公[\"“”）)]?经费[、和及与]?.{0,8}机关运行经费.{0,6}表$"),
+           _p(r"^(?:财政拨款)?[\"“”（(]?三公[\"“”）)]?经费[、和及与]?.{0,8}机关运行经费(?:支出)?(?:决算|情况)表$"),
            items=SUPPLEMENTARY_ITEMS),
     Family("operations_assets_procurement", "机构运行经费支出、国有资产占用情况及政府采购支出信息表", ("amount",),
            _p(r"^.{0,10}(?:机[构关]运行经费|国有资产|政府采购).{0,30}(?:信息|情况|决算)表$"),  # 内蒙古 12th, 云南 11th
@@ -302,4 +302,8 @@ def _any_title(families: tuple[Family, ...]) -> re.Pattern[str]:
     return found[1]
 
 
-FINAL_TABLES = FamilySet(FAMILIES, FINAL_COLUMN_TERMS, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS)
+# the year, or the department and the year, printed before a title (2024年度收入支出决算总表, 某局2024年…; a typo's
+# '202 年度' too) and no part of it
+_FINAL_TITLE_PREFIX = _p(r"^[:：.．、]?.{0,24}?(?:19|20)\d{1,2}年度?(?:部门)?(?:决算)?")
+
+FINAL_TABLES = FamilySet(FAMILIES, FINAL_COLUMN_TERMS, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS, _FINAL_TITLE_PREFIX)

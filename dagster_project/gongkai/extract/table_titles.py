@@ -7,29 +7,35 @@ from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.text import squeeze
 
 
-_TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|附?表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
 _SET_PREFIX = "高等学校"
-_CHINESE_LABEL = lazy_pattern(r"^(?:公开)?表[一二三四五六七八九十]{1,3}")
-_ORDINAL = lazy_pattern(r"^(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]")
+_CHINESE_LABEL = lazy_pattern(r"^(?:公开|附)?表[一二三四五六七八九十]{1,3}")
+_CLASSIFICATION_NOTE = lazy_pattern(r"\(按?[^()]{0,8}(?:分类|科目)[^()]{0,4}\)$")
+_ORDINAL = lazy_pattern(r"^(?:(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]|\((?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\))")
 
 
 def title_candidates(text: str) -> list[str]:
-    """The title with each way a label can be printed around it removed: 公开01表, 表5, 表一, 一、, 1."""
+    """The title with each way a label can be printed around it removed: 公开01表, 附表5, 表一, 一、, （五）, 表5.,
+    a label after the title in brackets (（公开01表）), and a classification note after it (（按经济分类科目）)."""
     compact = squeeze(text).replace("（", "(").replace("）", ")")
     compact = compact.replace("(收入)支出", "收入支出")
-    compact = (_TABLE_LABEL.sub("", compact) if "表" in compact else compact).lstrip(":：")  # every label has 表
+    if "表" in compact:  # every label has 表; a label printed after the title may leave its brackets: 总表(公开01表)
+        compact = _TABLE_LABEL.sub("", compact).replace("()", "")
+    compact = compact.lstrip(":：.．")
     candidates = [compact, _ORDINAL.sub("", compact, count=1)]
+    if compact.endswith(")") and (noted := _CLASSIFICATION_NOTE.search(compact)):  # …决算表(按经济分类科目)
+        candidates += [c[:noted.start() - len(compact)] for c in candidates]
     if compact.startswith(_SET_PREFIX):  # the university set: 高等学校收支决算总表, 高等学校收入决算表 …
         candidates.append(compact[len(_SET_PREFIX):])
     chinese = _CHINESE_LABEL.match(compact)
     if chinese:  # 表一一般公共预算…: the numeral may run into the title, try each split
         start = compact.index("表") + 1
-        candidates += [compact[start + n:] for n in range(1, chinese.end() - start + 1)]
+        candidates += [compact[start + n:].lstrip(":：.．、") for n in range(1, chinese.end() - start + 1)]
     return candidates
 
 
-_PRINTED_LABEL = lazy_pattern(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^表\s*[0-9０-９]{1,2}|"
-                              r"^表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
+_PRINTED_LABEL = lazy_pattern(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^附?表\s*[0-9０-９]{1,2}|"
+                              r"^附?表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
 
 
 def table_label(text: str) -> str | None:

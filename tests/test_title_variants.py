@@ -1,0 +1,101 @@
+"""Table titles as other departments print them: the seed (辽宁 公开01表…, a text dump) and the Shanghai final (一、…九、,
+a PDF) with every title re-printed one way real reports print theirs — the year or the department and the year
+before the title (2023年度收入支出决算总表), the label after it in brackets (收入支出决算总表（公开01表）), a
+classification note after it (（按经济分类科目）), 附表5 / （五） / 表5. labels, 三公 in single quotes, 收支 for 收入支出,
+the fund tables without 财政拨款. Every table must read cell for cell as the report printed as it is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gongkai.extract.document import read_document
+from gongkai.extract.parser import parse_document, parse_file
+from gongkai.extract.records import Report, Word
+from tests.conftest import SEED, SHANGHAI_PDF
+
+CN = "一二三四五六七八九"
+NOTES = {  # the classification a coded table is printed by
+    "收入决算表": "（按功能分类科目）", "支出决算表": "（按功能分类科目）",
+    "一般公共预算财政拨款支出决算表": "（按功能分类科目）", "一般公共预算财政拨款基本支出决算表": "（按经济分类科目）",
+    "政府性基金预算财政拨款收入支出决算表": "（按功能分类科目）", "国有资本经营预算财政拨款收入支出决算表": "（按功能分类科目）",
+}
+RENAMED = {  # titles some sets word otherwise
+    "财政拨款收入支出决算总表": "财政拨款收支决算总表",
+    "财政拨款“三公”经费支出决算表": "财政拨款‘三公’经费、会议费、培训费支出决算表",
+    "政府性基金预算财政拨款收入支出决算表": "政府性基金预算支出决算表",
+    "国有资本经营预算财政拨款收入支出决算表": "国有资本经营预算支出决算表",
+    "国有资本经营预算财政拨款支出决算表": "国有资本经营预算支出决算表",
+}
+VARIANTS = {  # (title, number) → the title line as printed
+    "year": lambda title, n: f"2024年度{title}",
+    "typo_year": lambda title, n: f"202 年度{title}",
+    "department_year": lambda title, n: f"辽宁省数据局2024年{title}",
+    "label_after": lambda title, n: f"{title}（公开{n:02d}表）",
+    "classification_note": lambda title, n: title + NOTES.get(title, ""),
+    "appendix_label": lambda title, n: f"附表{n} {title}",
+    "bracketed_ordinal": lambda title, n: f"（{CN[n - 1]}）{title}",
+    "label_with_dot": lambda title, n: f"表{n}. {title}",
+    "renamed": lambda title, n: RENAMED.get(title, title),
+    "chinese_public_label": lambda title, n: f"公开表{CN[n - 1]} {title}",
+    "chinese_label_run_in": lambda title, n: f"表{CN[n - 1]}{title}",
+}
+_SEED_TITLE = re.compile(r"^ ?(\S+表)\n公开 (\d\d)表$", re.M)
+_SHANGHAI_TITLE = re.compile(r"^(?:[一二三四五六七八九]、)?(\S+表)$")
+
+
+def _cells(report: Report) -> dict[str, list[tuple]]:
+    return {t.family: [(r.code, r.label, r.item, r.side, tuple((c.column, c.value) for c in r.cells)) for r in t.rows]
+            for t in report.tables}
+
+
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return parse_file(SEED)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_seed_titles(tmp_path, seed, variant):
+    text = SEED.read_text(encoding="utf-8")
+    printed = _SEED_TITLE.sub(lambda m: VARIANTS[variant](m.group(1), int(m.group(2))), text)
+    assert len(_SEED_TITLE.findall(text)) == 9 and printed != text
+    path = tmp_path / "seed.txt"
+    path.write_text(printed, encoding="utf-8")
+    report = parse_file(path)
+    assert [t.family for t in report.tables] == [t.family for t in seed.tables]
+    assert _cells(report) == _cells(seed)
+    row = report.table("expenditure").row(code="2101101")
+    assert (row.value("total"), row.value("basic"), row.value("project")) == (84.11, 76.53, 7.58)
+    assert not [i for i in report.issues if i.kind == "table_missing"]
+
+
+@pytest.fixture(scope="module")
+def shanghai() -> Report:
+    return parse_file(SHANGHAI_PDF)
+
+
+def _retitled_shanghai(variant: str) -> Report:
+    """The Shanghai final as read from its PDF, each table's title line (on its page, not in the contents)
+    re-printed."""
+    document = read_document(SHANGHAI_PDF)
+    number = 0
+    for geo in document.geometry:
+        for line in geo.lines[:3]:
+            found = _SHANGHAI_TITLE.match(line.text)
+            if found and geo.page > 2:  # page 2 is the contents
+                number += 1
+                line.text = VARIANTS[variant](found.group(1), number)
+                line.words = (Word(line.text, line.words[0].x0, line.words[-1].x1),)
+    assert number == 9
+    return parse_document(document)
+
+
+@pytest.mark.parametrize("variant", ["year", "department_year", "label_after", "classification_note",
+                                     "bracketed_ordinal", "renamed"])
+def test_shanghai_pdf_titles(shanghai, variant):
+    report = _retitled_shanghai(variant)
+    assert [t.family for t in report.tables] == [t.family for t in shanghai.tables]
+    assert _cells(report) == _cells(shanghai)
+    total = report.table("three_public").row(item="total")
+    assert (total.value("budget"), total.value("actual")) == (0.95, None)  # p. 18: 合计 预算数 0.95, 决算数 blank
