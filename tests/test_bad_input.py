@@ -259,6 +259,23 @@ def test_missing_tables(tmp_path, seed):
             assert check.status == next(c.status for c in seed.checks if c.name == name)
 
 
+def test_fund_tables_not_printed(tmp_path, seed):
+    """An 8-table (here 7-table) set prints no 政府性基金 or 国有资本经营 table where the department has no such money:
+    the 财政拨款收入支出决算总表's lines for them (income, 年初结转) are blank, so their columns are blank, and its
+    年末结转 224.66 and 总计 5,741.50 (p. 公开04表) are 一般公共预算's — never 'ambiguous'."""
+    s7, e7 = _span(r"^ 政府性基金预算财政拨款收入支出决算表", r"财政拨款“三公”经费支出决算表")
+    report = _parse(_write(tmp_path, "no-07-08.txt", "".join(SEED_LINES[:s7] + SEED_LINES[e7:])))
+    kept = _tables(seed)
+    del kept["government_fund"], kept["state_capital"]
+    assert _tables(report) == kept
+    assert not [i for i in report.issues if i.kind == "ambiguous_column"]
+    summary = report.table("appropriation_summary")
+    for item, value in (("carryover_end", 224.66), ("grand_total", 5741.50)):
+        row = summary.row(item=item, side="expenditure")
+        assert [row.value(c) for c in ("total", "general_budget", "government_fund", "state_capital")] == \
+            [value, value, None, None]
+
+
 @pytest.mark.parametrize("tail", ["", "2080502 事业单位离退休 5.5"], ids=["at-line", "mid-line"])
 def test_table_cut_off(tmp_path, seed, tail):
     s3, _ = _span(r"^ 支出决算表", r"^ 财政拨款收入支出决算总表")

@@ -71,11 +71,32 @@ def income_anchors(summary: Table | None, columns: tuple[str, ...]) -> dict[str,
     return anchors
 
 
+_FUND_ITEMS = {"general_budget_appropriation": "general_budget", "government_fund_appropriation": "government_fund",
+               "state_capital_appropriation": "state_capital"}
+
+
+def unfunded(income_side: list[tuple[str | None, list[float]]]) -> set[str]:
+    """The funds (一般公共预算 / 政府性基金 / 国有资本经营) whose lines on the income side of the 财政拨款收入支出决算总表
+    (``income_side``: item and amounts of each line, in printed order) print nothing but blanks or zeros — 本年收入
+    and 年初结转和结余 alike (its own line under 年初…, else the 年初 line itself): such a fund spends nothing and
+    carries nothing over."""
+    income: dict[str, bool] = {}
+    carried: dict[str, bool] = {}
+    begin_empty, after_begin = False, False
+    for item, amounts in income_side:
+        empty = not any(amounts)
+        if item == "carryover_begin":
+            begin_empty, after_begin = empty, True
+        elif item in _FUND_ITEMS:
+            (carried if after_begin else income)[_FUND_ITEMS[item]] = empty
+    return {fund for fund, empty in income.items() if empty and carried.get(fund, begin_empty)}
+
+
 def appropriation_anchors(labels: list[str], items: list[str | None], spending: tuple[str, ...],
-                          tables: dict[str, Table]) -> dict[int, list[Anchor]]:
+                          tables: dict[str, Table], unfunded_funds: set[str]) -> dict[int, list[Anchor]]:
     """财政拨款收入支出决算总表: per row (by index; ``labels`` cleaned of their numbering), the spending columns that
     the total of the fund's own table, or the 类 total of the same name there, decides; all blank where that table
-    is empty."""
+    is empty, or where the report prints no such table (an 8-table set) and the fund is one of ``unfunded_funds``."""
     sources = {
         "general_budget": tables.get("general_budget_expenditure"),
         "government_fund": tables.get("government_fund"),
@@ -84,9 +105,10 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
     anchors: dict[int, list[Anchor]] = {}
     for index, (label, item) in enumerate(zip(labels, items)):
         for column, table in sources.items():
-            if table is None:
+            empty = table.is_empty if table is not None else column in unfunded_funds
+            if table is None and not empty:
                 continue
-            if table.is_empty:
+            if empty:
                 value = None
             elif item == "expenditure_total":
                 value = _table_total(table)
@@ -94,7 +116,7 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
                 value = _class_total(table, label)
             else:
                 continue
-            if value is not None or table.is_empty:
+            if value is not None or empty:
                 anchors.setdefault(index, []).append(Anchor(spending.index(column), value=value))
     return anchors
 

@@ -24,6 +24,7 @@ from gongkai.extract.table_anchors import (
     expenditure_anchors,
     income_anchors,
     row_keys,
+    unfunded,
     TOTAL_KEY,
 )
 from gongkai.extract.table_cells import in_order, placed_cells
@@ -178,7 +179,9 @@ class TableBuilder:
         raw_rows = found.summary_rows(raw)
         items = [match_item(r.label, SUMMARY_ITEMS) for r in raw_rows]
         spending = ("total", "general_budget", "government_fund", "state_capital")
-        anchors = appropriation_anchors([clean_label(r.label) for r in raw_rows], items, spending, self.tables)
+        income_side = [(item, self._amounts(r)) for r, item in zip(raw_rows, items) if r.side == "income"]
+        anchors = appropriation_anchors([clean_label(r.label) for r in raw_rows], items, spending, self.tables,
+                                        unfunded(income_side))
         solver_rows = {
             str(i): SolverRow(str(i), self._amounts(r), anchors.get(i, []))
             for i, r in enumerate(raw_rows)

@@ -25,8 +25,9 @@ class Options:
     fund_blanks_dropped: bool = False  # 07 政府性基金 table with its blank cells dropped (it has no row identity)
     zero_column_any: bool = False  # 0.00 printed in 其他收入 also when other income columns carry amounts
     business_expenditure: bool = False  # 经营支出 / 经营收入 of a 事业单位 (03 column 5 has no anchor)
-    absent_optional_tables: bool = False  # 8-table sets: 政府性基金 / 国有资本经营 table left out, not printed empty
-    biao_labels: bool = False  # '表5 一般公共预算…' labels (the label pattern eats the 一 of 一般: table lost)
+    absent_optional_tables: bool = False  # 8-table sets: 政府性基金 / 国有资本经营 table left out (read now: the 04 table's
+    # blank income lines of such a fund make its column blank)
+    biao_labels: bool = False  # '表5 一般公共预算…' labels (read now)
     state_capital_blanks_dropped: bool = False  # 08 table printing only 合计 and 项目支出 (basic blank, undecidable)
     one_sided_carryover: bool = False  # 04 年末结转 with a zero carry for a fund type whose table is non-empty
 
