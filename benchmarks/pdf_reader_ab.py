@@ -2,7 +2,7 @@
 
     python benchmarks/pdf_reader_ab.py [--against REV] [--runs N] [PDF ...]
 
-A is ``pdf_chars``, ``pdf_paths`` and ``pdfium_calls`` as at REV (default: main), imported from a temporary copy; B
+A is ``pdf_chars``, ``pdf_paths``, ``pdf_path_points`` and ``pdfium_calls`` as at REV (default: main), imported from a temporary copy; B
 is the working tree's. Each reads every page of every PDF (default: the corpus PDFs of ``pdf_pages``) from a fresh
 open, the two alternating file by file and round after round, so a busy machine slows them alike; the figure is the
 CPU time of this process per page, with the load average. Before timing, every page's output (each character's
@@ -28,7 +28,7 @@ from pdf_pages import default_pdfs  # noqa: E402
 from gongkai.extract import pdf_chars  # noqa: E402
 from gongkai.extract.pdf_document import MAX_PAGES  # noqa: E402
 
-READER = ("pdf_chars", "pdf_paths", "pdfium_calls")
+READER = ("pdf_chars", "pdf_paths", "pdf_path_points", "pdfium_calls")
 
 
 def reader_at(revision: str, folder: Path):
@@ -37,8 +37,11 @@ def reader_at(revision: str, folder: Path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     for name in READER:
-        source = subprocess.run(["git", "show", f"{revision}:dagster_project/gongkai/extract/{name}.py"], cwd=REPO,
-                                check=True, capture_output=True, text=True).stdout
+        shown = subprocess.run(["git", "show", f"{revision}:dagster_project/gongkai/extract/{name}.py"], cwd=REPO,
+                               capture_output=True, text=True)
+        if shown.returncode:  # a module the reader did not have then
+            continue
+        source = shown.stdout
         for other in READER:
             source = source.replace(f"from gongkai.extract import {other}", f"from reader_a import {other}")
             source = source.replace(f"from gongkai.extract.{other} import", f"from reader_a.{other} import")

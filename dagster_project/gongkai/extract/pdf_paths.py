@@ -5,6 +5,9 @@ Paths are split into subpaths and classed as pdfminer does ('m l' is a line, 'm 
 square corners a rectangle, anything else a curve, which the line builder does not use), but for a thin closed
 quadrilateral, which is a line, and a white cell background, which is no path at all. Form XObjects are walked
 into, their objects placed by the form's matrix.
+
+A path's points are read from PDFium's own array of them (:mod:`pdf_path_points`): one call a path instead of three a
+segment.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ import pypdfium2.raw as raw
 
 from gongkai.extract import pdfium_calls as pdfium
 from gongkai.extract.pdf_content import Frame, PageContent, PathBox
+from gongkai.extract.pdf_path_points import Point, path_points
 
 _LINETO, _MOVETO = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
 _TEXT, _PATH, _IMAGE, _FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 _BLANK_WIDTH = 0.01  # PDFium's kSizeEpsilon: a text object narrower than this is not on its text page
 
-Point = tuple[int, float, float, pdfium.Handle]  # segment type, x, y, the segment
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, single precision as PDFium keeps it
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -40,8 +43,6 @@ class PageObjects:
         self._mode = fill, stroke, ctypes.byref(fill), ctypes.byref(stroke)
         self._color = (ctypes.c_uint * 4)()
         self._color_refs = [ctypes.byref(self._color, 4 * i) for i in range(4)]
-        self._point = (ctypes.c_float * 2)()
-        self._point_refs = ctypes.byref(self._point), ctypes.byref(self._point, 4)
 
     def walk(self, page_address: int) -> None:
         page = ctypes.c_void_p(page_address)
@@ -63,13 +64,14 @@ class PageObjects:
         elif kind == _PATH and not self._invisible(obj):
             matrix = self._object_matrix(obj, parent)
             paths = self.content.paths
-            if pdfium.segment_count(obj) == 2:  # most ruling lines: 'm l' alone
-                line = self._line(obj, matrix)
-                if line is not None:
-                    paths.append(line)
+            points = path_points(obj)
+            if len(points) == 8:  # most ruling lines: 'm l' alone
+                x0, y0, start, _, x1, y1, end, _ = points
+                if start == _MOVETO and end == _LINETO:
+                    paths.append(_line_box(matrix, self._device, x0, y0, x1, y1))
                 return
-            for points in self._subpaths(obj):
-                found = _classify(points, matrix, self._device)
+            for subpath in _subpaths(points):
+                found = _classify(subpath, matrix, self._device)
                 if found is not None:
                     paths.append(found)
         elif kind == _IMAGE:
@@ -101,55 +103,39 @@ class PageObjects:
         self._matrix[:] = product
         return tuple(self._matrix)
 
-    def _line(self, obj: pdfium.Handle, matrix: Matrix) -> PathBox | None:
-        """A path of two segments: a line if it is 'm l' (what :func:`_classify` makes of it)."""
-        start, end = pdfium.segment(obj, 0), pdfium.segment(obj, 1)
-        if pdfium.segment_type(start) != _MOVETO or pdfium.segment_type(end) != _LINETO:
-            return None
-        point, (x_ref, y_ref) = self._point, self._point_refs
-        pdfium.segment_point(start, x_ref, y_ref)
-        x0, y0 = point
-        pdfium.segment_point(end, x_ref, y_ref)
-        x1, y1 = point
-        return _line_box(matrix, self._device, x0, y0, x1, y1)
 
-    def _subpaths(self, obj: pdfium.Handle) -> list[list[Point]]:
-        """The path's points, one list per subpath (each starts with a move)."""
-        subpaths: list[list[Point]] = []
-        point, (x_ref, y_ref) = self._point, self._point_refs
-        segment, segment_type, segment_point = pdfium.segment, pdfium.segment_type, pdfium.segment_point
-        for index in range(pdfium.segment_count(obj)):
-            piece = segment(obj, index)
-            kind = segment_type(piece)
-            segment_point(piece, x_ref, y_ref)
-            x, y = point
-            if kind == _MOVETO or not subpaths:
-                subpaths.append([(kind, x, y, piece)])
-            else:
-                subpaths[-1].append((kind, x, y, piece))
-        return subpaths
+def _subpaths(points: tuple) -> list[list[Point]]:
+    """The path's points (flat, as :func:`path_points` gives them), one list per subpath (each starts with a move)."""
+    subpaths: list[list[Point]] = []
+    for index in range(0, len(points), 4):
+        point = points[index:index + 4]
+        if point[2] == _MOVETO or not subpaths:
+            subpaths.append([point])
+        else:
+            subpaths[-1].append(point)
+    return subpaths
 
 
 def _classify(points: list[Point], m: Matrix, device: Matrix) -> PathBox | None:
     """A line ('m l', or 'm l h' back to its start), a square closed rectangle ('m l l l l' ending on its start) or a
     thin closed quadrilateral (a line), in the frame's coordinates."""
-    if points[0][0] != _MOVETO:
+    if points[0][2] != _MOVETO:
         return None
     for point in points[1:]:
-        if point[0] != _LINETO:
+        if point[2] != _LINETO:
             return None
     n = len(points)
     first = points[0]
-    if n == 3 and points[2][1] == first[1] and points[2][2] == first[2] and pdfium.segment_closes(points[2][3]):
+    if n == 3 and points[2][0] == first[0] and points[2][1] == first[1] and points[2][3]:
         n = 2
-    if n != 2 and not (n == 5 and points[4][1] == first[1] and points[4][2] == first[2]):
+    if n != 2 and not (n == 5 and points[4][0] == first[0] and points[4][1] == first[1]):
         return None
     if n == 2:
-        return _line_box(m, device, first[1], first[2], points[1][1], points[1][2])
+        return _line_box(m, device, first[0], first[1], points[1][0], points[1][1])
     a, b, c, d, e, f = m
     fa, fb, fc, fd, fe, ff = device
     xs, ys = [], []
-    for _kind, x, y, _piece in points[:4]:
+    for x, y, _kind, _closes in points[:4]:
         ux, uy = a * x + c * y + e, b * x + d * y + f
         xs.append(fa * ux + fc * uy + fe)
         ys.append(fb * ux + fd * uy + ff)
