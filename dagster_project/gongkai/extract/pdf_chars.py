@@ -19,6 +19,7 @@ within 0.07 em (pdfminer prints it twice).
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -32,6 +33,8 @@ from gongkai.extract.pdf_paths import Matrix, PageObjects
 
 _HYPHEN_MARK = 0x02  # what PDFium puts for a hyphen that ends a line
 _GENERATED = (0x20, 0x0D, 0x0A)  # what PDFium inserts between runs (spaces, line breaks)
+_NOT_IN_TEXT = 0xFFFE  # what PDFium's page text holds for a character whose code it does not print there
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PdfiumReader:
@@ -185,10 +188,13 @@ class _TextPage:
         fe, ff = frame.e, frame.f
         current = run = font = None
         plain, high, low, name, embedded, checked = False, 0.0, 0.0, "", True, False  # the run's, for its characters
+        codes = self._codes(count)
         index = 0
         while index < count:
             obj = text_object(tp, index)
-            code = unicode(tp, index)
+            code = codes[index]
+            if code == _NOT_IN_TEXT:
+                code = unicode(tp, index)
             if not obj or (code in _GENERATED and is_generated(tp, index)):  # PDFium's own spaces and breaks
                 index += 1
                 continue
@@ -205,8 +211,8 @@ class _TextPage:
                 text = f"(cid:{code})"
             elif code == _HYPHEN_MARK and calls.is_hyphen(tp, index):
                 text = "-"  # PDFium marks a hyphen ending a line and forgets which one it was: the common one
-            elif 0xD800 <= code < 0xDC00 and index + 1 < count and 0xDC00 <= unicode(tp, index + 1) < 0xE000:
-                text = chr(0x10000 + ((code - 0xD800) << 10) + unicode(tp, index + 1) - 0xDC00)
+            elif 0xD800 <= code < 0xDC00 and index + 1 < count and 0xDC00 <= codes[index + 1] < 0xE000:
+                text = chr(0x10000 + ((code - 0xD800) << 10) + codes[index + 1] - 0xDC00)
                 index += 1
             else:
                 text = chr(code)
@@ -236,6 +242,20 @@ class _TextPage:
                 advance = font.advance(text, run.em)
                 append(_char(text, run, x, y, abs(run.ma) * advance, abs(run.mb) * advance, frame))
         return chars
+
+    def _codes(self, count: int) -> list[int]:
+        """Each character's Unicode (a UTF-16 unit), from the page's text in one call where it lines up with the
+        characters: PDFium's text holds a unit per character but for control characters (none) and characters
+        beyond the BMP (two), so it does where it has as many units as characters and no surrogate. A unit
+        U+FFFE there may stand for another code (a hyphen's mark, no code): :data:`_NOT_IN_TEXT` is asked again."""
+        if not count:
+            return []
+        buffer = (ctypes.c_ushort * (2 * count + 1))()
+        if calls.page_text(self.text_page, 0, count, buffer) == count + 1:
+            text = ctypes.string_at(buffer, 2 * count).decode("utf-16-le", "surrogatepass")
+            if len(text) == count and not _SURROGATE.search(text):
+                return buffer[:count]
+        return [calls.unicode(self.text_page, index) for index in range(count)]
 
     def _run(self, index: int, obj: int) -> _Run | None:
         """The run of the text object of character ``index``: shared by text objects in the same font, size and

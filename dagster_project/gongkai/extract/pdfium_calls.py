@@ -30,6 +30,7 @@ def _declare(name: str, restype=ctypes.c_int):
 
 # text page
 count_chars = _declare("FPDFText_CountChars")
+page_text = _declare("FPDFText_GetText")
 text_object = _declare("FPDFText_GetTextObject", ctypes.c_void_p)
 unicode = _declare("FPDFText_GetUnicode", ctypes.c_uint)
 is_generated = _declare("FPDFText_IsGenerated")
