@@ -89,13 +89,13 @@ class _NotAsPdfminer(Exception):
 def _read_page(page, font_names: FontNames) -> PageContent:
     frame = page_frame(page)
     content = PageContent(width=frame.width, height=frame.height)
-    objects = PageObjects(frame, content)
-    objects.walk(_address(page))
     text_page = raw.FPDFText_LoadPage(page)
     try:
-        blank_fonts = {calls.object_font(obj).value for obj, _matrix in objects.blanks}
-        reading = _TextPage(_address(text_page), frame, blank_fonts)
+        reading = _TextPage(_address(text_page), frame)
         content.chars = reading.chars()
+        objects = PageObjects(frame, content, reading.text_objects)
+        objects.walk(_address(page))
+        reading.check_glyphs({calls.object_font(obj).value for obj, _matrix in objects.blanks})
     finally:
         raw.FPDFText_ClosePage(text_page)
     content.chars.extend(reading.blank_char(obj, matrix) for obj, matrix in objects.blanks)
@@ -120,8 +120,8 @@ class _Font:
     descent: float  # per unit of size, negative
     embedded: bool
     chinese_missing: bool  # not embedded, encodes '一' and PDFium has no glyph for it
-    checked: bool = False  # a text object in it is off the text page: whether PDFium has its glyphs matters
-    glyphs: bool = True  # PDFium had a glyph for each of them (when checked)
+    glyphs: bool = True  # PDFium had a glyph for each of its characters (checked where a text object in it is off
+    # the text page: there it matters)
     widths: dict[str, float] = field(default_factory=dict)  # per 1000 units of size, by character
 
     def advance(self, text: str, em: float) -> float:
@@ -156,15 +156,16 @@ class _Run:
     high: float
     upright: bool
     plain: bool  # upright, unturned, unskewed on an unturned page: the box is a shift of the origin
-    drawn: dict[str, bool] = field(default_factory=dict)  # whether PDFium drew each character from a glyph
+    firsts: dict[str, int] = field(default_factory=dict)  # the index of each character's first printing
 
 
 class _TextPage:
     """PDFium's text page of one page, read into pdfminer's characters."""
 
-    def __init__(self, text_page: int, frame: Frame, blank_fonts: set[int]):
-        self.text_page, self.frame, self.blank_fonts = ctypes.c_void_p(text_page), frame, blank_fonts
+    def __init__(self, text_page: int, frame: Frame):
+        self.text_page, self.frame = ctypes.c_void_p(text_page), frame
         self.fonts: dict[int, _Font] = {}
+        self.text_objects: dict[int, _Run | None] = {}  # the run of each text object on the text page, by address
         self.plain_page = frame.a == 1 and frame.d == -1 and frame.b == 0 and frame.c == 0
         self._runs: dict[tuple, _Run] = {}  # text objects alike (font, matrix, size) share their run
         self._matrix = (ctypes.c_float * 6)()
@@ -181,13 +182,13 @@ class _TextPage:
         count = calls.count_chars(tp)
         chars: list[Char] = []
         append = chars.append
-        runs: dict[int, _Run | None] = {}  # by text object
+        runs = self.text_objects
         box = raw.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
         fe, ff = frame.e, frame.f
         current = run = font = None
-        plain, high, low, name, embedded, checked = False, 0.0, 0.0, "", True, False  # the run's, for its characters
+        plain, high, low, name, embedded, firsts = False, 0.0, 0.0, "", True, {}  # the run's, for its characters
         codes = self._codes(count)
         index = 0
         while index < count:
@@ -206,7 +207,7 @@ class _TextPage:
                 if run is not None:
                     font = run.font
                     plain, high, low, name, embedded = run.plain, run.high, run.low, font.name, font.embedded
-                    checked = font.checked
+                    firsts = run.firsts
             if map_error(tp, index):
                 text = f"(cid:{code})"
             elif code == _HYPHEN_MARK and calls.is_hyphen(tp, index):
@@ -219,12 +220,8 @@ class _TextPage:
             if run is None:
                 index += 1
                 continue
-            if checked and font.glyphs and not text.isspace():
-                drawn = run.drawn.get(text)
-                if drawn is None:  # a character is drawn alike wherever its run prints it: asked once
-                    drawn = run.drawn[text] = self._has_glyph(index, run)
-                if not drawn:
-                    font.glyphs = False
+            if text not in firsts:
+                firsts[text] = index
             origin(tp, index, ox_ref, oy_ref)
             if embedded:
                 loose_box(tp, index, box_ref)
@@ -297,8 +294,7 @@ class _TextPage:
             # latin-1 is one-to-one: names in GBK bytes stay as distinct as pdfminer keeps them
             embedded = bool(calls.font_embedded(handle))
             font = self.fonts[handle.value] = _Font(handle, buffer.value.decode("latin-1"), ratio, embedded,
-                                                    not embedded and _chinese_missing(handle),
-                                                    checked=handle.value in self.blank_fonts)
+                                                    not embedded and _chinese_missing(handle))
         return font
 
     def pdfminer_names(self, names: FontNames) -> dict[str, str]:
@@ -318,6 +314,18 @@ class _TextPage:
                 if name is not None and name != font.name:
                     renames[font.name] = name
         return renames
+
+    def check_glyphs(self, fonts: set[int]) -> None:
+        """Whether PDFium drew each character of the page in ``fonts`` (by handle) from a glyph: a character is drawn
+        alike wherever its run prints it, so it is asked once a run, at its first printing."""
+        for run in self._runs.values():
+            font = run.font
+            if font.handle.value not in fonts or not font.glyphs:
+                continue
+            for text, index in run.firsts.items():
+                if not text.isspace() and not self._has_glyph(index, run):
+                    font.glyphs = False
+                    break
 
     def _has_glyph(self, index: int, run: _Run) -> bool:
         """Whether PDFium drew the character from a glyph: without one its tight box is a thousandth of an em high

@@ -13,6 +13,7 @@ segment.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Container
 
 import pypdfium2.raw as raw
 
@@ -31,8 +32,9 @@ _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 class PageObjects:
     """One page's objects read into a :class:`PageContent` (paths, images) and a list of blank text objects."""
 
-    def __init__(self, frame: Frame, content: PageContent):
+    def __init__(self, frame: Frame, content: PageContent, on_text_page: Container[int]):
         self.content = content
+        self._on_text_page = on_text_page  # the text objects PDFium's text page printed (by address): no blank
         self._device: Matrix = (frame.a, frame.b, frame.c, frame.d, frame.e, frame.f)  # user space → the frame's
         self.blanks: list[tuple[pdfium.Handle, Matrix]] = []  # text objects with no width, with their matrix
         self._bounds = (ctypes.c_float * 4)()
@@ -48,10 +50,13 @@ class PageObjects:
         page = ctypes.c_void_p(page_address)
         page_object, object_type, object_bounds = pdfium.page_object, pdfium.object_type, pdfium.object_bounds
         bounds, (left, bottom, right, top) = self._bounds, self._bounds_refs
+        on_text_page = self._on_text_page
         for index in range(pdfium.count_objects(page)):
             obj = page_object(page, index)
+            if obj.value in on_text_page:
+                continue
             kind = object_type(obj)
-            if kind != _TEXT:  # the page's text objects (most of its objects) are looked at here, without a call
+            if kind != _TEXT:
                 self._collect(obj, kind, _IDENTITY)
             elif object_bounds(obj, left, bottom, right, top) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
                 self.blanks.append((obj, self._object_matrix(obj, _IDENTITY)))
