@@ -2,7 +2,8 @@
 a PDF) with every title re-printed one way real reports print theirs — the year or the department and the year
 before the title (2023年度收入支出决算总表), the label after it in brackets (收入支出决算总表（公开01表）), a
 classification note after it (（按经济分类科目）), 附表5 / （五） / 表5. labels, 三公 in single quotes, 收支 for 收入支出,
-the fund tables without 财政拨款. Every table must read cell for cell as the report printed as it is."""
+the fund tables without 财政拨款; and a title repeated over a table's next page marked (续表). Every table must read
+cell for cell as the report printed as it is."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import re
 
 import pytest
 
+from gongkai.extract.budget_families import BUDGET_TABLES
 from gongkai.extract.document import read_document
+from gongkai.extract.families import FINAL_TABLES
 from gongkai.extract.parser import parse_document, parse_file
 from gongkai.extract.records import Report, Word
-from tests.conftest import SEED, SHANGHAI_PDF
+from tests.conftest import SEED, SHANGHAI_PDF, shared_file
 
 CN = "一二三四五六七八九"
 NOTES = {  # the classification a coded table is printed by
@@ -99,3 +102,38 @@ def test_shanghai_pdf_titles(shanghai, variant):
     assert _cells(report) == _cells(shanghai)
     total = report.table("three_public").row(item="total")
     assert (total.value("budget"), total.value("actual")) == (0.95, None)  # p. 18: 合计 预算数 0.95, 决算数 blank
+
+
+def _continued(path, mark: str) -> Report:
+    """The report as read from its PDF, each title repeated at the top of a later page (the table's next page)
+    marked as continued."""
+    document = read_document(path)
+    seen, marked = set(), 0
+    for geo in document.geometry[3:]:  # past the contents
+        for line in geo.lines[:4]:
+            family = FINAL_TABLES.match(line.text) or BUDGET_TABLES.match(line.text)
+            if family is not None and family.key in seen:
+                line.text += mark
+                *words, last = line.words
+                line.words = (*words, Word(last.text + mark, last.x0, last.x1))
+                marked += 1
+            elif family is not None:
+                seen.add(family.key)
+    assert marked > 5
+    return parse_document(document)
+
+
+@pytest.mark.parametrize("name,mark", [("final/2019_foshan-gdjtj_final.pdf", "（续表）"),
+                                       ("final/2019_foshan-gdjtj_final.pdf", "（续）"),
+                                       ("final/2019_foshan-gdjtj_final.pdf", "续表"),
+                                       ("budget/2026_sz-czj_budget.pdf", "（续表）")])
+def test_continued_titles(name, mark):
+    """佛山 repeats each table's label, title and header on its next page (表2 收入决算表, p. 8–9), 深圳 its title:
+    marked (续表), the next page still continues the table (before, its rows were lost without an issue)."""
+    path = shared_file(name)
+    printed = parse_file(path)
+    report = _continued(path, mark)
+    assert _cells(report) == _cells(printed)
+    if "foshan" in name:  # p. 9: 2210201 住房公积金 60.87, all of it 财政拨款
+        row = report.table("income").row(code="2210201")
+        assert (row.value("total"), row.value("fiscal_appropriation")) == (60.87, 60.87)

@@ -11,14 +11,18 @@ _TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|附?表\s*[0-9�
 _SET_PREFIX = "高等学校"
 _CHINESE_LABEL = lazy_pattern(r"^(?:公开|附)?表[一二三四五六七八九十]{1,3}")
 _CLASSIFICATION_NOTE = lazy_pattern(r"\(按?[^()]{0,8}(?:分类|科目)[^()]{0,4}\)$")
+_CONTINUED = lazy_pattern(r"\(续表?[0-9]{0,2}\)|续表?$|^续(?=表)")
 _ORDINAL = lazy_pattern(r"^(?:(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]|\((?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\))")
 
 
 def title_candidates(text: str) -> list[str]:
     """The title with each way a label can be printed around it removed: 公开01表, 附表5, 表一, 一、, （五）, 表5.,
-    a label after the title in brackets (（公开01表）), and a classification note after it (（按经济分类科目）)."""
+    a label after the title in brackets (（公开01表）), a classification note after it (（按经济分类科目）), and the
+    mark of a continued table ((续表), 续表2)."""
     compact = squeeze(text).replace("（", "(").replace("）", ")")
     compact = compact.replace("(收入)支出", "收入支出")
+    if "续" in compact:  # a table's title repeated over its next page: 收入决算表(续表), 续表2 收入决算表
+        compact = _CONTINUED.sub("", compact)
     if "表" in compact:  # every label has 表; a label printed after the title may leave its brackets: 总表(公开01表)
         compact = _TABLE_LABEL.sub("", compact).replace("()", "")
     compact = compact.lstrip(":：.．")
