@@ -96,9 +96,12 @@ def child() -> None:
 
     warnings.filterwarnings("ignore")
     logging.getLogger("dagster").setLevel(logging.ERROR)
-    from gongkai.warehouse.staging import start_workers_early
+    from gongkai.pipeline.command import start_early
+    from gongkai.pipeline.preflight import check_run
+    from gongkai.warehouse.paths import raw_dir, warehouse_path
 
-    start_workers_early()  # as `gongkai run` does: the parse workers' server imports beside Dagster's start-up
+    # as `gongkai run` does: the parse workers' server and the GX worker import beside Dagster's start-up
+    start_early(check_run(raw_dir(), warehouse_path(), allow_empty=False), full_refresh=False)
     import dagster as dg
 
     from gongkai.pipeline.run import run_pipeline

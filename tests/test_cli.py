@@ -131,21 +131,18 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
     assert runs == [[SEED.name], sorted([SEED.name, pdf.name]), [pdf.name]]
 
 
-def test_watch_opens_the_quality_context_while_it_waits(monkeypatch):
-    """Between the runs of `gongkai run --watch` Great Expectations' context is opened (a run whose new rows all pass
-    never opens it), so the checks of the next new report do not pay for the import."""
-    import threading
-
+def test_watch_starts_the_gx_worker_before_its_first_run(monkeypatch):
+    """`gongkai run --watch` starts the GX worker (Great Expectations imported, its context open, in a process of its
+    own) before its first run and keeps it: the checks of the next new report do not pay for the import."""
     import gongkai.pipeline.watch
-    import gongkai.quality
     from gongkai.pipeline.command import watch_raw_folder
+    from gongkai.quality import gx_worker
 
-    opened = threading.Event()
-    monkeypatch.setattr(gongkai.quality, "get_context", opened.set)
+    events = []
+    monkeypatch.setattr(gx_worker, "start", lambda: events.append("worker started"))
     monkeypatch.setattr(gongkai.pipeline.watch, "watch", lambda run, scan, **kwargs: run())
-    runs = []
-    watch_raw_folder(runs.append, interval=0, on_change=lambda: None)
-    assert len(runs) == 1 and opened.wait(timeout=30)
+    watch_raw_folder(lambda instance: events.append("run"), interval=0, on_change=lambda: None)
+    assert events == ["worker started", "run"]
 
 
 @pytest.fixture()

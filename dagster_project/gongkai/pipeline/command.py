@@ -1,9 +1,10 @@
 """What ``gongkai run`` does, once or watching the raw folder: refuse at once what cannot run (before Dagster is
-imported), start the parse workers early, run the pipeline with dbt's progress lines captured."""
+imported), start the parse workers and the GX worker early, run the pipeline with dbt's progress lines captured."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import time
 from collections.abc import Callable
@@ -16,10 +17,8 @@ def run_once(*, full_refresh: bool, wait: bool, on_wait: Callable[[str], None], 
     from gongkai.pipeline.preflight import check_run
     from gongkai.warehouse.paths import raw_dir, warehouse_path
 
-    check_run(raw_dir(), warehouse_path(), allow_empty=allow_empty)  # before Dagster is imported: immediate
-    from gongkai.warehouse.staging import start_workers_early
-
-    start_workers_early()
+    files = check_run(raw_dir(), warehouse_path(), allow_empty=allow_empty)  # before Dagster is imported: immediate
+    start_early(files, full_refresh=full_refresh)
     from gongkai.pipeline.run import run_pipeline
 
     captured = io.StringIO()  # dbt's own progress lines: shown with -v, or when the run fails
@@ -31,21 +30,37 @@ def run_once(*, full_refresh: bool, wait: bool, on_wait: Callable[[str], None], 
     return result, summary, captured.getvalue(), time.perf_counter() - started
 
 
+def start_early(files: list[str], *, full_refresh: bool) -> None:
+    """Before Dagster is imported, what the run will wait for later, each on the core this process leaves idle: the
+    parse workers' server importing the parser, and — when the run parses something (only new rows are validated) —
+    the GX worker importing Great Expectations."""
+    from gongkai.warehouse.paths import raw_dir, staging_dir
+    from gongkai.warehouse.staged import stale_files
+    from gongkai.warehouse.staging import start_workers_early
+
+    start_workers_early()
+    if full_refresh or stale_files(raw_dir(), files, staging_dir()):
+        start_gx_worker()
+
+
+def start_gx_worker() -> None:
+    """Start the GX worker (gongkai.quality.gx_worker) where gongkai.quality is installed; once per process."""
+    if importlib.util.find_spec("gongkai.quality") is not None:
+        from gongkai.quality import gx_worker
+
+        gx_worker.start()
+
+
 def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_change: Callable[[], None]) -> None:
     """``run(instance)``, then again whenever the raw folder's content changes; one Dagster instance (one run
-    history) for the whole watch. After each run, while the process waits for a change, Great Expectations' context
-    is opened (a run whose rows all pass never opens it): the next new report's checks find it ready."""
+    history) for the whole watch. The GX worker is started at once and kept (a run whose rows all pass never asks
+    it): the next new report's checks find Great Expectations imported and its context open."""
     import dagster as dg
 
-    from gongkai.pipeline.run import open_quality_context_in_background
     from gongkai.pipeline.watch import watch
     from gongkai.warehouse.paths import raw_dir, staging_dir
     from gongkai.warehouse.raw_folder import scan_raw
 
+    start_gx_worker()
     instance = dg.DagsterInstance.ephemeral()
-
-    def run_then_warm() -> None:
-        run(instance)
-        open_quality_context_in_background(spare_core_only=False)
-
-    watch(run_then_warm, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)
+    watch(lambda: run(instance), lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-
 import dagster as dg
 
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
+from gongkai.pipeline.command import start_gx_worker
 from gongkai.pipeline.definitions import defs
 from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
 from gongkai.pipeline.run_lock import run_lock
@@ -60,7 +57,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if allow_empty:
         tags[ALLOW_EMPTY_TAG] = "true"
     if parse_keys:
-        open_quality_context_in_background(spare_core_only=True)
+        start_gx_worker()  # `gongkai run` started it before Dagster's import; a library caller starts it here
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
@@ -68,26 +65,3 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
             instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
         )
     return result, summarize(result, warehouse_path())
-
-
-def open_quality_context_in_background(*, spare_core_only: bool) -> None:
-    """Import Great Expectations and open its context (≈ 3 s, once per process) in a thread.
-
-    During a run (``spare_core_only``): while this run's reports are parsed (in the worker processes) and loaded,
-    so the checks after loading find it ready — only runs that parse something validate new rows, and only with a
-    core to spare besides the parse worker's: on a saturated machine the thread would only slow the parse and dbt
-    steps it overlaps (at load 15–21 on 2 cores it did, by more than it saved). Between the runs of ``gongkai run
-    --watch`` the process is idle, so the next new report's checks need not pay for it."""
-    from gongkai.pipeline.checks import quality_package
-
-    quality = quality_package()
-    if quality is None:
-        return
-    if spare_core_only and os.getloadavg()[0] >= (os.cpu_count() or 1) - 1:
-        return
-    threading.Thread(target=_open_quietly, args=(quality.get_context,), name="gx-context", daemon=True).start()
-
-
-def _open_quietly(open_context) -> None:
-    with contextlib.suppress(Exception):  # the checks open it again and report what went wrong
-        open_context()

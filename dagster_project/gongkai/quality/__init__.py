@@ -12,7 +12,8 @@ Modules: ``specs`` (suites as data), ``suites`` (the suites), ``raw_columns`` / 
 SQL), ``helper_columns`` (reference sets, helpers that need Python), ``context`` (the GX file context), ``gx``
 (running GX on a frame), ``in_sql`` (candidate rows), ``no_candidates`` (the outcome on no rows), ``tables`` (a
 whole table), ``incremental`` (the changed partitions only), ``unchanged_tables`` (an unchanged whole table),
-``fingerprint`` (what a recorded outcome depends on), ``results`` (plain results, storage).
+``fingerprint`` (what a recorded outcome depends on), ``results`` (plain results, storage), ``gx_worker`` (GX in a
+process of its own, started by ``gongkai run``: validations on the default context go to it).
 
 Severities: ``'error'`` blocks downstream, only for invariants the pipeline guarantees (broken keys, unknown
 statuses, malformed or unknown codes in marts); ``'warning'`` is recorded and the run goes on, for every check on

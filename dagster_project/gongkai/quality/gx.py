@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from gongkai.quality import gx_worker
 from gongkai.quality.context import build_suite, get_context, lock, validation_definition
 from gongkai.quality.helper_columns import Lookups
 from gongkai.quality.results import ExpectationResult, SuiteResult, first_failing_rows
@@ -81,9 +82,16 @@ def run_suite(
 def validate_frame(spec: SuiteSpec, frame: pd.DataFrame, context=None, *, run_id: str | None = None,
                    by_partition: bool = False, only: Collection[int] | None = None) -> SuiteResult:
     """Run the suite's GX validation definition on ``frame`` (rows with their helper columns); with ``only``, GX
-    runs the expectations of those indices (the result holds theirs only)."""
-    context = context or get_context()
+    runs the expectations of those indices (the result holds theirs only). On the default context, in the GX worker
+    when this process started one (gongkai.quality.gx_worker)."""
     run_id = run_id or uuid.uuid4().hex[:16]
+    worker = gx_worker.running() if context is None and SUITES.get(spec.name) is spec else None
+    if worker is not None:
+        try:
+            return worker.validate(spec.name, frame, {"run_id": run_id, "by_partition": by_partition, "only": only})
+        except gx_worker.WorkerGone:
+            pass  # validated here instead
+    context = context or get_context()
     context_columns = [c for c in ROW_CONTEXT if c in frame.columns]
     if by_partition and spec.partition_column and spec.partition_column not in context_columns:
         context_columns.insert(0, spec.partition_column)
