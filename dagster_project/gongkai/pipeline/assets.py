@@ -1,7 +1,7 @@
 """Assets: parsed_report (one dynamic partition per raw file) → raw_tables → dbt models → warehouse (publish).
 
-One lineage graph: the dbt sources (``source('raw', …)``) are mapped onto the ``raw_tables`` asset by
-:class:`GongkaiDbtTranslator`, so dbt staging models hang directly below the loader.
+One lineage graph: the dbt sources (``source('raw', …)``) are the ``raw_tables`` asset (gongkai.pipeline.dbt_specs,
+which builds the dbt assets' specs from dbt's manifest.json), so dbt staging models hang directly below the loader.
 """
 
 
@@ -11,19 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from gongkai.pipeline.dbt_project import (
-    build_dbt_project,
     dbt_invocation,
     dbt_project_available,
     invocation_target,
     keep_partial_parse,
+    prepared_manifest,
     project_fingerprint,
     record_project_version,
     recorded_project_version,
+    target_dir,
 )
-from gongkai.pipeline.dbt_runner import stream_dbt, unchanged_dbt_events
+from gongkai.pipeline.dbt_runner import selects_every_node, stream_dbt, unchanged_dbt_events
+from gongkai.pipeline.dbt_specs import RAW_TABLES_KEY, DbtSpecs, load_manifest
 from gongkai.pipeline.dbt_state import dbt_inputs, forget_inputs, record_build, recorded_checks, recorded_inputs
 from gongkai.pipeline.report_metadata import report_metadata
 from gongkai.pipeline.resources import (
@@ -33,7 +34,7 @@ from gongkai.pipeline.resources import (
     run_publishes_at_end,
 )
 from gongkai.warehouse.load import load_staged
-from gongkai.warehouse.paths import dbt_build_path
+from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
 from gongkai.warehouse.raw_folder import path_for_partition_key
 from gongkai.warehouse.schema import STATUS_FAILED, STATUS_LOADED, STATUS_SKIPPED
 from gongkai.warehouse.staging import stage_files
@@ -45,7 +46,6 @@ report_files_partitions = dg.DynamicPartitionsDefinition(name="report_files")
 FULL_REFRESH_TAG = "gongkai/full_refresh"
 #: Run tag allowing a load that leaves the warehouse without any report (otherwise refused: a wrong or empty raw/).
 ALLOW_EMPTY_TAG = "gongkai/allow_empty"
-RAW_TABLES_KEY = dg.AssetKey("raw_tables")
 
 
 def _tag_is_true(context, tag: str) -> bool:
@@ -136,48 +136,6 @@ def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
 # dbt
 
 
-#: What a dbt test of dbt/tests/generic/checks.sql checks, by its name's prefix (shown in the UI's Checks tab).
-DBT_CHECK_DESCRIPTIONS = {
-    "checks_": "The model's keys, not-null columns, accepted values and relationships: a failure fails the build. "
-               "When it fails, its metadata shows the failing rows (report, check, row, expected, actual, file, "
-               "page; the first 20, with the count).",
-    "warnings_": "Identities and ranges a department's own report can break (Σ parts = total, amounts ≥ 0, shares "
-                 "0–100): a warning, never blocks publishing. Its metadata shows the failing rows (report, check, "
-                 "row, expected, actual, file, page; the first 20, with the count).",
-    "assert_": "A singular dbt test (dbt/tests/singular/): when it fails, its metadata shows the rows it returned.",
-}
-
-
-class GongkaiDbtTranslator(DagsterDbtTranslator):
-    """dbt sources → the ``raw_tables`` asset (one lineage graph); models grouped by their dbt folder."""
-
-    def __init__(self):
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props.get("resource_type") == "source":
-            return RAW_TABLES_KEY
-        return super().get_asset_key(dbt_resource_props)
-
-    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        """A ``checks_``/``warnings_`` test says what it checks (dbt gives it no description)."""
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        if spec is None or spec.description:
-            return spec
-        for prefix, text in DBT_CHECK_DESCRIPTIONS.items():
-            if spec.name.startswith(prefix):
-                return spec._replace(description=text)
-        return spec
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props.get("resource_type") == "source":
-            return "ingest"
-        fqn = dbt_resource_props.get("fqn") or []
-        if dbt_resource_props.get("resource_type") == "seed":
-            return "dbt_seeds"
-        return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
-
-
 class DbtConfig(dg.Config):
     full_refresh: bool = False
     vars_json: str = "{}"  # JSON object passed to dbt as --vars
@@ -188,25 +146,19 @@ DBT_SKIPPED = ("its inputs — the raw tables, the dbt project, --vars, dbt's ve
                "build: every model is unchanged and every test keeps the outcome it had then")
 
 
-def _selects_every_node(context: dg.AssetExecutionContext) -> bool:
-    """The run builds every model and runs every test (what a recorded build must have done)."""
-    return set(context.selected_asset_keys) == set(context.assets_def.keys) and \
-        set(context.selected_asset_check_keys) == set(context.assets_def.check_keys)
+DBT_SPECS = DbtSpecs(load_manifest(prepared_manifest())) if dbt_project_available() else None
 
 
-DBT_PROJECT = build_dbt_project() if dbt_project_available() else None
-
-
-def _make_dbt_assets(project):
-    @dbt_assets(
-        manifest=project.manifest_path,
-        project=project,
-        dagster_dbt_translator=GongkaiDbtTranslator(),
+def _make_dbt_assets(specs: DbtSpecs, project_dir: Path = DBT_PROJECT_DIR):
+    @dg.multi_asset(
         name="gongkai_dbt",
+        specs=specs.asset_specs(),
+        check_specs=specs.check_specs(),
+        can_subset=True,
         pool=WAREHOUSE_POOL,
     )
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, gongkai: WarehouseResource):
-        version = project_fingerprint(Path(project.project_dir))
+        version = project_fingerprint(project_dir)
         with gongkai.stable_build_name(context.run.run_id) as build:
             # marts built by other models or seeds: rebuilt whole (a per-report mart's columns may have changed)
             rebuild = recorded_project_version(build) != version
@@ -217,24 +169,25 @@ def _make_dbt_assets(project):
             inputs = dbt_inputs(build, version, invocation.args)
             if "--full-refresh" not in invocation.args and recorded_inputs(build) == inputs:
                 context.log.info(f"dbt skipped: {DBT_SKIPPED}")
-                yield from unchanged_dbt_events(context, recorded_checks(build), f"dbt skipped: {DBT_SKIPPED}")
+                yield from unchanged_dbt_events(context, specs, recorded_checks(build), f"dbt skipped: {DBT_SKIPPED}")
                 target = None
             else:
                 context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
                 forget_inputs(build)
                 saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
-                target = invocation_target(project, context.run.run_id, saved_state)
+                target = invocation_target(project_dir, context.run.run_id, saved_state)
                 checks = []
-                for event in stream_dbt(context, project, invocation.args, target_path=target, env=invocation.env,
+                for event in stream_dbt(context, specs, project_dir, invocation.args, target_path=target,
+                                        env=invocation.env,
                                         keep_views_and_seeds="--full-refresh" not in invocation.args):
                     if isinstance(event, dg.AssetCheckResult):
                         checks.append(event)
                     yield event
                 record_project_version(build, version)
-                if _selects_every_node(context):
+                if selects_every_node(context):
                     record_build(build, inputs, checks)
         if target is not None:
-            keep_partial_parse(target, Path(project.project_dir) / project.target_path, saved_state)
+            keep_partial_parse(target, target_dir(project_dir), saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)
             context.log.info("this run does not include the `warehouse` asset: published after dbt")
@@ -242,7 +195,7 @@ def _make_dbt_assets(project):
     return gongkai_dbt
 
 
-gongkai_dbt = _make_dbt_assets(DBT_PROJECT) if DBT_PROJECT is not None else None
+gongkai_dbt = _make_dbt_assets(DBT_SPECS) if DBT_SPECS is not None else None
 DBT_KEYS: list[dg.AssetKey] = sorted(gongkai_dbt.keys, key=lambda k: k.to_user_string()) if gongkai_dbt else []
 
 

@@ -1,25 +1,24 @@
-"""The dbt project in dbt/ as a dagster-dbt ``DbtProject``, and the dbt invocation built by a pure function."""
+"""The dbt project in dbt/: its manifest.json kept up to date (``dbt parse`` in a subprocess), the per-run target
+folders, and the dbt invocation built by a pure function."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
+import subprocess
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from dagster_dbt import DbtCliResource
 
 from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+TARGET_FOLDER = "target"
 PROJECT_VERSION_ENV = "GONGKAI_DBT_PROJECT_VERSION"
 KEPT_INVOCATION_TARGETS = 10  # per-run dbt target folders kept for inspection
 #: On every pipeline invocation: the file log at info, not debug (≈ 5,000 lines a run), and no JSON artifacts
@@ -125,25 +124,27 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return max((path.stat().st_mtime for path in project_files(project_dir)), default=0.0)
 
 
-def build_dbt_project(project_dir: Path = DBT_PROJECT_DIR):
-    """The DbtProject, with target/manifest.json prepared (``dbt parse``) when missing or older than the sources.
+def target_dir(project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    return Path(project_dir) / TARGET_FOLDER
+
+
+def prepared_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    """target/manifest.json, prepared (``dbt parse`` in a subprocess: loading the definitions imports no dbt) when
+    missing or older than the project's files.
 
     The parse sees the profile as the pipeline's runs will (GONGKAI_DBT_PATH = the stable build name), so its
-    partial_parse.msgpack, which dagster-dbt copies into every invocation's target folder, is valid for them.
+    partial_parse.msgpack, which seeds every invocation's target folder, is valid for them.
     """
-    from dagster_dbt import DbtProject
-
-    from gongkai.pipeline.resources import temporary_env
-
-    project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
-    manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project_dir):
-        cli = GongkaiDbtCliResource(project_dir=project, dbt_executable=dbt_executable())
-        with temporary_env(GONGKAI_DBT_PATH=str(dbt_build_path())):
-            if (project_dir / "packages.yml").exists() or (project_dir / "dependencies.yml").exists():
-                cli.cli(["deps", "--quiet"], target_path=project.target_path).wait()
-            cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
-    return project
+    manifest = target_dir(project_dir) / "manifest.json"
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir):
+        return manifest
+    location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+                "--target-path", str(target_dir(project_dir))]
+    env = {**os.environ, "GONGKAI_DBT_PATH": str(dbt_build_path())}
+    if (project_dir / "packages.yml").exists() or (project_dir / "dependencies.yml").exists():
+        subprocess.run([dbt_executable(), "deps", "--quiet", *location], env=env, cwd=project_dir, check=True)
+    subprocess.run([dbt_executable(), "parse", "--quiet", *location], env=env, cwd=project_dir, check=True)
+    return manifest
 
 
 def keep_partial_parse(invocation_target: Path, *folders: Path) -> None:
@@ -173,12 +174,12 @@ def prune_invocation_targets(root: Path, keep: int = KEPT_INVOCATION_TARGETS) ->
     return removed
 
 
-def invocation_target(project, run_id: str, saved_state: Path) -> Path:
+def invocation_target(project_dir: Path, run_id: str, saved_state: Path) -> Path:
     """A fresh target folder for one dbt invocation, seeded with the partial_parse.msgpack this warehouse's last
     run left in ``saved_state`` (its profile points at this warehouse's stable build name, so it stays valid even
     when other warehouses were built in between), else with the project target's (``dbt parse`` at definitions
     load, or the last run of any warehouse)."""
-    root = Path(project.project_dir) / project.target_path
+    root = target_dir(project_dir)
     prune_invocation_targets(root)
     target = root / f"gongkai_dbt-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True)
@@ -187,22 +188,6 @@ def invocation_target(project, run_id: str, saved_state: Path) -> Path:
             shutil.copyfile(source, target / PARTIAL_PARSE_FILE)
             break
     return target
-
-
-class GongkaiDbtCliResource(DbtCliResource):
-    """dagster-dbt's CLI resource, minus two costs per run: a ``dbt --version`` subprocess (≈ 4 s; dbt-core is
-    installed in this very environment, pyproject pins it, so its version is read from the package metadata) and an
-    in-process dbt adapter (≈ 1.8 s: it parses every macro), which dagster-dbt uses only to fetch row counts and
-    column metadata — gongkai fetches neither."""
-
-    @cached_property
-    def _cli_version(self):
-        from packaging import version
-
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
-        return None
 
 
 def dbt_executable() -> str:

@@ -1,7 +1,7 @@
 """dbt run inside the Dagster step's own process (dbt's Python API, ``dbtRunner``), its results turned into Dagster
-events by dagster-dbt's own translation (the events a ``dbt build`` subprocess would have streamed).
+events (gongkai.pipeline.dbt_events) as each node ends.
 
-Why not dagster-dbt's subprocess: a second Python and a second ``import dbt`` cost ≈ 3 s a run, and a process that
+Why not a ``dbt build`` subprocess: a second Python and a second ``import dbt`` cost ≈ 3 s a run, and a process that
 runs again (``gongkai run --watch``) can keep dbt's parsed manifest — the parse (≈ 1.5 s even when partial) is
 skipped while the project's files are unchanged. dbt runs in a worker thread; the step's thread yields each model's
 materialization and each passing test's check result as dbt reports it; a failed test's result, once dbt is done,
@@ -19,11 +19,13 @@ from typing import Any
 
 import dagster as dg
 
+from gongkai.pipeline.dbt_events import EXPLICIT_TESTS_ONLY, event_asset_key, result_events, subset_selection
 from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
 from gongkai.pipeline.dbt_project import RUN_FLAGS, project_fingerprint
+from gongkai.pipeline.dbt_specs import DbtSpecs
 from gongkai.pipeline.resources import temporary_env
 
-#: dbt events that carry a node's result (what dagster-dbt turns into Dagster events).
+#: dbt events that carry a node's result (what becomes a Dagster event).
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 #: What a run builds when the project is the one that built the warehouse: tables, the per-report marts (built
 #: incrementally: dbt/macros/report_marts.sql) and every test; views and seeds are what the same project created
@@ -32,40 +34,38 @@ CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:repo
 _manifests: dict[str, Any] = {}  # project fingerprint → dbt's parsed Manifest (one entry: the current project)
 
 
-def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], *,
+def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: Path, args: Sequence[str], *,
                target_path: Path, env: Mapping[str, str], keep_views_and_seeds: bool = False) -> Iterator[Any]:
-    """Run ``dbt <args>`` in this process for the assets selected in ``context`` and yield dagster-dbt's events for
-    each result; raise :class:`dagster.Failure` (after every result is yielded) if dbt did not succeed.
+    """Run ``dbt <args>`` in this process for the assets and checks selected in ``context`` and yield each result's
+    Dagster event (gongkai.pipeline.dbt_events); raise :class:`dagster.Failure` (after every result is yielded) if
+    dbt did not succeed.
 
     ``keep_views_and_seeds`` (the warehouse was built by this very project): views and seeds are not created again
     (:data:`CHANGED_ONLY_SELECTION`); each is reported materialized, unchanged, so that nothing downstream is skipped.
+    A run of a subset selects the nodes of its assets and checks by name (:func:`subset_selection`).
     """
-    from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets, \
-        get_updated_cli_invocation_params_for_context
-    from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
-
-    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    selection = get_updated_cli_invocation_params_for_context(context=context, manifest=manifest,
-                                                              dagster_dbt_translator=translator)
-    kept = _views_and_seeds(manifest, translator) & set(context.selected_asset_keys) if keep_views_and_seeds else set()
-    if kept:
-        args = [*args, "--select", *CHANGED_ONLY_SELECTION]
-    kept_in_order = KeptAssets(kept, set(context.selected_asset_keys), manifest, translator)
-    yield from kept_in_order.ready()
-    project_dir = Path(selection.dbt_project.project_dir if selection.dbt_project else project.project_dir)
-    location = ["--project-dir", str(project_dir), "--profiles-dir", str(project.project_dir),
-                "--target-path", str(target_path)]
+    selected = set(context.selected_asset_keys)
+    selected_checks = set(context.selected_asset_check_keys)
+    kept = _views_and_seeds(specs) & selected if keep_views_and_seeds else set()
     run_env = dict(env)
-    if selection.indirect_selection:
-        run_env["DBT_INDIRECT_SELECTION"] = selection.indirect_selection
+    if selects_every_node(context):
+        args = [*args, "--select", *CHANGED_ONLY_SELECTION] if kept else list(args)
+    else:
+        nodes = subset_selection(specs, selected, selected_checks, kept)
+        args = [*args, "--select", " ".join(nodes)] if nodes else []
+        run_env["DBT_INDIRECT_SELECTION"] = EXPLICIT_TESTS_ONLY
+    kept_in_order = KeptAssets(kept, selected, specs)
+    yield from kept_in_order.ready()
+    if not args:  # nothing but kept views and seeds selected
+        yield from kept_in_order.rest()
+        return
+    location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+                "--target-path", str(target_path)]
     held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
     with DbtThread(lambda on_event: _invoke(list(args), location, project_dir, on_event), run_env) as dbt:
         for raw in dbt.results():
-            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-            for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=translator,
-                                                               context=context, target_path=target_path,
-                                                               project=project):
-                key = _asset_key_of(dagster_event, context)
+            for dagster_event in result_events(raw, specs, selected_checks):
+                key = event_asset_key(dagster_event, specs)
                 yield from kept_in_order.before(key)
                 if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
                     held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
@@ -82,6 +82,12 @@ def stream_dbt(context: dg.AssetExecutionContext, project, args: Sequence[str], 
     if not result.success:
         detail = "; ".join(dbt.errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
+
+
+def selects_every_node(context: dg.AssetExecutionContext) -> bool:
+    """The run builds every model and runs every test of the project."""
+    return set(context.selected_asset_keys) == set(context.assets_def.keys) and \
+        set(context.selected_asset_check_keys) == set(context.assets_def.check_keys)
 
 
 class DbtThread:
@@ -140,10 +146,11 @@ class KeptAssets:
     each after every asset it depends on — the kept ones and those dbt builds in this run (a view over a table
     that dbt rebuilds, e.g. int_report_narrative_facts over int_report_versions, waits for that table)."""
 
-    def __init__(self, kept: set[dg.AssetKey], selected: set[dg.AssetKey], manifest: Mapping[str, Any],
-                 translator, note: str = "created by this project before: kept") -> None:
+    def __init__(self, kept: set[dg.AssetKey], selected: set[dg.AssetKey], specs: DbtSpecs,
+                 note: str = "created by this project before: kept") -> None:
         self._note = note
-        keys = {uid: translator.get_asset_key(node) for uid, node in manifest["nodes"].items()}
+        manifest = specs.manifest
+        keys = {uid: key for key, uid in specs.unique_id_by_key.items()}
         self._order = [keys[uid] for uid in _topological(keys, manifest) if keys[uid] in kept]
         built = selected - kept
         self._waits_for = {keys[uid]: {keys[a] for a in _ancestors(uid, manifest) if keys.get(a) in built}
@@ -181,26 +188,16 @@ class KeptAssets:
         yield dg.MaterializeResult(asset_key=key, metadata={"unchanged": self._note})
 
 
-def unchanged_dbt_events(context: dg.AssetExecutionContext, checks: Mapping[dg.AssetKey, Sequence[Any]],
-                         note: str) -> Iterator[Any]:
+def unchanged_dbt_events(context: dg.AssetExecutionContext, specs: DbtSpecs,
+                         checks: Mapping[dg.AssetKey, Sequence[Any]], note: str) -> Iterator[Any]:
     """A dbt step that did not run dbt: each selected asset reported materialized, unchanged (``note`` says why),
     in the order a multi-asset must yield them, each followed by its recorded check results that are selected."""
-    from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
-
-    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     selected = set(context.selected_asset_keys)
     selected_checks = set(context.selected_asset_check_keys)
-    for result in KeptAssets(selected, selected, manifest, translator, note).rest():
+    for result in KeptAssets(selected, selected, specs, note).rest():
         yield result
         yield from (check for check in checks.get(result.asset_key, ())
                     if dg.AssetCheckKey(check.asset_key, check.check_name) in selected_checks)
-
-
-def _asset_key_of(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
-    """The asset an event of dagster-dbt's translation is about (an Output names its output, not its asset)."""
-    if isinstance(event, dg.Output):
-        return context.asset_key_for_output(event.output_name)
-    return getattr(event, "asset_key", None)
 
 
 def _ancestors(uid: str, manifest: Mapping[str, Any]) -> set[str]:
@@ -232,15 +229,15 @@ def _topological(keys: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[s
     return done
 
 
-def _views_and_seeds(manifest: Mapping[str, Any], translator) -> set[dg.AssetKey]:
-    return {translator.get_asset_key(node) for node in manifest["nodes"].values()
-            if node["resource_type"] == "seed"
-            or (node["resource_type"] == "model" and node["config"].get("materialized") == "view")}
+def _views_and_seeds(specs: DbtSpecs) -> set[dg.AssetKey]:
+    nodes = specs.manifest["nodes"]
+    return {key for key, uid in specs.unique_id_by_key.items() if nodes[uid]["resource_type"] == "seed"
+            or (nodes[uid]["resource_type"] == "model" and nodes[uid]["config"].get("materialized") == "view")}
 
 
 def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):
     """dbtRunner with the parsed manifest of this project (parsed once per process, project content, --vars and
-    warehouse). The parse writes no manifest.json (:data:`RUN_FLAGS`: dagster-dbt reads the project's own, and
+    warehouse). The parse writes no manifest.json (:data:`RUN_FLAGS`: the definitions read the project's own, and
     dbt's JSON schema validation of the write cost ≈ 1 s of CPU a cold run); partial_parse.msgpack is still written."""
     from dbt.cli.main import dbtRunner
 
