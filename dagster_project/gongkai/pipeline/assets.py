@@ -6,7 +6,6 @@ which builds the dbt assets' specs from dbt's manifest.json), so dbt staging mod
 
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 

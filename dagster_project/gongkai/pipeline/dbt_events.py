@@ -33,7 +33,7 @@ def result_events(raw: Mapping[str, Any], specs: DbtSpecs,
     status = _status(raw["data"])
     metadata = {**_duration(raw["data"]), "unique_id": unique_id, "invocation_id": raw["info"]["invocation_id"],
                 "status": status}
-    if unique_id in specs.unique_id_by_key.values() and status in BUILT:
+    if unique_id in specs.asset_ids and status in BUILT:
         key = specs.key_by_unique_id[unique_id]
         yield dg.Output(None, output_name=key.to_python_identifier(), metadata=metadata)
     elif unique_id in specs.check_key_by_test and status != "skipped":

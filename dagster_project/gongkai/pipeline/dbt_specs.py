@@ -63,6 +63,11 @@ class DbtSpecs:
         return {key: uid for uid, key in self.key_by_unique_id.items() if not uid.startswith("source.")}
 
     @cached_property
+    def asset_ids(self) -> frozenset[str]:
+        """The unique_ids of the models and seeds (the sources are ``raw_tables``, no asset of dbt's)."""
+        return frozenset(self.unique_id_by_key.values())
+
+    @cached_property
     def key_by_output_name(self) -> dict[str, dg.AssetKey]:
         """The multi-asset's output of each asset (named after its key) → the key."""
         return {key.to_python_identifier(): key for key in self.unique_id_by_key}
@@ -73,7 +78,7 @@ class DbtSpecs:
         found = {}
         for uid, node in self.manifest["nodes"].items():
             attached = self._attached_node(node) if node["resource_type"] == "test" else None
-            if attached in self.key_by_unique_id:
+            if attached in self.asset_ids:
                 found[uid] = dg.AssetCheckKey(self.key_by_unique_id[attached], node["name"])
         return found
 
@@ -85,7 +90,7 @@ class DbtSpecs:
         adapter = self.manifest["metadata"].get("adapter_type")
         project_id = self.manifest["metadata"].get("project_id")
         return [self._asset_spec(node, adapter, project_id) for uid, node in self.manifest["nodes"].items()
-                if uid in self.unique_id_by_key.values()]
+                if uid in self.asset_ids]
 
     def check_specs(self) -> list[dg.AssetCheckSpec]:
         return [self._check_spec(uid, key) for uid, key in self.check_key_by_test.items()]
