@@ -183,7 +183,7 @@ def _make_dbt_assets(specs: DbtSpecs, project_dir: Path = DBT_PROJECT_DIR):
                         checks.append(event)
                     yield event
                 record_project_version(build, version)
-                if selects_every_node(context):
+                if selects_every_node(context, specs):
                     record_build(build, inputs, checks)
         if target is not None:
             keep_partial_parse(target, target_dir(project_dir), saved_state)

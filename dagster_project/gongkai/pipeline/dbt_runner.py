@@ -48,7 +48,7 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     selected_checks = set(context.selected_asset_check_keys)
     kept = _views_and_seeds(specs) & selected if keep_views_and_seeds else set()
     run_env = dict(env)
-    if selects_every_node(context):
+    if selects_every_node(context, specs):
         args = [*args, "--select", *CHANGED_ONLY_SELECTION] if kept else list(args)
     else:
         nodes = subset_selection(specs, selected, selected_checks, kept)
@@ -84,10 +84,11 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
 
 
-def selects_every_node(context: dg.AssetExecutionContext) -> bool:
-    """The run builds every model and runs every test of the project."""
-    return set(context.selected_asset_keys) == set(context.assets_def.keys) and \
-        set(context.selected_asset_check_keys) == set(context.assets_def.check_keys)
+def selects_every_node(context: dg.AssetExecutionContext, specs: DbtSpecs) -> bool:
+    """The run builds every model and runs every test of the project (in a subset run, ``context.assets_def`` is
+    the subset: the project's own keys are compared)."""
+    return set(context.selected_asset_keys) == set(specs.unique_id_by_key) and \
+        set(context.selected_asset_check_keys) == set(specs.test_by_check_key)
 
 
 class DbtThread:
