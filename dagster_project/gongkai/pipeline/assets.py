@@ -105,7 +105,7 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
     group_name="ingest",
     kinds={"duckdb"},
     description="The raw schema: every staged report whose content the raw folder holds now, loaded by the one "
-    "writer into this run's build copy of the warehouse (per report: DELETE + INSERT in one transaction).",
+    "writer into this run's build copy of the warehouse (their bookkeeping in one transaction, their rows in batches).",
 )
 def raw_tables(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
     removed = gongkai.discard_stale_builds(context.instance, keep=context.run.run_id)
