@@ -65,31 +65,60 @@ def parse_timeout() -> float:
         return DEFAULT_PARSE_TIMEOUT
 
 
-def pdf_page_count(data: bytes, stop_after: int | None = None) -> int | None:
-    """The pages a PDF's page tree actually holds (its leaves, walked without parsing any page's content — not the
-    /Count it declares, which may lie), counting at most ``stop_after``; None if the file is not a PDF or its tree
-    cannot be read (the parser then reports what is wrong)."""
+def _pdfminer_document(data: bytes):
+    """pdfminer's view of a PDF (its cross-reference tables read, no object parsed yet); None if ``data`` is not a
+    PDF or its cross-references cannot be read."""
     if b"%PDF-" not in data[:1024]:
         return None
     try:
         import io
-        from itertools import islice
 
         from pdfminer.pdfdocument import PDFDocument
-        from pdfminer.pdfpage import PDFPage
         from pdfminer.pdfparser import PDFParser
 
-        pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data))))
-        return sum(1 for _ in islice(pages, stop_after))
+        return PDFDocument(PDFParser(io.BytesIO(data)))
     except Exception:  # noqa: BLE001 - encrypted, truncated, odd trees: the parser says what is wrong
         return None
+
+
+def _object_count(document) -> int | None:
+    """The objects a PDF's cross-reference tables hold — at least its page count, for every page the walk below
+    counts is an object of its own, found through those tables and counted once; None if they cannot be listed."""
+    try:
+        return len({objid for xref in document.xrefs for objid in xref.get_objids()})
+    except Exception:  # noqa: BLE001 - a broken table: the walk decides
+        return None
+
+
+def _page_leaves(document, stop_after: int | None) -> int | None:
+    try:
+        from itertools import islice
+
+        from pdfminer.pdfpage import PDFPage
+
+        return sum(1 for _ in islice(PDFPage.create_pages(document), stop_after))
+    except Exception:  # noqa: BLE001 - odd trees: the parser says what is wrong
+        return None
+
+
+def pdf_page_count(data: bytes, stop_after: int | None = None) -> int | None:
+    """The pages a PDF's page tree actually holds (its leaves, walked without parsing any page's content — not the
+    /Count it declares, which may lie), counting at most ``stop_after``; None if the file is not a PDF or its tree
+    cannot be read (the parser then reports what is wrong)."""
+    document = _pdfminer_document(data)
+    return None if document is None else _page_leaves(document, stop_after)
 
 
 def check_page_limit(path: Path, data: bytes | None = None, limit: int | None = None) -> None:
     """Raise ``PipelineParseError('too_many_pages')`` for a PDF whose page tree holds more than ``limit`` pages."""
     limit = MAX_PDF_PAGES if limit is None else limit
-    data = Path(path).read_bytes() if data is None else data
-    count = pdf_page_count(data, stop_after=limit + 1)
+    document = _pdfminer_document(Path(path).read_bytes() if data is None else data)
+    if document is None:
+        return
+    objects = _object_count(document)
+    if objects is not None and objects <= limit:  # no more pages than objects: no walk needed
+        return
+    count = _page_leaves(document, stop_after=limit + 1)
     if count is not None and count > limit:
         raise PipelineParseError(
             "too_many_pages",
