@@ -2,7 +2,8 @@
 how its own checks (reconciliation: totals, identities, narrative vs tables) came out — failed ones by name with
 expected, actual, file and page — and its review findings (审核意见) with page, line and the text quoted.
 
-Read from the report's staged Parquet (warehouse/staging/<report_id>/), so it costs no warehouse access.
+Taken from the rows the parse worker staged (handed back with its result; from the staged Parquet,
+warehouse/staging/<report_id>/, for a report staged by an earlier run), so it costs no warehouse access.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ FAILED_CHECKS_SHOWN = 20
 KIND_NAMES = {"final": "决算 final accounts", "budget": "预算 budget"}
 
 
-def _rows(staged_dir: Path, table: str) -> list[dict[str, Any]]:
-    path = staged_dir / f"{table}.parquet"
+def _rows(result: StageResult, table: str) -> list[dict[str, Any]]:
+    """The report's staged rows of ``table``: as its parse worker handed them back, else read from its Parquet."""
+    if result.shown is not None:
+        return result.shown.get(table, [])
+    path = Path(result.staged_dir) / f"{table}.parquet"
     return pq.read_table(path).to_pylist() if path.exists() else []
 
 
@@ -68,21 +72,21 @@ def report_metadata(result: StageResult) -> dict[str, Any]:
     staged = result.staged_dir
     if staged is None or not Path(staged).is_dir():
         return metadata
-    files = _rows(Path(staged), "report_files")
+    files = _rows(result, "report_files")
     if files:
         metadata["pages"] = files[0].get("pages") or 0
     if result.status == STATUS_LOADED:
         tables = [(t["table_family"], t["table_title"], t["table_label"])  # 本表无数据 counts: read
-                  for t in _rows(Path(staged), "report_tables")]
+                  for t in _rows(result, "report_tables")]
         name, expected = table_set_of(result.kind, tables)
         metadata["tables_read"] = f"{len(tables)} of {expected} tables ({name} set)"
-        checks = _rows(Path(staged), "reconciliation_checks")
+        checks = _rows(result, "reconciliation_checks")
         counts = {s: sum(c["status"] == s for c in checks) for s in ("pass", "fail", "not_run")}
         metadata["checks"] = f"{counts['pass']} pass / {counts['fail']} fail / {counts['not_run']} not run"
         metadata["checks_failed"] = counts["fail"]
         metadata["failed_checks"] = dg.MetadataValue.md(failed_checks_markdown(checks))
         metadata["rows_staged"] = sum(result.row_counts.values())
-        findings = _rows(Path(staged), "review_findings")
+        findings = _rows(result, "review_findings")
         metadata["review_findings"] = len(findings)
         metadata["review"] = dg.MetadataValue.md(review_markdown(findings))
     return metadata

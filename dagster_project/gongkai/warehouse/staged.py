@@ -73,6 +73,9 @@ class StageResult:
     department: str | None = None
     fiscal_year: int | None = None
     kind: str | None = None
+    #: table → the staged rows a report partition's metadata shows (pipeline/report_metadata.py), as the worker that
+    #: staged them had them (a check that did not fail: its status only); None: read them from the staged Parquet
+    shown: dict[str, list[dict[str, Any]]] | None = None
 
     def summary(self) -> str:
         if self.status == STATUS_LOADED:

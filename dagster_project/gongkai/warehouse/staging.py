@@ -16,8 +16,9 @@ import signal
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from gongkai.extract.records import Report
+from gongkai.extract.records import CHECK_FAIL, Report
 from gongkai.warehouse import workers as child_processes
 from gongkai.warehouse.fingerprints import FingerprintCache, sha256_bytes
 from gongkai.warehouse.limits import (
@@ -30,7 +31,7 @@ from gongkai.warehouse.limits import (
 from gongkai.warehouse.raw_folder import UnsafePathError, is_hidden, report_id_for, safe_path, undecodable_name
 from gongkai.warehouse.rows import error_tables, refused_tables, report_file_row, report_rows
 from gongkai.warehouse.schema import DATA_TABLES, STATUS_FAILED, STATUS_LOADED
-from gongkai.warehouse.staged import StageResult, staged_result, write_staged, write_staged_file
+from gongkai.warehouse.staged import StageResult, arrow_schema, staged_result, write_staged, write_staged_file
 
 #: The parser the parse step calls, as "module:function" (resolved in the worker process, so a test can point it
 #: at a stand-in by setting this attribute; it must be importable by name). It parses and reviews the file, reading
@@ -181,11 +182,25 @@ def stage_file(
             department=report.department,
             fiscal_year=report.fiscal_year,
             kind=report.kind,
+            shown=_shown_rows(tables),
         )
     staged = write_staged_file(staging, report_id, error_tables(row))
     return StageResult(
         rel_path, report_id, sha, row["status"], staged, row["error_kind"], row["error_message"], kind=row["kind"]
     )
+
+
+def _shown_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of ``tables`` a report partition's metadata shows, each with the staged columns only: handed back
+    with the result, so that the run does not read them again from the Parquet files just written."""
+    def staged(table: str, row: dict[str, Any]) -> dict[str, Any]:
+        return {name: row.get(name) for name in arrow_schema(table).names}
+
+    shown = {table: [staged(table, row) for row in tables[table]]
+             for table in ("report_files", "report_tables", "review_findings")}
+    shown["reconciliation_checks"] = [staged("reconciliation_checks", c) if c["status"] == CHECK_FAIL
+                                      else {"status": c["status"]} for c in tables["reconciliation_checks"]]
+    return shown
 
 
 def stage_error(raw_dir: Path, rel_path: str, staging: Path, kind: str, message: str) -> StageResult:
