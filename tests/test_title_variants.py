@@ -1,9 +1,9 @@
 """Table titles as other departments print them: the seed (辽宁 公开01表…, a text dump) and the Shanghai final (一、…九、,
 a PDF) with every title re-printed one way real reports print theirs — the year or the department and the year
-before the title (2023年度收入支出决算总表), the label after it in brackets (收入支出决算总表（公开01表）), a
-classification note after it (（按经济分类科目）), 附表5 / （五） / 表5. labels, 三公 in single quotes, 收支 for 收入支出,
-the fund tables without 财政拨款; and a title repeated over a table's next page marked (续表). Every table must read
-cell for cell as the report printed as it is."""
+before the title (2023年度收入支出决算总表), 部门 before it, the label after it in brackets (…总表（公开01表）), a
+note after it (（按经济分类科目）, （汇总）), 附表5 / （五） / 表5. labels, 三公 in single quotes, 收支 for 收入支出, the
+fund tables without 财政拨款; and a title repeated over a table's next page marked (续表). Every table must read cell
+for cell as the report printed as it is."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ VARIANTS = {  # (title, number) → the title line as printed
     "bracketed_ordinal": lambda title, n: f"（{CN[n - 1]}）{title}",
     "label_with_dot": lambda title, n: f"表{n}. {title}",
     "renamed": lambda title, n: RENAMED.get(title, title),
+    "department_word": lambda title, n: f"部门{title}",
+    "scope_note": lambda title, n: f"{title}（汇总）",
     "chinese_public_label": lambda title, n: f"公开表{CN[n - 1]} {title}",
     "chinese_label_run_in": lambda title, n: f"表{CN[n - 1]}{title}",
 }
@@ -95,7 +97,7 @@ def _retitled_shanghai(variant: str) -> Report:
 
 
 @pytest.mark.parametrize("variant", ["year", "department_year", "label_after", "classification_note",
-                                     "bracketed_ordinal", "renamed"])
+                                     "bracketed_ordinal", "renamed", "department_word", "scope_note"])
 def test_shanghai_pdf_titles(shanghai, variant):
     report = _retitled_shanghai(variant)
     assert [t.family for t in report.tables] == [t.family for t in shanghai.tables]

@@ -105,7 +105,7 @@ STANDARD_FAMILIES: tuple[Family, ...] = (
         "three_public",
         '财政拨款"三公"经费支出决算表',
         ("budget", "actual"),
-        _p(r"^(一般公共预算)?(财政拨款)?[\"'“”‘’〝〞（(]?三公[\"'“”‘’〝〞）)]?经费([及和、]会议费[、和及]?培训费)?(支出决算|支出情况|情况)表$"),
+        _p(r"^(一般公共预算)?(财政拨款)?[\"'“”‘’〝〞（(]?三公[\"'“”‘’〝〞）)]?经费([及和、]会议费[、和及]?培训费)?(支出)?(决算|情况|决算情况)表$"),
         layout="three_public",
     ),
 )
@@ -303,7 +303,7 @@ def _any_title(families: tuple[Family, ...]) -> re.Pattern[str]:
 
 
 # the year, or the department and the year, printed before a title (2024年度收入支出决算总表, 某局2024年…; a typo's
-# '202 年度' too) and no part of it
-_FINAL_TITLE_PREFIX = _p(r"^[:：.．、]?.{0,24}?(?:19|20)\d{1,2}年度?(?:部门)?(?:决算)?")
+# '202 年度' too), and 部门 / 单位: no part of the title
+_FINAL_TITLE_PREFIX = _p(r"^[:：.．、]?(?:.{0,24}?(?:19|20)\d{1,2}年度?)?(?:本?部门|本?单位)?(?:决算)?")
 
 FINAL_TABLES = FamilySet(FAMILIES, FINAL_COLUMN_TERMS, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS, _FINAL_TITLE_PREFIX)

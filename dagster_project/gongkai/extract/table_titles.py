@@ -10,14 +10,14 @@ from gongkai.extract.text import squeeze
 _TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|附?表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
 _SET_PREFIX = "高等学校"
 _CHINESE_LABEL = lazy_pattern(r"^(?:公开|附)?表[一二三四五六七八九十]{1,3}")
-_CLASSIFICATION_NOTE = lazy_pattern(r"\(按?[^()]{0,8}(?:分类|科目)[^()]{0,4}\)$")
+_NOTE = lazy_pattern(r"\([^()]{1,12}\)$")  # (按经济分类科目), (汇总), (本级), (空表), (人员经费和公用经费)
 _CONTINUED = lazy_pattern(r"\(续表?[0-9]{0,2}\)|续表?$|^续(?=表)")
 _ORDINAL = lazy_pattern(r"^(?:(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[、.．)）]|\((?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\))")
 
 
 def title_candidates(text: str) -> list[str]:
     """The title with each way a label can be printed around it removed: 公开01表, 附表5, 表一, 一、, （五）, 表5.,
-    a label after the title in brackets (（公开01表）), a classification note after it (（按经济分类科目）), and the
+    a label after the title in brackets (（公开01表）), a note after it (（按经济分类科目）, （汇总）, （无数据）), and the
     mark of a continued table ((续表), 续表2)."""
     compact = squeeze(text).replace("（", "(").replace("）", ")")
     compact = compact.replace("(收入)支出", "收入支出")
@@ -27,7 +27,7 @@ def title_candidates(text: str) -> list[str]:
         compact = _TABLE_LABEL.sub("", compact).replace("()", "")
     compact = compact.lstrip(":：.．")
     candidates = [compact, _ORDINAL.sub("", compact, count=1)]
-    if compact.endswith(")") and (noted := _CLASSIFICATION_NOTE.search(compact)):  # …决算表(按经济分类科目)
+    if compact.endswith(")") and (noted := _NOTE.search(compact)):  # …决算表(按经济分类科目)
         candidates += [c[:noted.start() - len(compact)] for c in candidates]
     if compact.startswith(_SET_PREFIX):  # the university set: 高等学校收支决算总表, 高等学校收入决算表 …
         candidates.append(compact[len(_SET_PREFIX):])
