@@ -6,13 +6,15 @@ drops the subset tag ('ABCDEE+') of an embedded simple (TrueType, Type1) font: a
 font alike ('ABCDEE+仿宋' for both the Type0 font of the Chinese and the TrueType font of the digits) reads as two
 fonts, and one whose BaseFont lacks the tag its FontName has reads as another font than its tagged sibling. Where a
 page holds such a name beside a font of the same untagged name, the document's own names are looked up (its font
-dictionaries, read once with pdfminer's object parser: no page is laid out).
+dictionaries, read once with pdfminer's object parser: no page is laid out, no page's contents parsed).
 """
 
 from __future__ import annotations
 
 import io
 import re
+
+from gongkai.extract.pdf_page_tree import page_dicts
 
 _TAG = re.compile(r"^[A-Z]{6}\+")
 
@@ -44,15 +46,14 @@ class FontNames:
 
 def _simple_font_names(data: bytes) -> dict[str, set[str]]:
     from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
 
     names: dict[str, set[str]] = {}
     seen: set[int] = set()
     try:
-        for page in PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))):
-            fonts = resolve1(resolve1(page.resources or {}).get("Font")) or {}
+        for page in page_dicts(PDFDocument(PDFParser(io.BytesIO(data)))):
+            fonts = resolve1((resolve1(page.get("Resources")) or {}).get("Font")) or {}
             for ref in fonts.values():
                 key = getattr(ref, "objid", None) or id(ref)
                 if key in seen:

@@ -94,9 +94,9 @@ def _page_leaves(document, stop_after: int | None) -> int | None:
     try:
         from itertools import islice
 
-        from pdfminer.pdfpage import PDFPage
+        from gongkai.extract.pdf_page_tree import page_dicts
 
-        return sum(1 for _ in islice(PDFPage.create_pages(document), stop_after))
+        return sum(1 for _ in islice(page_dicts(document), stop_after))
     except Exception:  # noqa: BLE001 - odd trees: the parser says what is wrong
         return None
 
