@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -67,6 +66,7 @@ def _summary_line(path: Path, report, seconds: float) -> str:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from gongkai.extract.serialize import report_to_dict
+    from gongkai.json_text import dumps_indented
 
     status = 0
     for name in args.files:
@@ -78,7 +78,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         elif args.summary or len(args.files) > 1:
             print(_summary_line(Path(name), report, time.perf_counter() - started))
         else:
-            print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+            print(dumps_indented(report_to_dict(report)))
     return status
 
 
