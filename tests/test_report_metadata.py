@@ -72,3 +72,23 @@ def test_failed_checks_table_shows_the_first_twenty_of_all():
     assert text.startswith("25 failed checks, the first 20:")
     assert text.count("| f.pdf |") == 20 and "| c19 |" in text and "| c20 |" not in text
     assert failed_checks_markdown(checks[-1:]) == "none"
+
+
+def test_metadata_from_the_workers_rows_is_the_staged_parquets(tmp_path):
+    """A fresh parse hands its partition's rows back with the result; a report staged by an earlier run is read
+    from its Parquet. Both give the same metadata: the Liaoning report (2 failed checks, a review finding, 36
+    pages) and the Putuo final PDF (2 checks not run)."""
+    import dataclasses
+
+    from gongkai.pipeline.report_metadata import report_metadata
+    from gongkai.warehouse.staging import stage_file
+
+    found = {}
+    for name in (LIAONING, "2024_shpt-czj_final.pdf"):
+        result = stage_file(RAW, name, tmp_path / "staging")
+        assert result.shown is not None
+        found[name] = report_metadata(result)
+        assert found[name] == report_metadata(dataclasses.replace(result, shown=None))
+    assert (found[LIAONING]["pages"], found[LIAONING]["checks_failed"], found[LIAONING]["review_findings"]) == (36, 2, 1)
+    assert "| 89.00 |" in found[LIAONING]["failed_checks"].value
+    assert found["2024_shpt-czj_final.pdf"]["checks"].endswith("/ 0 fail / 2 not run")
