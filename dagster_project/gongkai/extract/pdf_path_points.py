@@ -63,6 +63,8 @@ def _layout_known() -> bool:
 def _layout_holds() -> bool:
     """Whether the records read from memory are what the API gives, on a path of every segment type and a close."""
     path = raw.FPDFPageObj_CreateNewPath(1.5, -2.25)
+    if not path:
+        return False
     try:
         raw.FPDFPath_LineTo(path, 3.0e5, 7.125)
         raw.FPDFPath_BezierTo(path, 1.0, 2.0, 3.0, 4.0, -5.5, 6.0)
@@ -71,9 +73,10 @@ def _layout_holds() -> bool:
         raw.FPDFPath_LineTo(path, -8.0, 9.75)
         handle = pdfium.Handle(ctypes.cast(path, ctypes.c_void_p).value)
         count = pdfium.segment_count(handle)
-        asked = _asked_points(handle, count)
         first, last = pdfium.segment(handle, 0).value, pdfium.segment(handle, count - 1).value
+        if count != 7 or not first or last - first != _RECORD_SIZE * (count - 1):
+            return False
         read = struct.unpack("<" + _RECORD * count, ctypes.string_at(first, _RECORD_SIZE * count))
-        return count == 7 and last - first == _RECORD_SIZE * (count - 1) and read == asked
+        return read == _asked_points(handle, count)
     finally:
         raw.FPDFPageObj_Destroy(path)
