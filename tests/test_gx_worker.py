@@ -75,3 +75,16 @@ def test_the_worker_gives_the_results_gx_gives_here(context):
     assert there["rows"] == [r.rows for r in here] == [len(frame)] * 2
     assert there["results"] == json.loads(json.dumps([_outcomes(r) for r in here], ensure_ascii=False, default=str))
     assert len(there["results"][1]) == 6
+
+
+def test_a_worker_that_died_leaves_the_validation_to_this_process(context, monkeypatch):
+    from gongkai.quality import gx_worker
+
+    worker = gx_worker.GXWorker()
+    worker.process.kill()
+    worker.process.wait()
+    monkeypatch.setattr(gx_worker, "running", lambda: worker)
+    frame = planted_frame()
+    result = validate_frame(SUITES[SUITE], frame)  # the default context, in this process
+    assert _outcomes(result) == _outcomes(validate_frame(SUITES[SUITE], frame, context))
+    assert not result.success_errors
