@@ -361,7 +361,7 @@ def watch_trial(raw: Path, work: Path, interval: float = 0.5) -> dict[str, float
         latency = time.perf_counter() - t0
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        proc.wait(timeout=600)  # at load 15–19 it did not end within 60 s (before the GX worker too)
         link.unlink(missing_ok=True)
     return {"first_run_s": first, "first_wall_s": first_wall, "latency_s": latency, "run_s": second}
 
