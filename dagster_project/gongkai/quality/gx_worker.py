@@ -7,8 +7,8 @@ stored by the worker in the same context. A process that starts the worker never
 
 The worker is a ``python`` running :func:`main`, talking pickles over its stdin and a copy of its stdout (its
 own stdout is stderr: GX's prints never reach the protocol). It runs at the run's priority: by the time its import
-is done the run waits for it (a lower priority starved it on a loaded machine). It ends when its stdin closes: when this process ends, even by kill -9. If it
-dies, validations go on in this process.
+is done the run waits for it (a lower priority starved it on a loaded machine). It ends when its stdin closes: when
+this process ends, even by kill -9. If it dies, validations go on in this process.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from gongkai.quality.results import SuiteResult
+
 
 class GXWorker:
     """The client side: one validation at a time (GX's context is not thread-safe either)."""
@@ -74,12 +75,17 @@ _start_lock = threading.Lock()
 
 
 def start() -> None:
-    """Start the worker now (once per process; again if it has died): GX's import and context beside the run."""
+    """Start the worker now (once per process; again if it has died): GX's import and context beside the run. A
+    process that cannot be started leaves the validations to this one."""
     global _worker
     with _start_lock:
         if _worker is not None and _worker.process.poll() is None:
             return
-        _worker = GXWorker()
+        try:
+            _worker = GXWorker()
+        except OSError:
+            _worker = None
+            return
         atexit.unregister(stop)  # registered once per process
         atexit.register(stop)
 
@@ -101,8 +107,9 @@ def running() -> GXWorker | None:
 def _answer(out: BinaryIO, ok: bool, value: object) -> None:
     try:
         data = pickle.dumps((ok, value), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # noqa: BLE001 - an exception GX raised that does not pickle: its text
-        data = pickle.dumps((False, RuntimeError(f"{type(value).__name__}: {value}" if not ok else repr(error))))
+    except Exception as error:  # noqa: BLE001 - what does not pickle is sent as its text
+        failure = error if ok else value
+        data = pickle.dumps((False, RuntimeError(f"{type(failure).__name__}: {failure}")))
     out.write(data)
     out.flush()
 
