@@ -80,6 +80,22 @@ def test_blank_template_is_not_a_report():
     assert error.value.kind == "not_a_report" and "样张" in str(error.value)
 
 
+def test_blank_template_of_a_named_department_is_not_a_report():
+    """The same template with its placeholder filled in (上海市XX局 → 上海市规划局): its nine tables print no amount and
+    its text states no figure, so it is still no report (before: read as 上海市规划局's 2024 final, nine empty
+    tables)."""
+    if not TEMPLATE.exists():
+        pytest.skip("the blank template (../shared/reference) is not available")
+    document = read_pdf_document(TEMPLATE, max_pages=PAGES)
+    for line in document.lines:
+        line.text = line.text.replace("XX", "规划").replace("ＸＸ", "规划")
+    identity = read_identity(document.lines)
+    assert not identity.is_template and identity.department == "上海市规划局"
+    with pytest.raises(ParseError) as error:
+        parse_document(document)
+    assert error.value.kind == "not_a_report" and "none of its 9 tables prints an amount" in str(error.value)
+
+
 def _lines(*texts: str, page: int = 1) -> list[Line]:
     return [Line(text, page, n) for n, text in enumerate(texts, start=1)]
 

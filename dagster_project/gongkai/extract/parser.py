@@ -71,6 +71,7 @@ def parse_document(document: Document) -> Report:
     facts, issues = read_narrative_facts(document, identity.fiscal_year)
     report.narrative = facts
     report.issues.extend(issues)
+    _refuse_blank(report)
     projects, units, issues = read_performance(document)
     report.projects, report.unit_evaluations = projects, units
     report.issues.extend(issues)
@@ -92,6 +93,7 @@ def _parse_budget(document: Document, report: Report) -> Report:
     report.issues.extend(missing_budget_tables(tables))
     report.targets = read_budget_targets(document)
     report.narrative = read_budget_narrative(document, report.fiscal_year)
+    _refuse_blank(report)
     report.checks = reconcile_budget(report)
     return report
 
@@ -128,6 +130,17 @@ def _refuse_unreadable(document: Document, identity) -> None:
         hint = " (images only: it needs OCR)" if set(unreadable) == {"scanned"} else ""
         raise ParseError("no_readable_text", f"none of the {len(statuses)} pages of {Path(document.file).name} has "
                                              f"readable text: {counts}{hint}")
+
+
+def _refuse_blank(report: Report) -> None:
+    """Tables that print their rows but no amount at all, and a text that states no figure: a blank template (样张) of
+    a report, also where its department is no placeholder — a report always prints its totals."""
+    rows = [row for table in report.tables for row in table.rows]
+    if not rows or report.narrative or any(cell.value is not None for row in rows for cell in row.cells):
+        return
+    raise ParseError("not_a_report", f"a blank template (样张) of a report, not a report: none of its "
+                                     f"{len(report.tables)} tables prints an amount in its {len(rows)} rows and its "
+                                     "text states no figure (or none that gongkai can read)")
 
 
 def _page_issues(document: Document) -> list[ParseIssue]:
