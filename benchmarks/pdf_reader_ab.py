@@ -2,10 +2,11 @@
 
     python benchmarks/pdf_reader_ab.py [--against REV] [--runs N] [PDF ...]
 
-A is ``pdf_chars``, ``pdf_paths``, ``pdf_path_points`` and ``pdfium_calls`` as at REV (default: main), imported from a temporary copy; B
-is the working tree's. Each reads every page of every PDF (default: the corpus PDFs of ``pdf_pages``) from a fresh
-open, the two alternating file by file and round after round, so a busy machine slows them alike; the figure is the
-CPU time of this process per page, with the load average. Before timing, every page's output (each character's
+A is ``pdf_chars``, ``pdf_paths``, ``pdf_path_points`` and ``pdfium_calls`` as at REV (default: main; a module REV
+did not have is B's), imported from a temporary copy; B is the working tree's. Each reads every page of every PDF
+(default: the corpus PDFs of ``pdf_pages``) from a fresh open, the two alternating file by file and round after
+round, so a busy machine slows them alike; the figure is the CPU time of this process per page, with the load
+average. Before timing, every page's output (each character's
 text, box, baseline, size and font; each path; the images; the pages left to pdfminer) is compared: a change
 meant to be a pure speed-up must print ``identical: yes``.
 """
