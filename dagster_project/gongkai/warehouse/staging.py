@@ -193,8 +193,11 @@ def stage_file(
 def _shown_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The rows of ``tables`` a report partition's metadata shows, each with the staged columns only: handed back
     with the result, so that the run does not read them again from the Parquet files just written."""
+    names = {table: arrow_schema(table).names
+             for table in ("report_files", "report_tables", "review_findings", "reconciliation_checks")}
+
     def staged(table: str, row: dict[str, Any]) -> dict[str, Any]:
-        return {name: row.get(name) for name in arrow_schema(table).names}
+        return {name: row.get(name) for name in names[table]}
 
     shown = {table: [staged(table, row) for row in tables[table]]
              for table in ("report_files", "report_tables", "review_findings")}
