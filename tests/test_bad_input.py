@@ -276,6 +276,45 @@ def test_fund_tables_not_printed(tmp_path, seed):
             [value, value, None, None]
 
 
+@pytest.mark.parametrize("scope", ["", "（本级）"], ids=["same-titles", "benji-titles"])
+def test_second_table_set(tmp_path, seed, scope):
+    """A report printing its nine tables twice (the department's, then 本级's): the first set is read, the second is
+    one issue per table, never added to the first (before: every row twice, 52 checks failed)."""
+    first, end = _span(r"^ 收入支出决算总表", r"第五部分")
+    second = re.sub(r"^ ?(\S+表)$", lambda m: f" {m.group(1)}{scope}", "".join(SEED_LINES[first:end]), flags=re.M)
+    report = _parse(_write(tmp_path, "two-sets.txt", "".join(SEED_LINES[:end]) + second + "".join(SEED_LINES[end:])))
+    assert _tables(report) == _tables(seed)
+    assert len([i for i in report.issues if i.kind == "second_table_set"]) == 9
+    assert [c.name for c in report.checks if c.status == "fail"] == [c.name for c in seed.checks if c.status == "fail"]
+
+
+def test_second_table_set_pdf():
+    """The Shanghai final with its table pages (6–20) printed again after them: the second set is one issue per
+    table, never rows added to the first (before: every row twice, 77 checks failed)."""
+    import copy
+
+    from gongkai.extract.document import read_document
+    from gongkai.extract.parser import parse_document
+
+    printed = parse_file(SHANGHAI_PDF)
+    document = read_document(SHANGHAI_PDF)
+    again = [copy.deepcopy(geo) for geo in document.geometry if 6 <= geo.page <= 20]
+    for page, geo in enumerate(again, start=len(document.pages) + 1):
+        geo.page = page
+        for line in geo.lines:
+            line.page = page
+        info = copy.deepcopy(document.pages[-1])
+        info.page = page
+        document.geometry.append(geo)
+        document.pages.append(info)
+        document.lines.extend(geo.lines)
+    report = parse_document(document)
+    assert _tables(report) == _tables(printed)
+    # one per table with cells: the empty 政府性基金 and 国有资本经营 tables add nothing either way
+    assert len([i for i in report.issues if i.kind == "second_table_set"]) == 7
+    assert not [c for c in report.checks if c.status == "fail"]
+
+
 @pytest.mark.parametrize("tail", ["", "2080502 事业单位离退休 5.5"], ids=["at-line", "mid-line"])
 def test_table_cut_off(tmp_path, seed, tail):
     s3, _ = _span(r"^ 支出决算表", r"^ 财政拨款收入支出决算总表")

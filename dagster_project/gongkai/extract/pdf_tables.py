@@ -84,19 +84,31 @@ def _lists_titles(geo: PageGeometry, family_set: FamilySet) -> bool:
 
 
 def _one_table_per_family(tables: list[Table], issues: list[ParseIssue]) -> list[Table]:
-    """A family found twice in one report (a title repeated on a page the reader did not take for a continuation, or
-    two titles it cannot tell apart) is one table: the later rows follow the earlier ones under distinct row indices,
+    """A family found again right after itself (a title repeated on a page the reader did not take for a continuation,
+    or two titles it cannot tell apart) is one table; found again after other tables, it is a second set (本级, a
+    unit's): not read, a warning. One table: the later rows follow the earlier ones under distinct row indices,
     so (report, family, row, column) stays a key; the marts keep the first row of each code or item. A warning says
     which pages were joined. A title with no cells under it (a line of the table of contents) gives way to the table."""
     first_of: dict[str, Table] = {}
+    previous_family, skipping = None, False  # skipping: the table before was a second set's, not read
     for table in tables:
+        adjacent, previous_family = table.family == previous_family, table.family
         first = first_of.setdefault(table.family, table)
         if first is table:
+            skipping = False
             continue
         if not _has_cells(first):
             first_of[table.family] = table
             continue
         if not _has_cells(table):
+            continue
+        if skipping and adjacent or not adjacent:  # after other tables: a second set (本级, a unit's)
+            if not adjacent:
+                issues.append(ParseIssue("warning", "second_table_set",
+                                         f"{table.family}: a second {table.title} on page {table.source.page}, after "
+                                         "other tables: a second set of tables (本级 or a unit's) is not read",
+                                         table.source))
+            skipping = True
             continue
         offset = max((row.index for row in first.rows), default=-1) + 1
         for row in table.rows:

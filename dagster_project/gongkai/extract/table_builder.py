@@ -58,11 +58,21 @@ class TableBuilder:
 
     def build(self, raw_tables: list[found.RawTable]) -> list[Table]:
         by_family: dict[str, found.RawTable] = {}
+        previous_key, reading = None, None  # the table the one before was read into (None: one not read)
         for raw in raw_tables:
-            if raw.family.key in by_family:
-                by_family[raw.family.key].body.extend(raw.body)  # a continuation (续表)
+            key = raw.family.key
+            if key == previous_key:  # a continuation (续表) of the table before
+                if reading is not None:
+                    reading.body.extend(raw.body)
+                continue
+            previous_key = key
+            if key in by_family:  # after other tables: a second set (本级, a unit's), never added to the first
+                self.issues.append(ParseIssue(
+                    "warning", "second_table_set", f"a second {raw.family.title} ({key}) after other tables: a second "
+                    "set of tables (本级 or a unit's) is not read", self._source(raw.title_line)))
+                reading = None
             else:
-                by_family[raw.family.key] = raw
+                by_family[key] = reading = raw
         for key in BUILD_ORDER:
             if key in by_family:
                 self.tables[key] = getattr(self, f"_build_{key}")(by_family[key])
