@@ -37,17 +37,20 @@ class _Found:
     empty_note: bool = False
 
 
+_TITLE_CHARS = 60  # a title with the department and the year before it (某委员会办公室2024年度国有资本经营预算…决算表)
+
+
 def _title_at(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
     """The family whose title line i is, also when the title wraps onto a short next line ('…培训费' / '支出预算表');
     the wrapped end is no title of its own."""
-    if len(squeeze(lines[i].text)) > 40 or i > 0 and _wrapped_title(lines, i - 1, family_set) is not None:
+    if len(squeeze(lines[i].text)) > _TITLE_CHARS or i > 0 and _wrapped_title(lines, i - 1, family_set) is not None:
         return None
     return family_set.match(lines[i].text) or _wrapped_title(lines, i, family_set)
 
 
 def _wrapped_title(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
     head = squeeze(lines[i].text)
-    if head.endswith("表") or len(head) > 40 or i + 1 >= len(lines):
+    if head.endswith("表") or len(head) > _TITLE_CHARS or i + 1 >= len(lines):
         return None
     tail = squeeze(lines[i + 1].text)
     if len(tail) > 8 or not tail.endswith("表"):
