@@ -42,6 +42,7 @@ VARIANTS = {  # (title, number) → the title line as printed
     "label_with_dot": lambda title, n: f"表{n}. {title}",
     "renamed": lambda title, n: RENAMED.get(title, title),
     "long_department_year": lambda title, n: f"中共上海市普陀区委网络安全和信息化委员会办公室2024年度{title}",
+    "department_scope": lambda title, n: f"上海市普陀区财政局（本级）{title}",
     "department_word": lambda title, n: f"部门{title}",
     "scope_note": lambda title, n: f"{title}（汇总）",
     "chinese_public_label": lambda title, n: f"公开表{CN[n - 1]} {title}",
@@ -99,7 +100,7 @@ def _retitled_shanghai(variant: str) -> Report:
 
 @pytest.mark.parametrize("variant", ["year", "department_year", "label_after", "classification_note",
                                      "bracketed_ordinal", "renamed", "department_word", "scope_note",
-                                     "long_department_year"])
+                                     "long_department_year", "department_scope"])
 def test_shanghai_pdf_titles(shanghai, variant):
     report = _retitled_shanghai(variant)
     assert [t.family for t in report.tables] == [t.family for t in shanghai.tables]

@@ -286,7 +286,7 @@ class FamilySet:
 TITLE_WORD = "表"  # what every table title names
 _NAME_BEFORE_TITLE = 24  # characters of a department name a budget may print before a table's title
 _NAME_ENDS = ("局", "院", "厅", "委", "办", "处", "会", "中心", "大学", "学校", "室", "所", "站", "馆", "队", "部", "署", "社",
-              "街道", "政府", "单位")  # how a department's name ends
+              "街道", "政府", "单位", ")")  # how a department's name ends (…局(本级), …委员会(汇总))
 
 _ANY_TITLES: dict[int, tuple[tuple[Family, ...], re.Pattern[str]]] = {}
 
