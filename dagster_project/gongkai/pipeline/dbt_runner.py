@@ -21,7 +21,8 @@ import dagster as dg
 
 from gongkai.pipeline.dbt_events import EXPLICIT_TESTS_ONLY, event_asset_key, result_events, subset_selection
 from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
-from gongkai.pipeline.dbt_project import RUN_FLAGS, project_fingerprint
+from gongkai.pipeline.dbt_manifests import parsed_manifest
+from gongkai.pipeline.dbt_project import RUN_FLAGS
 from gongkai.pipeline.dbt_specs import DbtSpecs
 from gongkai.pipeline.resources import temporary_env
 
@@ -31,7 +32,6 @@ RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult
 #: incrementally: dbt/macros/report_marts.sql) and every test; views and seeds are what the same project created
 #: before, so they are left as they are.
 CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:report_mart", "resource_type:test")
-_manifests: dict[str, Any] = {}  # project fingerprint → dbt's parsed Manifest (one entry: the current project)
 
 
 def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: Path, args: Sequence[str], *,
@@ -237,21 +237,19 @@ def _views_and_seeds(specs: DbtSpecs) -> set[dg.AssetKey]:
 
 
 def _invoke(args: list[str], location: list[str], project_dir: Path, on_event):
-    """dbtRunner with the parsed manifest of this project (parsed once per process, project content, --vars and
-    warehouse). The parse writes no manifest.json (:data:`RUN_FLAGS`: the definitions read the project's own, and
-    dbt's JSON schema validation of the write cost ≈ 1 s of CPU a cold run); partial_parse.msgpack is still written."""
+    """dbtRunner with the parsed manifest of this project (project content, --vars and warehouse: kept in this
+    process and in the project's target folder, gongkai.pipeline.dbt_manifests). A parse writes no manifest.json
+    (:data:`RUN_FLAGS`: the definitions read the project's own, and dbt's JSON schema validation of the write
+    cost ≈ 1 s of CPU a cold run); partial_parse.msgpack is still written."""
     from dbt.cli.main import dbtRunner
 
     vars_args = args[args.index("--vars"):args.index("--vars") + 2] if "--vars" in args else []
     # the profile's database path is in the manifest too (each node's database is the file's name)
-    key = project_fingerprint(project_dir, *vars_args, os.environ.get("GONGKAI_DBT_PATH", ""))
-    manifest = _manifests.get(key)
+    manifest, failed = parsed_manifest(
+        project_dir, [*vars_args, os.environ.get("GONGKAI_DBT_PATH", "")],
+        lambda: dbtRunner().invoke(["parse", *RUN_FLAGS, *vars_args, *location]))
     if manifest is None:
-        parsed = dbtRunner().invoke(["parse", *RUN_FLAGS, *vars_args, *location])
-        if not parsed.success:
-            return parsed
-        _manifests.clear()
-        _manifests[key] = manifest = parsed.result
+        return failed
     return dbtRunner(manifest=manifest, callbacks=[on_event]).invoke([*args, *location])
 
 

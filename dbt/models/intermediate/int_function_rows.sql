@@ -1,8 +1,10 @@
 -- Function-coded table rows pivoted to wide (the supplementary project tables' rows too, where their codes are
 -- function codes: 2xx; a project table printed by economic class goes to fct_expenditure_by_economic_class): one row per report x family x function code. A code printed twice
 -- in one table (a continuation page repeating a row) keeps its first row. Values in 万元, NULL when blank or
--- ambiguous.
-with cells as (
+-- ambiguous. `cells` is not materialized (DuckDB would materialize a CTE read twice): inlined, a per-report mart's
+-- one-report filter reaches the raw scan (a +1's four function marts: 0.41 → 0.15 s of CPU; the test over the
+-- whole view 0.13 → 0.19).
+with cells as not materialized (
     select *
     from {{ ref('stg_table_cells') }}
     where (table_family in ('income', 'expenditure', 'general_budget_expenditure', 'government_fund', 'state_capital')
