@@ -10,6 +10,7 @@ this process only, never a user's input).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -58,23 +59,38 @@ def _path(project_dir: Path, key: str) -> Path:
 
 def _read(path: Path) -> Any:
     try:
-        manifest = pickle.loads(path.read_bytes())
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        manifest = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a file damaged or left by other code: parse again (and replace it)
+        return None
+    with contextlib.suppress(OSError):
         os.utime(path)  # in use: the last to be pruned
-        return manifest
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a file left half-written or by other code: parse again
-        path.unlink(missing_ok=True)
-        return None
+    return manifest
 
 
 def _write(project_dir: Path, key: str, manifest: Any) -> None:
-    """Atomic: another process reads either the whole file or none; the oldest beyond :data:`KEPT_MANIFESTS` go."""
+    """Atomic: another process reads either the whole file or none; the oldest beyond :data:`KEPT_MANIFESTS` go.
+    A folder that cannot be written (a read-only checkout) keeps nothing: the next process parses."""
     path = _path(project_dir, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
-    kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return
+    kept = sorted(path.parent.glob("*.pickle"), key=_modified, reverse=True)
     for old in kept[KEPT_MANIFESTS:]:
-        old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another process meanwhile
+        return 0.0
