@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
-from gongkai.pipeline.command import start_gx_worker
+from gongkai.pipeline.command import has_spare_core, start_gx_worker
 from gongkai.pipeline.definitions import defs
 from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
 from gongkai.pipeline.run_lock import run_lock
@@ -57,7 +57,8 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if allow_empty:
         tags[ALLOW_EMPTY_TAG] = "true"
     if parse_keys:
-        start_gx_worker()  # `gongkai run` started it before Dagster's import; a library caller starts it here
+        if has_spare_core():  # `gongkai run` started it before Dagster's import; a library caller starts it here
+            start_gx_worker()
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
