@@ -4,6 +4,7 @@ last parse of the same project, --vars and warehouse produced instead of parsing
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,6 +25,13 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
+@dataclass
+class Parsed:
+    """A stand-in for dbt's Manifest (a dataclass, kept by its fields)."""
+
+    parse: int
+
+
 class Parses:
     """A stand-in for ``dbt parse``: counts its calls, returns a picklable result."""
 
@@ -33,7 +41,7 @@ class Parses:
 
     def __call__(self):
         self.calls += 1
-        return SimpleNamespace(success=self.success, result={"parse": self.calls} if self.success else None)
+        return SimpleNamespace(success=self.success, result=Parsed(self.calls) if self.success else None)
 
 
 def _new_process() -> None:
@@ -46,7 +54,7 @@ def test_a_new_process_loads_the_manifest_the_last_parse_left(project):
     _new_process()
     again, _ = dbt_manifests.parsed_manifest(project, ["/w/gongkai.duckdb"], parse)
     assert parse.calls == 1
-    assert again == first == {"parse": 1}
+    assert again == first == Parsed(1)
 
 
 @pytest.mark.parametrize("change", ["file", "vars", "warehouse"])
@@ -63,7 +71,7 @@ def test_anything_the_parse_reads_changed_parses_again(project, change):
         extra = ["/other/gongkai.duckdb"]
     manifest, _ = dbt_manifests.parsed_manifest(project, extra, parse)
     assert parse.calls == 2
-    assert manifest == {"parse": 2}
+    assert manifest == Parsed(2)
 
 
 def test_a_damaged_file_is_parsed_again_and_replaced(project):
@@ -73,9 +81,9 @@ def test_a_damaged_file_is_parsed_again_and_replaced(project):
     stored.write_bytes(b"not a pickle")
     _new_process()
     manifest, _ = dbt_manifests.parsed_manifest(project, [], parse)
-    assert (parse.calls, manifest) == (2, {"parse": 2})
+    assert (parse.calls, manifest) == (2, Parsed(2))
     _new_process()
-    assert dbt_manifests.parsed_manifest(project, [], parse)[0] == {"parse": 2}
+    assert dbt_manifests.parsed_manifest(project, [], parse)[0] == Parsed(2)
 
 
 def test_a_failed_parse_is_returned_and_not_kept(project):
@@ -85,7 +93,7 @@ def test_a_failed_parse_is_returned_and_not_kept(project):
     folder = project / dbt_manifests.MANIFEST_FOLDER
     assert not folder.exists() or not list(folder.glob("*.pickle"))
     manifest, _ = dbt_manifests.parsed_manifest(project, [], Parses())
-    assert manifest == {"parse": 1}
+    assert manifest == Parsed(1)
 
 
 def test_only_the_newest_manifests_are_kept(project):
@@ -115,3 +123,9 @@ def test_the_real_project_s_manifest_survives_the_round_trip(tmp_path):
     uid = "model.gongkai.fct_expenditure_by_function"
     assert loaded.nodes[uid].raw_code == parsed.nodes[uid].raw_code
     assert loaded.nodes[uid].config.materialized == "report_mart"
+    # what a build resolves through the loaded Manifest: refs, sources, docs (dbt's own __reduce_ex__ shifts these
+    # lookups by one field, so a build from its pickle failed: RefableLookup.find() missing 'manifest')
+    assert loaded.ref_lookup.find("int_reports_preferred", None, None, loaded).unique_id == \
+        "model.gongkai.int_reports_preferred"
+    assert loaded.resolve_source("raw", "table_cells", "gongkai", None) is not None
+    assert loaded.fixtures == parsed.fixtures

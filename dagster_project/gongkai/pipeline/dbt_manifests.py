@@ -11,6 +11,7 @@ this process only, never a user's input).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -63,7 +64,8 @@ def _read(path: Path) -> Any:
     except OSError:
         return None
     try:
-        manifest = pickle.loads(data)
+        kind, fields = pickle.loads(data)
+        manifest = kind(**fields)
     except Exception:  # noqa: BLE001 - a file damaged or left by other code: parse again (and replace it)
         return None
     with contextlib.suppress(OSError):
@@ -78,7 +80,7 @@ def _write(project_dir: Path, key: str, manifest: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps(_contents(manifest), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -87,6 +89,14 @@ def _write(project_dir: Path, key: str, manifest: Any) -> None:
     for old in kept[KEPT_MANIFESTS:]:
         with contextlib.suppress(OSError):
             old.unlink()
+
+
+def _contents(manifest: Any) -> tuple[type, dict[str, Any]]:
+    """The Manifest's class and its public fields, from which it is built again (its lookups and lock are made
+    anew). Not dbt's own pickling: its ``__reduce_ex__`` leaves ``fixtures`` out of the positional fields, so every
+    lookup after it lands one field off (a build from it failed: RefableLookup.find() missing 'manifest')."""
+    return type(manifest), {f.name: getattr(manifest, f.name) for f in dataclasses.fields(manifest)
+                            if not f.name.startswith("_")}
 
 
 def _modified(path: Path) -> float:
