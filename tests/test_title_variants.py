@@ -47,6 +47,15 @@ VARIANTS = {  # (title, number) → the title line as printed
     "scope_note": lambda title, n: f"{title}（汇总）",
     "chinese_public_label": lambda title, n: f"公开表{CN[n - 1]} {title}",
     "chinese_label_run_in": lambda title, n: f"表{CN[n - 1]}{title}",
+    "year_suffix_dash": lambda title, n: f"{title}-2023年度",
+    "year_suffix_bracket": lambda title, n: f"{title}（2023年度）",
+    "year_and_column_note": lambda title, n: f"2023年度{title}（决算数）",
+    "sub_label": lambda title, n: f"表{n}-1{title}",
+    "sub_label_spaced": lambda title, n: f"表 {n}-1 {title}",
+    "appendix_sub_label": lambda title, n: f"附表{n}-1 {title}",
+    "public_sub_label": lambda title, n: f"公开{n:02d}-1表 {title}",
+    "sub_label_after": lambda title, n: f"{title} 表{n}-1",
+    "public_sub_label_after": lambda title, n: f"{title}（公开{n:02d}-1表）",
 }
 _SEED_TITLE = re.compile(r"^ ?(\S+表)\n公开 (\d\d)表$", re.M)
 _SHANGHAI_TITLE = re.compile(r"^(?:[一二三四五六七八九]、)?(\S+表)$")
@@ -100,7 +109,8 @@ def _retitled_shanghai(variant: str) -> Report:
 
 @pytest.mark.parametrize("variant", ["year", "department_year", "label_after", "classification_note",
                                      "bracketed_ordinal", "renamed", "department_word", "scope_note",
-                                     "long_department_year", "department_scope"])
+                                     "long_department_year", "department_scope", "year_suffix_dash",
+                                     "sub_label_spaced", "sub_label_after", "public_sub_label"])
 def test_shanghai_pdf_titles(shanghai, variant):
     report = _retitled_shanghai(variant)
     assert [t.family for t in report.tables] == [t.family for t in shanghai.tables]

@@ -7,7 +7,10 @@ from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.text import squeeze
 
 
-_TABLE_LABEL = lazy_pattern(r"(公开\s*[0-9０-９]{1,2}\s*表|附?表\s*[0-9０-９]{1,2}(?![0-9０-９])|[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_SUB_NUMBER = r"(?:\s*[-－—]\s*[0-9０-９]{1,2})?"  # 表1-1, 公开01-1表: a table's part of a numbered set
+_TABLE_LABEL = lazy_pattern(rf"(公开\s*[0-9０-９]{{1,2}}{_SUB_NUMBER}\s*表|附?表\s*[0-9０-９]{{1,2}}{_SUB_NUMBER}(?![0-9０-９])|"
+                            r"[（(]\s*[0-9]{1,2}\s*表\s*[）)])")
+_YEAR_AFTER = lazy_pattern(r"[-－—_]?(?:19|20)[0-9]{2}年度?$")  # 收入支出决算总表-2023年度
 _SET_PREFIX = "高等学校"
 _CHINESE_LABEL = lazy_pattern(r"^(?:公开|附)?表[一二三四五六七八九十]{1,3}")
 _NOTE = lazy_pattern(r"\([^()]{1,12}\)$")  # (按经济分类科目), (汇总), (本级), (空表), (人员经费和公用经费)
@@ -25,7 +28,7 @@ def title_candidates(text: str) -> list[str]:
         compact = _CONTINUED.sub("", compact)
     if "表" in compact:  # every label has 表; a label printed after the title may leave its brackets: 总表(公开01表)
         compact = _TABLE_LABEL.sub("", compact).replace("()", "")
-    compact = compact.lstrip(":：.．")
+    compact = _YEAR_AFTER.sub("", compact.lstrip(":：.．"))
     candidates = [compact, _ORDINAL.sub("", compact, count=1)]
     if compact.endswith(")") and (noted := _NOTE.search(compact)):  # …决算表(按经济分类科目)
         candidates += [c[:noted.start() - len(compact)] for c in candidates]
@@ -38,7 +41,8 @@ def title_candidates(text: str) -> list[str]:
     return candidates
 
 
-_PRINTED_LABEL = lazy_pattern(r"公开\s*[0-9０-９]{1,2}\s*表|公开表[一二三四五六七八九十]{1,3}|^附?表\s*[0-9０-９]{1,2}|"
+_PRINTED_LABEL = lazy_pattern(rf"公开\s*[0-9０-９]{{1,2}}{_SUB_NUMBER}\s*表|公开表[一二三四五六七八九十]{{1,3}}|"
+                              rf"^附?表\s*[0-9０-９]{{1,2}}{_SUB_NUMBER}|(?<=表)\s*表\s*[0-9０-９]{{1,2}}{_SUB_NUMBER}$|"
                               r"^附?表[一二三四五六七八九十]{1,3}(?=\s)|[（(]\s*[0-9]{1,2}\s*表\s*[）)]")
 
 
