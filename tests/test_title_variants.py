@@ -57,6 +57,9 @@ VARIANTS = {  # (title, number) → the title line as printed
     "sub_label_after": lambda title, n: f"{title} 表{n}-1",
     "public_sub_label_after": lambda title, n: f"{title}（公开{n:02d}-1表）",
 }
+PART_LABELS = {"sub_label": "表{n}-1", "sub_label_spaced": "表{n}-1", "appendix_sub_label": "附表{n}-1",
+               "sub_label_after": "表{n}-1", "public_sub_label": "公开{n:02d}-1表",
+               "public_sub_label_after": "公开{n:02d}-1表"}
 _SEED_TITLE = re.compile(r"^ ?(\S+表)\n公开 (\d\d)表$", re.M)
 _SHANGHAI_TITLE = re.compile(r"^(?:[一二三四五六七八九]、)?(\S+表)$")
 
@@ -81,6 +84,8 @@ def test_seed_titles(tmp_path, seed, variant):
     report = parse_file(path)
     assert [t.family for t in report.tables] == [t.family for t in seed.tables]
     assert _cells(report) == _cells(seed)
+    if variant in PART_LABELS:  # the label read whole: 表1-1, not 表1
+        assert [t.label for t in report.tables] == [PART_LABELS[variant].format(n=n) for n in range(1, 10)]
     row = report.table("expenditure").row(code="2101101")
     assert (row.value("total"), row.value("basic"), row.value("project")) == (84.11, 76.53, 7.58)
     assert not [i for i in report.issues if i.kind == "table_missing"]

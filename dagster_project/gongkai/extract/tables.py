@@ -77,7 +77,7 @@ def find_tables(lines: list[Line]) -> list[RawTable]:
     for index, line in enumerate(lines):
         family = _is_title(lines, index) if "表" in line.text else None  # (the cheap test of _is_title, inlined)
         if family is not None:
-            current = RawTable(family=family, title_line=line)
+            current = RawTable(family=family, title_line=line, label=table_label(line.text))  # 表1-1 收入…, …总表（公开01表）
             tables.append(current)
             in_note = False
             continue
