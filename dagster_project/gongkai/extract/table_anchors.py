@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from gongkai.extract import tables as found
 from gongkai.extract.classification_codes import parent_code
-from gongkai.extract.records import Table
+from gongkai.extract.records import CELL_BLANK, CELL_VALUE, Table
 from gongkai.extract.solver import Anchor
 
 TOTAL_KEY = "合计"
@@ -96,7 +96,8 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
                           tables: dict[str, Table], unfunded_funds: set[str]) -> dict[int, list[Anchor]]:
     """财政拨款收入支出决算总表: per row (by index; ``labels`` cleaned of their numbering), the spending columns that
     the total of the fund's own table, or the 类 total of the same name there, decides; all blank where that table
-    is empty, or where the report prints no such table (an 8-table set) and the fund is one of ``unfunded_funds``."""
+    is empty, or where the report prints no such table (an 8-table set) and the fund is one of ``unfunded_funds``;
+    年末结转和结余 blank where that table carries nothing to the next year."""
     sources = {
         "general_budget": tables.get("general_budget_expenditure"),
         "government_fund": tables.get("government_fund"),
@@ -108,7 +109,8 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
             empty = table.is_empty if table is not None else column in unfunded_funds
             if table is None and not empty:
                 continue
-            if empty:
+            blank = empty or (item == "carryover_end" and _carries_nothing(table))
+            if blank:
                 value = None
             elif item == "expenditure_total":
                 value = _table_total(table)
@@ -116,7 +118,7 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
                 value = _class_total(table, label)
             else:
                 continue
-            if value is not None or empty:
+            if value is not None or blank:
                 anchors.setdefault(index, []).append(Anchor(spending.index(column), value=value))
     return anchors
 
@@ -124,6 +126,14 @@ def appropriation_anchors(labels: list[str], items: list[str | None], spending: 
 def _table_total(table: Table) -> float | None:
     row = table.row(item="total")
     return row.value("total") if row else None
+
+
+def _carries_nothing(table: Table) -> bool:
+    """The fund's own table prints its 年末结转和结余 total blank or 0.00 (decided, not ambiguous): the summary's 年末
+    结转和结余 has nothing in that fund's column (a table without such a column, 05 or 08, says nothing)."""
+    row = table.row(item="total")
+    cell = row.cell("carryover_end") if row else None
+    return cell is not None and (cell.status == CELL_BLANK or (cell.status == CELL_VALUE and cell.value == 0))
 
 
 def _class_total(table: Table, label: str) -> float | None:

@@ -29,7 +29,8 @@ class Options:
     # blank income lines of such a fund make its column blank)
     biao_labels: bool = False  # '表5 一般公共预算…' labels (read now)
     state_capital_blanks_dropped: bool = False  # 08 table printing only 合计 and 项目支出 (basic blank, undecidable)
-    one_sided_carryover: bool = False  # 04 年末结转 with a zero carry for a fund type whose table is non-empty
+    one_sided_carryover: bool = False  # 04 年末结转 with a zero carry for a fund type whose table is non-empty (read
+    # now where the 07 table's own 年末结转 is 0.00; the 08 table prints none, so a 国有资本经营 share stays ambiguous)
 
     @classmethod
     def all(cls) -> "Options":
