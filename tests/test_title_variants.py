@@ -3,7 +3,7 @@ a PDF) with every title re-printed one way real reports print theirs — the yea
 before the title (2023年度收入支出决算总表), 部门 before it, the label after it in brackets (…总表（公开01表）), a
 note after it (（按经济分类科目）, （汇总）), 附表5 / （五） / 表5. labels, 三公 in single quotes, 收支 for 收入支出, the
 fund tables without 财政拨款; and a title repeated over a table's next page marked (续表). Every table must read cell
-for cell as the report printed as it is."""
+for cell as the report printed as it is; so must 深圳's budget (PDF) with its titles re-printed."""
 
 from __future__ import annotations
 
@@ -157,3 +157,23 @@ def test_continued_titles(name, mark):
     if "foshan" in name:  # p. 9: 2210201 住房公积金 60.87, all of it 财政拨款
         row = report.table("income").row(code="2210201")
         assert (row.value("total"), row.value("fiscal_appropriation")) == (60.87, 60.87)
+
+
+@pytest.mark.parametrize("variant", ["year_suffix_dash", "sub_label_spaced", "sub_label_after"])
+def test_budget_pdf_titles(variant):
+    """深圳's budget (PDF) with each table's title line on its page re-printed: the budget tables read as printed."""
+    path = shared_file("budget/2026_sz-czj_budget.pdf")
+    printed = parse_file(path)
+    document = read_document(path)
+    number = 0
+    for geo in document.geometry[3:]:  # past the contents
+        for line in geo.lines[:4]:
+            family = BUDGET_TABLES.match(line.text)
+            if family is not None:
+                number += 1
+                line.text = VARIANTS[variant](family.title, number)
+                line.words = (Word(line.text, line.words[0].x0, line.words[-1].x1),)
+    assert number >= 8
+    report = parse_document(document)
+    assert [t.family for t in report.tables] == [t.family for t in printed.tables]
+    assert _cells(report) == _cells(printed)
