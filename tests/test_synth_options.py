@@ -1,7 +1,7 @@
 """The synthetic reports' variation options (gongkai.synth.render.Options) the parser reads: generated with one option
 on, parsed, compared with their truth. The options not here still leave cells ambiguous in a text dump (its blank
-cells dropped: fund_blanks_dropped, zero_column_any, business_expenditure, state_capital_blanks_dropped) — flagged
-`ambiguous_column`, never a wrong number."""
+cells dropped: zero_column_any, business_expenditure, state_capital_blanks_dropped) — flagged `ambiguous_column`,
+never a wrong number."""
 
 from __future__ import annotations
 
@@ -40,3 +40,17 @@ def test_a_fund_carrying_nothing_has_no_share_of_the_summary_carryover(tmp_path)
         assert row.cell("government_fund").status == CELL_BLANK
         decided += row.cell("general_budget").status != CELL_AMBIGUOUS
     assert decided >= 1
+
+
+def test_fund_tables_without_their_blanks_decide_all_but_basic_and_project(tmp_path):
+    """fund_blanks_dropped: a 政府性基金 table's rows printed without their blank cells. Each row's own identities
+    (年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余; 本年支出 = 基本支出 + 项目支出) place every amount but an
+    本年支出 that is all 基本 or all 项目 (before: every column of such a row ambiguous)."""
+    files = generate_corpus(tmp_path / "r", departments=8, years=2, seed=0, options=Options(fund_blanks_dropped=True))
+    truth_dir = truth_dir_for(tmp_path / "r")
+    fund_problems = []
+    for path in files:
+        truth = json.loads((truth_dir / f"{path.stem}.truth.json").read_text(encoding="utf-8"))
+        problems = compare(parse_file(path), truth)
+        fund_problems += [p for p in problems if p.startswith(("government_fund", "state_capital"))]
+    assert fund_problems and all("ambiguous among ('basic', 'project')" in p for p in fund_problems)

@@ -35,6 +35,9 @@ class SolverRow:
     candidates: list[Placement] = field(default_factory=list)
 
 
+Identity = tuple[tuple[int, ...], tuple[int, ...]]  # Σ the first columns = Σ the second (a blank one counts 0)
+
+
 @dataclass(slots=True)
 class SolverTable:
     """Rows of one table; ``total_column`` is the index of the column that sums the others (None if none)."""
@@ -45,6 +48,7 @@ class SolverTable:
     total_column: int | None = 0
     row_tolerance: float = 0.02
     family_tolerance: float = 0.06
+    identities: tuple[Identity, ...] = ()  # other row identities besides the total's (年初 + 本年收入 = 支出 + 年末)
 
 
 def _values(row: SolverRow, placement: Placement, columns: int) -> list[float | None]:
@@ -83,10 +87,18 @@ def initial_candidates(table: SolverTable) -> None:
             # the row identity depends only on which amount is the total: decide it once per amount
             total_holds = _identity_holds_by_total(row.amounts, table.row_tolerance)
             balanced = [p for p in placements if total_holds[p.index(table.total_column)]]
+        if table.identities:
+            balanced = [p for p in balanced if _balances(_values(row, p, table.columns), table.identities,
+                                                         table.row_tolerance)]
         valid = _anchored(row, balanced, table.columns, table.row_tolerance)
         if not valid:  # the report breaks the identity: keep what the anchors allow, reconciliation reports it
             valid = _anchored(row, placements, table.columns, 0.02)
         row.candidates = valid or placements
+
+
+def _balances(values: list[float | None], identities: tuple[Identity, ...], tolerance: float) -> bool:
+    return all(abs(sum(values[i] or 0.0 for i in left) - sum(values[i] or 0.0 for i in right)) <= tolerance + 1e-9
+               for left, right in identities)
 
 
 def _identity_holds_by_total(amounts: list[float], tolerance: float) -> list[bool]:

@@ -17,7 +17,7 @@ from gongkai.extract.classification_codes import code_level, economic_category, 
 from gongkai.extract.families import COUNT_ITEMS, FAMILY_BY_KEY
 from gongkai.extract.records import CELL_BLANK, Cell, ParseIssue, Source, Table, TableRow
 from gongkai.extract.row_items import match_item, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS
-from gongkai.extract.solver import Anchor, SolverRow, SolverTable, solve
+from gongkai.extract.solver import Anchor, Identity, SolverRow, SolverTable, solve
 from gongkai.extract.table_anchors import (
     appropriation_anchors,
     code_families,
@@ -44,6 +44,13 @@ BUILD_ORDER = (
     "general_budget_basic_expenditure",
     "three_public",
 )
+
+
+def _carryover_identities(columns: tuple[str, ...]) -> tuple[Identity, ...]:
+    """A fund table's row: 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余, 本年支出 = 基本支出 + 项目支出."""
+    at = columns.index
+    return (((at("carryover_begin"), at("income")), (at("total"), at("carryover_end"))),
+            ((at("total"),), (at("basic"), at("project"))))
 
 
 def clean_label(label: str) -> str:
@@ -114,13 +121,14 @@ class TableBuilder:
         columns: tuple[str, ...],
         anchors: dict[str, list[Anchor]] | None = None,
         total_column: int | None = 0,
+        identities: tuple[Identity, ...] = (),
     ) -> Table:
         raw_rows = found.function_rows(raw)
         keys = row_keys(raw_rows)
         solver_rows = {
             key: SolverRow(key, self._amounts(r), (anchors or {}).get(key, [])) for key, r in zip(keys, raw_rows)
         }
-        solved = solve(SolverTable(len(columns), solver_rows, code_families(keys), total_column))
+        solved = solve(SolverTable(len(columns), solver_rows, code_families(keys), total_column, identities=identities))
         rows = []
         for index, (key, raw_row) in enumerate(zip(keys, raw_rows)):
             code = raw_row.code
@@ -146,7 +154,7 @@ class TableBuilder:
         header = squeeze(" ".join(line.text for line in raw.body[:12]))
         if "年初结转" in header:
             columns = FAMILY_BY_KEY[raw.family.key].columns
-            return self._function_table(raw, columns, total_column=None)
+            return self._function_table(raw, columns, total_column=None, identities=_carryover_identities(columns))
         return self._function_table(raw, ("total", "basic", "project"))
 
     _build_government_fund = _build_fund_table

@@ -22,7 +22,8 @@ from gongkai.synth.render_tables import TableSections
 class Options:
     """Variations that the current parser cannot read (see the synth README in the report); off by default."""
 
-    fund_blanks_dropped: bool = False  # 07 政府性基金 table with its blank cells dropped (it has no row identity)
+    fund_blanks_dropped: bool = False  # 07 政府性基金 table with its blank cells dropped (its row identities, 年初 + 收入 =
+    # 支出 + 年末 and 支出 = 基本 + 项目, place all but a 支出 that is all 基本 or all 项目)
     zero_column_any: bool = False  # 0.00 printed in 其他收入 also when other income columns carry amounts
     business_expenditure: bool = False  # 经营支出 / 经营收入 of a 事业单位 (03 column 5 has no anchor)
     absent_optional_tables: bool = False  # 8-table sets: 政府性基金 / 国有资本经营 table left out (read now: the 04 table's
