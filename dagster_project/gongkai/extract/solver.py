@@ -3,9 +3,8 @@
 "2010301 行政运行 1,744.54 1,744.54" does not say which column the second number is in. Each row gets every
 order-preserving placement of its amounts into the table's columns; placements are then pruned by the accounting
 identities — a row's total = the sum of its columns (or a table's own: 年初 + 收入 = 支出 + 年末), a parent row = the
-sum of its children in each column — and by
-anchors from related tables (a value a column must equal, or must be at least). What the identities cannot decide
-stays ambiguous, with its candidate columns; nothing is guessed.
+sum of its children in each column — and by anchors from related tables (a value a column must equal, or must be at
+least). What the identities cannot decide stays ambiguous, with its candidate columns; nothing is guessed.
 """
 
 from __future__ import annotations
