@@ -287,14 +287,20 @@ def bench_size(n: int, *, incremental: bool, queries: bool, query_runs: int) -> 
 
 def incremental_base(n: int) -> tuple[Path, Path, Path]:
     """base-N/: wh-N/ brought back to the first N reports (the extra report removed, its staging deleted), made in
-    inc-N/ — the folder every trial runs in, so the dbt parse state the base keeps is valid for the trials."""
+    inc-N/ — the folder every trial runs in, so the dbt parse state the base keeps is valid for the trials. Made
+    again when wh-N/ is newer or the parser changed since (a base whose staging is stale would parse all N again in
+    every trial)."""
+    from gongkai.warehouse.raw_folder import list_raw_files
+    from gongkai.warehouse.staged import stale_files
+
     raw, base, work = corpus(n), BENCH_DIR / f"base-{n}", BENCH_DIR / f"inc-{n}"
     source = BENCH_DIR / f"wh-{n}"
     if not (source / "gongkai.duckdb").exists():
         raise SystemExit(f"--incremental-only needs {source} from a full run: end_to_end.py --reports {n}")
     if (base / "gongkai.duckdb").exists() and \
-            (base / "gongkai.duckdb").stat().st_mtime >= (source / "gongkai.duckdb").stat().st_mtime:
-        return raw, base, work  # made from the warehouse wh-N/ holds now
+            (base / "gongkai.duckdb").stat().st_mtime >= (source / "gongkai.duckdb").stat().st_mtime and \
+            not stale_files(raw, list_raw_files(raw), base / "staging"):
+        return raw, base, work  # made from the warehouse wh-N/ holds now, staged by this parser
     shutil.rmtree(base, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(source, work)
