@@ -92,3 +92,36 @@ def test_metadata_from_the_workers_rows_is_the_staged_parquets(tmp_path):
     assert (found[LIAONING]["pages"], found[LIAONING]["checks_failed"], found[LIAONING]["review_findings"]) == (36, 2, 1)
     assert "| 89.00 |" in found[LIAONING]["failed_checks"].value
     assert found["2024_shpt-czj_final.pdf"]["checks"].endswith("/ 0 fail / 2 not run")
+
+
+def test_partition_metadata_is_added_in_one_step(monkeypatch):
+    """add_partition_metadata gives each partition's materialization its own metadata, merged with what the public
+    call added before, without Dagster's per-call partition check (quadratic: it lists the instance's partitions);
+    a key the run does not target is refused."""
+    from gongkai.pipeline.report_metadata import add_partition_metadata
+
+    partitions = dg.DynamicPartitionsDefinition(name="files")
+    keys = ["a.pdf", "b.pdf", "c.pdf"]
+
+    @dg.asset(partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    def files(context):
+        context.add_asset_metadata({"first": 1, "n": 0}, partition_key="b.pdf")
+        context.add_asset_metadata({"batch": 3})
+        with monkeypatch.context() as patch:
+            patch.setattr(dg.AssetExecutionContext, "add_asset_metadata", None)  # the one-step path only
+            add_partition_metadata(context, {key: {"n": i} for i, key in enumerate(keys)})
+        with pytest.raises(dg.DagsterInvariantViolationError, match="does not target"):
+            add_partition_metadata(context, {"z.pdf": {"n": 9}})
+        return dg.MaterializeResult()
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(partitions.name, keys)
+        assert dg.materialize([files], instance=instance, tags={
+            "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}).success
+        found = {}
+        for key in keys:
+            [record] = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=files.key, asset_partitions=[key]), limit=1).records
+            found[key] = {name: value.value for name, value in record.asset_materialization.metadata.items()}
+    assert found == {"a.pdf": {"batch": 3, "n": 0}, "b.pdf": {"batch": 3, "first": 1, "n": 1},
+                     "c.pdf": {"batch": 3, "n": 2}}

@@ -25,7 +25,7 @@ from gongkai.pipeline.dbt_project import (
 from gongkai.pipeline.dbt_runner import selects_every_node, stream_dbt, unchanged_dbt_events
 from gongkai.pipeline.dbt_specs import RAW_TABLES_KEY, DbtSpecs, load_manifest
 from gongkai.pipeline.dbt_state import dbt_inputs, forget_inputs, record_build, recorded_checks, recorded_inputs
-from gongkai.pipeline.report_metadata import report_metadata
+from gongkai.pipeline.report_metadata import add_partition_metadata, report_metadata
 from gongkai.pipeline.resources import (
     PUBLISH_KEY,
     WAREHOUSE_POOL,
@@ -86,8 +86,8 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
         else:
             context.log.info(f"{result.summary()}{note}")
     # each partition's materialization describes its own report; the batch counts go to every partition of the run
-    for key, (result, _) in zip(keys, outcomes, strict=True):
-        context.add_asset_metadata(report_metadata(result), partition_key=key)
+    add_partition_metadata(context, {key: report_metadata(result)
+                                     for key, (result, _) in zip(keys, outcomes, strict=True)})
     context.add_asset_metadata({
         "batch_files": len(outcomes),
         "batch_parsed": counts[STATUS_LOADED],
