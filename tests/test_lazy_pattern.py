@@ -33,10 +33,10 @@ def test_flags_equality_and_pickle():
 
 def test_importing_the_parser_compiles_no_lazy_pattern():
     probe = (
-        "import re, gongkai.extract.lazy_pattern as lp\n"
+        "import gongkai.extract.lazy_pattern as lp\n"
         "compiled = []\n"
-        "real = re.compile\n"
-        "lp.re = type('R', (), {'compile': staticmethod(lambda *a: compiled.append(a) or real(*a))})\n"
+        "real = lp.compiled\n"
+        "lp.compiled = lambda *a: compiled.append(a) or real(*a)\n"
         "import sys, gongkai.extract.parser\n"
         "lazy = [v for name, m in list(sys.modules.items()) if name.startswith('gongkai.')\n"
         "        for v in vars(m).values() if isinstance(v, lp.LazyPattern)]\n"

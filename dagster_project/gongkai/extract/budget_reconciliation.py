@@ -8,18 +8,18 @@ tables the totals agree (收支总表 = 收入总表 = 支出总表, 财政拨�
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from itertools import takewhile
 
 from gongkai.extract.budget_families import BUDGET_FAMILY_BY_KEY, SOURCE_COLUMNS
 from gongkai.extract.budget_target_checks import check_budget_targets
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.reconciliation_ledger import Ledger, coarse_rounding, pct_tolerance, unique_names
 from gongkai.extract.reconciliation_tables import check_function_table, check_three_public
 from gongkai.extract.records import Check, Report, Table, TableRow
 
-_CATEGORY = re.compile(r"^(?:[一二三四五六七八九十]+、|[ABC](?=货物|工程|服务))")  # 一、货物 / A 货物 (品目大类)
-_UNIT_CODE = re.compile(r"^(\d{3,})\s*")  # 121001 西安市信访局: 单位编码 before the unit's name
+_CATEGORY = compiled(r"^(?:[一二三四五六七八九十]+、|[ABC](?=货物|工程|服务))")  # 一、货物 / A 货物 (品目大类)
+_UNIT_CODE = compiled(r"^(\d{3,})\s*")  # 121001 西安市信访局: 单位编码 before the unit's name
 _PART_COLUMNS = ("tuition_revenue", "funding_appropriation")  # 其中： columns, parts of a column beside them
 _USE_LINES = ("basic", "project", "reserve", "business_expenditure", "subsidy_to_affiliates", "remittance_to_superior")
 _INCOME_LINES = ("fiscal_appropriation", "fiscal_special_account", "superior_subsidy", "public_service_revenue",

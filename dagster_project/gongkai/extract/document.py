@@ -8,16 +8,16 @@ Text dumps of PDFs mark a new page by a line that starts with exactly one space 
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Document, Line, PageInfo
 from gongkai.extract.text import REPLACEMENT, has_traditional, restore_brackets, to_simplified
 
-_PDF_MARKER = re.compile(r"^\s*<PDF_KEY>")
-_PAGE_NUMBER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
-_PAGE_START = re.compile(r"^ \S")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_PDF_MARKER = compiled(r"^\s*<PDF_KEY>")
+_PAGE_NUMBER = compiled(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
+_PAGE_START = compiled(r"^ \S")
+_CONTROL = compiled("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 # Per-file limits: a department report's text dump is well under 1 MB (the seed is 60 KB) and parses at roughly
 # 2 s per MB; a PDF's pages are bounded by pdf_document.MAX_PAGES. Larger files are refused as 'too_large'.

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.extract.lazy_pattern import lazy_pattern
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.row_items import item_patterns, ItemPatterns, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS, THREE_PUBLIC_PARTS
 from gongkai.extract.table_titles import title_candidates
 from gongkai.extract.text import squeeze
@@ -298,7 +299,7 @@ def _any_title(families: tuple[Family, ...]) -> re.Pattern[str]:
     found = _ANY_TITLES.get(id(families))
     if found is None or found[0] is not families:
         found = _ANY_TITLES[id(families)] = (
-            families, re.compile("|".join(f"(?:{family.pattern.pattern})" for family in families)))
+            families, compiled("|".join(f"(?:{family.pattern.pattern})" for family in families)))
     return found[1]
 
 

@@ -3,12 +3,14 @@
 The extraction library defines some 330 patterns at import; compiling them all cost more than parsing a small report,
 and a final never uses the budget patterns, a text report never the PDF ones. A ``LazyPattern`` answers like the
 compiled ``re.Pattern`` it stands for (``search``, ``finditer``, ``sub``, ``pattern`` …) and compiles it the first
-time one of its methods is asked for.
+time one of its methods is asked for (from the code an earlier process kept: :mod:`gongkai.extract.pattern_cache`).
 """
 
 from __future__ import annotations
 
 import re
+
+from gongkai.extract.pattern_cache import compiled
 
 
 class LazyPattern:
@@ -21,7 +23,7 @@ class LazyPattern:
     def __getattr__(self, name: str) -> object:
         if name.startswith("__"):
             raise AttributeError(name)
-        value = getattr(re.compile(self.pattern, self._flags), name)
+        value = getattr(compiled(self.pattern, self._flags), name)
         self.__dict__[name] = value
         return value
 

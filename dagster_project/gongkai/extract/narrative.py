@@ -24,6 +24,7 @@ from gongkai.extract.narrative_collector import percent_group as _p
 from gongkai.extract.narrative_keys import COMPLETION_KEYS, SUBJECTS
 from gongkai.extract.narrative_region import is_narrative_heading, narrative_lines
 from gongkai.extract.narrative_text import UNKNOWN, NarrativeText, join_lines
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Document, NarrativeFact, ParseIssue
 
 Handler = Callable[[FactCollector, re.Match[str]], None]
@@ -43,7 +44,7 @@ class _Rule:
         return self.topics is None or text.topic(start) in self.topics
 
 
-_LEADING_EXCLUSION = re.compile(r"^\(\?<!([^()]+)\)")
+_LEADING_EXCLUSION = compiled(r"^\(\?<!([^()]+)\)")
 
 
 def _rule(pattern: str, handler: Handler, topics: frozenset[str] | None = None) -> _Rule:
@@ -52,7 +53,7 @@ def _rule(pattern: str, handler: Handler, topics: frozenset[str] | None = None) 
     while found := _LEADING_EXCLUSION.match(pattern):
         excluded.append(found.group(1))
         pattern = pattern[found.end():]
-    return _Rule(re.compile(pattern), handler, topics, tuple(excluded))
+    return _Rule(compiled(pattern), handler, topics, tuple(excluded))
 
 
 def _amount_rule(key: str, label: str, topics: str | None = None, qualifier: str | None = None) -> _Rule:
@@ -213,9 +214,9 @@ RULES: tuple[_Rule, ...] = (
     # 财政拨款
     _amount_rule("appropriation_expenditure", "(?<!预算)(?<!经费)财政拨款支出(?:决算)?(?:总额|总计)?"),  # not “三公”经费财政拨款支出
     _amount_rule("general_budget_expenditure", "一般公共预算财政拨款支出(?:决算)?"),
-    _Rule(re.compile(f"年初预算(?:数)?为{_a('b')}[，,](?:支出)?决算(?:数)?为{_a('v')}"), _budget_and_actual),
-    _Rule(re.compile(f"(?:完成|占)(?:年初|全年)?预算(?:数)?的{_p('v')}"), _completion),
-    _Rule(re.compile(f"(?<=[：:；;。，,])(?:\\d+[.．、])?(?P<name>[^\\d（）。；;，,：:、]{{2,30}}?支出)(?:（类）)?{_a('v')}"
+    _Rule(compiled(f"年初预算(?:数)?为{_a('b')}[，,](?:支出)?决算(?:数)?为{_a('v')}"), _budget_and_actual),
+    _Rule(compiled(f"(?:完成|占)(?:年初|全年)?预算(?:数)?的{_p('v')}"), _completion),
+    _Rule(compiled(f"(?<=[：:；;。，,])(?:\\d+[.．、])?(?P<name>[^\\d（）。；;，,：:、]{{2,30}}?支出)(?:（类）)?{_a('v')}"
                      f"(?:[，,]占(?:[^，,；;。\\d]{{0,12}}?的)?{_p('s')})?"),
           _class_amount, _topics("general_budget")),
     # 三公
@@ -227,14 +228,14 @@ RULES: tuple[_Rule, ...] = (
     # 购置费 / 购置支出, 运行维护费 / 运行及维护支出 (without 费)
     _amount_rule("three_public_vehicle_purchase", "公务用车购置(?:费|支出)(?:支出)?", "three_public"),
     _amount_rule("three_public_vehicle_operation", "公务用车运行(?:及)?(?:维护)?(?:费|支出)(?:支出)?", "three_public"),
-    _Rule(re.compile(f"团组{_n('g')}个[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)"),
+    _Rule(compiled(f"团组{_n('g')}个[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)"),
           _pair(("outbound_groups", "outbound_persons"), ("g", "p"), ("个", "人次"))),
     _rule(f"(?<!外事)接待(?:累计)?{_n('g')}批次[，,、]?(?:累计)?{_n('p')}(?P<p_pu>人次|人)",
           _pair(("reception_batches", "reception_persons"), ("g", "p"), ("批次", "人"))),
-    _Rule(re.compile(f"外事接待(?:累计)?{_n('g')}批次[，,、]?{_n('p')}(?P<p_pu>人次|人)(?:[，,、]{_a('v')})?"),
+    _Rule(compiled(f"外事接待(?:累计)?{_n('g')}批次[，,、]?{_n('p')}(?P<p_pu>人次|人)(?:[，,、]{_a('v')})?"),
           _pair(("foreign_reception_batches", "foreign_reception_persons", "foreign_reception_amount"),
                 ("g", "p", "v"), ("批次", "人", "万元"))),
-    _Rule(re.compile(f"国外来访团组{_n('g')}个[，,、]?(?:来访)?外宾{_n('p')}(?P<p_pu>人次|人)"),
+    _Rule(compiled(f"国外来访团组{_n('g')}个[，,、]?(?:来访)?外宾{_n('p')}(?P<p_pu>人次|人)"),
           _pair(("foreign_reception_batches", "foreign_reception_persons"), ("g", "p"), ("批次", "人"))),
     _rule(f"国内接待{_n('g')}(?:批次|次)[，,、]?接待人数(?:共)?{_n('p')}(?P<p_pu>人次|人)",
           _pair(("reception_batches", "reception_persons"), ("g", "p"), ("批次", "人"))),
@@ -250,9 +251,9 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("procurement_goods", "货物(?:采购)?(?:支出|金额)", "procurement"),
     _amount_rule("procurement_works", "工程(?:采购)?(?:支出|金额)", "procurement"),
     _amount_rule("procurement_services", "(?<!和)服务(?:采购)?(?:支出|金额)", "procurement"),
-    _Rule(re.compile(f"授予中小企业合同(?:金额)?{_a('v')}[，,]占(?:政府采购)?支出总额的{_p('s')}"),
+    _Rule(compiled(f"授予中小企业合同(?:金额)?{_a('v')}[，,]占(?:政府采购)?支出总额的{_p('s')}"),
           _pair(("sme_amount", "sme_share_pct"), ("v", "s"), ("万元", "%"))),
-    _Rule(re.compile(f"授予小微企业合同(?:金额)?{_a('v')}[，,]占中小企业(?:采购)?(?:支出)?总额的{_p('s')}"),
+    _Rule(compiled(f"授予小微企业合同(?:金额)?{_a('v')}[，,]占中小企业(?:采购)?(?:支出)?总额的{_p('s')}"),
           _pair(("small_micro_amount", "small_micro_share_pct"), ("v", "s"), ("万元", "%"))),
     _number_rule("sme_share_goods_pct", f"货物采购授予中小企业合同金额占货物(?:采购)?支出(?:金额)?的{_p('v')}", "%"),
     _number_rule("sme_share_works_pct", f"工程采购授予中小企业合同金额占工程(?:采购)?支出(?:金额)?的{_p('v')}", "%"),
@@ -266,7 +267,7 @@ RULES: tuple[_Rule, ...] = (
     _amount_rule("sme_won_outside_reserved", "其他政府采购项目中[，,]由中小企业供应商中标或成交的[，,]采购金额"),
     # 国有资产
     _number_rule("vehicles_total", f"共有(?:各类)?车辆{_n('v')}辆", "辆"),
-    _Rule(re.compile(f"(?<=[：:，,、；;])(?P<name>[^\\d：:，,、；;。]{{2,14}}?用车){_n('v')}辆"), _vehicle_type,
+    _Rule(compiled(f"(?<=[：:，,、；;])(?P<name>[^\\d：:，,、；;。]{{2,14}}?用车){_n('v')}辆"), _vehicle_type,
           _topics("assets")),
     _number_rule("equipment_over_1m",
                  f"单(?:价|位价值)(?:在)?100万元(?:（含）)?以上(?:的)?(?:专用)?设备(?:（不含车辆）)?(?:共)?{_n('v')}"
@@ -277,7 +278,7 @@ RULES: tuple[_Rule, ...] = (
     _number_rule("performance_projects_general_budget_count", f"一般公共预算项目{_n('v')}个", "个"),
     _amount_rule("performance_project_funds", "(?<!整体绩效自评，)涉及资金"),
     _number_rule("performance_coverage_pct", f"自评覆盖率(?:（[^（）]*）)?(?:达到|为)?{_p('v')}", "%"),
-    _Rule(re.compile(f"对{_n('n')}个(?:单位|部门)开展[^。]{{0,24}}?整体绩效自评[，,]涉及(?:一般公共预算)?(?:支出|资金)"
+    _Rule(compiled(f"对{_n('n')}个(?:单位|部门)开展[^。]{{0,24}}?整体绩效自评[，,]涉及(?:一般公共预算)?(?:支出|资金)"
                      f"{_a('v')}"),
           _pair(("performance_units_count", "performance_unit_funds"), ("n", "v"), ("个", "万元"))),
     _amount_rule("performance_project_funds", f"绩效自评的?(?:\\d{{4}}年度?)?项目(?:{_NUM})个[，,]涉及(?:预算)?(?:金额|资金)"),
@@ -307,7 +308,7 @@ def _derived_procurement(c: FactCollector) -> None:
 
 # --- entry point -------------------------------------------------------------------------------------------------------
 
-_YEAR = re.compile(r"(\d{4})年度?(?:部门)?决算")
+_YEAR = compiled(r"(\d{4})年度?(?:部门)?决算")
 
 
 def infer_year(text: str) -> int | None:

@@ -8,27 +8,28 @@ from collections.abc import Iterator
 
 from gongkai.extract.narrative_collector import FactCollector, amount_group, number_group, percent_group
 from gongkai.extract.narrative_text import UNKNOWN, NarrativeText
+from gongkai.extract.pattern_cache import compiled
 
-_NUMBER_PREFIX = re.compile(r"^(?:[（(]\d+[）)]|\d+[、.．])")
+_NUMBER_PREFIX = compiled(r"^(?:[（(]\d+[）)]|\d+[、.．])")
 
 _NAME = r"(?:[^（）。；，：\d]|（[^（）。；，：]{1,4}）)"
-_ITEM_HEAD = re.compile(
+_ITEM_HEAD = compiled(
     rf"(?P<cls>[^（）。；，：\d、.]{{2,30}}?)（类）(?P<kuan>{_NAME}{{1,40}}?)（款）(?P<xiang>{_NAME}{{1,40}}?)（项）"
 )
-_ITEM_AMOUNT = re.compile(rf"[：:]?{amount_group('v')}")
-_ITEM_INITIAL = re.compile(rf"年初预算(?:数)?为{amount_group('v')}")
+_ITEM_AMOUNT = compiled(rf"[：:]?{amount_group('v')}")
+_ITEM_INITIAL = compiled(rf"年初预算(?:数)?为{amount_group('v')}")
 # A leading optional word ('(?:支出)?决算', '(?:全年)?预算') would not change what is read, only make the search slow
 # (no literal to scan for): the two patterns below start at the word that is always printed.
-_ITEM_ACTUAL = re.compile(rf"决算(?:数)?为{amount_group('v')}")  # also 支出决算为 …
-_ITEM_COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的{percent_group('v')}")
+_ITEM_ACTUAL = compiled(rf"决算(?:数)?为{amount_group('v')}")  # also 支出决算为 …
+_ITEM_COMPLETION = compiled(rf"完成(?:年初)?预算(?:数)?的{percent_group('v')}")
 
-_PROJECT_HEAD = re.compile(r"[“\"](?P<name>[^“”\"]{2,80})[”\"](?:项目)?(?:绩效)?自评(?:综述|结果|情况)")
+_PROJECT_HEAD = compiled(r"[“\"](?P<name>[^“”\"]{2,80})[”\"](?:项目)?(?:绩效)?自评(?:综述|结果|情况)")
 # 1.西安市中心血站采供血人员经费项目绩效自评综述：全年预算数… (the unit before the name, no quotation marks)
-_NUMBERED_PROJECT_HEAD = re.compile(r"(?:^|(?<=[。：:；]))\d{1,3}[.．、](?P<name>[^。：:“”\n]{2,80}?)(?:项目)?绩效自评综述[：:]")
-_PROJECT_SCORE = re.compile(rf"得分(?:为)?{number_group('v')}分")
-_PROJECT_BUDGET = re.compile(rf"预算(?:数|金额)?为?{amount_group('v')}")  # also 全年预算为 …, 全年预算数229.19万元
-_PROJECT_ACTUAL = re.compile(rf"执行(?:数|金额)?为?{amount_group('v')}")
-_PROJECT_RATE = re.compile(rf"(?:完成预算的|执行率(?:为|达到)?){percent_group('v')}")
+_NUMBERED_PROJECT_HEAD = compiled(r"(?:^|(?<=[。：:；]))\d{1,3}[.．、](?P<name>[^。：:“”\n]{2,80}?)(?:项目)?绩效自评综述[：:]")
+_PROJECT_SCORE = compiled(rf"得分(?:为)?{number_group('v')}分")
+_PROJECT_BUDGET = compiled(rf"预算(?:数|金额)?为?{amount_group('v')}")  # also 全年预算为 …, 全年预算数229.19万元
+_PROJECT_ACTUAL = compiled(rf"执行(?:数|金额)?为?{amount_group('v')}")
+_PROJECT_RATE = compiled(rf"(?:完成预算的|执行率(?:为|达到)?){percent_group('v')}")
 
 
 def read_items(c: FactCollector) -> None:

@@ -7,6 +7,7 @@ import re
 
 from gongkai.extract.narrative_collector import FactCollector, StatedChange, number_group
 from gongkai.extract.narrative_keys import CHANGEABLE, SUBJECTS
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import ParseIssue
 
 _THREE_PUBLIC_PARTS = ("three_public_overseas_travel", "three_public_reception", "three_public_vehicle_total")
@@ -19,13 +20,13 @@ def change_keys(key: str) -> tuple[str, str]:
 
 
 _VERB = r"增加|减少|增长|下降|上升|降低"
-CHANGE_PATTERN = re.compile(
+CHANGE_PATTERN = compiled(
     rf"(?:(?:与|比|较)(?:上年|上一年|(?P<year>\d{{4}})年)度?(?:决算(?:数)?)?(?:同期)?(?:相比|比较)?|同比)[，,]?"
     rf"(?P<subj>[^，,。；;：:%]{{0,30}}?)"
     rf"(?:(?P<flat>(?:基本)?持平)|(?P<verb>{_VERB})了?{number_group('a')}(?P<au>万元|元|%)"
     rf"(?:[，,、]?(?P<verb2>{_VERB})?了?{number_group('b')}(?P<bu>万元|元|%))?)"
 )
-_FLAT_CLAUSE = re.compile(r"(?P<subj>[^：:；;，,。]{2,30}?)(?:支出)?(?:决算)?(?:数)?(?:基本)?持平")
+_FLAT_CLAUSE = compiled(r"(?P<subj>[^：:；;，,。]{2,30}?)(?:支出)?(?:决算)?(?:数)?(?:基本)?持平")
 
 
 def read_change(c: FactCollector, m: re.Match[str]) -> None:

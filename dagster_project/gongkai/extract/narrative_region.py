@@ -3,20 +3,19 @@ table title or the 名词解释 section, plus a 绩效 part printed after them."
 
 from __future__ import annotations
 
-import re
-
 from gongkai.extract.families import match_family
 from gongkai.extract.narrative_text import CN_ORDINAL, HEADING_FIRST, SUB_HEADING, TOP_HEADING
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Line
 from gongkai.extract.text import squeeze
 
-_PART_START = re.compile(r"^第[一二三四五六七八九十\d]+部分.*决算情况|^[一二三四五六七八九十]+、收入支出决算总体情况"
+_PART_START = compiled(r"^第[一二三四五六七八九十\d]+部分.*决算情况|^[一二三四五六七八九十]+、收入支出决算总体情况"
                          r"|^[一二三四五六七八九十]+、决算报表说明$")  # the university set's 三、决算报表说明
-_GLOSSARY = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、)?名词解释")
-_PART_OTHER = re.compile(r"^第[一二三四五六七八九十\d]+部分.*(?:决算表|附件|附表|名词)")
-_EVALUATION_TABLE = re.compile(r"^[^《“]*(?:绩效自评表|绩效评价表)$")
-_PERFORMANCE_PART = re.compile(rf"^(?:第[一二三四五六七八九十\d]+部分|{CN_ORDINAL}、).{{0,12}}绩效")
-_TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*$")
+_GLOSSARY = compiled(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、)?名词解释")
+_PART_OTHER = compiled(r"^第[一二三四五六七八九十\d]+部分.*(?:决算表|附件|附表|名词)")
+_EVALUATION_TABLE = compiled(r"^[^《“]*(?:绩效自评表|绩效评价表)$")
+_PERFORMANCE_PART = compiled(rf"^(?:第[一二三四五六七八九十\d]+部分|{CN_ORDINAL}、).{{0,12}}绩效")
+_TOC_ENTRY = compiled(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*$")
 
 
 def narrative_lines(lines: list[Line]) -> list[Line]:

@@ -8,23 +8,23 @@ keeps the line it came from. A section heading (一、… / （一）…) gives 
 from __future__ import annotations
 
 import functools
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Line, Source
 from gongkai.extract.text import squeeze
 
 CN_ORDINAL = r"[一二三四五六七八九十]+"
 
 _FULLWIDTH = str.maketrans("()％０１２３４５６７８９．", "（）%0123456789.")
-_HAS_FULLWIDTH = re.compile("[()％０-９．]")
+_HAS_FULLWIDTH = compiled("[()％０-９．]")
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = compiled(r"\d")
 HEADING_FIRST = frozenset("一二三四五六七八九十（")
-TOP_HEADING = re.compile(rf"^{CN_ORDINAL}、")
-SUB_HEADING = re.compile(rf"^[（(]{CN_ORDINAL}[)）]")
+TOP_HEADING = compiled(rf"^{CN_ORDINAL}、")
+SUB_HEADING = compiled(rf"^[（(]{CN_ORDINAL}[)）]")
 
 _TOPICS: tuple[tuple[str, str], ...] = (
     ("三公", "three_public"),

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.performance_vocabulary import (
     _COMPLETION_RE,
     _HEADER_CELL,
@@ -161,8 +162,8 @@ class _Vocabulary:
         self.level2_pattern = level2_pattern
         self.level2_suffix = level2_suffix
         self._levels = {name: 2 for name in level2} | {name: 1 for name in level1}  # a name in both lists is 一级
-        names = sorted((n for n in level1 | level2 if len(n) >= 4), key=len, reverse=True)
-        self._prefix = re.compile("^(?:" + "|".join(map(re.escape, names)) + r")(?=\S{3})") if names else None
+        names = sorted((n for n in level1 | level2 if len(n) >= 4), key=lambda n: (-len(n), n))  # one pattern per set
+        self._prefix = compiled("^(?:" + "|".join(map(re.escape, names)) + r")(?=\S{3})") if names else None
 
     def level_of(self, text: str) -> int | None:
         level = self._levels.get(text)

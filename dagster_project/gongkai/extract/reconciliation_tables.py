@@ -3,8 +3,7 @@ totals, 三公 parts) and across tables (the same figure printed in two tables).
 
 from __future__ import annotations
 
-import re
-
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.reconciliation_ledger import (
     Ledger,
     cell_value,
@@ -190,7 +189,7 @@ def _check_class_lines(ledger: Ledger, summary: Table | None, coded: Table | Non
                          2, row.source)
 
 
-_CLASS_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
+_CLASS_NUMBERING = compiled(r"^[一二三四五六七八九十]+、")
 
 
 def _class_name(label: str) -> str:

@@ -9,12 +9,11 @@ own identities), then 支出决算表 (all funds ≥ the appropriation, per code
 
 from __future__ import annotations
 
-import re
-
 from gongkai.extract import supplementary_tables as supplementary
 from gongkai.extract import tables as found
 from gongkai.extract.classification_codes import code_level, economic_category, parent_code
 from gongkai.extract.families import COUNT_ITEMS, FAMILY_BY_KEY
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import CELL_BLANK, Cell, ParseIssue, Source, Table, TableRow
 from gongkai.extract.row_items import match_item, SUMMARY_ITEMS, THREE_PUBLIC_ITEMS
 from gongkai.extract.solver import Anchor, Identity, SolverRow, SolverTable, solve
@@ -31,7 +30,7 @@ from gongkai.extract.table_cells import in_order, placed_cells
 from gongkai.extract.text import parse_amount, squeeze
 
 _ECONOMIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_total", "合计": "total"}
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
+_NUMBERING = compiled(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|其中[:：]?|[（(]\d+[）)])+")
 
 BUILD_ORDER = (
     "general_budget_expenditure",

@@ -8,12 +8,11 @@ where that is larger.
 
 from __future__ import annotations
 
-import re
-
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Report
 
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)}
-_LABEL_NUMBER = re.compile(r"(\d{1,2})|([一二三四五六七八九十]{1,3})")
+_LABEL_NUMBER = compiled(r"(\d{1,2})|([一二三四五六七八九十]{1,3})")
 
 
 def label_number(label: str | None) -> int | None:

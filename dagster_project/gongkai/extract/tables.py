@@ -12,20 +12,21 @@ from dataclasses import dataclass, field
 
 from gongkai.extract.classification_codes import leading_code
 from gongkai.extract.families import Family, is_other_title, match_family
+from gongkai.extract.pattern_cache import compiled
 from gongkai.extract.records import Line
 from gongkai.extract.table_titles import table_label
 from gongkai.extract.text import is_amount, squeeze
 
-_FURNITURE = re.compile(r"单位[:：]|部门[:：]|公开\s*\d+\s*表|栏次|^项目|科目编码|金额单位")
-_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
-_DEPARTMENT = re.compile(r"部门[:：]\s*(\S+)")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_FURNITURE = compiled(r"单位[:：]|部门[:：]|公开\s*\d+\s*表|栏次|^项目|科目编码|金额单位")
+_UNIT = compiled(r"单位[:：]\s*(万元|元)")
+_DEPARTMENT = compiled(r"部门[:：]\s*(\S+)")
+_PART = compiled(r"^第[一二三四五六七八九十]+部分")
 _LATER_SECTIONS = ("预算项目", "项目支出绩效", "部门（单位）整体", "部门整体")
 _NOTE = ("注:", "注：")  # the prefixes of a table's notes
-_HEADER_END = re.compile(r"^栏次")
-_COLUMN_NUMBERS = re.compile(r"^\d{1,2}(?:\s+\d{1,2})*$")
-_ECONOMIC_SEGMENT = re.compile(r"(?<!\S)(3\d{2}(?:\d{2})?)\s+(\S+?)(?:\s+(-?[\d,]+\.\d+))?(?=\s+3\d{2}(?:\d{2})?(?:\s|$)|\s*$)")
-_ECONOMIC_TOTAL = re.compile(r"(人员经费合计|公用经费合计|合计)\s*(-?[\d,]+\.\d+)?")
+_HEADER_END = compiled(r"^栏次")
+_COLUMN_NUMBERS = compiled(r"^\d{1,2}(?:\s+\d{1,2})*$")
+_ECONOMIC_SEGMENT = compiled(r"(?<!\S)(3\d{2}(?:\d{2})?)\s+(\S+?)(?:\s+(-?[\d,]+\.\d+))?(?=\s+3\d{2}(?:\d{2})?(?:\s|$)|\s*$)")
+_ECONOMIC_TOTAL = compiled(r"(人员经费合计|公用经费合计|合计)\s*(-?[\d,]+\.\d+)?")
 
 
 @dataclass(slots=True)

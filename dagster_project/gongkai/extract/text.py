@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from gongkai.extract.pattern_cache import compiled
 
 REPLACEMENT = "\ufffd"
 
@@ -10,8 +10,8 @@ REPLACEMENT = "\ufffd"
 _TRADITIONAL = str.maketrans("決財撥預務總經費項門單關會計據點數鄉鎮與業開線變綜繫醫療衛養並為發體產農處區補貼購設備標資負債廳屬縣級機構規劃營運質優實際報稅價應聯網龍遼寧蘇滬電郵車輛採類別動態畫當調險權責築興盡鐵橋護專億萬況說餘結轉細種則條團國職員傳來這個從內對圍戶辦鐘幣礎遞術縮", "决财拨预务总经费项门单关会计据点数乡镇与业开线变综系医疗卫养并为发体产农处区补贴购设备标资负债厅属县级机构规划营运质优实际报税价应联网龙辽宁苏沪电邮车辆采类别动态画当调险权责筑兴尽铁桥护专亿万况说余结转细种则条团国职员传来这个从内对围户办钟币础递术缩")
 
 AMOUNT = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
-AMOUNT_RE = re.compile(rf"^(?:{AMOUNT})$")
-_AMOUNT_TOKEN = re.compile(rf"(?<![\d.,])(?:{AMOUNT})(?![\d.,]*\d)")
+AMOUNT_RE = compiled(rf"^(?:{AMOUNT})$")
+_AMOUNT_TOKEN = compiled(rf"(?<![\d.,])(?:{AMOUNT})(?![\d.,]*\d)")
 
 
 def restore_brackets(text: str) -> str:
@@ -29,7 +29,7 @@ def restore_brackets(text: str) -> str:
     return "".join(out)
 
 
-_HAS_TRADITIONAL = re.compile("[" + "".join(chr(c) for c in _TRADITIONAL) + "]")
+_HAS_TRADITIONAL = compiled("[" + "".join(chr(c) for c in _TRADITIONAL) + "]")
 
 
 def has_traditional(text: str) -> bool:
