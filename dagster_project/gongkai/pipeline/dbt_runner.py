@@ -5,7 +5,9 @@ Why not a ``dbt build`` subprocess: a second Python and a second ``import dbt`` 
 runs again (``gongkai run --watch``) can keep dbt's parsed manifest — the parse (≈ 1.5 s even when partial) is
 skipped while the project's files are unchanged. dbt runs in a worker thread; the step's thread yields each model's
 materialization and each passing test's check result as dbt reports it; a failed test's result, once dbt is done,
-with its failing rows (gongkai.pipeline.dbt_failures).
+with its failing rows (gongkai.pipeline.dbt_failures). On a run that keeps views and seeds, the project's data
+tests are run after dbt by gongkai as one batch from the SQL dbt compiled for them last time
+(gongkai.pipeline.dbt_test_batch), when it is kept; a run where dbt runs them keeps their SQL.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
 from gongkai.pipeline.dbt_manifests import parsed_manifest
 from gongkai.pipeline.dbt_project import RUN_FLAGS
 from gongkai.pipeline.dbt_specs import DbtSpecs
+from gongkai.pipeline.dbt_test_batch import TestBatch, batch_key, keep_compiled_tests, kept_compiled_tests
 from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what becomes a Dagster event).
@@ -32,6 +35,8 @@ RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult
 #: incrementally: dbt/macros/report_marts.sql) and every test; views and seeds are what the same project created
 #: before, so they are left as they are.
 CHANGED_ONLY_SELECTION = ("config.materialized:table", "config.materialized:report_mart", "resource_type:test")
+#: The same without the tests, when gongkai runs them (gongkai.pipeline.dbt_test_batch).
+CHANGED_MODELS_ONLY = ("--select", *CHANGED_ONLY_SELECTION[:2], "--exclude", "resource_type:test")
 
 
 def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: Path, args: Sequence[str], *,
@@ -48,8 +53,18 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     selected_checks = set(context.selected_asset_check_keys)
     kept = _views_and_seeds(specs) & selected if keep_views_and_seeds else set()
     run_env = dict(env)
-    if selects_every_node(context, specs):
-        args = [*args, "--select", *CHANGED_ONLY_SELECTION] if kept else list(args)
+    warehouse = Path(env["GONGKAI_DBT_PATH"]) if env.get("GONGKAI_DBT_PATH") else None
+    tests_key = batch_key(project_dir, args, str(warehouse or ""))
+    every_node = selects_every_node(context, specs)
+    batch = None
+    if every_node and kept and warehouse is not None:
+        tests = kept_compiled_tests(project_dir, tests_key, specs.manifest, warehouse)
+        batch = TestBatch(tests, specs.manifest) if tests is not None else None
+    if every_node:
+        if batch is not None:
+            args = [*args, *CHANGED_MODELS_ONLY]
+        else:
+            args = [*args, "--select", *CHANGED_ONLY_SELECTION] if kept else list(args)
     else:
         nodes = subset_selection(specs, selected, selected_checks, kept)
         args = [*args, "--select", " ".join(nodes)] if nodes else []
@@ -63,7 +78,12 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
                 "--target-path", str(target_path)]
     held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
     with DbtThread(lambda on_event: _invoke(list(args), location, project_dir, on_event), run_env) as dbt:
-        for raw in dbt.results():
+        raws = dbt.results()
+        if batch is not None:  # the models' events wait for the tests: a failed test stops what depends on it
+            raws = list(raws)
+            if not isinstance(dbt.outcome, BaseException):
+                raws = batch.results(raws, warehouse)
+        for raw in raws:
             for dagster_event in result_events(raw, specs, selected_checks):
                 key = event_asset_key(dagster_event, specs)
                 yield from kept_in_order.before(key)
@@ -77,10 +97,13 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     if isinstance(result, BaseException):
         yield from (check for _, check in held)
         raise result
-    warehouse = Path(env["GONGKAI_DBT_PATH"]) if env.get("GONGKAI_DBT_PATH") else None
-    yield from with_failing_rows(held, failing_test_sql(result), warehouse)
-    if not result.success:
-        detail = "; ".join(dbt.errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
+    if batch is None and every_node and warehouse is not None:
+        keep_compiled_tests(project_dir, tests_key, result, specs.manifest, warehouse)
+    failing = {**failing_test_sql(result), **(batch.failing_sql if batch is not None else {})}
+    yield from with_failing_rows(held, failing, warehouse)
+    if not result.success or (batch is not None and not batch.succeeded):
+        errors = [*dbt.errors, *(batch.errors if batch is not None else [])]
+        detail = "; ".join(errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
 
 
