@@ -59,12 +59,14 @@ class CompiledTest:
         return (f"select {self.fail_calc} as failures, {self.fail_calc} {self.warn_if} as should_warn, "
                 f"{self.fail_calc} {self.error_if} as should_error from (\n{main}\n) dbt_internal_test")
 
-    def status(self, failures: int, should_warn: bool, should_error: bool) -> tuple[str, int]:
-        """dbt's status of the test and the failures it reports (0 when it passes)."""
+    def judge(self, con) -> tuple[str, int]:
+        """dbt's status of the test on ``con`` and the failures it reports (0 when it passes); a query that fails
+        raises (dbt's ``error``)."""
+        failures, should_warn, should_error = con.execute(self.judging_sql()).fetchone()
         if self.severity.upper() == "ERROR" and should_error:
-            return "fail", failures
+            return "fail", int(failures)
         if should_warn:
-            return "warn", failures
+            return "warn", int(failures)
         return "pass", 0
 
 
@@ -197,8 +199,7 @@ class TestBatch:
         started = datetime.now(timezone.utc)
         clock = time.perf_counter()
         try:
-            failures, should_warn, should_error = con.execute(test.judging_sql()).fetchone()
-            status, failures = test.status(int(failures), bool(should_warn), bool(should_error))
+            status, failures = test.judge(con)
             message = None
         except duckdb.Error as error:
             status, failures, message = "error", 0, str(error)

@@ -1,0 +1,120 @@
+"""The project's data tests run as one batch by gongkai (pipeline.dbt_test_batch) judge exactly as dbt does.
+
+The tiny hand-made warehouse of tests/test_dbt_models.py is built by dbt (in this process: the SQL it compiled for
+every test is kept, as a pipeline run keeps it), then failures are planted in its marts — a NULL in a not-null
+column, a duplicate key, a value that is not accepted, a relationship to nothing, a broken identity of a
+warn-severity test — and every test of the project is run both ways: by ``dbt test`` and by the batch.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gongkai.pipeline.dbt_runner import _close_duckdb
+from gongkai.pipeline.dbt_test_batch import TestBatch, keep_compiled_tests, kept_compiled_tests
+from gongkai.pipeline.resources import temporary_env
+from tests.test_dbt_models import DBT_DIR, R1, R2, make_raw_fixture
+
+KEY = "batch-test"
+
+
+def _dbt(warehouse: Path, tmp: Path, *args: str, manifest=None):
+    from dbt.cli.main import dbtRunner
+
+    with temporary_env(GONGKAI_DBT_PATH=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+        try:
+            return dbtRunner(manifest=manifest).invoke(
+                [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+                 "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")])
+        finally:
+            _close_duckdb()
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """(the planted warehouse, the project's Manifest as JSON, dbt's Manifest, the kept tests, the store folder,
+    each test's (status, failures) by ``dbt test``)."""
+    tmp = tmp_path_factory.mktemp("batch")
+    warehouse = tmp / "built" / "gongkai.duckdb"
+    warehouse.parent.mkdir()
+    make_raw_fixture(warehouse)
+    parsed = _dbt(warehouse, tmp, "parse")
+    assert parsed.success, parsed.exception
+    manifest = parsed.result
+    manifest_json = manifest.writable_manifest().to_dict(omit_none=False)
+    built = _dbt(warehouse, tmp, "build", manifest=manifest)
+    assert built.success, built.exception
+    assert keep_compiled_tests(tmp, KEY, built, manifest_json, warehouse)
+    # the same file name (DuckDB's catalog name, which the compiled SQL spells out), another folder
+    copy = tmp / "planted" / "gongkai.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.fct_report_summary set department_id = 'no such department', "
+                    "basic_total = basic_total + 100 where report_id = ?", [R1])  # relationship; warn identity
+        con.execute("update marts.fct_report_summary set kind = 'maybe' where report_id = ?", [R2])  # accepted
+        con.execute("insert into marts.dim_department select * from marts.dim_department limit 1")  # duplicate
+        con.execute("update marts.fct_expenditure_by_function set scope = null "
+                    "where rowid = (select min(rowid) from marts.fct_expenditure_by_function)")  # not null
+    tests = kept_compiled_tests(tmp, KEY, manifest_json, copy)
+    assert tests is not None, "the planted values change no column: the kept tests hold"
+    judged = _dbt(copy, tmp, "test", manifest=manifest)
+    by_dbt = {r.node.unique_id: (str(getattr(r.status, "value", r.status)), r.failures)
+              for r in judged.result.results if r.node.resource_type == "test"}
+    return copy, manifest_json, manifest, tests, tmp, by_dbt
+
+
+def test_every_test_is_judged_as_dbt_judges_it(planted):
+    copy, manifest_json, _, tests, _, by_dbt = planted
+    with duckdb.connect(str(copy), read_only=True) as con:
+        by_batch = {test.unique_id: test.judge(con) for test in tests}
+    assert len(by_batch) == len(by_dbt) > 100
+    assert by_batch == by_dbt
+    names = {uid.split(".")[2]: outcome for uid, outcome in by_dbt.items()}
+    assert names["checks_fct_report_summary"] == ("fail", 2)  # the relationship and the accepted value
+    assert names["warnings_fct_report_summary"] == ("warn", 1)
+    assert names["checks_dim_department"][0] == "fail"
+    assert names["checks_fct_expenditure_by_function"] == ("fail", 1)
+    assert names["checks_fct_budget_vs_final"] == ("pass", 0)
+
+
+def test_a_failed_test_stops_what_dbt_build_stops(planted):
+    """dbt build's own graph (its test edges): what a failed test of severity error keeps from running — the models
+    that need what it tests, and the tests over them — is what the batch leaves out."""
+    import networkx as nx
+    from dbt.compilation import Linker
+
+    copy, manifest_json, manifest, tests, _, by_dbt = planted
+    linker = Linker()
+    linker.link_graph(manifest)
+    manifest.build_parent_and_child_maps()
+    linker.add_test_edges(manifest)
+    failed = [uid for uid, (status, _) in by_dbt.items() if status == "fail"]
+    stopped = set().union(*(nx.descendants(linker.graph, uid) for uid in failed))
+    models = [uid for uid, node in manifest_json["nodes"].items() if node["resource_type"] == "model"]
+    assert stopped & set(models) and stopped & set(by_dbt)  # the plants stop models and tests
+    built = [{"info": {"invocation_id": "i"}, "data": {"node_info": {"unique_id": uid, "node_status": "success"}}}
+             for uid in models]
+    batch = TestBatch(tests, manifest_json)
+    events = batch.results(built, copy)
+    reported = {event["data"]["node_info"]["unique_id"] for event in events}
+    assert reported == (set(models) | set(by_dbt)) - stopped
+    ran = {e["data"]["node_info"]["unique_id"]: (e["data"]["status"], e["data"]["num_failures"]) for e in events
+           if e["info"].get("name") == "LogTestResult"}
+    assert ran == {uid: outcome for uid, outcome in by_dbt.items() if uid not in stopped}
+    assert not batch.succeeded and set(batch.failing_sql) == {uid for uid, (s, _) in ran.items() if s != "pass"}
+
+
+def test_kept_tests_are_not_used_when_a_relation_changed(planted):
+    copy, manifest_json, _, _, store, _ = planted
+    changed = store / "changed" / "gongkai.duckdb"
+    changed.parent.mkdir()
+    shutil.copy(copy, changed)
+    with duckdb.connect(str(changed)) as con:
+        con.execute("alter table marts.dim_department add column planted varchar")
+    assert kept_compiled_tests(store, KEY, manifest_json, changed) is None
+    assert kept_compiled_tests(store, "another key", manifest_json, copy) is None
