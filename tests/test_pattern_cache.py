@@ -25,6 +25,7 @@ def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(pattern_cache, "_entries", None)
     monkeypatch.setattr(pattern_cache, "_new", {})
     monkeypatch.setattr(pattern_cache, "_used", set())
+    monkeypatch.setattr(pattern_cache, "_checked", {})
     return tmp_path
 
 
@@ -61,7 +62,7 @@ def test_damaged_or_foreign_file_is_ignored(cache_dir):
     kept = pattern_cache.cache_file()
     for content in (b"\x00garbage", marshal.dumps((("2.7", 0, 4), {(expr, flags): (0, [1, 2, 3], 0, {}, ())}))):
         kept.write_bytes(content)
-        pattern_cache._entries, pattern_cache._new = None, {}
+        pattern_cache._entries, pattern_cache._new, pattern_cache._checked = None, {}, {}
         assert _answers(pattern_cache.compiled(expr, flags)) == _answers(re.compile(expr, flags))
     pattern_cache._write()
     assert marshal.loads(kept.read_bytes())[0] == pattern_cache._STAMP

@@ -5,10 +5,10 @@ Python — a class of Chinese characters such as ``[\\u4e00-\\u9fff]`` alone cos
 ≈ 250 ms ``gongkai parse`` process. That code (with the pattern's flags and group names: what ``re`` hands to
 ``_sre.compile``) depends only on the pattern, its flags and the Python version, so it is kept in a file in the
 user's cache folder (``$GONGKAI_CACHE_DIR``, else ``$XDG_CACHE_HOME/gongkai``, else ``~/.cache/gongkai``) and the
-next process builds each pattern from it directly. A pattern not in the file is compiled as ``re`` compiles it,
-checked equal to ``re.compile``'s own pattern, and the file is rewritten at the process's exit. The file records
-the Python version and the matcher's MAGIC; any other file is ignored. Nothing is kept where the folder cannot be
-written.
+next process builds each pattern from it directly. A pattern not in the file is compiled as ``re`` compiles it (the
+first one in a process checked equal to ``re.compile``'s own pattern: these are ``re``'s internals) and the file is
+rewritten at the process's exit. The file records the Python version and the matcher's MAGIC; any other file is
+ignored. Nothing is kept where the folder cannot be written.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ _STAMP = (sys.version, _sre.MAGIC, _sre.CODESIZE)
 _entries: dict[tuple[str, int], tuple] | None = None
 _used: set[tuple[str, int]] = set()
 _new: dict[tuple[str, int], tuple] = {}
+_checked: dict[str, bool] = {}  # "same_as_re": whether this process's first new pattern matched re.compile's
 
 
 def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -48,9 +49,9 @@ def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def _compile(pattern: str, flags: int) -> tuple | None:
-    """What ``re._compiler.compile`` passes to ``_sre.compile`` after the pattern — kept for the file when the
-    pattern it builds equals ``re.compile``'s (None where it does not: another ``re`` than this module knows)."""
-    if not isinstance(pattern, str) or flags & re.DEBUG:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` after the pattern, kept for the file (None where
+    this process's first such pattern differed from ``re.compile``'s: another ``re`` than this module knows)."""
+    if not isinstance(pattern, str) or flags & re.DEBUG or _checked.get("same_as_re") is False:
         return None
     try:
         parsed = _parser.parse(pattern, flags)
@@ -60,8 +61,10 @@ def _compile(pattern: str, flags: int) -> tuple | None:
             indexgroup[index] = name
         entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, dict(parsed.state.groupdict),
                  tuple(indexgroup))
-        if _sre.compile(pattern, *entry) != re.compile(pattern, flags):
-            return None
+        if "same_as_re" not in _checked:
+            _checked["same_as_re"] = _sre.compile(pattern, *entry) == re.compile(pattern, flags)
+            if not _checked["same_as_re"]:
+                return None
     except Exception:  # noqa: BLE001 - re's internals differ: re.compile is the answer (and raises re.error)
         return None
     if not _new:
