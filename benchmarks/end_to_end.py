@@ -102,12 +102,11 @@ def child() -> None:
 
     # as `gongkai run` does: the parse workers' server and the GX worker import beside Dagster's start-up
     start_early(check_run(raw_dir(), warehouse_path(), allow_empty=False), full_refresh=False)
-    import dagster as dg
-
+    from gongkai.pipeline.instance import ephemeral_instance
     from gongkai.pipeline.run import run_pipeline
 
     t_imported = time.perf_counter()
-    instance = dg.DagsterInstance.ephemeral()
+    instance = ephemeral_instance()  # as `gongkai run`'s
     result, summary = run_pipeline(instance=instance, log_level="WARNING")
     extra = os.environ.get("GONGKAI_BENCH_WARM_EXTRA")
     if extra:  # what `gongkai run --watch` does on a change: the same process runs again

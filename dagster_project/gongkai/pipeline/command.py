@@ -66,12 +66,11 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
     """``run(instance)``, then again whenever the raw folder's content changes; one Dagster instance (one run
     history) for the whole watch. The GX worker is started at once and kept (a run whose rows all pass never asks
     it): the next new report's checks find Great Expectations imported and its context open."""
-    import dagster as dg
-
+    from gongkai.pipeline.instance import ephemeral_instance
     from gongkai.pipeline.watch import watch
     from gongkai.warehouse.paths import raw_dir, staging_dir
     from gongkai.warehouse.raw_folder import scan_raw
 
     start_gx_worker()
-    instance = dg.DagsterInstance.ephemeral()
+    instance = ephemeral_instance()
     watch(lambda: run(instance), lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)

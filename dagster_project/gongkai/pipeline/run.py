@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dagster as dg
-
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
 from gongkai.pipeline.command import has_spare_core, start_gx_worker
 from gongkai.pipeline.definitions import defs
+from gongkai.pipeline.instance import ephemeral_instance
 from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
 from gongkai.pipeline.run_lock import run_lock
 from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
@@ -39,7 +38,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     raw = raw_dir()
     files = check_run(raw, warehouse_path(), allow_empty=allow_empty)  # again, now that no other run can write
     keys = [partition_key_for(p) for p in files]
-    instance = instance or dg.DagsterInstance.ephemeral()
+    instance = instance or ephemeral_instance()
     existing = set(instance.get_dynamic_partitions(report_files_partitions.name))
     stale = [k for k in existing if k not in keys]
     if stale:
