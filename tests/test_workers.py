@@ -50,6 +50,14 @@ def grow_and_tell(ready, megabytes):
     return os.getpid()
 
 
+def collector_settings(ready):
+    """The worker's garbage collector: (objects frozen, young-generation threshold)."""
+    import gc
+
+    ready()
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
 def run(task, items, **kwargs):
     kwargs.setdefault("workers", 2)
     kwargs.setdefault("timeout", 60)
@@ -95,3 +103,11 @@ def test_a_worker_grown_past_half_its_memory_cap_is_retired_after_its_item():
     assert [o.failure for o in outcomes] == [None] * 4
     pids = [o.value for o in outcomes]
     assert pids[0] == pids[1] == pids[2] != pids[3]  # retired after the item that took it past 512 MB
+
+
+def test_a_worker_keeps_the_collector_off_what_it_was_forked_with():
+    """The objects a worker starts with (the preloaded modules) are frozen, and young objects collected less often
+    than Python's default (700): a full collection no longer walks the imported modules on every parse."""
+    [outcome] = run(collector_settings, [()], preload=("json",))
+    frozen, young = outcome.value
+    assert frozen > 1000 and young == workers.YOUNG_COLLECTION_THRESHOLD > 700

@@ -124,11 +124,26 @@ def _should_retire(items_done: int, items_per_worker: int, memory_limit: int | N
     return size is not None and size > RETIRE_AT_SHARE_OF_CAP * memory_limit
 
 
+#: The worker's youngest-generation threshold of the garbage collector (Python's default: 700 allocations).
+YOUNG_COLLECTION_THRESHOLD = 5000
+
+
+def _tune_garbage_collector() -> None:
+    """Keep the collector off what the worker was forked with (the preloaded modules, which live as long as it) and
+    collect the young generation less often: a parse allocates millions of short-lived objects, and each full
+    collection walked the tens of thousands of imported ones (in the collector: 0.4–0.6 → 0.07 ms a page)."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 10, 10)
+
+
 def _worker(conn, task: Callable[..., Any], parent_pid: int, memory_limit: int | None, items_per_worker: int) -> None:
     """A long-lived worker: takes (index, args) until told to stop (None). Per item it answers ('ready', index) when
     the task says its imports are done, then ('done', index, value, retiring); after a retiring answer it ends."""
     _die_with(parent_pid)
     _limit_memory(memory_limit)
+    _tune_garbage_collector()
     items_done = 0
     try:
         while (job := conn.recv()) is not None:
