@@ -1,7 +1,37 @@
-{#- Body of dim_function_class / dim_economic_class. kind: 'function' | 'economic'; families: the table families
-    whose codes are of that kind; mixed: families printing codes of either kind (a project table by function or by
-    economic class), whose codes of this kind (function 2xx, economic 3xx) count. -#}
-{% macro classification_dim(kind, families, mixed=[]) -%}
+{#- The table families printing classification codes of each kind: ``families`` print codes of that kind only;
+    ``mixed`` print codes of either kind (a project table by function or by economic class), whose codes of this
+    kind (function 2xx, economic 3xx) count. -#}
+{% macro classification_families(kind) -%}
+    {{ return({
+        'function': {'families': ['income', 'expenditure', 'general_budget_expenditure', 'government_fund',
+                                  'state_capital'],
+                     'mixed': ['project_expenditure', 'project_income_expenditure']},
+        'economic': {'families': ['general_budget_basic_expenditure'],
+                     'mixed': ['appropriation_economic_detail', 'general_budget_economic_detail',
+                               'agency_operating_cost', 'project_expenditure', 'project_income_expenditure']},
+    }[kind]) }}
+{%- endmacro %}
+
+{#- Every table family of classification_families, either kind. -#}
+{% macro classification_code_families() -%}
+    {%- set found = [] -%}
+    {%- for kind in ['function', 'economic'] -%}
+        {%- for family in classification_families(kind)['families'] + classification_families(kind)['mixed'] -%}
+            {%- if family not in found -%}{%- do found.append(family) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#- family in (…) -#}
+{% macro family_in(column, families) -%}
+    {{ column }} in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- Body of dim_function_class / dim_economic_class. kind: 'function' | 'economic' (classification_families). -#}
+{% macro classification_dim(kind) -%}
+{%- set families = classification_families(kind)['families'] -%}
+{%- set mixed = classification_families(kind)['mixed'] -%}
 with reference as (
     select
         replace(trim(code), ' ', '') as code,
@@ -13,19 +43,12 @@ with reference as (
 ),
 
 printed as (
-    select
-        c.code,
-        {{ strip_code('c.row_label') }} as name,
-        r.year
-    from {{ ref('stg_table_cells') }} as c
-    inner join {{ ref('int_reports_current') }} as r using (report_id)
-    where (c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
-           {%- if mixed %}
-           or c.table_family in ({% for f in mixed %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
-              and left(c.code, 1) = '{{ '2' if kind == 'function' else '3' }}'
-           {%- endif %})
-      and c.code is not null
-      and regexp_matches(c.code, '^\d{3}(\d{2}){0,2}$')
+    select distinct code, name, year
+    from {{ ref('int_classification_codes_printed') }}
+    where {{ family_in('table_family', families) }}
+    {%- if mixed %}
+       or {{ family_in('table_family', mixed) }} and left(code, 1) = '{{ '2' if kind == 'function' else '3' }}'
+    {%- endif %}
 ),
 
 codes as (
@@ -101,9 +124,11 @@ left join canonical as cn using (code)
 
 
 {#- Body of dim_function_class_name_by_year / dim_economic_class_name_by_year: one row per code x year with the name
-    of that year (printed in that year's reports, the most frequent spelling; else the reference list's name for
-    that year), and the code's canonical name (the name of its latest year, brackets normalized). -#}
-{% macro classification_names_by_year(kind, families) -%}
+    of that year (printed in that year's reports — the families of that kind, not the mixed ones —, the most
+    frequent spelling; else the reference list's name for that year), and the code's canonical name (the name of its
+    latest year, brackets normalized). -#}
+{% macro classification_names_by_year(kind) -%}
+{%- set families = classification_families(kind)['families'] -%}
 with reference as (
     select
         replace(trim(code), ' ', '') as code,
@@ -121,18 +146,11 @@ reference_year as (
 ),
 
 printed as (
-    select
-        c.code,
-        r.year,
-        {{ strip_code('c.row_label') }} as name,
-        count(distinct c.report_id) as reports
-    from {{ ref('stg_table_cells') }} as c
-    inner join {{ ref('int_reports_current') }} as r using (report_id)
-    where c.table_family in ({% for f in families %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
-      and c.code is not null
-      and r.year is not null
-      and regexp_matches(c.code, '^\d{3}(\d{2}){0,2}$')
-      and {{ strip_code('c.row_label') }} is not null
+    select code, year, name, count(distinct report_id) as reports
+    from {{ ref('int_classification_codes_printed') }}
+    where {{ family_in('table_family', families) }}
+      and year is not null
+      and name is not null
     group by all
 ),
 

@@ -1,9 +1,10 @@
 {#- Per-report marts, built incrementally. A per-report mart (every fct_* whose rows each belong to one preferred
-    report) records which fingerprint (int_report_fingerprints) each report's rows were built from, in
-    build_state.report_fingerprints. An incremental run deletes the rows of every report whose fingerprint is not the
-    recorded one — changed, new, no longer preferred (superseded by another version), deleted or failed — and
-    inserts the rows of the reports whose fingerprint changed or is new. A full build (first run, --full-refresh)
-    builds every report and records them all; either way the table holds the same rows. -#}
+    report; the quality tables and intermediate tables whose rows each belong to one current report, preferred or
+    not) records which fingerprint (int_report_fingerprints, one per current report) each report's rows were built
+    from, in build_state.report_fingerprints. An incremental run deletes the rows of every report whose fingerprint
+    is not the recorded one — changed, new, preferred or no longer preferred (superseded by another version),
+    deleted or failed — and inserts the rows of the reports whose fingerprint changed or is new. A full build (first
+    run, --full-refresh) builds every report and records them all; either way the table holds the same rows. -#}
 
 {% macro state_table() -%}
     build_state.report_fingerprints
@@ -47,24 +48,36 @@
     where s.model = '{{ this.identifier }}'
 {%- endmacro %}
 
-{#- A predicate on ``column`` (a report_id) selecting the reports to build: every report in a full build, else those
-    whose fingerprint changed or is new, as a list of literals (DuckDB pushes a constant IN list down to the scans
-    of the raw tables under the intermediate views; a semi-join it does not). -#}
-{% macro reports_to_build(column) -%}
-    {%- set fingerprints = ref('int_report_fingerprints') -%}
+{#- The reports this run builds into the mart: none (every report: a full build), else those whose fingerprint
+    changed or is new (one query a call: a model filtering several relations calls it once, and report_in). -#}
+{% macro changed_reports() -%}
+    {%- set fingerprints = ref('int_report_fingerprints') -%}  {#- at parse time too: the model depends on it -#}
     {%- if not report_mart_is_incremental() -%}
-        true
-    {%- else -%}
-        {%- set changed = run_query(
-            "select report_id from " ~ fingerprints ~ " where report_id not in (" ~ unchanged_reports() ~ ") "
-            ~ "order by report_id") -%}
-        {%- set ids = changed.columns[0].values() -%}
-        {%- if ids | length == 0 -%}
-            false
-        {%- else -%}
-            {{ column }} in ({% for id in ids %}'{{ id }}'{{ ", " if not loop.last }}{% endfor %})
-        {%- endif -%}
+        {{ return(none) }}
     {%- endif -%}
+    {%- set changed = run_query(
+        "select report_id from " ~ fingerprints ~ " where report_id not in (" ~ unchanged_reports()
+        ~ ") order by report_id") -%}
+    {{ return(changed.columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- A predicate on ``column`` (a report_id) selecting ``reports`` (changed_reports(): none for every report), as a
+    list of literals (DuckDB pushes a constant IN list down to the scans of the raw tables under the intermediate
+    views; a semi-join it does not). -#}
+{% macro report_in(reports, column) -%}
+    {%- if reports is none -%}
+        true
+    {%- elif reports | length == 0 -%}
+        false
+    {%- else -%}
+        {{ column }} in ({% for id in reports %}'{{ id }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A predicate on ``column`` selecting the reports to build: every report in a full build, else those whose
+    fingerprint changed or is new. -#}
+{% macro reports_to_build(column) -%}
+    {{ report_in(changed_reports(), column) }}
 {%- endmacro %}
 
 {#- After the new rows went in: this mart holds every preferred report at its current fingerprint. -#}

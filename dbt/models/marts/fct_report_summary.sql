@@ -1,6 +1,8 @@
 -- One row per report: headline figures. Table values are preferred; the narrative is the fallback, and each
 -- *_source column says which was used ('table' | 'narrative' | NULL when neither states it). Amounts in 万元.
 {{ report_mart() }}
+{#- every relation filtered by the reports to build: DuckDB does not push the filter into a left join's side -#}
+{%- set building = changed_reports() %}
 with summary as (
     select
         report_id,
@@ -10,7 +12,8 @@ with summary as (
         max(value) filter (where item = 'carryover_end') as carryover_end,
         max(value) filter (where item = 'grand_total' and side in ('income', '')) as grand_total
     from {{ ref('int_labelled_items') }}
-    where table_family = 'income_expenditure_summary'
+    where {{ report_in(building, 'report_id') }}
+      and table_family = 'income_expenditure_summary'
       and column_name = 'amount'
     group by report_id
 ),
@@ -18,7 +21,7 @@ with summary as (
 expenditure_total_row as (
     select report_id, total, basic, project
     from {{ ref('int_table_totals') }}
-    where table_family = 'expenditure'
+    where {{ report_in(building, 'report_id') }} and table_family = 'expenditure'
 ),
 
 basic_totals as (
@@ -27,14 +30,14 @@ basic_totals as (
         max(value) filter (where item = 'personnel_total') as personnel_total,
         max(value) filter (where item = 'public_total') as public_total
     from {{ ref('int_labelled_items') }}
-    where table_family = 'general_budget_basic_expenditure'
+    where {{ report_in(building, 'report_id') }} and table_family = 'general_budget_basic_expenditure'
     group by report_id
 ),
 
 three_public as (
     select report_id, budget as three_public_budget, actual as three_public_actual
     from {{ ref('fct_three_public') }}
-    where item = 'total'
+    where {{ report_in(building, 'report_id') }} and item = 'total'
 ),
 
 facts as (
@@ -53,18 +56,21 @@ facts as (
         max(value) filter (where fact_key = 'public_expenditure') as public_expenditure,
         max(value) filter (where fact_key = 'vehicles_total') as vehicles_total
     from {{ ref('int_narrative_facts') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 ),
 
 projects as (
     select report_id, count(*) as project_count, round(avg(total_score), 2) as mean_project_score
     from {{ ref('stg_performance_projects') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 ),
 
 units as (
     select report_id, count(*) as unit_evaluation_count, round(avg(total_score), 2) as mean_unit_score
     from {{ ref('stg_unit_evaluations') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 ),
 
@@ -75,6 +81,7 @@ checks as (
         count(*) filter (where status = 'fail') as reconciliation_fails,
         count(*) filter (where status = 'not_run') as reconciliation_not_run
     from {{ ref('stg_reconciliation_checks') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 ),
 
@@ -84,16 +91,16 @@ issues as (
         count(*) filter (where severity = 'error') as parse_errors,
         count(*) filter (where severity = 'warning') as parse_warnings
     from {{ ref('stg_parse_issues') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 ),
 
 tables as (
     select report_id, count(*) as table_count
     from {{ ref('stg_report_tables') }}
+    where {{ report_in(building, 'report_id') }}
     group by report_id
 )
-
-
 
 select
     {{ report_columns('r') }},
@@ -131,10 +138,10 @@ left join expenditure_total_row as x using (report_id)
 left join basic_totals as b using (report_id)
 left join three_public as t using (report_id)
 left join facts as n using (report_id)
-left join {{ ref('fct_procurement') }} as p using (report_id)
+left join (select * from {{ ref('fct_procurement') }} where {{ report_in(building, 'report_id') }}) as p using (report_id)
 left join projects as pr using (report_id)
 left join units as u using (report_id)
 left join checks as c using (report_id)
 left join issues as i using (report_id)
 left join tables as tb using (report_id)
-where {{ reports_to_build('r.report_id') }}
+where {{ report_in(building, 'r.report_id') }}

@@ -3,6 +3,9 @@
 -- The loader checks a narrative against the tables of its own file; a narrative published apart from its tables
 -- (int_report_versions.part_of_report_id) is checked here against its report's tables: its 三公, 机关运行经费 and
 -- 政府采购 budgets against the figures fct_budget_summary reads from the tables (tolerance 0.02, 尾差).
+-- Built per report (macros/report_marts.sql): an incremental run builds the changed reports' rows only.
+{{ report_mart() }}
+{%- set building = changed_reports() %}
 with loader_checks as (
     select
         {{ report_columns('r') }},
@@ -19,6 +22,7 @@ with loader_checks as (
         c.line
     from {{ ref('stg_reconciliation_checks') }} as c
     inner join {{ ref('int_reports_current') }} as r using (report_id)
+    where {{ report_in(building, 'r.report_id') }}
 ),
 
 printed as (
@@ -27,15 +31,17 @@ printed as (
     unpivot (value for fact_key in (
         three_public_budget, agency_operating_cost_budget, procurement_budget
     ))
-    where (fact_key = 'three_public_budget' and three_public_budget_source = 'table')
+    where {{ report_in(building, 'report_id') }}
+      and ((fact_key = 'three_public_budget' and three_public_budget_source = 'table')
        or (fact_key = 'agency_operating_cost_budget' and agency_operating_cost_budget_source = 'table')
-       or (fact_key = 'procurement_budget' and procurement_budget_source = 'table')
+       or (fact_key = 'procurement_budget' and procurement_budget_source = 'table'))
 ),
 
 narrative_part_checks as (
     select {{ report_columns('r') }}, c.* exclude (report_id)
     from ({{ narrative_part_checks('printed') }}) as c
     inner join {{ ref('int_reports_current') }} as r using (report_id)
+    where {{ report_in(building, 'r.report_id') }}
 )
 
 select * from loader_checks
