@@ -211,6 +211,12 @@ def test_per_report_marts_build_only_what_changed(shrunk):
     compiled = [p for p in (REPO / "dbt" / "target").glob(f"gongkai_dbt-{run_id[:8]}-*/compiled/**/fct_report_summary.sql")]
     assert len(compiled) == 1, compiled
     assert f"r.report_id in ('{reissued}')" in compiled[0].read_text(encoding="utf-8")
+    # the tables whose rows belong to any current report, preferred or not, too (the re-issue's fingerprint changed:
+    # it became the preferred version); its rows were there before, as a superseded version's
+    reconciliation = next((REPO / "dbt" / "target").glob(f"gongkai_dbt-{run_id[:8]}-*/compiled/**/reconciliation.sql"))
+    assert f"r.report_id in ('{reissued}')" in reconciliation.read_text(encoding="utf-8")
+    assert query(shrunk["warehouse"], "SELECT count(*) > 0 FROM quality.reconciliation WHERE report_id = ?",
+                 [reissued]) == [(True,)]
 
 
 # --- the docs' example queries -----------------------------------------------------------------------------------------
