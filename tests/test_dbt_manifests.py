@@ -46,6 +46,7 @@ class Parses:
 
 def _new_process() -> None:
     dbt_manifests._in_memory.clear()
+    dbt_manifests._preloads.clear()
 
 
 def test_a_new_process_loads_the_manifest_the_last_parse_left(project):
@@ -55,6 +56,25 @@ def test_a_new_process_loads_the_manifest_the_last_parse_left(project):
     again, _ = dbt_manifests.parsed_manifest(project, ["/w/gongkai.duckdb"], parse)
     assert parse.calls == 1
     assert again == first == Parsed(1)
+
+
+def test_a_preload_leaves_the_kept_manifest_in_memory_for_the_step(project):
+    """preload (a cold run, while its parse workers read): the step's parsed_manifest finds the Manifest in memory,
+    neither parsed nor read again; preloading another warehouse's key leaves the step to read its own."""
+    parse = Parses()
+    dbt_manifests.parsed_manifest(project, ["/w/gongkai.duckdb"], parse)
+    _new_process()
+    dbt_manifests.preload(project, ["/w/gongkai.duckdb"])
+    dbt_manifests.preload(project, ["/other/gongkai.duckdb"])  # once per process: ignored
+    assert len(dbt_manifests._preloads) == 1
+    dbt_manifests._preloads[0].join()
+    for path in dbt_manifests._path(project, dbt_manifests.manifest_key(project, "/w/gongkai.duckdb")).parent.iterdir():
+        path.unlink()  # the step must not need the file: the preload read it
+    manifest, _ = dbt_manifests.parsed_manifest(project, ["/w/gongkai.duckdb"], parse)
+    assert manifest == Parsed(1) and parse.calls == 1
+    _new_process()
+    dbt_manifests.preload(project, ["/other/gongkai.duckdb"])
+    assert dbt_manifests.parsed_manifest(project, ["/w/gongkai.duckdb"], parse)[0] == Parsed(2)
 
 
 @pytest.mark.parametrize("change", ["file", "vars", "warehouse"])

@@ -2,6 +2,8 @@
 and Great Expectations come in only when a step validates a suite, dbt only when the dbt step runs (the dbt assets'
 specs are read from dbt's manifest.json, without dagster-dbt)."""
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -17,3 +19,23 @@ PROBE = (
 def test_definitions_import_neither_pandas_gx_nor_dbt():
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["-"], f"loaded while defining the assets: {out.strip()}"
+
+
+RERUN = (
+    "import sys, warnings\n"
+    "warnings.simplefilter('ignore')\n"
+    "from gongkai.pipeline.run import run_pipeline\n"
+    "result, summary = run_pipeline()\n"
+    "print('ok' if result.success else 'failed', 'dbt' in sys.modules)\n"
+)
+
+
+def test_a_run_with_nothing_new_imports_no_dbt(e2e, tmp_path):
+    """A run that parses nothing skips dbt (its inputs unchanged) and neither imports dbt nor preloads it (a run that
+    parses imports it in a background thread while its parse workers read: gongkai.pipeline.dbt_manifests.preload)."""
+    shutil.copytree(e2e["raw"], tmp_path / "raw")
+    shutil.copytree(e2e["warehouse"].parent, tmp_path / "warehouse", ignore=shutil.ignore_patterns("build"))
+    env = {**os.environ, "GONGKAI_RAW": str(tmp_path / "raw"),
+           "GONGKAI_WAREHOUSE": str(tmp_path / "warehouse" / e2e["warehouse"].name)}
+    out = subprocess.run([sys.executable, "-c", RERUN], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split()[-2:] == ["ok", "False"], out[-2000:]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
 from gongkai.pipeline.command import has_spare_core, start_gx_worker
+from gongkai.pipeline.dbt_manifests import preload
 from gongkai.pipeline.definitions import defs
 from gongkai.pipeline.instance import ephemeral_instance
 from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
 from gongkai.pipeline.run_lock import run_lock
 from gongkai.pipeline.sensors import JOB_NAME, parse_range, partition_range_tags, without_parsing
 from gongkai.pipeline.summary import summarize
-from gongkai.warehouse.paths import raw_dir, staging_dir, warehouse_path
+from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path, raw_dir, staging_dir, warehouse_path
 from gongkai.warehouse.raw_folder import partition_key_for
 from gongkai.warehouse.staged import stale_files
 
@@ -58,6 +59,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if parse_keys:
         if has_spare_core():  # `gongkai run` started it before Dagster's import; a library caller starts it here
             start_gx_worker()
+            preload_dbt()
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
@@ -65,3 +67,9 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
             instance=instance, tags=tags, raise_on_error=False, run_config=run_config, asset_selection=without_parsing(),
         )
     return result, summarize(result, warehouse_path())
+
+
+def preload_dbt() -> None:
+    """dbt's import and the kept Manifest of the dbt step's invocation (no --vars; the profile's path: the warehouse's
+    stable build name, as the step passes it) in a background thread: a run that parses will run dbt."""
+    preload(DBT_PROJECT_DIR, [str(dbt_build_path(warehouse_path()))])
