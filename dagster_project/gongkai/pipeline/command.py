@@ -65,7 +65,9 @@ def start_gx_worker() -> None:
 def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_change: Callable[[], None]) -> None:
     """``run(instance)``, then again whenever the raw folder's content changes; one Dagster instance (one run
     history) for the whole watch. The GX worker is started at once and kept (a run whose rows all pass never asks
-    it): the next new report's checks find Great Expectations imported and its context open."""
+    it): the next new report's checks find Great Expectations imported and its context open. After the first run,
+    dbt is imported and its kept Manifest read in a background thread while the watch waits (once): the next new
+    report's dbt step finds both done."""
     from gongkai.pipeline.instance import ephemeral_instance
     from gongkai.pipeline.watch import watch
     from gongkai.warehouse.paths import raw_dir, staging_dir
@@ -73,4 +75,12 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
 
     start_gx_worker()
     instance = ephemeral_instance()
-    watch(lambda: run(instance), lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)
+
+    def run_then_preload_dbt():
+        from gongkai.pipeline.run import preload_dbt
+
+        result = run(instance)
+        preload_dbt()
+        return result
+
+    watch(run_then_preload_dbt, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)
