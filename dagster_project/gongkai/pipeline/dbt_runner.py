@@ -47,7 +47,9 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
 
     ``keep_views_and_seeds`` (the warehouse was built by this very project): views and seeds are not created again
     (:data:`CHANGED_ONLY_SELECTION`); each is reported materialized, unchanged, so that nothing downstream is skipped.
-    A run of a subset selects the nodes of its assets and checks by name (:func:`subset_selection`).
+    When the SQL dbt compiled for the project's tests is kept (gongkai.pipeline.dbt_test_batch), dbt builds the
+    models only (:data:`CHANGED_MODELS_ONLY`) and the tests run after it as one batch; a run in which dbt ran every
+    test keeps their SQL. A run of a subset selects the nodes of its assets and checks by name (:func:`subset_selection`).
     """
     selected = set(context.selected_asset_keys)
     selected_checks = set(context.selected_asset_check_keys)
