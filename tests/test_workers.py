@@ -111,3 +111,22 @@ def test_a_worker_keeps_the_collector_off_what_it_was_forked_with():
     [outcome] = run(collector_settings, [()], preload=("json",))
     frozen, young = outcome.value
     assert frozen > 1000 and young == workers.YOUNG_COLLECTION_THRESHOLD > 700
+
+
+def test_a_process_tunes_its_collector_once(monkeypatch):
+    """A run's process (run_pipeline) tunes its collector as a worker does, once: a long-lived `--watch` process
+    does not freeze what its earlier runs left."""
+    import gc
+
+    monkeypatch.setattr(workers, "_collector_tuned", False)
+    thresholds = gc.get_threshold()
+    try:
+        workers.tune_garbage_collector()
+        frozen = gc.get_freeze_count()
+        left_by_a_run = [[] for _ in range(1000)]
+        workers.tune_garbage_collector()
+        assert frozen > 1000 and gc.get_freeze_count() == frozen and left_by_a_run
+        assert gc.get_threshold()[0] == workers.YOUNG_COLLECTION_THRESHOLD
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

@@ -14,6 +14,7 @@ from gongkai.pipeline.summary import summarize
 from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path, raw_dir, staging_dir, warehouse_path
 from gongkai.warehouse.raw_folder import partition_key_for
 from gongkai.warehouse.staged import stale_files
+from gongkai.warehouse.workers import tune_garbage_collector
 
 
 def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True, on_wait=None,
@@ -36,6 +37,7 @@ def run_pipeline(*, full_refresh: bool = False, instance=None, wait: bool = True
 
 
 def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: bool):
+    tune_garbage_collector()
     raw = raw_dir()
     files = check_run(raw, warehouse_path(), allow_empty=allow_empty)  # again, now that no other run can write
     keys = [partition_key_for(p) for p in files]
