@@ -118,3 +118,45 @@ def test_kept_tests_are_not_used_when_a_relation_changed(planted):
         con.execute("alter table marts.dim_department add column planted varchar")
     assert kept_compiled_tests(store, KEY, manifest_json, changed) is None
     assert kept_compiled_tests(store, "another key", manifest_json, copy) is None
+
+
+@pytest.mark.slow
+def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path, monkeypatch):
+    """The same +1 — the seed report with its SME amount above its whole procurement, a warning with its failing
+    row — run twice on the same warehouse path, a copy of the session's: the first run's dbt runs the tests (no SQL
+    kept for this path yet) and keeps their SQL, the second runs them as the batch; every dbt check's recorded
+    outcome (build_state.dbt_checks: key, name, passed, severity, failing rows) is the same."""
+    from gongkai.pipeline import dbt_runner
+    from gongkai.pipeline.run import run_pipeline
+    from tests.conftest import environment, query
+    from tests.test_trust import SME_REPORT, sme_above_procurement
+
+    import dagster as dg
+
+    batches = []
+
+    class Recorded(TestBatch):
+        def results(self, *args, **kwargs):
+            events = super().results(*args, **kwargs)
+            batches.append(events)
+            return events
+
+    monkeypatch.setattr(dbt_runner, "TestBatch", Recorded)
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / e2e["warehouse"].name
+    recorded = []
+    for _ in range(2):
+        shutil.rmtree(raw, ignore_errors=True)
+        shutil.rmtree(warehouse.parent, ignore_errors=True)
+        shutil.copytree(e2e["raw"], raw)
+        shutil.copytree(e2e["warehouse"].parent, warehouse.parent, ignore=shutil.ignore_patterns("build"))
+        (raw / SME_REPORT).parent.mkdir(parents=True, exist_ok=True)
+        (raw / SME_REPORT).write_bytes(sme_above_procurement())
+        with environment(GONGKAI_RAW=str(raw), GONGKAI_WAREHOUSE=str(warehouse)):
+            result, _ = run_pipeline(instance=dg.DagsterInstance.ephemeral())
+        assert result.success
+        recorded.append(query(warehouse, "SELECT asset_key, check_name, passed, severity, metadata "
+                                         "FROM build_state.dbt_checks ORDER BY ALL"))
+    assert len(batches) == 1 and sum(e["info"]["name"] == "LogTestResult" for e in batches[0]) == len(recorded[1])
+    assert recorded[0] == recorded[1] and len(recorded[0]) > 100
+    warned = [row for row in recorded[1] if row[1] == "assert_sme_within_procurement"]
+    assert warned and not warned[0][2] and warned[0][3] == "WARN" and "failing rows" in warned[0][4]
