@@ -114,14 +114,24 @@ def test_a_worker_keeps_the_collector_off_what_it_was_forked_with():
 
 
 def test_a_process_tunes_its_collector_once(monkeypatch):
-    """A run's process (run_pipeline) tunes its collector as a worker does, once: a long-lived `--watch` process
-    does not freeze what its earlier runs left."""
+    """A run's process (run_pipeline) tunes its collector as a worker does, once (a long-lived `--watch` process
+    does not freeze what its earlier runs left), and what is garbage then is collected, not frozen."""
     import gc
+
+    class Cycle:
+        closed = False
+
+        def __del__(self):
+            Cycle.closed = True  # as a DuckDB connection closes its file when collected
 
     monkeypatch.setattr(workers, "_collector_tuned", False)
     thresholds = gc.get_threshold()
     try:
+        garbage = Cycle()
+        garbage.itself = garbage
+        del garbage
         workers.tune_garbage_collector()
+        assert Cycle.closed  # collected, not frozen
         frozen = gc.get_freeze_count()
         left_by_a_run = [[] for _ in range(1000)]
         workers.tune_garbage_collector()
