@@ -133,16 +133,20 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
 
 def test_watch_starts_the_gx_worker_before_its_first_run(monkeypatch):
     """`gongkai run --watch` starts the GX worker (Great Expectations imported, its context open, in a process of its
-    own) before its first run and keeps it: the checks of the next new report do not pay for the import."""
+    own) before its first run and keeps it: the checks of the next new report do not pay for the import; after that
+    run it has dbt imported in the background (gongkai.pipeline.dbt_manifests.preload), for the next new report's
+    dbt step."""
+    import gongkai.pipeline.run
     import gongkai.pipeline.watch
     from gongkai.pipeline.command import watch_raw_folder
     from gongkai.quality import gx_worker
 
     events = []
     monkeypatch.setattr(gx_worker, "start", lambda: events.append("worker started"))
+    monkeypatch.setattr(gongkai.pipeline.run, "preload_dbt", lambda: events.append("dbt preloading"))
     monkeypatch.setattr(gongkai.pipeline.watch, "watch", lambda run, scan, **kwargs: run())
     watch_raw_folder(lambda instance: events.append("run"), interval=0, on_change=lambda: None)
-    assert events == ["worker started", "run"]
+    assert events == ["worker started", "run", "dbt preloading"]
 
 
 @pytest.fixture()
