@@ -131,6 +131,42 @@ def test_watch_reruns_once_per_settled_change_of_content(tmp_path):
     assert runs == [[SEED.name], sorted([SEED.name, pdf.name]), [pdf.name]]
 
 
+def test_watch_runs_at_once_for_a_report_moved_in_whole(tmp_path):
+    """A report moved into the raw folder whole (last written a minute ago) runs on the look that finds it; one being
+    copied in now (written now) still waits for the next look to show it holding still."""
+    import os
+    import shutil
+    import time
+
+    from gongkai.pipeline.watch import watch, written_before
+    from gongkai.warehouse.raw_folder import scan_raw
+
+    raw, staging, outside = tmp_path / "raw", tmp_path / "staging", tmp_path / "outside"
+    raw.mkdir()
+    outside.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    shutil.copy(SHANGHAI_PDF, outside / SHANGHAI_PDF.name)
+    minute_ago = time.time() - 60
+    os.utime(outside / SHANGHAI_PDF.name, (minute_ago, minute_ago))
+    steps = iter([
+        lambda: os.rename(outside / SHANGHAI_PDF.name, raw / SHANGHAI_PDF.name),  # look 1: moved in: run
+        lambda: shutil.copy(SEED, raw / "copy.txt"),  # look 2: copied now …
+        lambda: None,  # … held still: run
+    ])
+    sleeps, runs = [], []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        next(steps)()
+
+    watch(lambda: runs.append(sorted(scan_raw(raw, staging))), lambda: scan_raw(raw, staging), interval=0,
+          cycles=2, sleep=sleep, settled=lambda before, now: written_before(raw, before, now, 30))
+    assert runs == [[SEED.name], sorted([SEED.name, SHANGHAI_PDF.name]),
+                    sorted(["copy.txt", SEED.name, SHANGHAI_PDF.name])]
+    assert len(sleeps) == 3  # two looks, and one more for the copy only
+    assert not written_before(raw, {}, {"gone.txt": "x"}, 30)  # a path that cannot be looked at: look again
+
+
 def test_watch_starts_the_gx_worker_before_its_first_run(monkeypatch):
     """`gongkai run --watch` starts the GX worker (Great Expectations imported, its context open, in a process of its
     own) before its first run and keeps it: the checks of the next new report do not pay for the import; after that

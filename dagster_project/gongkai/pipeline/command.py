@@ -69,7 +69,7 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
     dbt is imported and its kept Manifest read in a background thread while the watch waits (once): the next new
     report's dbt step finds both done."""
     from gongkai.pipeline.instance import ephemeral_instance
-    from gongkai.pipeline.watch import watch
+    from gongkai.pipeline.watch import watch, written_before
     from gongkai.warehouse.paths import raw_dir, staging_dir
     from gongkai.warehouse.raw_folder import scan_raw
 
@@ -83,4 +83,5 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
         preload_dbt()
         return result
 
-    watch(run_then_preload_dbt, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change)
+    watch(run_then_preload_dbt, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change,
+          settled=lambda before, now: written_before(raw_dir(), before, now, interval))
