@@ -347,7 +347,10 @@ def watch_trial(raw: Path, work: Path, interval: float = 0.5) -> dict[str, float
     env.pop("DAGSTER_HOME", None)
     argv = [str(Path(sys.executable).parent / "gongkai"), "run", "--watch", "--interval", str(interval)]
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # SIGINT as a terminal sends it: a benchmark run as a background job inherits it ignored, and the watch would
+    # then not stop on it (the wait below ran its whole timeout)
+    proc = subprocess.Popen(argv, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def next_run() -> float:
         for line in proc.stdout:
