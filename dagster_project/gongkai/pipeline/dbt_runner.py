@@ -22,6 +22,7 @@ from typing import Any
 import dagster as dg
 
 from gongkai.pipeline.dbt_events import EXPLICIT_TESTS_ONLY, event_asset_key, result_events, subset_selection
+from gongkai.pipeline.dbt_graph import reachable, topological_order
 from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
 from gongkai.pipeline.dbt_manifests import parsed_manifest
 from gongkai.pipeline.dbt_project import RUN_FLAGS
@@ -177,11 +178,12 @@ class KeptAssets:
         self._note = note
         manifest = specs.manifest
         keys = {uid: key for key, uid in specs.unique_id_by_key.items()}
-        self._order = [keys[uid] for uid in _topological(keys, manifest) if keys[uid] in kept]
+        parents = manifest["parent_map"]
+        self._order = [keys[uid] for uid in topological_order(parents, keys) if keys.get(uid) in kept]
         built = selected - kept
-        self._waits_for = {keys[uid]: {keys[a] for a in _ancestors(uid, manifest) if keys.get(a) in built}
+        self._waits_for = {keys[uid]: {keys[a] for a in reachable(uid, parents) if keys.get(a) in built}
                            for uid in keys if keys[uid] in kept}
-        self._ancestors = {keys[uid]: {keys[a] for a in _ancestors(uid, manifest) if a in keys} for uid in keys}
+        self._ancestors = {keys[uid]: {keys[a] for a in reachable(uid, parents) if a in keys} for uid in keys}
         self._yielded: set[dg.AssetKey] = set()
 
     def ready(self) -> Iterator[dg.MaterializeResult]:
@@ -224,35 +226,6 @@ def unchanged_dbt_events(context: dg.AssetExecutionContext, specs: DbtSpecs,
         yield result
         yield from (check for check in checks.get(result.asset_key, ())
                     if dg.AssetCheckKey(check.asset_key, check.check_name) in selected_checks)
-
-
-def _ancestors(uid: str, manifest: Mapping[str, Any]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(manifest["parent_map"].get(uid, []))
-    while stack:
-        parent = stack.pop()
-        if parent not in seen:
-            seen.add(parent)
-            stack.extend(manifest["parent_map"].get(parent, []))
-    return seen
-
-
-def _topological(keys: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[str]:
-    """The nodes ``keys`` names in an order where every node comes after the nodes it depends on (the parent map)."""
-    done: list[str] = []
-    seen: set[str] = set()
-
-    def visit(uid: str) -> None:
-        if uid in seen or uid not in keys:
-            return
-        seen.add(uid)
-        for parent in manifest["parent_map"].get(uid, []):
-            visit(parent)
-        done.append(uid)
-
-    for uid in sorted(keys):
-        visit(uid)
-    return done
 
 
 def _views_and_seeds(specs: DbtSpecs) -> set[dg.AssetKey]:

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from gongkai.pipeline.dbt_graph import reachable, topological_order
 from gongkai.pipeline.dbt_manifests import KEPT_MANIFESTS, MANIFEST_FOLDER, manifest_key
 
 SUFFIX = ".tests.json"
@@ -153,7 +154,7 @@ class TestBatch:
 
     def __init__(self, tests: Iterable[CompiledTest], manifest: Mapping[str, Any]) -> None:
         self._manifest = manifest
-        self._order = _topological_order(manifest)
+        self._order = {uid: index for index, uid in enumerate(topological_order(manifest["parent_map"]))}
         self.tests = sorted(tests, key=lambda t: (max((self._order.get(n, -1) for n in t.depends_on), default=-1),
                                                   t.unique_id))
         self.failing_sql: dict[str, str] = {}  # unique_id → compiled SQL of each test that did not pass
@@ -219,40 +220,13 @@ class TestBatch:
                 if node["resource_type"] in ("model", "seed", "snapshot") and needed <= self._ancestors(uid)}
 
     def _ancestors(self, uid: str) -> set[str]:
-        return _closure(uid, self._manifest["parent_map"])
+        return reachable(uid, self._manifest["parent_map"])
 
     def _descendants(self, uids: Iterable[str]) -> set[str]:
         found = set(uids)
         for uid in list(found):
-            found |= _closure(uid, self._manifest["child_map"])
+            found |= reachable(uid, self._manifest["child_map"])
         return found
-
-
-def _closure(uid: str, edges: Mapping[str, Sequence[str]]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(edges.get(uid, []))
-    while stack:
-        other = stack.pop()
-        if other not in seen:
-            seen.add(other)
-            stack.extend(edges.get(other, []))
-    return seen
-
-
-def _topological_order(manifest: Mapping[str, Any]) -> dict[str, int]:
-    order: dict[str, int] = {}
-
-    def visit(uid: str) -> None:
-        if uid in order:
-            return
-        order[uid] = -1  # on the stack: the parent map has no cycle
-        for parent in manifest["parent_map"].get(uid, []):
-            visit(parent)
-        order[uid] = len(order)
-
-    for uid in sorted(manifest["parent_map"]):
-        visit(uid)
-    return order
 
 
 def _invocation_id(events: Sequence[Mapping[str, Any]]) -> str:
