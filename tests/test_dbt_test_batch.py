@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from gongkai.pipeline.dbt_model_batch import ModelBatch
 from gongkai.pipeline.dbt_runner import _close_duckdb
 from gongkai.pipeline.dbt_test_batch import TestBatch, keep_compiled_tests, kept_compiled_tests
 from gongkai.pipeline.resources import temporary_env
@@ -124,8 +125,9 @@ def test_kept_tests_are_not_used_when_a_relation_changed(planted):
 def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path, monkeypatch):
     """The same +1 — the seed report with its SME amount above its whole procurement, a warning with its failing
     row — run twice on the same warehouse path, a copy of the session's: the first run's dbt runs the tests (no SQL
-    kept for this path yet) and keeps their SQL, the second runs them as the batch; every dbt check's recorded
-    outcome (build_state.dbt_checks: key, name, passed, severity, failing rows) is the same."""
+    kept for this path yet) and keeps their SQL and the models', the second builds the models and runs the tests as
+    batches, without dbt; every dbt check's recorded outcome (build_state.dbt_checks: key, name, passed, severity,
+    failing rows) is the same."""
     from gongkai.pipeline import dbt_runner
     from gongkai.pipeline.run import run_pipeline
     from tests.conftest import environment, query
@@ -141,7 +143,15 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
             batches.append(events)
             return events
 
+    class RecordedModels(ModelBatch):
+        def results(self, *args, **kwargs):
+            events = super().results(*args, **kwargs)
+            model_batches.append(events)
+            return events
+
+    model_batches = []
     monkeypatch.setattr(dbt_runner, "TestBatch", Recorded)
+    monkeypatch.setattr(dbt_runner, "ModelBatch", RecordedModels)
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / e2e["warehouse"].name
     recorded = []
     for _ in range(2):
@@ -157,6 +167,8 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
         recorded.append(query(warehouse, "SELECT asset_key, check_name, passed, severity, metadata "
                                          "FROM build_state.dbt_checks ORDER BY ALL"))
     assert len(batches) == 1 and sum(e["info"]["name"] == "LogTestResult" for e in batches[0]) == len(recorded[1])
+    # the second run built its models without dbt too (their SQL kept by the first)
+    assert len(model_batches) == 1 and {e["data"]["status"] for e in model_batches[0]} == {"success"}
     assert recorded[0] == recorded[1] and len(recorded[0]) > 100
     warned = [row for row in recorded[1] if row[1] == "assert_sme_within_procurement"]
     assert warned and not warned[0][2] and warned[0][3] == "WARN" and "failing rows" in warned[0][4]

@@ -63,15 +63,17 @@
 
 {#- A predicate on ``column`` (a report_id) selecting ``reports`` (changed_reports(): none for every report), as a
     list of literals (DuckDB pushes a constant IN list down to the scans of the raw tables under the intermediate
-    views; a semi-join it does not). -#}
+    views; a semi-join it does not). Between two markers naming its column: the one per-run part of a per-report
+    mart's compiled SQL, which a +1 run without dbt (gongkai.pipeline.dbt_model_batch) fills with that run's reports;
+    changed_reports()'s list goes into a model's SQL through here only. -#}
 {% macro report_in(reports, column) -%}
-    {%- if reports is none -%}
+    /* gongkai:report_in {{ column }} */ {% if reports is none -%}
         true
     {%- elif reports | length == 0 -%}
         false
     {%- else -%}
         {{ column }} in ({% for id in reports %}'{{ id }}'{{ ", " if not loop.last }}{% endfor %})
-    {%- endif -%}
+    {%- endif %} /* gongkai:end */
 {%- endmacro %}
 
 {#- A predicate on ``column`` selecting the reports to build: every report in a full build, else those whose

@@ -7,7 +7,10 @@ skipped while the project's files are unchanged. dbt runs in a worker thread; th
 materialization and each passing test's check result as dbt reports it; a failed test's result, once dbt is done,
 with its failing rows (gongkai.pipeline.dbt_failures). On a run that keeps views and seeds, the project's data
 tests are run after dbt by gongkai as one batch from the SQL dbt compiled for them last time
-(gongkai.pipeline.dbt_test_batch), when it is kept; a run where dbt runs them keeps their SQL.
+(gongkai.pipeline.dbt_test_batch), when it is kept; a run where dbt runs them keeps their SQL. When the SQL of every
+table and per-report mart is kept too, and nothing about the project or the environment asks for dbt, dbt does not
+run at all: gongkai builds those models as one batch before the tests (gongkai.pipeline.dbt_model_batch); every run
+in which dbt builds models keeps their SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,9 @@ from gongkai.pipeline.dbt_failures import failing_test_sql, with_failing_rows
 from gongkai.pipeline.dbt_manifests import parsed_manifest
 from gongkai.pipeline.dbt_project import RUN_FLAGS
 from gongkai.pipeline.dbt_specs import DbtSpecs
-from gongkai.pipeline.dbt_test_batch import TestBatch, batch_key, keep_compiled_tests, kept_compiled_tests
+from gongkai.pipeline.dbt_kept_sql import batch_key, warehouse_catalog
+from gongkai.pipeline.dbt_model_batch import ModelBatch, keep_compiled_models, kept_compiled_models
+from gongkai.pipeline.dbt_test_batch import TestBatch, keep_compiled_tests, kept_compiled_tests
 from gongkai.pipeline.resources import temporary_env
 
 #: dbt events that carry a node's result (what becomes a Dagster event).
@@ -50,7 +55,8 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     (:data:`CHANGED_ONLY_SELECTION`); each is reported materialized, unchanged, so that nothing downstream is skipped.
     When the SQL dbt compiled for the project's tests is kept (gongkai.pipeline.dbt_test_batch), dbt builds the
     models only (:data:`CHANGED_MODELS_ONLY`) and the tests run after it as one batch; a run in which dbt ran every
-    test keeps their SQL. A run of a subset selects the nodes of its assets and checks by name (:func:`subset_selection`).
+    test keeps their SQL. When the models' SQL is kept as well (gongkai.pipeline.dbt_model_batch), dbt does not run:
+    the models and then the tests are built and run by gongkai. A run of a subset selects the nodes of its assets and checks by name (:func:`subset_selection`).
     """
     selected = set(context.selected_asset_keys)
     selected_checks = set(context.selected_asset_check_keys)
@@ -59,10 +65,14 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     warehouse = Path(env["GONGKAI_DBT_PATH"]) if env.get("GONGKAI_DBT_PATH") else None
     tests_key = batch_key(project_dir, args, str(warehouse or ""))
     every_node = selects_every_node(context, specs)
-    batch = None
+    batch = models = None
     if every_node and kept and warehouse is not None:
-        tests = kept_compiled_tests(project_dir, tests_key, specs.manifest, warehouse)
+        catalog = warehouse_catalog(warehouse, specs.manifest)
+        tests = kept_compiled_tests(project_dir, tests_key, specs.manifest, warehouse, catalog)
         batch = TestBatch(tests, specs.manifest) if tests is not None else None
+        if batch is not None:
+            compiled = kept_compiled_models(project_dir, tests_key, specs.manifest, catalog)
+            models = ModelBatch(compiled, specs.manifest) if compiled is not None else None
     if every_node:
         if batch is not None:
             args = [*args, *CHANGED_MODELS_ONLY]
@@ -77,6 +87,11 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
     if not args:  # nothing but kept views and seeds selected
         yield from kept_in_order.rest()
         return
+    if models is not None:  # a +1 without dbt: the models, then the tests, each as one batch
+        context.log.info(f"dbt not run: its {len(models.models)} tables and per-report marts built from the SQL it "
+                         "compiled, then its tests (gongkai.pipeline.dbt_model_batch)")
+        yield from _without_dbt(models, batch, warehouse, specs, selected_checks, kept_in_order)
+        return
     location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
                 "--target-path", str(target_path)]
     held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
@@ -86,20 +101,14 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
             raws = list(raws)
             if not isinstance(dbt.outcome, BaseException):
                 raws = batch.results(raws, warehouse)
-        for raw in raws:
-            for dagster_event in result_events(raw, specs, selected_checks):
-                key = event_asset_key(dagster_event, specs)
-                yield from kept_in_order.before(key)
-                if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
-                    held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
-                else:
-                    yield dagster_event
-                    yield from kept_in_order.after(key)
+        yield from _told(raws, specs, selected_checks, kept_in_order, held)
     yield from kept_in_order.rest()
     result = dbt.outcome
     if isinstance(result, BaseException):
         yield from (check for _, check in held)
         raise result
+    if warehouse is not None:
+        keep_compiled_models(project_dir, tests_key, result, specs.manifest, warehouse)
     if batch is None and every_node and warehouse is not None:
         keep_compiled_tests(project_dir, tests_key, result, specs.manifest, warehouse)
     failing = {**failing_test_sql(result), **(batch.failing_sql if batch is not None else {})}
@@ -108,6 +117,34 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
         errors = [*dbt.errors, *(batch.errors if batch is not None else [])]
         detail = "; ".join(errors[-10:]) or str(result.exception or "see dbt.log in the target folder")
         raise dg.Failure(description=f"dbt {args[0]} failed: {detail}")
+
+
+def _without_dbt(models: ModelBatch, tests: TestBatch, warehouse: Path, specs: DbtSpecs,
+                 selected_checks: set[dg.AssetCheckKey], kept_in_order: KeptAssets) -> Iterator[Any]:
+    """The kept models built and the kept tests run, their events told as dbt's would be; raise
+    :class:`dagster.Failure` (after every result) if a model or a test failed."""
+    held: list[tuple[str, dg.AssetCheckResult]] = []
+    yield from _told(tests.results(models.results(warehouse), warehouse), specs, selected_checks, kept_in_order, held)
+    yield from kept_in_order.rest()
+    yield from with_failing_rows(held, tests.failing_sql, warehouse)
+    if not models.succeeded or not tests.succeeded:
+        detail = "; ".join([*models.errors, *tests.errors][-10:])
+        raise dg.Failure(description=f"the dbt step's batches failed: {detail}")
+
+
+def _told(raws: Iterable[Mapping[str, Any]], specs: DbtSpecs, selected_checks: set[dg.AssetCheckKey],
+          kept_in_order: KeptAssets, held: list[tuple[str, dg.AssetCheckResult]]) -> Iterator[Any]:
+    """Each result event's Dagster event, after the kept assets it must follow; a failed check is held in ``held``
+    (told once its failing rows are read)."""
+    for raw in raws:
+        for dagster_event in result_events(raw, specs, selected_checks):
+            key = event_asset_key(dagster_event, specs)
+            yield from kept_in_order.before(key)
+            if isinstance(dagster_event, dg.AssetCheckResult) and not dagster_event.passed:
+                held.append((raw["data"]["node_info"]["unique_id"], dagster_event))
+            else:
+                yield dagster_event
+                yield from kept_in_order.after(key)
 
 
 def selects_every_node(context: dg.AssetExecutionContext, specs: DbtSpecs) -> bool:

@@ -20,9 +20,6 @@ node that was not built is skipped.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.pipeline.dbt_graph import reachable, topological_order
-from gongkai.pipeline.dbt_manifests import KEPT_MANIFESTS, MANIFEST_FOLDER, manifest_key
+from gongkai.pipeline.dbt_kept_sql import Catalog, read_kept, warehouse_catalog, write_kept
 
 SUFFIX = ".tests.json"
 #: dbt flags under which a warning is a failure: the batch does not judge that way, dbt runs the tests then.
@@ -71,25 +68,6 @@ class CompiledTest:
         return "pass", 0
 
 
-def batch_key(project_dir: Path, args: Sequence[str], warehouse: str) -> str:
-    """The kept Manifest's key of this invocation (gongkai.pipeline.dbt_runner._invoke parses with the same)."""
-    vars_args = list(args[args.index("--vars"):args.index("--vars") + 2]) if "--vars" in args else []
-    return manifest_key(project_dir, *vars_args, warehouse)
-
-
-def relation_columns(con, manifest: Mapping[str, Any]) -> str:
-    """A hash of the columns (name, type, position) of every relation the project's models, seeds and sources name."""
-    named = {(node["schema"], node.get("alias") or node["name"]) for node in manifest["nodes"].values()
-             if node["resource_type"] in ("model", "seed", "snapshot")}
-    named |= {(source["schema"], source.get("identifier") or source["name"])
-              for source in manifest.get("sources", {}).values()}
-    rows = con.execute("SELECT table_schema, table_name, column_name, data_type, ordinal_position "
-                       "FROM information_schema.columns WHERE table_catalog = current_database() "
-                       "ORDER BY ALL").fetchall()
-    kept = [row for row in rows if (row[0], row[1]) in named]
-    return hashlib.sha256(json.dumps(kept, default=str).encode()).hexdigest()
-
-
 def keep_compiled_tests(project_dir: Path, key: str, dbt_result: Any, manifest: Mapping[str, Any],
                         warehouse: Path) -> bool:
     """After a dbt run that ran every data test of the project, each as dbt runs it in a batch (no stored
@@ -106,45 +84,33 @@ def keep_compiled_tests(project_dir: Path, key: str, dbt_result: Any, manifest: 
         tests[node.unique_id] = {"sql": node.compiled_code, "depends_on": list(node.depends_on.nodes),
                                  "severity": str(config.severity), "fail_calc": config.fail_calc,
                                  "warn_if": config.warn_if, "error_if": config.error_if, "limit": config.limit}
-    if set(tests) != _test_ids(manifest) or not Path(warehouse).exists():
+    if set(tests) != _test_ids(manifest):
         return False
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        columns = relation_columns(con, manifest)
-    finally:
-        con.close()
-    _write(_path(project_dir, key), {"columns": columns, "tests": tests})
+    catalog = warehouse_catalog(warehouse, manifest)
+    if catalog is None:
+        return False
+    write_kept(project_dir, key, SUFFIX, {"columns": catalog.columns, "tests": tests})
     return True
 
 
-def kept_compiled_tests(project_dir: Path, key: str, manifest: Mapping[str, Any],
-                        warehouse: Path) -> list[CompiledTest] | None:
-    """The project's data tests as kept under ``key``, if every one of them is and the relations' columns are those
-    they were compiled against; else None (dbt runs the tests)."""
+def kept_compiled_tests(project_dir: Path, key: str, manifest: Mapping[str, Any], warehouse: Path,
+                        catalog: Catalog | None = None) -> list[CompiledTest] | None:
+    """The project's data tests as kept under ``key``, if every one of them is and the relations' columns (``catalog``:
+    read from ``warehouse`` when not given) are those they were compiled against; else None (dbt runs the tests)."""
     if any(os.environ.get(name) for name in WARN_ERROR_ENV):
         return None
+    kept = read_kept(project_dir, key, SUFFIX)
     try:
-        kept = json.loads(_path(project_dir, key).read_text(encoding="utf-8"))
         tests = [CompiledTest(unique_id=uid, sql=t["sql"], depends_on=tuple(t["depends_on"]),
                               severity=t["severity"], fail_calc=t["fail_calc"], warn_if=t["warn_if"],
                               error_if=t["error_if"], limit=t["limit"]) for uid, t in kept["tests"].items()]
-    except (OSError, ValueError, KeyError, TypeError):
+        columns = kept["columns"]
+    except (KeyError, TypeError, AttributeError):
         return None
-    if {test.unique_id for test in tests} != _test_ids(manifest) or not Path(warehouse).exists():
+    if {test.unique_id for test in tests} != _test_ids(manifest):
         return None
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:  # held by a writer: dbt runs the tests
-        return None
-    try:
-        same_columns = relation_columns(con, manifest) == kept["columns"]
-    finally:
-        con.close()
-    return tests if same_columns else None
+    catalog = catalog or warehouse_catalog(warehouse, manifest)
+    return tests if catalog is not None and catalog.columns == columns else None
 
 
 class TestBatch:
@@ -246,30 +212,3 @@ def _node_status(event: Mapping[str, Any]) -> str:
 
 def _test_ids(manifest: Mapping[str, Any]) -> set[str]:
     return {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "test"}
-
-
-def _path(project_dir: Path, key: str) -> Path:
-    return Path(project_dir) / MANIFEST_FOLDER / f"{key}{SUFFIX}"
-
-
-def _write(path: Path, contents: Mapping[str, Any]) -> None:
-    """Atomic; the oldest beyond :data:`KEPT_MANIFESTS` go. A folder that cannot be written keeps nothing."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(contents, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        return
-    kept = sorted(path.parent.glob(f"*{SUFFIX}"), key=_modified, reverse=True)
-    for old in kept[KEPT_MANIFESTS:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
-
-
-def _modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gongkai.pipeline.assets import ALLOW_EMPTY_TAG, FULL_REFRESH_TAG, report_files_partitions
 from gongkai.pipeline.command import has_spare_core, start_gx_worker
 from gongkai.pipeline.dbt_manifests import preload
+from gongkai.pipeline.dbt_model_batch import batch_is_kept
 from gongkai.pipeline.definitions import defs
 from gongkai.pipeline.instance import ephemeral_instance
 from gongkai.pipeline.preflight import check_raw_folder, check_run, check_warehouse_path
@@ -61,7 +62,7 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     if parse_keys:
         if has_spare_core():  # `gongkai run` started it before Dagster's import; a library caller starts it here
             start_gx_worker()
-            preload_dbt()
+            preload_dbt(full_refresh=full_refresh)
         tags.update(partition_range_tags(parse_keys))
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
     else:
@@ -71,7 +72,11 @@ def _run_pipeline(*, full_refresh: bool, instance, log_level: str, allow_empty: 
     return result, summarize(result, warehouse_path())
 
 
-def preload_dbt() -> None:
+def preload_dbt(*, full_refresh: bool = False) -> None:
     """dbt's import and the kept Manifest of the dbt step's invocation (no --vars; the profile's path: the warehouse's
-    stable build name, as the step passes it) in a background thread: a run that parses will run dbt."""
-    preload(DBT_PROJECT_DIR, [str(dbt_build_path(warehouse_path()))])
+    stable build name, as the step passes it) in a background thread, when the dbt step will likely run dbt: not when
+    the SQL of its models and tests is kept for that invocation (its step builds them without dbt,
+    gongkai.pipeline.dbt_model_batch), unless the run is a full refresh."""
+    build = str(dbt_build_path(warehouse_path()))
+    if full_refresh or not batch_is_kept(DBT_PROJECT_DIR, build):
+        preload(DBT_PROJECT_DIR, [build])
