@@ -22,8 +22,8 @@ from gongkai.pipeline.dbt_model_batch import (
     kept_compiled_models, mirrored_macros_sha256, why_dbt_runs,
 )
 from gongkai.pipeline.dbt_runner import CHANGED_MODELS_ONLY
-from tests.test_dbt_models import R1, R2, R3, make_raw_fixture
-from tests.test_dbt_test_batch import _dbt
+from tests.test_dbt_models import R1, R2, R3
+from tests.test_dbt_test_batch import _dbt, built_by_dbt
 
 KEY = "model-batch-test"
 R_NEW = "00000000000000d4"
@@ -67,15 +67,7 @@ def every_table(warehouse: Path) -> dict[str, Counter]:
 def both(tmp_path_factory):
     """(the +1 built by dbt, the same built by the batch, the batch's events, the Manifest as JSON, the store)."""
     tmp = tmp_path_factory.mktemp("models")
-    base = tmp / "base" / "gongkai.duckdb"
-    base.parent.mkdir()
-    make_raw_fixture(base)
-    parsed = _dbt(base, tmp, "parse")
-    assert parsed.success, parsed.exception
-    manifest = parsed.result
-    manifest_json = manifest.writable_manifest().to_dict(omit_none=False)
-    built = _dbt(base, tmp, "build", manifest=manifest)
-    assert built.success, built.exception
+    base, manifest, manifest_json, built = built_by_dbt(tmp, "base")
     assert keep_compiled_models(tmp, KEY, built, manifest_json, base)
     grow(base)
     by_dbt, by_batch = tmp / "dbt" / "gongkai.duckdb", tmp / "batch" / "gongkai.duckdb"
@@ -135,6 +127,9 @@ def test_dbt_runs_when_the_batch_cannot_do_exactly(both, monkeypatch):
     hooked = json.loads(json.dumps(manifest_json))
     hooked["nodes"]["model.gongkai.fct_three_public"]["config"]["post-hook"] = [{"sql": "select 1"}]
     assert kept_compiled_models(store, KEY, hooked, catalog) is None
+    reading = json.loads(json.dumps(manifest_json))  # compiled from what the key does not cover
+    reading["nodes"]["model.gongkai.fct_three_public"]["raw_code"] += "{{ env_var('HOME') }}"
+    assert kept_compiled_models(store, KEY, reading, catalog) is None
     with monkeypatch.context() as env:
         env.setenv("DBT_FULL_REFRESH", "true")
         assert kept_compiled_models(store, KEY, manifest_json, catalog) is None

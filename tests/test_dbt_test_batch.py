@@ -35,20 +35,26 @@ def _dbt(warehouse: Path, tmp: Path, *args: str, manifest=None):
             _close_duckdb()
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    """(the planted warehouse, the project's Manifest as JSON, dbt's Manifest, the kept tests, the store folder,
-    each test's (status, failures) by ``dbt test``)."""
-    tmp = tmp_path_factory.mktemp("batch")
-    warehouse = tmp / "built" / "gongkai.duckdb"
+def built_by_dbt(tmp: Path, folder: str):
+    """The hand-made warehouse in ``tmp/folder``, built whole by dbt in this process: (the warehouse, dbt's Manifest,
+    the same as JSON, dbt's result)."""
+    warehouse = tmp / folder / "gongkai.duckdb"
     warehouse.parent.mkdir()
     make_raw_fixture(warehouse)
     parsed = _dbt(warehouse, tmp, "parse")
     assert parsed.success, parsed.exception
     manifest = parsed.result
-    manifest_json = manifest.writable_manifest().to_dict(omit_none=False)
     built = _dbt(warehouse, tmp, "build", manifest=manifest)
     assert built.success, built.exception
+    return warehouse, manifest, manifest.writable_manifest().to_dict(omit_none=False), built
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """(the planted warehouse, the project's Manifest as JSON, dbt's Manifest, the kept tests, the store folder,
+    each test's (status, failures) by ``dbt test``)."""
+    tmp = tmp_path_factory.mktemp("batch")
+    warehouse, manifest, manifest_json, built = built_by_dbt(tmp, "built")
     assert keep_compiled_tests(tmp, KEY, built, manifest_json, warehouse)
     # the same file name (DuckDB's catalog name, which the compiled SQL spells out), another folder
     copy = tmp / "planted" / "gongkai.duckdb"

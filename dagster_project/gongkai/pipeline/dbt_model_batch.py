@@ -15,6 +15,8 @@ what the batch does exactly, else dbt runs as before:
 
 - the project's materializations and the macros they call are the ones the batch mirrors (their text hashes to
   :data:`KNOWN_MACROS_SHA256`) and its one hook is on-run-start's ``create_state_table()``;
+- no model's code, nor a macro it calls, queries the database or reads the environment while it compiles (but
+  changed_reports(), whose list is the marked part, and the project's version);
 - every table and per-report mart is kept, without pre- or post-hooks, persisted docs, a contract or a
   full_refresh config, its relation a table already (a per-report mart is built incrementally; a new or replaced
   relation is dbt's), a per-report mart with at least one marker;
@@ -37,6 +39,7 @@ from typing import Any
 from gongkai.pipeline.dbt_graph import reachable, topological_order
 from gongkai.pipeline.dbt_kept_sql import Catalog, kept_path, read_kept, warehouse_catalog, write_kept
 from gongkai.pipeline.dbt_manifests import manifest_key
+from gongkai.pipeline.dbt_project import PROJECT_VERSION_ENV
 
 SUFFIX = ".models.json"
 BATCHED = ("table", "report_mart")
@@ -49,6 +52,8 @@ MIRRORED_MACROS = ("materialization_table_duckdb", "materialization_report_mart_
                    "record_report_fingerprints", "state_table", "create_state_table")
 KNOWN_MACROS_SHA256 = "f982d4be1405433dd8c2340fe1b168b7d40ba1f210c39af029e39fc5f94ae52a"
 ON_RUN_START = "{{ create_state_table() }}"
+#: What in a model's Jinja reads the database or the environment when it compiles.
+COMPILE_TIME_READS = re.compile(r"\b(run_query|statement|load_result|env_var)\s*\(|\badapter\.")
 STATE_TABLE = "build_state.report_fingerprints"
 FINGERPRINTS_MODEL = "int_report_fingerprints"
 #: DBT_* variables that change nothing the batch does (logging, printing, parsing, usage statistics).
@@ -107,7 +112,31 @@ def why_dbt_runs(manifest: Mapping[str, Any]) -> str | None:
                 or config.get("full_refresh") or (config.get("contract") or {}).get("enforced") \
                 or config.get("sql_header") or node.get("language", "sql") != "sql":
             return f"{uid}: a config the batch does not do"
+        if not _compiles_from_key_alone(node, manifest):
+            return f"{uid}: its SQL depends on what the kept SQL's key does not cover"
     return None
+
+
+def _compiles_from_key_alone(node: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
+    """A model's compiled SQL depends only on the key (project, --vars, warehouse), the columns and the marked
+    reports: neither its code nor a macro it calls (but the mirrored ones) queries the database or reads the
+    environment at compile time (the project's version, set from its files, aside)."""
+    project = manifest["metadata"].get("project_name", "gongkai")
+    mirrored = {f"macro.{project}.{name}" for name in MIRRORED_MACROS}
+    texts, seen = [node["raw_code"]], set()
+    stack = list(node["depends_on"]["macros"])
+    while stack:
+        uid = stack.pop()
+        if uid in seen or uid in mirrored:
+            continue
+        seen.add(uid)
+        if not uid.startswith(f"macro.{project}."):
+            return False
+        macro = manifest["macros"][uid]
+        texts.append(macro["macro_sql"])
+        stack.extend(macro["depends_on"]["macros"])
+    code = "\n".join(texts).replace(f'env_var("{PROJECT_VERSION_ENV}", "")', "")
+    return not COMPILE_TIME_READS.search(code)
 
 
 def keep_compiled_models(project_dir: Path, key: str, dbt_result: Any, manifest: Mapping[str, Any],
