@@ -70,3 +70,21 @@ def test_another_thread_stores_and_reads():
     for thread in threads:
         thread.join()
     assert sorted(done)[-1] == 20 and instance.get_dynamic_partitions("files") == [f"t{i}" for i in range(20)]
+
+
+def test_asks_the_asset_keys_columns_once(monkeypatch):
+    from sqlalchemy.engine.reflection import Inspector
+
+    asked = []
+    columns = Inspector.get_columns
+
+    def counted(self, table_name, *args, **kwargs):
+        asked.append(table_name)
+        return columns(self, table_name, *args, **kwargs)
+
+    monkeypatch.setattr(Inspector, "get_columns", counted)
+    held = _record(ephemeral_instance())
+    held_asks = asked.count("asset_keys")
+    asked.clear()
+    assert held == _record(dg.DagsterInstance.ephemeral())
+    assert held_asks == 1 and asked.count("asset_keys") > 10
