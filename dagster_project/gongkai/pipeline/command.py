@@ -71,7 +71,7 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
     from gongkai.pipeline.instance import ephemeral_instance
     from gongkai.pipeline.watch import watch, written_before
     from gongkai.warehouse.paths import raw_dir, staging_dir
-    from gongkai.warehouse.raw_folder import scan_raw
+    from gongkai.warehouse.raw_folder import RawFolderLook
 
     start_gx_worker()
     instance = ephemeral_instance()
@@ -83,5 +83,5 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
         preload_dbt()
         return result
 
-    watch(run_then_preload_dbt, lambda: scan_raw(raw_dir(), staging_dir()), interval=interval, on_change=on_change,
+    watch(run_then_preload_dbt, RawFolderLook(raw_dir(), staging_dir()), interval=interval, on_change=on_change,
           settled=lambda before, now: written_before(raw_dir(), before, now, interval))

@@ -58,12 +58,12 @@ class FingerprintCache:
 
     def sha256(self, rel_path: str, path: Path) -> str:
         """The file's sha256 (raises OSError if it cannot be read)."""
-        before = path.stat()
+        before = os.stat(path)
         entry = self.entries.get(rel_path)
         if entry is not None and entry[:4] == _stat_key(before):
             return entry[4]
         sha = sha256_file(path)
-        after = path.stat()
+        after = os.stat(path)
         settled = time.time() - after.st_mtime > SETTLE_SECONDS
         if self.file is not None and _stat_key(after) == _stat_key(before) and settled:
             self.entries[rel_path] = [*_stat_key(after), sha]

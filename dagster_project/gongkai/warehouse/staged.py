@@ -253,10 +253,11 @@ def read_staged(staging: Path) -> list[StagedReport]:
 
 
 def staged_result(
-    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None
+    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None, *, raw_root: str | None = None
 ) -> StageResult | None:
-    """The staged result for the file's current content if it was staged by this parser version, else None."""
-    sha = file_fingerprint(raw_dir, rel_path, cache)
+    """The staged result for the file's current content if it was staged by this parser version, else None
+    (``raw_root``: ``raw_dir`` resolved, see :func:`~gongkai.warehouse.raw_folder.safe_path`)."""
+    sha = file_fingerprint(raw_dir, rel_path, cache, raw_root=raw_root)
     if not sha:
         return None
     folder = Path(staging) / report_id_for(sha)
@@ -290,6 +291,7 @@ def staged_result(
 def stale_files(raw_dir: Path, rel_paths, staging: Path) -> list[str]:
     """The files a run must parse: those not staged for their current content by this parser version."""
     cache = FingerprintCache(Path(staging))
-    stale = [rel for rel in rel_paths if staged_result(Path(raw_dir), rel, Path(staging), cache) is None]
+    root = os.path.realpath(raw_dir)
+    stale = [rel for rel in rel_paths if staged_result(raw_dir, rel, staging, cache, raw_root=root) is None]
     cache.save()
     return stale

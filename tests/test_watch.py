@@ -1,0 +1,83 @@
+"""`gongkai run --watch`'s look at the raw folder (warehouse.raw_folder.RawFolderLook): by stat between looks, by
+content whenever a stat moved — nothing missed, nothing hashed twice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+from gongkai.warehouse import fingerprints
+from gongkai.warehouse.raw_folder import RawFolderLook, scan_raw
+from tests.conftest import SEED, SHANGHAI_PDF
+
+
+@pytest.fixture
+def raw(tmp_path):
+    """A raw folder holding the seed report and the Shanghai PDF, last written a minute ago (settled)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    minute_ago = time.time() - 60
+    for source in (SEED, SHANGHAI_PDF):
+        shutil.copy(source, folder / source.name)
+        os.utime(folder / source.name, (minute_ago, minute_ago))
+    return folder
+
+
+@pytest.fixture
+def hashed(monkeypatch):
+    """The files whose bytes are read for their sha256, in order."""
+    reads = []
+    real = fingerprints.sha256_file
+
+    def counting(path):
+        reads.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(fingerprints, "sha256_file", counting)
+    return reads
+
+
+def test_a_folder_that_did_not_change_is_not_hashed_again(raw, tmp_path, hashed):
+    look = RawFolderLook(raw, tmp_path / "staging")
+    first = look()
+    assert first == scan_raw(raw) and len(first[SEED.name]) == 64
+    hashed.clear()
+    for _ in range(3):
+        assert look() == first
+    assert hashed == []
+
+
+def test_every_change_is_seen_by_content(raw, tmp_path, hashed):
+    """A new file, a removed one, and an edit that keeps the size and puts the old times back (only the ctime shows
+    it) are each seen on the next look, by content; a touched file with the same bytes gives the same answer."""
+    look = RawFolderLook(raw, tmp_path / "staging")
+    before = look()
+    stat = os.stat(raw / SEED.name)
+    data = (raw / SEED.name).read_bytes()
+    (raw / SEED.name).write_bytes(data[:-1] + (b"x" if data[-1:] != b"x" else b"y"))
+    os.utime(raw / SEED.name, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edited = look()
+    assert edited[SEED.name] != before[SEED.name] and edited == scan_raw(raw)
+    shutil.copy(SEED, raw / "copy.txt")
+    (raw / SHANGHAI_PDF.name).unlink()
+    assert look() == scan_raw(raw) and sorted(look()) == sorted(["copy.txt", SEED.name])
+    hashed.clear()
+    os.utime(raw / SEED.name)  # touched: written now, looked at by content while it may still be written
+    assert look() == look() == scan_raw(raw)
+    assert hashed.count(SEED.name) >= 2
+
+
+def test_a_file_being_written_is_hashed_at_every_look(raw, tmp_path, hashed):
+    """A file written in the last seconds may still grow: its stat is not trusted (the fingerprint cache's rule)."""
+    look = RawFolderLook(raw, tmp_path / "staging")
+    look()
+    with open(raw / "growing.txt", "wb") as handle:
+        handle.write(SEED.read_bytes()[:1000])
+        handle.flush()
+        assert len(look()["growing.txt"]) == 64
+        hashed.clear()
+        look()
+        assert hashed == ["growing.txt"]
