@@ -56,7 +56,7 @@ class FingerprintCache:
             return {}
         return entries if isinstance(entries, dict) else {}
 
-    def sha256(self, rel_path: str, path: Path) -> str:
+    def sha256(self, rel_path: str, path: Path | str) -> str:
         """The file's sha256 (raises OSError if it cannot be read)."""
         before = os.stat(path)
         entry = self.entries.get(rel_path)

@@ -29,9 +29,14 @@ def report_id_for(sha256: str) -> str:
 
 def safe_path(raw_dir: Path, rel_path: str, *, raw_root: str | None = None) -> Path:
     """The file ``rel_path`` under ``raw_dir``; raises :class:`UnsafePathError` if it resolves outside it.
-    ``raw_root``: ``raw_dir`` already resolved (one look at many files resolves it once). (On strings: every run
-    resolves every file of the raw folder, pathlib's own resolve costs twice as much; an entry of the folder itself
-    that is no symlink is where it is named, without resolving each folder above it again.)"""
+    ``raw_root``: ``raw_dir`` already resolved (one look at many files resolves it once)."""
+    return Path(_safe_path(raw_dir, rel_path, raw_root))
+
+
+def _safe_path(raw_dir: Path, rel_path: str, raw_root: str | None) -> str:
+    """:func:`safe_path` as a string. (On strings: every run resolves every file of the raw folder, pathlib's own
+    resolve costs twice as much; an entry of the folder itself that is no symlink is where it is named, without
+    resolving each folder above it again.)"""
     raw_root = raw_root or os.path.realpath(raw_dir)
     if os.path.isabs(rel_path) or ".." in rel_path.replace(os.altsep or os.sep, os.sep).split(os.sep):
         raise UnsafePathError(f"refused: {rel_path!r} is not a plain path inside the raw folder")
@@ -42,7 +47,7 @@ def safe_path(raw_dir: Path, rel_path: str, *, raw_root: str | None = None) -> P
         resolved = candidate
     if resolved != raw_root and not resolved.startswith(os.path.join(raw_root, "")):
         raise UnsafePathError(f"refused: {rel_path!r} resolves outside the raw folder (to {resolved})")
-    return Path(candidate)
+    return candidate
 
 
 def display_name(rel_path: str) -> str:
@@ -104,7 +109,7 @@ def file_fingerprint(raw_dir: Path, rel_path: str, cache: FingerprintCache | Non
     if is_hidden(rel_path):
         return ""
     try:
-        path = safe_path(raw_dir, rel_path, raw_root=raw_root)
+        path = _safe_path(raw_dir, rel_path, raw_root)
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes():
             return ""

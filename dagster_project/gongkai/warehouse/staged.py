@@ -194,13 +194,33 @@ def write_staged_file(staging: Path, report_id: str, tables: dict[str, list[dict
 # Reading
 
 
-def read_meta(folder: Path) -> dict[str, Any]:
-    """A staged folder's _meta.json; the rows and counts are read from its Parquet files if the meta predates them."""
-    meta = json.loads((folder / "_meta.json").read_text())
+#: The _meta.json files this process has read: path → (its stat, what it said). A staged folder is renamed into place
+#: whole, so a meta with the same stat says the same: a run looks at every report's three times (which files to
+#: parse, before and in the run; the load) and ``gongkai run --watch`` again at every run — one read, then stats
+#: (≈ 6 KB a report held; forgotten past this many).
+_METAS_READ: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
+MAX_METAS_KEPT = 20_000
+
+
+def read_meta(folder: Path | str) -> dict[str, Any]:
+    """A staged folder's _meta.json (not to be changed: it may be handed out again); the rows and counts are read
+    from its Parquet files if the meta predates them."""
+    path = os.path.join(folder, "_meta.json")  # (a string: a run reads every report's)
+    info = os.stat(path)
+    key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    kept = _METAS_READ.get(path)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    with open(path, encoding="utf-8") as handle:
+        meta = json.load(handle)
     if "report_files" not in meta:
+        folder = Path(folder)
         meta["report_files"] = _parquet_rows(folder / "report_files.parquet")
         meta["ingest_errors"] = _parquet_rows(folder / "ingest_errors.parquet")
         meta["row_counts"] = {t: _parquet_count(folder / f"{t}.parquet") for t in DATA_TABLES}
+    if len(_METAS_READ) >= MAX_METAS_KEPT:
+        _METAS_READ.clear()
+    _METAS_READ[path] = (key, meta)
     return meta
 
 
@@ -241,7 +261,10 @@ def read_staged(staging: Path) -> list[StagedReport]:
     out: list[StagedReport] = []
     if not Path(staging).is_dir():
         return out
-    for folder in sorted(p for p in Path(staging).iterdir() if p.is_dir() and not p.name.startswith(".")):
+    with os.scandir(staging) as entries:
+        names = sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
+    for name in names:
+        folder = Path(staging) / name
         try:
             meta = read_meta(folder)
         except (OSError, ValueError):  # no _meta.json: a folder that was never completely staged
@@ -253,14 +276,38 @@ def read_staged(staging: Path) -> list[StagedReport]:
 
 
 def staged_result(
-    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None, *, raw_root: str | None = None
+    raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None = None
 ) -> StageResult | None:
-    """The staged result for the file's current content if it was staged by this parser version, else None
-    (``raw_root``: ``raw_dir`` resolved, see :func:`~gongkai.warehouse.raw_folder.safe_path`)."""
+    """The staged result for the file's current content if it was staged by this parser version, else None."""
+    found = _staged_row(raw_dir, rel_path, staging, cache)
+    if found is None:
+        return None
+    folder, meta, row = found
+    counts = {t: int(meta["row_counts"].get(t, 0)) for t in DATA_TABLES}
+    return StageResult(
+        rel_path,
+        report_id_for(row["sha256"]),
+        row["sha256"],
+        row["status"],
+        Path(folder),
+        row["error_kind"],
+        row["error_message"],
+        row_counts=counts if row["status"] == STATUS_LOADED else {},
+        department=row["department"],
+        fiscal_year=row["fiscal_year"],
+        kind=row["kind"],
+    )
+
+
+def _staged_row(raw_dir: Path, rel_path: str, staging: Path, cache: FingerprintCache | None, *,
+                raw_root: str | None = None) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """(staged folder, its meta, the file's report_files row) when the file's current content was staged by this
+    parser version for this path (not as an error worth retrying), else None. ``raw_root``: ``raw_dir`` resolved
+    (:func:`~gongkai.warehouse.raw_folder.safe_path`)."""
     sha = file_fingerprint(raw_dir, rel_path, cache, raw_root=raw_root)
     if not sha:
         return None
-    folder = Path(staging) / report_id_for(sha)
+    folder = os.path.join(staging, report_id_for(sha))
     try:
         meta = read_meta(folder)
     except (OSError, ValueError, pa.ArrowException):
@@ -269,22 +316,8 @@ def staged_result(
         return None
     for row in meta["report_files"]:
         if row["path"] == rel_path and row["sha256"] == sha:
-            if row["error_kind"] in RETRY_KINDS:  # may succeed next time (a loaded machine, a killed worker)
-                return None
-            counts = {t: int(meta["row_counts"].get(t, 0)) for t in DATA_TABLES}
-            return StageResult(
-                rel_path,
-                report_id_for(sha),
-                sha,
-                row["status"],
-                folder,
-                row["error_kind"],
-                row["error_message"],
-                row_counts=counts if row["status"] == STATUS_LOADED else {},
-                department=row["department"],
-                fiscal_year=row["fiscal_year"],
-                kind=row["kind"],
-            )
+            # an error that may not happen next time (a loaded machine, a killed worker) is tried again
+            return None if row["error_kind"] in RETRY_KINDS else (folder, meta, row)
     return None
 
 
@@ -292,6 +325,6 @@ def stale_files(raw_dir: Path, rel_paths, staging: Path) -> list[str]:
     """The files a run must parse: those not staged for their current content by this parser version."""
     cache = FingerprintCache(Path(staging))
     root = os.path.realpath(raw_dir)
-    stale = [rel for rel in rel_paths if staged_result(raw_dir, rel, staging, cache, raw_root=root) is None]
+    stale = [rel for rel in rel_paths if _staged_row(raw_dir, rel, staging, cache, raw_root=root) is None]
     cache.save()
     return stale
