@@ -6,6 +6,9 @@
 --                 first year printed under the new one (a 机构改革 rename: 辽宁省营商环境建设局 → 辽宁省数据局);
 --   'self'        otherwise: a printed name not in the seed is its own canonical name.
 -- Region and level come from the alias seed, else from the name's place prefix (seeds/places.csv).
+-- A table, computed once a run: DuckDB plans this query (its CTEs inlined wherever they are read) in ≈ 40 ms, and
+-- int_reports_current, a view that every model and test reading it evaluates again, joins it.
+{{ config(materialized='table') }}
 with aliases as (
     select
         trim(alias) as alias,
