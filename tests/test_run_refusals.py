@@ -9,6 +9,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -196,3 +197,40 @@ def test_a_disk_full_copy_leaves_nothing_behind(tmp_path, monkeypatch):
     leftovers = [p.name for p in (tmp_path / "wh" / "build").iterdir()]
     assert not [n for n in leftovers if ".copy-" in n]
     assert resource.start_build("run1", fresh=True).read_bytes() == warehouse.read_bytes()  # the next run works
+
+
+def test_a_build_copy_made_in_the_background_is_the_one_the_load_gets(tmp_path, monkeypatch):
+    """The parse step starts the build copy in a thread; the load's start_build waits for it and does not copy again.
+    A background copy that failed (disk full) is made again by the step, whose own failure is the step's."""
+    from gongkai.pipeline import resources
+
+    warehouse = tmp_path / "wh" / "gongkai.duckdb"
+    _warehouse_with_reports(warehouse)
+    resource = resources.WarehouseResource(raw=str(tmp_path), warehouse=str(warehouse))
+    copies = []
+    real_copy = resources.shutil.copyfile
+
+    def counted(src, dst):
+        copies.append(dst)
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(resources.shutil, "copyfile", counted)
+    resource.start_build_in_background("run1")
+    assert resource.start_build("run1", fresh=True).read_bytes() == warehouse.read_bytes()
+    assert len(copies) == 1
+
+    failed = threading.Event()
+
+    def full_disk(src, dst):
+        Path(dst).write_bytes(Path(src).read_bytes()[:100])
+        failed.set()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(resources.shutil, "copyfile", full_disk)
+    monkeypatch.setattr(resources.threading, "excepthook", lambda args: None)  # the thread's own report
+    resource.start_build_in_background("run2")
+    assert failed.wait(60)
+    monkeypatch.setattr(resources.shutil, "copyfile", counted)
+    assert resource.start_build("run2", fresh=True).read_bytes() == warehouse.read_bytes()
+    assert len(copies) == 2
+    assert not [p.name for p in (tmp_path / "wh" / "build").iterdir() if ".copy-" in p.name]

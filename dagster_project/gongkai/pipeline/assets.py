@@ -32,7 +32,7 @@ from gongkai.pipeline.resources import (
     WarehouseResource,
     run_publishes_at_end,
 )
-from gongkai.warehouse.load import load_staged
+from gongkai.warehouse.load import import_pandas_in_background, load_staged
 from gongkai.warehouse.paths import DBT_PROJECT_DIR, dbt_build_path
 from gongkai.warehouse.raw_folder import path_for_partition_key
 from gongkai.warehouse.schema import STATUS_FAILED, STATUS_LOADED, STATUS_SKIPPED
@@ -68,6 +68,9 @@ class ParseConfig(dg.Config):
     "under warehouse/staging/<report_id>/. An unreadable file is staged as error rows; it never fails the run.",
 )
 def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongkai: WarehouseResource):
+    if _run_loads(context):  # meanwhile, what the load step needs (this process only waits for the parse workers)
+        gongkai.start_build_in_background(context.run.run_id)
+        import_pandas_in_background()
     raw = gongkai.raw_dir()
     keys = list(context.partition_keys)
     rel_paths = [path_for_partition_key(raw, key) for key in keys]
@@ -97,6 +100,15 @@ def parsed_report(context: dg.AssetExecutionContext, config: ParseConfig, gongka
     })
     return dg.MaterializeResult()
 
+
+
+def _run_loads(context) -> bool:
+    """This run includes ``raw_tables`` (an empty selection means the whole job)."""
+    selection = context.run.asset_selection
+    if selection:
+        return RAW_TABLES_KEY in selection
+    steps = context.run.step_keys_to_execute
+    return steps is None or RAW_TABLES_KEY.to_python_identifier() in steps
 
 
 @dg.asset(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ WAREHOUSE_POOL = "gongkai_warehouse"
 PUBLISH_KEY = dg.AssetKey("warehouse")
 #: A build copy left by a run that ended without publishing is removed after this many seconds.
 STALE_BUILD_SECONDS = 6 * 3600
+#: Build copies being made by start_build_in_background: build path → its thread.
+_BUILDS_UNDER_WAY: dict[str, threading.Thread] = {}
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -49,11 +52,33 @@ class WarehouseResource(dg.ConfigurableResource):
 
     # -- build / publish ----------------------------------------------------------------------------------------
     def start_build(self, run_id: str, *, fresh: bool = False) -> Path:
-        """Return this run's build copy, creating it from the live warehouse if needed (or anew if ``fresh``)."""
+        """Return this run's build copy, creating it from the live warehouse if needed (or anew if ``fresh``, unless
+        :meth:`start_build_in_background` made it for this run in this process: waited for)."""
         build = self.build_path(run_id)
+        under_way = _BUILDS_UNDER_WAY.pop(str(build), None)
+        if under_way is not None:
+            under_way.join()
+            if build.exists():
+                return build
         build.parent.mkdir(parents=True, exist_ok=True)
         if build.exists() and not fresh:
             return build
+        return self._copy_live(build)
+
+    def start_build_in_background(self, run_id: str) -> None:
+        """Make this run's build copy from the live warehouse in a thread (the copy is the kernel's: it leaves the
+        process its CPU), for the run's first writing step, which :meth:`start_build` then waits for. Runs on one
+        warehouse are serialized (run_lock), so the live file does not change until this run publishes. A copy that
+        fails is made again, or fails, in the step."""
+        build = self.build_path(run_id)
+        if str(build) in _BUILDS_UNDER_WAY:
+            return
+        build.parent.mkdir(parents=True, exist_ok=True)
+        thread = threading.Thread(target=self._copy_live, args=(build,), name="build-copy", daemon=True)
+        _BUILDS_UNDER_WAY[str(build)] = thread
+        thread.start()
+
+    def _copy_live(self, build: Path) -> Path:
         live = self.live_path()
         tmp = build.with_suffix(f".copy-{os.getpid()}")
         _owner_file(build).write_text(str(os.getpid()))
