@@ -1,7 +1,8 @@
 """Resources: where the raw folder and the warehouse are, and the build-then-publish life cycle of a run.
 
 Readers must never see a half-written warehouse. Every run writes into its own copy,
-``<warehouse dir>/build/<run_id>.duckdb`` (a copy of the live file made when the run's first writing step starts);
+``<warehouse dir>/build/<run_id>.duckdb`` (a copy of the live file made when the run's first writing step starts, or
+begun while the run parses);
 dbt builds into that copy too; the ``warehouse`` asset publishes it with ``os.replace`` — an atomic rename on the
 same filesystem — once raw tables, dbt models and the blocking checks have succeeded. A reader that opened the old
 file keeps reading the old file; the next reader opens the new one. See docs/pipeline.md.
