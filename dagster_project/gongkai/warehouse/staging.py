@@ -38,8 +38,9 @@ from gongkai.warehouse.staged import StageResult, arrow_schema, staged_result, w
 #: it once: the report comes back with its review findings.
 PARSE_FUNCTION = "gongkai.review.review:parse_and_review"
 #: Modules every parse worker needs, imported once by the forkserver (pandas: pyarrow imports it when it builds a
-#: table from Python rows).
-WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser", "gongkai.review.review")
+#: table from Python rows), and last what freezes them there for the collector (frozen_heap).
+WORKER_PRELOAD = ("pandas", "pyarrow", "gongkai.warehouse.staging", "gongkai.extract.parser", "gongkai.review.review",
+                  "gongkai.warehouse.frozen_heap")
 
 
 def _resolve(ref: str) -> Callable[[Path], Report]:
