@@ -160,3 +160,27 @@ def test_a_marked_predicate_is_filled_or_fails():
         fill_reports("select 1 from t where true", ["a"])
     with pytest.raises(UnfilledMarker):
         fill_reports(sql + " /* gongkai:end */", ["a"])
+
+
+def test_dbt_is_preloaded_only_when_it_will_run(tmp_path, monkeypatch):
+    """A run that parses imports dbt in the background only when the models' and tests' SQL is not kept for the dbt
+    step's invocation (or the run is a full refresh)."""
+    import gongkai.pipeline.run as run
+    from gongkai.pipeline.dbt_manifests import manifest_key
+    from gongkai.pipeline.dbt_model_batch import batch_is_kept
+    from gongkai.pipeline.dbt_test_batch import SUFFIX as TESTS_SUFFIX
+
+    warehouse = str(tmp_path / "build" / "gongkai.duckdb")
+    key = manifest_key(tmp_path, warehouse)
+    kept_path(tmp_path, key, TESTS_SUFFIX).parent.mkdir(parents=True)
+    kept_path(tmp_path, key, TESTS_SUFFIX).write_text("{}", encoding="utf-8")
+    assert not batch_is_kept(tmp_path, warehouse)
+    kept_path(tmp_path, key, SUFFIX).write_text("{}", encoding="utf-8")
+    assert batch_is_kept(tmp_path, warehouse)
+    assert not batch_is_kept(tmp_path, warehouse + ".other")
+    preloads = []
+    monkeypatch.setattr(run, "preload", lambda *args: preloads.append(args))
+    for kept, full_refresh in ((True, False), (True, True), (False, False)):
+        monkeypatch.setattr(run, "batch_is_kept", lambda *args, kept=kept: kept)
+        run.preload_dbt(full_refresh=full_refresh)
+    assert len(preloads) == 2

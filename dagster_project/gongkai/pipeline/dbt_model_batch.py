@@ -229,7 +229,7 @@ class ModelBatch:
             con.execute(f"create schema if not exists build_state; create table if not exists {STATE_TABLE} "
                         "(model varchar not null, report_id varchar not null, fingerprint varchar not null)")
             for model in self.models:
-                if failed & reachable(model.unique_id, self._parents):
+                if failed and failed & reachable(model.unique_id, self._parents):
                     continue
                 event = self._run(con, model, invocation_id)
                 events.append(event)
