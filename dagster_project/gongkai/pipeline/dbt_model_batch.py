@@ -2,8 +2,8 @@
 per-report mart the last time it built it, run in dbt's order in one DuckDB connection as the project's own
 materializations run it, each result told as the LogModelResult event dbt would have sent.
 
-Why: a +1 builds ≈ 49 model nodes whose SQL is ≈ 0.3 s of CPU at 1,000 reports, while dbt's own Python costs
-≈ 30 ms a node (each node's Jinja compiled twice, ≈ 20 events, a commit) and its import ≈ 2 s. The compiled SQL of
+Why: a +1 builds ≈ 55 model nodes whose SQL is ≈ 1–2 s of CPU at 1,000 reports (mostly the whole tables), while
+dbt's own Python costs ≈ 30 ms a node (each node's Jinja compiled twice, ≈ 20 events, a commit) and its import ≈ 2 s. The compiled SQL of
 a model depends on the project's files, --vars, the warehouse's name and, for a per-report mart, the reports this
 run builds (changed_reports(): dbt/macros/report_marts.sql). Those reports are the one per-run part: report_in()
 renders them between two markers that name the predicate's column, and the batch replaces each marked predicate by
