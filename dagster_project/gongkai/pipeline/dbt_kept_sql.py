@@ -65,12 +65,19 @@ def warehouse_catalog(warehouse: Path, manifest: Mapping[str, Any]) -> Catalog |
 
 
 def read_kept(project_dir: Path, key: str, suffix: str) -> dict[str, Any] | None:
-    """The contents kept under ``key`` with ``suffix``; None when there is none or it cannot be read."""
+    """The contents kept under ``key`` with ``suffix``; None when there is none or it cannot be read. Marked in use
+    (the last to be pruned by :func:`write_kept`, as the kept Manifest): a warehouse whose runs only read its SQL
+    must not lose it to others' writes."""
+    path = kept_path(project_dir, key, suffix)
     try:
-        contents = json.loads(kept_path(project_dir, key, suffix).read_text(encoding="utf-8"))
+        contents = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return contents if isinstance(contents, dict) else None
+    if not isinstance(contents, dict):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return contents
 
 
 def kept_path(project_dir: Path, key: str, suffix: str) -> Path:
