@@ -133,10 +133,12 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
     row — run twice on the same warehouse path, a copy of the session's: the first run's dbt runs the tests (no SQL
     kept for this path yet) and keeps their SQL and the models', the second builds the models and runs the tests as
     batches, without dbt; every dbt check's recorded outcome (build_state.dbt_checks: key, name, passed, severity,
-    failing rows) is the same."""
+    failing rows) is the same, and so is every table of the two warehouses (timestamps aside), the report's own
+    printed figures among them."""
     from gongkai.pipeline import dbt_runner
     from gongkai.pipeline.run import run_pipeline
     from tests.conftest import environment, query
+    from tests.test_reliability import fingerprint
     from tests.test_trust import SME_REPORT, sme_above_procurement
 
     import dagster as dg
@@ -159,7 +161,7 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
     monkeypatch.setattr(dbt_runner, "TestBatch", Recorded)
     monkeypatch.setattr(dbt_runner, "ModelBatch", RecordedModels)
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / e2e["warehouse"].name
-    recorded = []
+    recorded, tables, medical = [], [], []
     for _ in range(2):
         shutil.rmtree(raw, ignore_errors=True)
         shutil.rmtree(warehouse.parent, ignore_errors=True)
@@ -172,9 +174,17 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
         assert result.success
         recorded.append(query(warehouse, "SELECT asset_key, check_name, passed, severity, metadata "
                                          "FROM build_state.dbt_checks ORDER BY ALL"))
+        tables.append(fingerprint(warehouse))
+        medical.append(query(warehouse, "SELECT scope, total, basic, project FROM marts.fct_expenditure_by_function "
+                                        "WHERE department = '辽宁省数据局' AND function_code = '2101101' ORDER BY ALL"))
     assert len(batches) == 1 and sum(e["info"]["name"] == "LogTestResult" for e in batches[0]) == len(recorded[1])
     # the second run built its models without dbt too (their SQL kept by the first)
     assert len(model_batches) == 1 and {e["data"]["status"] for e in model_batches[0]} == {"success"}
     assert recorded[0] == recorded[1] and len(recorded[0]) > 100
+    # built by dbt, then by the batch: the same rows in every table
+    assert sorted(tables[0]) == sorted(tables[1]) and len(tables[0]) > 40
+    assert [t for t in tables[0] if tables[0][t] != tables[1][t]] == []
+    # 支出决算表 line 950 and 一般公共预算财政拨款支出决算表 line 1120 of the Liaoning text: "2101101 行政单位医疗 84.11 76.53 7.58"
+    assert medical[0] == medical[1] == [("all_funds", 84.11, 76.53, 7.58), ("general_budget", 84.11, 76.53, 7.58)]
     warned = [row for row in recorded[1] if row[1] == "assert_sme_within_procurement"]
     assert warned and not warned[0][2] and warned[0][3] == "WARN" and "failing rows" in warned[0][4]
