@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import RAW
+from conftest import LIAONING, RAW, SHANGHAI
 from gongkai.site.build import _score_band
 from gongkai.site.charts import bar_chart, line_chart, score_chart
 from gongkai.site.index import _year_table
@@ -83,3 +83,49 @@ def test_pipeline_writes_a_page_per_department_and_an_index(e2e):
     putuo = next(p.read_text(encoding="utf-8") for p in pages if "上海市普陀区财政局" in p.read_text(encoding="utf-8"))
     assert 'href="../../raw/2024_shpt-czj_final.pdf#page=' in putuo  # relative into the raw folder, no copy
     assert "http" not in liaoning.replace('xmlns="http://www.w3.org/2000/svg"', "")  # opens with no network
+
+
+def _site_files(site) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.mark.slow
+def test_a_build_keeps_the_pages_whose_rows_and_files_did_not_change_and_writes_what_a_full_build_writes(
+        e2e, tmp_path):
+    """Built again, the site writes only the pages of the department whose rows changed (and the index), or whose
+    linked report left the raw folder — each file then the bytes a full build into an empty folder writes."""
+    import shutil
+
+    import duckdb
+
+    from gongkai.site.build import build_site
+
+    raw = tmp_path / "raw"
+    shutil.copytree(e2e["raw"], raw)
+    warehouse = tmp_path / "gongkai.duckdb"
+    shutil.copy(e2e["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        site = tmp_path / "site"
+        first = build_site(con, site, raw)
+        assert len(first.written) == len(first.pages) == 3  # the index and 2 departments
+        assert build_site(con, site, raw).written == []
+
+        liaoning = con.execute("SELECT department_id FROM marts.fct_report_summary WHERE path = ?",
+                               [LIAONING]).fetchall()[0][0]
+        con.execute("UPDATE marts.fct_report_summary SET expenditure_total = expenditure_total + 1 "
+                    "WHERE department_id = ?", [liaoning])
+        changed = build_site(con, site, raw)
+        assert sorted(p.name for p in changed.written) == ["dept-" + liaoning + ".html", "index.html"]
+        assert "5,517.90" in (site / f"dept-{liaoning}.html").read_text(encoding="utf-8")  # 5,516.90 + 1
+        build_site(con, tmp_path / "full", raw)
+        assert _site_files(site) == _site_files(tmp_path / "full")
+
+        (raw / SHANGHAI).unlink()
+        gone = build_site(con, site, raw)
+        assert len(gone.written) == 2 and f"dept-{liaoning}.html" not in {p.name for p in gone.written}
+        build_site(con, tmp_path / "full-again", raw)
+        assert _site_files(site) == _site_files(tmp_path / "full-again")
+        assert f'>{SHANGHAI}</td>' in (site / "index.html").read_text(encoding="utf-8")  # named, no longer linked
+    finally:
+        con.close()

@@ -237,10 +237,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if con is None:
         return status
     try:
-        written = build_site(con, Path(args.out), raw_dir())
+        site = build_site(con, Path(args.out), raw_dir())
     finally:
         con.close()
-    print(f"wrote {len(written)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
+    print(f"wrote {len(site.written)} of {len(site.pages)} pages to {args.out} (the others unchanged; "
+          f"open {Path(args.out) / 'index.html'})")
     return 0
 
 

@@ -38,7 +38,8 @@ def report_coverage(context: dg.AssetExecutionContext, gongkai: WarehouseResourc
     group_name="publish",
     kinds={"html"},
     description="Department profiles: a static site (index.html and one page per department, charts as inline SVG) "
-    "written from the published warehouse into the site/ folder next to it; opens from disk.",
+    "written from the published warehouse into the site/ folder next to it; opens from disk. A page whose rows and "
+    "linked files did not change since the last build is kept.",
 )
 def department_profiles(context: dg.AssetExecutionContext, gongkai: WarehouseResource):
     from gongkai.site.build import build_site
@@ -51,10 +52,11 @@ def department_profiles(context: dg.AssetExecutionContext, gongkai: WarehouseRes
 
     con = duckdb.connect(str(live), read_only=True)
     try:
-        written = build_site(con, live.parent / "site", gongkai.raw_dir())
+        site = build_site(con, live.parent / "site", gongkai.raw_dir())
     finally:
         con.close()
-    return dg.MaterializeResult(metadata={"pages": len(written), "index": dg.MetadataValue.path(str(written[0]))})
+    return dg.MaterializeResult(metadata={"pages": len(site.pages), "pages_written": len(site.written),
+                                          "index": dg.MetadataValue.path(str(site.pages[0]))})
 
 
 #: The assets a run builds after publishing (every run that publishes includes them).

@@ -16,21 +16,23 @@ from typing import Any
 
 from gongkai.site.charts import bar_chart, line_chart, score_chart
 from gongkai.site.index import index_page
+from gongkai.site.kept import Record, context_of, inputs_digest, read_record, write_page, write_record
 from gongkai.site.page import (
     KIND_NAMES,
     Figure,
     check_status,
     figure_html,
-    has,
     html_page,
     num,
     rows,
     sources_of,
     summaries,
+    tables,
 )
 
-Rows = list[dict[str, Any]]
 from gongkai.site.sources import SourceLinks
+
+Rows = list[dict[str, Any]]
 
 
 def _function_classes(found: Rows) -> Figure | None:
@@ -210,18 +212,31 @@ class SiteRows:
         by_department = self.pages[name]
         return None if by_department is None else by_department.get(department_id, [])
 
+    def inputs_of(self, department_id: str) -> list[tuple[str, Rows | None]]:
+        """Every row a department's page shows."""
+        return [(name, self.of(name, department_id)) for name in self.pages]
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """A build's pages (index.html first) and those it wrote (the others kept: gongkai.site.kept)."""
+
+    pages: list[Path]
+    written: list[Path]
+
 
 def read_site_rows(con) -> SiteRows:
     pages: dict[str, dict[str, Rows] | None] = {}
+    present = tables(con)
     for name, (table, sql) in _PAGE_QUERIES.items():
-        if not has(con, table):
+        if table not in present:
             pages[name] = None
             continue
         by_department: dict[str, Rows] = defaultdict(list)
         for row in rows(con, sql):
             by_department[row["department_id"]].append(row)
         pages[name] = by_department
-    found = summaries(con)
+    found = summaries(con, present=present)
     pages["summaries"] = defaultdict(list)
     for row in found:
         pages["summaries"][row["department_id"]].append(row)
@@ -250,20 +265,30 @@ def department_page(data: SiteRows, department: dict[str, Any], links: SourceLin
     return html_page(name, "\n".join(body))
 
 
-def build_site(con, out: Path, raw: Path | None = None) -> list[Path]:
+def build_site(con, out: Path, raw: Path | None = None, *, reuse: bool = True) -> SiteBuild:
     """Write index.html and one page per department with reports into ``out``, sources linked into the raw folder
-    ``raw`` (None: sources named, not linked); returns the pages written. The warehouse is read with a fixed number
-    of queries, whatever the number of departments."""
+    ``raw`` (None: sources named, not linked). The warehouse is read with a fixed number of queries, whatever the
+    number of departments. With ``reuse``, a page whose rows and linked files are those the last build wrote it from
+    is kept as it is (gongkai.site.kept): the same bytes."""
     out.mkdir(parents=True, exist_ok=True)
     links = SourceLinks(raw, out)
+    last = read_record(out, context_of(links)) if reuse else Record(context_of(links))
+    links.known_copies = dict(last.copies)
+    record = Record(last.context)
     departments = rows(con, "SELECT * FROM marts.dim_department WHERE department_id IN "
                             "(SELECT department_id FROM marts.fct_report_summary) ORDER BY canonical_name")
     data = read_site_rows(con)
-    written = []
+    pages, written = [], []
     for department in departments:
         path = out / f"dept-{department['department_id']}.html"
-        path.write_text(department_page(data, department, links), encoding="utf-8")
-        written.append(path)
+        inputs = inputs_digest((department, data.inputs_of(department["department_id"])))
+        if write_page(path, inputs, lambda d=department: department_page(data, d, links), links, last, record):
+            written.append(path)
+        pages.append(path)
     index = out / "index.html"
-    index.write_text(index_page(data.summaries, departments, links), encoding="utf-8")
-    return [index, *written]
+    if write_page(index, inputs_digest((data.summaries, departments)),
+                  lambda: index_page(data.summaries, departments, links), links, last, record):
+        written.append(index)
+    record.copies = links.checked_copies()
+    write_record(out, record)
+    return SiteBuild([index, *pages], written)

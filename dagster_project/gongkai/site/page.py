@@ -38,10 +38,10 @@ def rows(con, sql: str, params: list | None = None) -> list[dict[str, Any]]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def has(con, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
-                            "table_name = ?", [schema, name]).fetchone()[0])
+def tables(con) -> set[str]:
+    """Every ``schema.table`` (and view) of the warehouse."""
+    return {f"{schema}.{name}" for schema, name in con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
 
 
 def num(value: Any) -> str:
@@ -85,12 +85,12 @@ def figure_html(figure: Figure, links: SourceLinks) -> str:
             f"<figcaption>Source: {where}</figcaption></figure>")
 
 
-def summaries(con, department_id: str | None = None) -> list[dict[str, Any]]:
+def summaries(con, department_id: str | None = None, present: set[str] | None = None) -> list[dict[str, Any]]:
     """The preferred reports (fct_report_summary) by year and kind, a budget's figures from fct_budget_summary; one
-    department's, or every department's."""
+    department's, or every department's. ``present``: the warehouse's tables, if known."""
     where, params = ("WHERE department_id = ?", [department_id]) if department_id else ("", [])
     found = rows(con, f"SELECT * FROM marts.fct_report_summary {where} ORDER BY year, kind, department", params)
-    if has(con, "marts.fct_budget_summary"):
+    if "marts.fct_budget_summary" in (tables(con) if present is None else present):
         budgets = {r["report_id"]: r for r in rows(con, f"SELECT * FROM marts.fct_budget_summary {where}", params)}
         for row in found:
             budget = budgets.get(row["report_id"])

@@ -4,7 +4,9 @@ A PDF is linked where it lies, relative to the site (``../../raw/2024_x_final.pd
 opens page 5). A text report has no pages a browser knows, so the site writes a copy of it as HTML, one section per
 page (``files/<name>.html#page=5``), each line with its number in the file. A file the raw folder no longer holds
 is named without a link. A copy records a hash of the text it was written from and of the code that wrote it, and is
-written again only when that changed: a run that adds one report writes one copy.
+written again only when that changed: a run that adds one report writes one copy. A copy found current is remembered
+with its source's and its own size and modification time (``known_copies``, kept by gongkai.site.kept between
+builds): while neither changed, the next build trusts it without reading the source again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
@@ -24,21 +29,54 @@ COPY_STYLE = ("body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaH
               "pre{white-space:pre-wrap;font-family:inherit;font-size:13px}:target{background:#fffbe6}")
 
 
-class SourceLinks:
-    """Links from the site in ``out`` to the report files of the raw folder ``raw`` (None: names only)."""
+FileState = list[int] | None  # a file's [size, modification time in ns, inode]; None where it is not a file
 
-    def __init__(self, raw: Path | None, out: Path):
+
+def file_state(path: Path | str) -> FileState:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return [found.st_size, found.st_mtime_ns, found.st_ino] if stat.S_ISREG(found.st_mode) else None
+
+
+class SourceLinks:
+    """Links from the site in ``out`` to the report files of the raw folder ``raw`` (None: names only).
+    ``known_copies``: text file → its state and its copy's when a build last found the copy current."""
+
+    def __init__(self, raw: Path | None, out: Path, known_copies: dict[str, list] | None = None):
         self.raw = Path(raw).absolute() if raw else None
         self.out = Path(out).absolute()
+        self.known_copies = dict(known_copies or {})
         self._copies: dict[str, str | None] = {}  # text file → its copy's href (None: unreadable)
+        self._states: dict[str, FileState] = {}  # file → its state, looked up once a build
+        self._linked: dict[str, FileState] | None = None
+
+    def state(self, file: str) -> FileState:
+        """What a link to ``file`` depends on: its state in the raw folder (None: not there)."""
+        if file not in self._states:
+            self._states[file] = file_state(os.path.join(self.raw, file)) if self.raw else None
+        return self._states[file]
+
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, FileState]]:
+        """The files looked up inside the block, with their states: what the HTML made there depends on."""
+        self._linked = linked = {}
+        try:
+            yield linked
+        finally:
+            self._linked = None
 
     def href(self, file: str | None, page: int | None = None) -> str | None:
         """The relative address that opens ``file`` (a path in the raw folder) at ``page``; None if not there."""
         if not file or self.raw is None:
             return None
-        path = self.raw / file
-        if not path.is_file():
+        state = self.state(file)
+        if self._linked is not None:
+            self._linked[file] = state
+        if state is None:
             return None
+        path = self.raw / file
         if path.suffix.lower() == ".pdf":
             target = Path(os.path.relpath(path, self.out)).as_posix()
             return f"{target}#page={page}" if page else target
@@ -53,6 +91,10 @@ class SourceLinks:
         href = self.href(file, page)
         return f'<a href="{escape(href)}">{text}</a>' if href else text
 
+    def checked_copies(self) -> dict[str, list]:
+        """The copies this build found current, with their sources' states and their own (for the next build)."""
+        return {file: self.known_copies[file] for file in self._copies if file in self.known_copies}
+
     def _text_copy(self, file: str, path: Path) -> str | None:
         if file not in self._copies:
             self._copies[file] = self._write_text_copy(file, path)
@@ -61,6 +103,19 @@ class SourceLinks:
     def _write_text_copy(self, file: str, path: Path) -> str | None:
         name = f"{file.replace('/', '__')}.html"
         target = self.out / COPIES / name
+        known = self.known_copies.get(file)
+        if known is not None and known == [*self.state(file), *(file_state(target) or [])]:
+            return f"{COPIES}/{name}"
+        written = self._check_copy(file, path, target)
+        if written is None:
+            self.known_copies.pop(file, None)
+        else:
+            self.known_copies[file] = [*self.state(file), *(file_state(target) or [])]
+        return written
+
+    def _check_copy(self, file: str, path: Path, target: Path) -> str | None:
+        """The copy's href after writing it if it is not current; None where the source cannot be read."""
+        name = target.name
         try:
             stamp = f"<!-- {_copy_stamp(path)} -->"
         except OSError:
