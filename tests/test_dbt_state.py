@@ -52,20 +52,25 @@ def test_sources_version_follows_content_not_sight(tmp_path):
     assert _version(warehouse, "DELETE FROM raw.report_files WHERE report_id = 'b'") != changed
 
 
+def _inputs(path: Path, version: str, args: list[str]) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return dbt_inputs(con, version, args)
+
+
 def test_dbt_inputs_follow_project_vars_and_catalog_not_full_refresh(tmp_path):
     warehouse = _raw_warehouse(tmp_path / "w.duckdb")
-    first = dbt_inputs(warehouse, "v1", ["build"])
-    assert dbt_inputs(warehouse, "v1", ["build", "--full-refresh"]) == first  # a full refresh builds the same rows
-    assert dbt_inputs(warehouse, "v2", ["build"]) != first
-    assert dbt_inputs(warehouse, "v1", ["build", "--vars", '{"a":1}']) != first
+    first = _inputs(warehouse, "v1", ["build"])
+    assert _inputs(warehouse, "v1", ["build", "--full-refresh"]) == first  # a full refresh builds the same rows
+    assert _inputs(warehouse, "v2", ["build"]) != first
+    assert _inputs(warehouse, "v1", ["build", "--vars", '{"a":1}']) != first
     other = tmp_path / "other.duckdb"
     other.write_bytes(warehouse.read_bytes())
-    assert dbt_inputs(other, "v1", ["build"]) != first  # another catalog name, which the views spell out
+    assert _inputs(other, "v1", ["build"]) != first  # another catalog name, which the views spell out
 
 
 def test_recorded_checks_keep_the_outcome_not_the_invocation(tmp_path):
-    warehouse = _raw_warehouse(tmp_path / "w.duckdb")
-    assert recorded_inputs(warehouse) is None and recorded_checks(warehouse) == {}
+    con = duckdb.connect(str(_raw_warehouse(tmp_path / "w.duckdb")))
+    assert recorded_inputs(con) is None and recorded_checks(con) == {}
     key = dg.AssetKey(["marts", "fct_x"])
     checks = [
         dg.AssetCheckResult(asset_key=key, check_name="checks_fct_x", passed=True,
@@ -75,9 +80,9 @@ def test_recorded_checks_keep_the_outcome_not_the_invocation(tmp_path):
                             severity=dg.AssetCheckSeverity.WARN,
                             metadata={"failing_rows": 2, "failed": dg.MetadataValue.md("| report |\n|---|\n| a |")}),
     ]
-    record_build(warehouse, "inputs-1", checks)
-    assert recorded_inputs(warehouse) == "inputs-1"
-    recorded = {c.check_name: c for c in recorded_checks(warehouse)[key]}
+    record_build(con, "inputs-1", checks)
+    assert recorded_inputs(con) == "inputs-1"
+    recorded = {c.check_name: c for c in recorded_checks(con)[key]}
     assert set(recorded) == {"checks_fct_x", "warnings_fct_x"}
     passed, warned = recorded["checks_fct_x"], recorded["warnings_fct_x"]
     assert passed.passed and passed.severity == dg.AssetCheckSeverity.ERROR
@@ -87,8 +92,9 @@ def test_recorded_checks_keep_the_outcome_not_the_invocation(tmp_path):
     assert warned.metadata["failing_rows"].value == 2
     assert warned.metadata["failed"].value.startswith("| report |")
     assert "unchanged_since" in warned.metadata
-    record_build(warehouse, "inputs-2", checks[:1])
-    assert recorded_inputs(warehouse) == "inputs-2" and len(recorded_checks(warehouse)[key]) == 1
+    record_build(con, "inputs-2", checks[:1])
+    assert recorded_inputs(con) == "inputs-2" and len(recorded_checks(con)[key]) == 1
+    con.close()
 
 
 def _dbt_checks(result, dbt_keys) -> set[tuple[str, str, bool]]:

@@ -169,35 +169,47 @@ def _make_dbt_assets(specs: DbtSpecs, project_dir: Path = DBT_PROJECT_DIR):
         pool=WAREHOUSE_POOL,
     )
     def gongkai_dbt(context: dg.AssetExecutionContext, config: DbtConfig, gongkai: WarehouseResource):
+        import duckdb
+
         version = project_fingerprint(project_dir)
+        targets: list[Path] = []  # dbt's target folder, made only when dbt runs (a +1's batches need none)
         with gongkai.stable_build_name(context.run.run_id) as build:
-            # marts built by other models or seeds: rebuilt whole (a per-report mart's columns may have changed)
-            rebuild = recorded_project_version(build) != version
-            invocation = dbt_invocation(
-                build, full_refresh=config.full_refresh or is_full_refresh(context) or rebuild,
-                vars=json.loads(config.vars_json or "{}"), project_version=version,
-            )
-            inputs = dbt_inputs(build, version, invocation.args)
-            if "--full-refresh" not in invocation.args and recorded_inputs(build) == inputs:
+            with duckdb.connect(str(build)) as con:  # what the warehouse was built from: one connection
+                # marts built by other models or seeds: rebuilt whole (a per-report mart's columns may have changed)
+                rebuild = recorded_project_version(con) != version
+                invocation = dbt_invocation(
+                    build, full_refresh=config.full_refresh or is_full_refresh(context) or rebuild,
+                    vars=json.loads(config.vars_json or "{}"), project_version=version,
+                )
+                inputs = dbt_inputs(con, version, invocation.args)
+                unchanged = "--full-refresh" not in invocation.args and recorded_inputs(con) == inputs
+                if unchanged:
+                    recorded = recorded_checks(con)
+                else:
+                    forget_inputs(con)
+            if unchanged:
                 context.log.info(f"dbt skipped: {DBT_SKIPPED}")
-                yield from unchanged_dbt_events(context, specs, recorded_checks(build), f"dbt skipped: {DBT_SKIPPED}")
-                target = None
+                yield from unchanged_dbt_events(context, specs, recorded, f"dbt skipped: {DBT_SKIPPED}")
             else:
                 context.log.info(f"dbt {' '.join(invocation.args)} (GONGKAI_DBT_PATH={build})")
-                forget_inputs(build)
                 saved_state = dbt_build_path(gongkai.live_path()).parent  # this warehouse's dbt parse state
-                target = invocation_target(project_dir, context.run.run_id, saved_state)
+
+                def new_target() -> Path:
+                    targets.append(invocation_target(project_dir, context.run.run_id, saved_state))
+                    return targets[-1]
+
                 checks = []
-                for event in stream_dbt(context, specs, project_dir, invocation.args, target_path=target,
+                for event in stream_dbt(context, specs, project_dir, invocation.args, new_target=new_target,
                                         env=invocation.env,
                                         keep_views_and_seeds="--full-refresh" not in invocation.args):
                     if isinstance(event, dg.AssetCheckResult):
                         checks.append(event)
                     yield event
-                record_project_version(build, version)
-                if selects_every_node(context, specs):
-                    record_build(build, inputs, checks)
-        if target is not None:
+                with duckdb.connect(str(build)) as con:
+                    record_project_version(con, version)
+                    if selects_every_node(context, specs):
+                        record_build(con, inputs, checks)
+        for target in targets:
             keep_partial_parse(target, target_dir(project_dir), saved_state)
         if not run_publishes_at_end(context):
             gongkai.publish(context.run.run_id)

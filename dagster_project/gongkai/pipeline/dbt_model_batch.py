@@ -7,7 +7,7 @@ dbt's own Python costs ≈ 30 ms a node (each node's Jinja compiled twice, ≈ 2
 a model depends on the project's files, --vars, the warehouse's name and, for a per-report mart, the reports this
 run builds (changed_reports(): dbt/macros/report_marts.sql). Those reports are the one per-run part: report_in()
 renders them between two markers that name the predicate's column, and the batch replaces each marked predicate by
-``column in ('id', …)`` for the reports it computes with changed_reports()'s own query, just before the model runs.
+``column in ('id', …)`` for the reports changed_reports() would find for that mart (every mart's by one query).
 
 What is kept (:func:`keep_compiled_models`, beside the tests' SQL: gongkai.pipeline.dbt_kept_sql, the same key and
 columns hash) after any dbt run that built models; what runs (:func:`kept_compiled_models`) only when all of it is
@@ -216,6 +216,7 @@ class ModelBatch:
         self._fingerprints = f'"{node.get("schema", "intermediate")}"."{node.get("alias") or FINGERPRINTS_MODEL}"'
         self.errors: list[str] = []  # what failed, as dbt's error lines tell it
         self.succeeded = True
+        self._changed: dict[str, list[str]] | None = None  # mart → the reports it builds (_changed_reports)
 
     def results(self, warehouse: Path) -> list[dict[str, Any]]:
         """The on-run-start hook, then each model (none whose ancestor failed: dbt skips it), each told as dbt's
@@ -268,9 +269,7 @@ class ModelBatch:
         unchanged = (f"select s.report_id from {STATE_TABLE} as s inner join {self._fingerprints} as f "
                      f"on f.report_id = s.report_id and f.fingerprint = s.fingerprint "
                      f"where s.model = '{model.identifier}'")
-        changed = [report for (report,) in con.execute(
-            f"select report_id from {self._fingerprints} where report_id not in ({unchanged}) "
-            "order by report_id").fetchall()]
+        changed = self._changed_reports(con).get(model.identifier, [])
         sql = fill_reports(model.sql, changed)
         con.execute("begin")
         try:
@@ -283,3 +282,18 @@ class ModelBatch:
             con.execute("rollback")
             raise
         con.execute("commit")
+
+    def _changed_reports(self, con) -> dict[str, list[str]]:
+        """changed_reports() of every per-report mart, in one query at the first of them (each mart's recorded
+        fingerprints change only in its own transaction; the fingerprints table is built before every mart)."""
+        if self._changed is None:
+            marts = [model.identifier for model in self.models if model.materialized == "report_mart"]
+            rows = con.execute(
+                f"select m.model, f.report_id from (select unnest(?::varchar[]) as model) as m "
+                f"cross join {self._fingerprints} as f where f.report_id is not null and not exists ("
+                f"select 1 from {STATE_TABLE} as s where s.model = m.model and s.report_id = f.report_id "
+                "and s.fingerprint = f.fingerprint) order by m.model, f.report_id", [marts]).fetchall()
+            self._changed = {}
+            for mart, report in rows:
+                self._changed.setdefault(mart, []).append(report)
+        return self._changed

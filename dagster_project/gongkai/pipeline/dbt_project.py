@@ -67,29 +67,18 @@ def dbt_invocation(
     return DbtInvocation(args=args, env=env)
 
 
-def recorded_project_version(warehouse: Path) -> str | None:
-    """The project version whose models built ``warehouse``'s marts (None: none recorded, e.g. a new warehouse)."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse))
-    try:
-        found = con.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = 'build_state' "
-                            "AND table_name = 'project'").fetchone()
-        return con.execute("SELECT version FROM build_state.project").fetchone()[0] if found else None
-    finally:
-        con.close()
+def recorded_project_version(con) -> str | None:
+    """The project version whose models built the marts of the warehouse ``con`` is connected to (None: none
+    recorded, e.g. a new warehouse)."""
+    found = con.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = 'build_state' "
+                        "AND table_name = 'project'").fetchone()
+    return con.execute("SELECT version FROM build_state.project").fetchone()[0] if found else None
 
 
-def record_project_version(warehouse: Path, version: str) -> None:
-    """After a successful dbt build: the marts of ``warehouse`` were built by project ``version``."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
-        con.execute("CREATE OR REPLACE TABLE build_state.project AS SELECT ?::VARCHAR AS version", [version])
-    finally:
-        con.close()
+def record_project_version(con, version: str) -> None:
+    """After a successful dbt build: the marts of the warehouse were built by project ``version``."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS build_state")
+    con.execute("CREATE OR REPLACE TABLE build_state.project AS SELECT ?::VARCHAR AS version", [version])
 
 
 def dbt_project_available(project_dir: Path = DBT_PROJECT_DIR) -> bool:

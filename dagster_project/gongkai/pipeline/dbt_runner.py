@@ -46,10 +46,11 @@ CHANGED_MODELS_ONLY = ("--select", *CHANGED_ONLY_SELECTION[:2], "--exclude", "re
 
 
 def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: Path, args: Sequence[str], *,
-               target_path: Path, env: Mapping[str, str], keep_views_and_seeds: bool = False) -> Iterator[Any]:
+               new_target: Callable[[], Path], env: Mapping[str, str],
+               keep_views_and_seeds: bool = False) -> Iterator[Any]:
     """Run ``dbt <args>`` in this process for the assets and checks selected in ``context`` and yield each result's
     Dagster event (gongkai.pipeline.dbt_events); raise :class:`dagster.Failure` (after every result is yielded) if
-    dbt did not succeed.
+    dbt did not succeed. ``new_target()`` makes dbt's target folder, called only when dbt runs.
 
     ``keep_views_and_seeds`` (the warehouse was built by this very project): views and seeds are not created again
     (:data:`CHANGED_ONLY_SELECTION`); each is reported materialized, unchanged, so that nothing downstream is skipped.
@@ -93,7 +94,7 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
         yield from _without_dbt(models, batch, warehouse, specs, selected_checks, kept_in_order)
         return
     location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-                "--target-path", str(target_path)]
+                "--target-path", str(new_target())]
     held: list[tuple[str, dg.AssetCheckResult]] = []  # failed tests: their rows are read once dbt is done
     with DbtThread(lambda on_event: _invoke(list(args), location, project_dir, on_event), run_env) as dbt:
         raws = dbt.results()

@@ -15,7 +15,6 @@ import hashlib
 import importlib.metadata
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -51,83 +50,57 @@ def sources_version(con) -> str:
     return digest.hexdigest()
 
 
-def dbt_inputs(warehouse: Path, project_version: str, args: Iterable[str]) -> str:
-    """One hash of everything a dbt build of ``warehouse`` reads: sources, project, the invocation's arguments,
-    dbt's version, the database's catalog name."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        sources = sources_version(con)
-    finally:
-        con.close()
+def dbt_inputs(con, project_version: str, args: Iterable[str]) -> str:
+    """One hash of everything a dbt build of the warehouse ``con`` is connected to reads: sources, project, the
+    invocation's arguments, dbt's version, the database's catalog name."""
+    sources = sources_version(con)
     versions = [importlib.metadata.version(package) for package in ("dbt-core", "dbt-duckdb")]
     invocation = [arg for arg in args if arg != "--full-refresh"]  # a full refresh builds the same rows
-    catalog = Path(warehouse).stem  # DuckDB's catalog name, which dbt's views spell out
+    catalog = con.execute("SELECT current_database()").fetchone()[0]  # the file's stem, which dbt's views spell out
     return hashlib.sha256(json.dumps([sources, project_version, invocation, versions, catalog]).encode()).hexdigest()
 
 
-def recorded_inputs(warehouse: Path) -> str | None:
-    """The inputs of the last complete dbt build of ``warehouse`` (None: none recorded)."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        if not _has_table(con, BUILD_TABLE):
-            return None
-        found = con.execute(f"SELECT inputs FROM {BUILD_TABLE}").fetchone()
-        return found[0] if found else None
-    finally:
-        con.close()
+def recorded_inputs(con) -> str | None:
+    """The inputs of the last complete dbt build of the warehouse (None: none recorded)."""
+    if not _has_table(con, BUILD_TABLE):
+        return None
+    found = con.execute(f"SELECT inputs FROM {BUILD_TABLE}").fetchone()
+    return found[0] if found else None
 
 
-def forget_inputs(warehouse: Path) -> None:
-    """Before dbt writes: ``warehouse`` no longer holds a complete build of the recorded inputs."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse))
-    try:
-        if _has_table(con, BUILD_TABLE):
-            con.execute(f"DELETE FROM {BUILD_TABLE}")
-    finally:
-        con.close()
+def forget_inputs(con) -> None:
+    """Before dbt writes: the warehouse no longer holds a complete build of the recorded inputs."""
+    if _has_table(con, BUILD_TABLE):
+        con.execute(f"DELETE FROM {BUILD_TABLE}")
 
 
-def record_build(warehouse: Path, inputs: str, checks: Iterable[dg.AssetCheckResult]) -> None:
+def record_build(con, inputs: str, checks: Iterable[dg.AssetCheckResult]) -> None:
     """After a complete, successful dbt build: its inputs and each test's outcome, replacing the previous ones."""
-    import duckdb
-
     rows = [(check.asset_key.to_user_string(), check.check_name, check.passed,
              getattr(check.severity, "value", str(check.severity)), json.dumps(_kept_metadata(check.metadata)))
             for check in checks]
-    con = duckdb.connect(str(warehouse))
+    for statement in _DDL:
+        con.execute(statement)
+    con.execute("BEGIN")
     try:
-        for statement in _DDL:
-            con.execute(statement)
-        con.execute("BEGIN")
         con.execute(f"DELETE FROM {BUILD_TABLE}")
         con.execute(f"DELETE FROM {CHECKS_TABLE}")
         con.execute(f"INSERT INTO {BUILD_TABLE} VALUES (?, current_timestamp::TIMESTAMP)", [inputs])
         if rows:
             con.executemany(f"INSERT INTO {CHECKS_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
-        con.execute("COMMIT")
-    finally:
-        con.close()
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
-def recorded_checks(warehouse: Path) -> dict[dg.AssetKey, list[dg.AssetCheckResult]]:
+def recorded_checks(con) -> dict[dg.AssetKey, list[dg.AssetCheckResult]]:
     """Each asset's test outcomes as the last complete build recorded them, marked as such (``unchanged_since``)."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        if not _has_table(con, CHECKS_TABLE):
-            return {}
-        built = con.execute(f"SELECT built_at FROM {BUILD_TABLE}").fetchone()
-        rows = con.execute(f"SELECT asset_key, check_name, passed, severity, metadata FROM {CHECKS_TABLE} "
-                           "ORDER BY asset_key, check_name").fetchall()
-    finally:
-        con.close()
+    if not _has_table(con, CHECKS_TABLE):
+        return {}
+    built = con.execute(f"SELECT built_at FROM {BUILD_TABLE}").fetchone()
+    rows = con.execute(f"SELECT asset_key, check_name, passed, severity, metadata FROM {CHECKS_TABLE} "
+                       "ORDER BY asset_key, check_name").fetchall()
     found: dict[dg.AssetKey, list[dg.AssetCheckResult]] = {}
     for key, name, passed, severity, metadata in rows:
         asset_key = dg.AssetKey.from_user_string(key)
