@@ -13,6 +13,7 @@ segment.
 from __future__ import annotations
 
 import ctypes
+import struct
 from collections.abc import Container
 
 import pypdfium2.raw as raw
@@ -27,6 +28,8 @@ _BLANK_WIDTH = 0.01  # PDFium's kSizeEpsilon: a text object narrower than this i
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, single precision as PDFium keeps it
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_MATRIX = struct.Struct("6f")  # a matrix as PDFium keeps it (read in one go: a ctypes array item by item is slow)
+_COLOR = struct.Struct("4I")
 
 
 class PageObjects:
@@ -51,34 +54,26 @@ class PageObjects:
         page_object, object_type, object_bounds = pdfium.page_object, pdfium.object_type, pdfium.object_bounds
         bounds, (left, bottom, right, top) = self._bounds, self._bounds_refs
         on_text_page = self._on_text_page
+        read_path = self._path
         for index in range(pdfium.count_objects(page)):
             obj = page_object(page, index)
             if obj.value in on_text_page:
                 continue
             kind = object_type(obj)
-            if kind != _TEXT:
+            if kind == _PATH:
+                read_path(obj, _IDENTITY)
+            elif kind != _TEXT:
                 self._collect(obj, kind, _IDENTITY)
             elif object_bounds(obj, left, bottom, right, top) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
                 self.blanks.append((obj, self._object_matrix(obj, _IDENTITY)))
 
     def _collect(self, obj: pdfium.Handle, kind: int, parent: Matrix) -> None:
-        if kind == _TEXT:
+        if kind == _PATH:
+            self._path(obj, parent)
+        elif kind == _TEXT:
             bounds = self._bounds
             if pdfium.object_bounds(obj, *self._bounds_refs) and abs(bounds[2] - bounds[0]) < _BLANK_WIDTH:
                 self.blanks.append((obj, self._object_matrix(obj, parent)))
-        elif kind == _PATH and not self._invisible(obj):
-            matrix = self._object_matrix(obj, parent)
-            paths = self.content.paths
-            points = path_points(obj)
-            if len(points) == 8:  # most ruling lines: 'm l' alone
-                x0, y0, start, _, x1, y1, end, _ = points
-                if start == _MOVETO and end == _LINETO:
-                    paths.append(_line_box(matrix, self._device, x0, y0, x1, y1))
-                return
-            for subpath in _subpaths(points):
-                found = _classify(subpath, matrix, self._device)
-                if found is not None:
-                    paths.append(found)
         elif kind == _IMAGE:
             self.content.images += 1
         elif kind == _FORM:
@@ -87,26 +82,45 @@ class PageObjects:
                 child = pdfium.form_object(obj, ctypes.c_ulong(index))
                 self._collect(child, pdfium.object_type(child), matrix)
 
+    def _path(self, obj: pdfium.Handle, parent: Matrix) -> None:
+        """The ruling lines and rectangles of a path that is not invisible."""
+        if self._invisible(obj):
+            return
+        matrix = self._object_matrix(obj, parent)
+        points = path_points(obj)
+        if len(points) == 8:  # most ruling lines: 'm l' alone
+            x0, y0, start, _, x1, y1, end, _ = points
+            if start == _MOVETO and end == _LINETO:
+                self.content.paths.append(_line_box(matrix, self._device, x0, y0, x1, y1))
+            return
+        for subpath in _subpaths(points):
+            found = _classify(subpath, matrix, self._device)
+            if found is not None:
+                self.content.paths.append(found)
+
     def _invisible(self, path: pdfium.Handle) -> bool:
         """A path filled white and not stroked: a word processor's cell background, whose edges are no ruling
         lines."""
         fill, stroke, fill_ref, stroke_ref = self._mode
         if not pdfium.draw_mode(path, fill_ref, stroke_ref) or stroke.value or not fill.value:
             return False
-        return bool(pdfium.fill_color(path, *self._color_refs)) and all(c >= 250 for c in self._color[:3])
+        if not pdfium.fill_color(path, *self._color_refs):
+            return False
+        red, green, blue, _alpha = _COLOR.unpack_from(self._color)
+        return red >= 250 and green >= 250 and blue >= 250
 
     def _object_matrix(self, obj: pdfium.Handle, parent: Matrix) -> Matrix:
         """The object's matrix, then its parent's (a form's)."""
         if not pdfium.object_matrix(obj, self._matrix_ref):
             return parent
-        a, b, c, d, e, f = self._matrix
+        a, b, c, d, e, f = _MATRIX.unpack_from(self._matrix)
         pa, pb, pc, pd, pe, pf = parent
         product = (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd,
                    e * pa + f * pc + pe, e * pb + f * pd + pf)
         if parent is _IDENTITY:
             return product  # exact: no rounding to do
         self._matrix[:] = product
-        return tuple(self._matrix)
+        return _MATRIX.unpack_from(self._matrix)
 
 
 def _subpaths(points: tuple) -> list[list[Point]]:
