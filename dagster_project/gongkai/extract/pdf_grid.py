@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gongkai.extract.records import Line, Source
 
 _TOL = 1.5  # points: a rule drawn a little short of a corner still closes the box
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A ruled box (points; ``top`` < ``bottom``, from the top of the page)."""
+class Box(NamedTuple):
+    """A ruled box (points; ``top`` < ``bottom``, from the top of the page). A tuple: hashed and compared in C (a
+    form's grid looks its boxes up tens of thousands of times)."""
 
     x0: float
     x1: float
@@ -54,6 +55,7 @@ class Grid:
     words: dict[Box, list[_Placed]] = field(default_factory=dict)
     index: RuleIndex | None = field(default=None, repr=False)  # built from the rules when not given
     _texts: dict[Box, str] = field(default_factory=dict, init=False, repr=False)
+    _boxes: tuple[Box, ...] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.index is None:
@@ -64,10 +66,16 @@ class Grid:
         that reach its height, the nearest horizontal rules above and below it that reach across it."""
         vertical, horizontal = self.index.vertical, self.index.horizontal
         left = vertical.nearest_before(x, y)
+        if left is None:
+            return None
         right = vertical.nearest_after(x, y)
+        if right is None:
+            return None
         above = horizontal.nearest_before(y, x)
+        if above is None:
+            return None
         below = horizontal.nearest_after(y, x)
-        if None in (left, right, above, below):
+        if below is None:
             return None
         return Box(round(left, 1), round(right, 1), round(above, 1), round(below, 1))
 
@@ -102,9 +110,11 @@ class Grid:
     def text_at(self, x: float, y: float) -> str:
         return self.text(self.box_at(x, y))
 
-    def boxes(self) -> list[Box]:
-        """Boxes holding words, top to bottom, left to right."""
-        return sorted(self.words, key=lambda b: (b.top, b.x0))
+    def boxes(self) -> tuple[Box, ...]:
+        """Boxes holding words, top to bottom, left to right (kept once asked, as the texts)."""
+        if self._boxes is None:
+            self._boxes = tuple(sorted(self.words, key=lambda b: (b.top, b.x0)))
+        return self._boxes
 
     def row_bounds(self, x: float, top: float, bottom: float) -> list[tuple[float, float]]:
         """Rows of the column through ``x`` between ``top`` and ``bottom``: the gaps between rules crossing it."""
@@ -146,15 +156,21 @@ class _Rules:
 
     def nearest_before(self, at: float, across: float) -> float | None:
         """The greatest position < ``at`` whose rules reach ``across``."""
+        reach = self._reach
         for i in range(bisect_left(self.positions, at) - 1, -1, -1):
-            if _reaches(self._reach[i], across):
+            lows, highs = reach[i]
+            j = bisect_right(lows, across) - 1
+            if j >= 0 and across <= highs[j]:
                 return self.positions[i]
         return None
 
     def nearest_after(self, at: float, across: float) -> float | None:
         """The least position > ``at`` whose rules reach ``across``."""
+        reach = self._reach
         for i in range(bisect_right(self.positions, at), len(self.positions)):
-            if _reaches(self._reach[i], across):
+            lows, highs = reach[i]
+            j = bisect_right(lows, across) - 1
+            if j >= 0 and across <= highs[j]:
                 return self.positions[i]
         return None
 
@@ -170,12 +186,6 @@ def _union(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
             lows.append(low)
             highs.append(high)
     return lows, highs
-
-
-def _reaches(reach: tuple[list[float], list[float]], at: float) -> bool:
-    lows, highs = reach
-    i = bisect_right(lows, at) - 1
-    return i >= 0 and at <= highs[i]
 
 
 def rule_index(geo) -> RuleIndex:

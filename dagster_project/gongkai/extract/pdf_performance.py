@@ -49,12 +49,16 @@ class _Form:
     def __init__(self, file: str, parts: list[_Part]):
         self.file = file
         self.parts = parts
+        self._labels: list[list[tuple[Box, str]]] | None = None
 
     def find(self, pattern: re.Pattern) -> _Heading | None:
         """The first box (in reading order) whose text, spaces dropped, matches."""
-        for index, part in enumerate(self.parts):
-            for box in part.grid.boxes():
-                if pattern.search(_brackets(squeeze(part.grid.text(box)))):
+        if self._labels is None:  # a form is searched for a dozen labels: its boxes' texts are compacted once
+            self._labels = [[(box, _brackets(squeeze(part.grid.text(box)))) for box in part.grid.boxes()]
+                            for part in self.parts]
+        for index, labels in enumerate(self._labels):
+            for box, text in labels:
+                if pattern.search(text):
                     return _Heading(index, box)
         return None
 
