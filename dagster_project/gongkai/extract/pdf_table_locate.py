@@ -43,16 +43,24 @@ _TITLE_CHARS = 60  # a title with the department and the year before it (某委�
 def _title_at(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
     """The family whose title line i is, also when the title wraps onto a short next line ('…培训费' / '支出预算表');
     the wrapped end is no title of its own."""
-    if len(squeeze(lines[i].text)) > _TITLE_CHARS or i > 0 and _wrapped_title(lines, i - 1, family_set) is not None:
-        return None
-    return family_set.match(lines[i].text) or _wrapped_title(lines, i, family_set)
+    start = max(i - 1, 0)
+    return _titles(lines[start:i + 2], family_set)[i - start]
 
 
-def _wrapped_title(lines: list[Line], i: int, family_set: FamilySet) -> Family | None:
-    head = squeeze(lines[i].text)
-    if head.endswith("表") or len(head) > _TITLE_CHARS or i + 1 >= len(lines):
+def _titles(lines: list[Line], family_set: FamilySet) -> list[Family | None]:
+    """_title_at of every line, each line squeezed and looked at as a wrapped title's head once."""
+    compact = [squeeze(line.text) for line in lines]
+    wrapped = [_wrapped_title(head, compact[i + 1] if i + 1 < len(compact) else None, family_set)
+               for i, head in enumerate(compact)]
+    return [None if len(head) > _TITLE_CHARS or i > 0 and wrapped[i - 1] is not None
+            else family_set.match(lines[i].text) or wrapped[i] for i, head in enumerate(compact)]
+
+
+def _wrapped_title(head: str, tail: str | None, family_set: FamilySet) -> Family | None:
+    """The family of a title wrapped from line ``head`` onto a short next line ``tail`` (both squeezed; None: no next
+    line)."""
+    if head.endswith("表") or len(head) > _TITLE_CHARS or tail is None:
         return None
-    tail = squeeze(lines[i + 1].text)
     if len(tail) > 8 or not tail.endswith("表"):
         return None
     return family_set.match(head + tail)
@@ -111,8 +119,9 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
         lines = geo.lines
         if not lines:
             continue
-        starts = [i for i in range(len(lines))
-                  if _title_at(lines, i, family_set) is not None and _has_header_after(lines, i, family_set)]
+        titles = _titles(lines, family_set)
+        starts = [i for i, family in enumerate(titles)
+                  if family is not None and _has_header_after(lines, i, family_set)]
         stops = _other_titles(lines, family_set)
         bounds = sorted(starts + stops)
         if foot is not None and (not bounds or bounds[0] > 0):
@@ -125,7 +134,7 @@ def _find_tables(geometry: list[PageGeometry], file: str, family_set: FamilySet)
         elif current is not None and not starts:
             current = None
         for n, i in enumerate(starts):
-            family = _title_at(lines, i, family_set)
+            family = titles[i]
             assert family is not None
             following = [b for b in bounds if b > i]
             end = geo.boxes[following[0]].top if following else geo.height + 1
@@ -186,7 +195,8 @@ def _other_titles(lines: list[Line], family_set: FamilySet) -> list[int]:
     the standard table before such a title ends there."""
     return [i for i, line in enumerate(lines)
             if "表" in line.text and is_other_title(line.text, family_set)
-            and not (i > 0 and _wrapped_title(lines, i - 1, family_set)) and _has_header_after(lines, i, family_set)]
+            and not (i > 0 and _wrapped_title(squeeze(lines[i - 1].text), squeeze(line.text), family_set))
+            and _has_header_after(lines, i, family_set)]
 
 
 def _repeats_title(current: _Found | None, family: Family, geo: PageGeometry, i: int) -> bool:

@@ -8,6 +8,7 @@ import re
 
 from gongkai.extract.classification_codes import code_level, economic_category, leading_code, parent_code
 from gongkai.extract.families import Family, FamilySet, SUMMARY_PANEL_CLASSIFICATIONS
+from gongkai.extract.lazy_pattern import lazy_pattern
 from gongkai.extract.pdf_table_columns import _panels
 from gongkai.extract.pdf_table_layout import _Band, _cell, _Column, _is_numeric, _RowState, _SECTION, _UNIT
 from gongkai.extract.pdf_table_locate import _Found
@@ -18,6 +19,8 @@ from gongkai.extract.text import squeeze
 
 
 _SUB_HEADINGS = frozenset("类款项")
+_ONE_DIGIT = lazy_pattern(r"\d")
+_CODE_DIGITS = lazy_pattern(r"\d{2,7}")
 
 
 def _rows_of_band(
@@ -54,9 +57,9 @@ def _rows_of_band(
                 elif c.role == "code" and w.text in _SUB_HEADINGS or c.role == "label" and w.text in _SUB_HEADINGS \
                         and _SUB_HEADINGS <= {word.text for word in line.words}:
                     continue  # the 类 款 项 sub-headings of the code column, printed beside the first 合计
-                elif c.role == "code" and re.fullmatch(r"\d", w.text) and codes:  # 款 '2' printed for '02'
+                elif c.role == "code" and _ONE_DIGIT.fullmatch(w.text) and codes:  # 款 '2' printed for '02'
                     codes.append((box.baseline, w.x0, w.text.zfill(2), col))
-                elif c.role in ("code", "label") and re.fullmatch(r"\d{2,7}", w.text) and (
+                elif c.role in ("code", "label") and _CODE_DIGITS.fullmatch(w.text) and (
                         c.role == "code" or not (labels or has_code_column) or code_level(w.text) is not None):
                     # a code printed beside a name that wraps over two or three lines sits inside the name's lines
                     codes.append((box.baseline, w.x0, w.text, col))

@@ -37,7 +37,7 @@ from gongkai.extract.pdf_table_layout import (
     _RowState,
     _UNIT,
 )
-from gongkai.extract.pdf_table_locate import _find_tables, _Found, _Segment, _title_at
+from gongkai.extract.pdf_table_locate import _find_tables, _Found, _Segment, _titles
 from gongkai.extract.pdf_table_group_cells import _merged_label_cells, _rows_under_merged_cells
 from gongkai.extract.pdf_table_levels import _levels_by_indent, _levels_by_sums, _unit_row_as_total
 from gongkai.extract.pdf_table_row_joins import _join_unruled, _repeated_total, _wrapped_over_the_page
@@ -80,7 +80,7 @@ def read_pdf_tables(
 def _lists_titles(geo: PageGeometry, family_set: FamilySet) -> bool:
     """A contents page (目录): three or more of its lines are table titles. A title there with no rows under it is a
     line of the contents, not a table — the tables may be published in a file of their own."""
-    return sum(_title_at(geo.lines, i, family_set) is not None for i in range(len(geo.lines))) >= 3
+    return sum(family is not None for family in _titles(geo.lines, family_set)) >= 3
 
 
 def _one_table_per_family(tables: list[Table], issues: list[ParseIssue]) -> list[Table]:
