@@ -15,9 +15,10 @@ the writers, so they never open the file next to a writer.
 """
 
 
+import functools
 import importlib
 import importlib.util
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -78,13 +79,19 @@ def _describe(result) -> str:
     return f"{result.expectation}{where}{count}{' — ' + note if note else ''}"
 
 
-def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool):
-    """Run one suite on this run's copy (partitioned suites: the changed reports only; a whole-table suite: only
-    when its table changed); the step stores the results."""
+def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool, state=None,
+              loaded: Callable[[], dict[str, str]] | None = None):
+    """Run one suite on this run's copy (partitioned suites: the changed reports only, their state in ``state``; a
+    whole-table suite: only when its table changed); the step stores the results. ``loaded``: the raw tables'
+    report versions (read once a step)."""
     if in_build and quality.SUITES[check.suite].partition_column:
         raw = check.table.startswith("raw.")
-        versions = loaded_versions(con) if raw else quality.row_versions(con, check.suite)
-        result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16], full=full)
+        if raw:
+            versions = loaded() if loaded else loaded_versions(con)
+        else:
+            versions = quality.row_versions(con, check.suite)
+        result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16], full=full,
+                                                  state=state)
     elif in_build:
         from gongkai.quality.unchanged_tables import validate_unless_unchanged
 
@@ -115,6 +122,15 @@ def _check_result(check: SuiteCheck, result, log, reports: Mapping[str, str]) ->
     return dg.AssetCheckResult(**key, passed=True, metadata=metadata)
 
 
+def _save_state(state, log) -> None:
+    """The suites' state, in one transaction; a state not saved only makes the next run validate these reports
+    again."""
+    try:
+        state.save()
+    except Exception as error:  # noqa: BLE001 - the results stand; the next run validates these reports again
+        log.error(f"the partitioned suites' state was not saved: {type(error).__name__}: {error}")
+
+
 def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
     """One step for a group of suites (one DuckDB connection, one GX import per process), each its own asset check
     ``gx_<suite>``; a subset can be run alone. A suite that raises is reported as a failed check (the others still
@@ -138,10 +154,14 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
         selected = [by_key[k] for k in sorted(context.selected_asset_check_keys, key=lambda k: k.name)]
         with gongkai.connect(run_id, read_only=not in_build) as con:
             reports = report_names(con)
+            partitioned = [c.suite for c in selected if quality.SUITES[c.suite].partition_column]
+            state = quality.PartitionState(con, partitioned) if in_build and partitioned else None
+            loaded = functools.cache(lambda: loaded_versions(con))
             validated = []
             for check in selected:
                 try:
-                    result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context))
+                    result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context),
+                                       state=state, loaded=loaded)
                 except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
                     context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
                     yield dg.AssetCheckResult(
@@ -152,6 +172,8 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
                     continue
                 validated.append(result)
                 yield _check_result(check, result, context.log, reports)
+            if state is not None:
+                _save_state(state, context.log)
             if in_build and validated:  # into the warehouse being built (quality.gx_results), never the live file
                 quality.store_results(con, validated)
 

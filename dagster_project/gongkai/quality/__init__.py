@@ -11,7 +11,8 @@ no candidate row, GX's outcome on no rows, recorded (``no_candidates``). Great E
 Modules: ``specs`` (suites as data), ``suites`` (the suites), ``raw_columns`` / ``mart_columns`` (helper columns in
 SQL), ``helper_columns`` (reference sets, helpers that need Python), ``context`` (the GX file context), ``gx``
 (running GX on a frame), ``in_sql`` (candidate rows), ``no_candidates`` (the outcome on no rows), ``tables`` (a
-whole table), ``incremental`` (the changed partitions only), ``unchanged_tables`` (an unchanged whole table),
+whole table), ``incremental`` (the changed partitions only), ``partition_state`` (their state, read and
+written once a step), ``unchanged_tables`` (an unchanged whole table),
 ``fingerprint`` (what a recorded outcome depends on), ``results`` (plain results, storage), ``gx_worker`` (GX in a
 process of its own, started by ``gongkai run``: validations on the default context go to it).
 
@@ -44,6 +45,8 @@ Public API::
     # partitioned suites (SuiteSpec.partition_column): only the reports whose rows changed since the last run
     result = validate_changed_reports(con, name, versions)   # versions: report_id -> version of its rows
     row_versions(con, name)   # report_id -> hash of its rows in the suite's table (for tables dbt rebuilds)
+    state = PartitionState(con, names)   # several suites' state read once: validate_changed_reports(..., state=state)
+    state.save()                         # ... and written in one transaction
     get_context(root="expectations", docs_dir=None)   # the cached FileDataContext
 
 In Dagster: after loading raw (or after ``dbt build``), ``r = validate_table(con, 'raw_table_cells');
@@ -64,6 +67,7 @@ from gongkai.quality.gx import prepare_frame, run_suite
 from gongkai.quality.helper_columns import Lookups
 from gongkai.quality.fingerprint import suite_fingerprint
 from gongkai.quality.incremental import row_versions, validate_changed_reports
+from gongkai.quality.partition_state import PartitionState
 from gongkai.quality.results import RESULTS_TABLE, ExpectationResult, SuiteResult, store_results
 from gongkai.quality.specs import ERROR, WARNING, ExpectationSpec, SuiteSpec
 from gongkai.quality.suites import SUITES
@@ -71,7 +75,7 @@ from gongkai.quality.tables import run_all, validate_table
 
 __all__ = [
     "DEFAULT_DOCS_DIR", "ERROR", "EXPECTATIONS_DIR", "RESULTS_TABLE", "SUITES", "WARNING", "ExpectationResult",
-    "ExpectationSpec", "Lookups", "SuiteResult", "SuiteSpec", "build_docs", "build_suite", "get_context",
+    "ExpectationSpec", "Lookups", "PartitionState", "SuiteResult", "SuiteSpec", "build_docs", "build_suite", "get_context",
     "prepare_frame", "row_versions", "run_all", "run_suite", "store_results", "suite_fingerprint", "sync_suites",
     "validate_changed_reports", "validate_table",
 ]

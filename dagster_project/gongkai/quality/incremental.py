@@ -9,7 +9,7 @@ to or removed from a dimension revalidates every report.
 The state sits in the same DuckDB file as the data it describes, so a build that is never published takes its state
 with it: ``quality.gx_partition_state`` (which version of each report a suite validated, under which suite
 fingerprint) and ``quality.gx_partition_failures`` (per report, how many rows failed each expectation, and the first
-of them). The fingerprint covers the code of this package (suites and runner) and the reference codes: change any of
+of them), read and written once for the suites of a step (gongkai.quality.partition_state). The fingerprint covers the code of this package (suites and runner) and the reference codes: change any of
 them and the next run validates every row again. So does a failed expectation whose rows GX cannot attribute to reports (an exception).
 """
 
@@ -21,29 +21,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import pyarrow as pa
-
 from gongkai.quality.gx import BATCH_ROWS, run_suite
-from gongkai.quality.fingerprint import suite_fingerprint
 from gongkai.quality.in_sql import sql_checkable, standing_for, validate_in_sql
-from gongkai.quality.partitions import frame_of, ids_table, report_batches
+from gongkai.quality.partition_state import FAILURES_TABLE, STATE_TABLE, Failure, PartitionState
+from gongkai.quality.partitions import frame_of, report_batches
 from gongkai.quality.results import ExpectationResult, SuiteResult, combine, first_failing_rows
 from gongkai.quality.specs import DIMENSION_TABLES, NULL_PARTITION, uses_dimensions
 from gongkai.quality.suites import SUITES
-from gongkai.warehouse.duck import registered, transaction
 
-STATE_TABLE = "quality.gx_partition_state"
-FAILURES_TABLE = "quality.gx_partition_failures"
-
-_DDL = (
-    "CREATE SCHEMA IF NOT EXISTS quality",
-    f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
-    "(suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, report_id VARCHAR NOT NULL, version VARCHAR NOT NULL)",
-    f"CREATE TABLE IF NOT EXISTS {FAILURES_TABLE} (suite VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, "
-    "report_id VARCHAR NOT NULL, expectation_index INTEGER NOT NULL, unexpected_count BIGINT NOT NULL)",
-    f"ALTER TABLE {FAILURES_TABLE} ADD COLUMN IF NOT EXISTS failing_rows VARCHAR",  # JSON: the first failing rows
-)
-
+__all__ = ["FAILURES_TABLE", "STATE_TABLE", "PartitionState", "row_versions", "validate_changed_reports"]
 
 def row_versions(con, name: str) -> dict[str, str]:
     """report_id → a hash of that report's rows in suite ``name``'s table (row count and the sum of row hashes:
@@ -66,22 +52,21 @@ def row_versions(con, name: str) -> dict[str, str]:
 
 
 def validate_changed_reports(con, name: str, versions: Mapping[str, str], context=None, *,
-                             run_id: str | None = None, full: bool = False,
-                             batch_rows: int = BATCH_ROWS) -> SuiteResult:
+                             run_id: str | None = None, full: bool = False, batch_rows: int = BATCH_ROWS,
+                             state: PartitionState | None = None) -> SuiteResult:
     """Run partitioned suite ``name`` on the rows of the reports in ``versions`` (report_id → version of its rows)
     that it has not validated at that version — all of them when ``full`` or on first use — and merge in the failures
     recorded for the others. A suite checkable in SQL gives GX the candidate rows only (gongkai.quality.in_sql); the
     others read the rows into pandas. Either way GX is given frames of whole reports of at most ``batch_rows`` rows.
-    ``con`` must be writable (the state is updated)."""
+    ``con`` must be writable. The state is read from and recorded into ``state`` (the caller saves it: one for the
+    suites of a step), else written before returning."""
     spec = SUITES[name]
-    column = spec.partition_column
-    if column is None:
+    if spec.partition_column is None:
         raise ValueError(f"suite {name!r} has no partition column")
-    fingerprint = suite_fingerprint(name)
-    for statement in _DDL:
-        con.execute(statement)
-    validated = dict(con.execute(f"SELECT report_id, version FROM {STATE_TABLE} WHERE suite = ? AND fingerprint = ?",
-                                 [name, fingerprint]).fetchall())
+    own = state is None
+    if own:
+        state = PartitionState(con, [name])
+    validated = state.validated(name)
     full = full or not validated
     todo = sorted(versions) if full else sorted(r for r, v in versions.items() if validated.get(r) != v)
     run_id = run_id or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -90,8 +75,10 @@ def validate_changed_reports(con, name: str, versions: Mapping[str, str], contex
     else:
         rows, fresh = _validate_in_pandas(con, spec, todo, context, run_id=run_id, batch_rows=batch_rows)
     redone = set(todo)
-    carried = _carried_failures(con, name, fingerprint, [r for r in versions if r not in redone])
-    _save_state(con, name, fingerprint, versions, todo, fresh, full)
+    carried = state.carried(name, [r for r in versions if r not in redone])
+    state.record(name, versions, todo, full, _failures(fresh))
+    if own:
+        state.save()
     return _merge(spec, fresh, carried, rows=rows, validated=len(todo), run_id=run_id)
 
 
@@ -118,55 +105,17 @@ def _first_rows(groups) -> list[dict]:
     return first_failing_rows(row for group in groups for row in group)
 
 
-def _carried_failures(con, name: str, fingerprint: str,
-                      report_ids: list[str]) -> dict[int, tuple[int, int, list[dict]]]:
-    """expectation index → (reports failing it, unexpected rows, the first failing rows) among ``report_ids``, as
-    recorded."""
-    if not report_ids:
-        return {}
-    with registered(con, "_gx_carried", ids_table(report_ids)):
-        rows = con.execute(
-            f"SELECT expectation_index, count(DISTINCT report_id), sum(unexpected_count), "
-            f"list(failing_rows ORDER BY report_id) FILTER (WHERE failing_rows IS NOT NULL) FROM {FAILURES_TABLE} "
-            "WHERE suite = ? AND fingerprint = ? AND report_id IN (SELECT report_id FROM _gx_carried) GROUP BY 1",
-            [name, fingerprint],
-        ).fetchall()
-    return {int(i): (int(n), int(count), _first_rows(json.loads(r) for r in samples or []))
-            for i, n, count, samples in rows}
-
-
-def _save_state(con, name: str, fingerprint: str, versions: Mapping[str, str], todo: list[str],
-                fresh: SuiteResult | None, full: bool) -> None:
+def _failures(fresh: SuiteResult | None) -> list[Failure] | None:
+    """Per report, the rows failing each expectation and the first of them; None when a failure is not attributable
+    to reports (an exception): everything is validated next time."""
     failures = []
     for result in fresh.failed if fresh else []:
-        if result.by_partition is None:  # not attributable to reports: validate everything next time
-            con.execute(f"DELETE FROM {STATE_TABLE} WHERE suite = ?", [name])
-            con.execute(f"DELETE FROM {FAILURES_TABLE} WHERE suite = ?", [name])
-            return
+        if result.by_partition is None:
+            return None
         samples = result.rows_by_partition or {}
         failures += [(r, result.details["index"], n, json.dumps(samples.get(r, []), ensure_ascii=False, default=str))
                      for r, n in result.by_partition.items()]
-    redone = set(todo)
-    current = pa.table({"report_id": pa.array(list(versions), pa.string()),
-                        "redone": pa.array([full or r in redone for r in versions], pa.bool_())})
-    state = pa.table({"report_id": pa.array(todo, pa.string()),
-                      "version": pa.array([versions[r] for r in todo], pa.string())})
-    failed = pa.table({"report_id": pa.array([f[0] for f in failures], pa.string()),
-                       "expectation_index": pa.array([f[1] for f in failures], pa.int32()),
-                       "unexpected_count": pa.array([f[2] for f in failures], pa.int64()),
-                       "failing_rows": pa.array([f[3] for f in failures], pa.string())})
-    with registered(con, "_gx_current", current), registered(con, "_gx_state", state), \
-            registered(con, "_gx_failed", failed), transaction(con):
-        for table in (STATE_TABLE, FAILURES_TABLE):
-            con.execute(
-                f"DELETE FROM {table} WHERE suite = ? AND (fingerprint <> ? OR report_id NOT IN "
-                "(SELECT report_id FROM _gx_current WHERE NOT redone))",
-                [name, fingerprint],
-            )
-        con.execute(f"INSERT INTO {STATE_TABLE} SELECT ?, ?, report_id, version FROM _gx_state", [name, fingerprint])
-        con.execute(f"INSERT INTO {FAILURES_TABLE} (suite, fingerprint, report_id, expectation_index, "
-                    "unexpected_count, failing_rows) SELECT ?, ?, report_id, expectation_index, unexpected_count, "
-                    "failing_rows FROM _gx_failed", [name, fingerprint])
+    return failures
 
 
 def _snake(type_name: str) -> str:

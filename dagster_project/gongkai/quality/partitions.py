@@ -32,6 +32,8 @@ def all_reports(con, table: str, column: str) -> list[str]:
 def report_batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[list[str]]:
     """``report_ids`` (in order) cut into consecutive runs of at most ``batch_rows`` rows of ``table`` (a report with
     more rows alone); reports without rows are left out."""
+    if not report_ids:
+        return []
     with registered(con, "_gx_reports", ids_table(report_ids)):
         counts = dict(con.execute(f"SELECT {_partition(column)} AS p, count(*) FROM {table} WHERE "
                                   f"{_partition(column)} IN (SELECT report_id FROM _gx_reports) GROUP BY p").fetchall())
