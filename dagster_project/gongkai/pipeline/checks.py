@@ -18,7 +18,7 @@ the writers, so they never open the file next to a writer.
 import functools
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -79,19 +79,37 @@ def _describe(result) -> str:
     return f"{result.expectation}{where}{count}{' — ' + note if note else ''}"
 
 
-def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool, state=None,
-              loaded: Callable[[], dict[str, str]] | None = None):
-    """Run one suite on this run's copy (partitioned suites: the changed reports only, their state in ``state``; a
-    whole-table suite: only when its table changed); the step stores the results. ``loaded``: the raw tables'
-    report versions (read once a step)."""
+@dataclass
+class _StepReads:
+    """What the suites of a step read once: the partitioned suites' state, the raw tables' report versions and the
+    codes of the dimension tables."""
+
+    con: object
+    state: object = None
+
+    @functools.cached_property
+    def loaded(self) -> dict[str, str]:
+        return loaded_versions(self.con)
+
+    @functools.cached_property
+    def dimensions(self) -> str:
+        from gongkai.quality.incremental import dimensions_version
+
+        return dimensions_version(self.con)
+
+
+def _validate(quality, con, check: SuiteCheck, run_id: str, *, in_build: bool, full: bool,
+              reads: _StepReads | None = None):
+    """Run one suite on this run's copy (partitioned suites: the changed reports only; a whole-table suite: only
+    when its table changed); the step stores the results."""
+    reads = reads or _StepReads(con)
     if in_build and quality.SUITES[check.suite].partition_column:
-        raw = check.table.startswith("raw.")
-        if raw:
-            versions = loaded() if loaded else loaded_versions(con)
+        if check.table.startswith("raw."):
+            versions = reads.loaded
         else:
-            versions = quality.row_versions(con, check.suite)
+            versions = quality.row_versions(con, check.suite, lambda: reads.dimensions)
         result = quality.validate_changed_reports(con, check.suite, versions, run_id=run_id[:16], full=full,
-                                                  state=state)
+                                                  state=reads.state)
     elif in_build:
         from gongkai.quality.unchanged_tables import validate_unless_unchanged
 
@@ -156,12 +174,12 @@ def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
             reports = report_names(con)
             partitioned = [c.suite for c in selected if quality.SUITES[c.suite].partition_column]
             state = quality.PartitionState(con, partitioned) if in_build and partitioned else None
-            loaded = functools.cache(lambda: loaded_versions(con))
+            reads = _StepReads(con, state)
             validated = []
             for check in selected:
                 try:
                     result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context),
-                                       state=state, loaded=loaded)
+                                       reads=reads)
                 except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
                     context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
                     yield dg.AssetCheckResult(

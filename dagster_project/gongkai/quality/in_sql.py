@@ -156,11 +156,13 @@ def _prepared(con, spec: SuiteSpec, source: str, lookups: Lookups) -> Iterator[s
         yield select
 
 
-def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple[int, pd.DataFrame]:
-    """(rows of ``source``, its candidate rows with the suite's helper columns, by partition and in table order).
-    ``source`` holds each row's position in its table as ``_gx_rowid``. Each candidate row says, per expectation,
-    whether it meets that expectation's failure condition (``_gx_may_fail_<index>``)."""
-    rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups,
+                   rows: int | None = None) -> tuple[int, pd.DataFrame]:
+    """(rows of ``source`` — counted unless given —, its candidate rows with the suite's helper columns, by partition
+    and in table order). ``source`` holds each row's position in its table as ``_gx_rowid``. Each candidate row says,
+    per expectation, whether it meets that expectation's failure condition (``_gx_may_fail_<index>``)."""
+    if rows is None:
+        rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     with _prepared(con, spec, source, lookups) as select:
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall())
         conditions = [failure_condition(exp, types, i) for i, exp in enumerate(spec.expectations)]
@@ -168,10 +170,10 @@ def candidate_rows(con, spec: SuiteSpec, source: str, lookups: Lookups) -> tuple
         helpers = ", ".join(["*", *windows])
         drop = ", ".join(["_gx_rowid", *(w.rsplit(" AS ", 1)[1] for w in windows)])
         order = ", ".join([*([_quote(spec.partition_column)] if spec.partition_column else []), "_gx_rowid"])
-        flags = ", ".join(f"coalesce({c}, false) AS {_may_fail(i)}" for i, c in enumerate(conditions))
-        frame = con.execute(f"SELECT * EXCLUDE ({drop}){', ' + flags if flags else ''} "
-                            f"FROM (SELECT {helpers} FROM ({select})) "
-                            f"WHERE {' OR '.join(conditions) or 'false'} ORDER BY {order}").df()
+        flags = "".join(f", coalesce({c}, false) AS {_may_fail(i)}" for i, c in enumerate(conditions))
+        any_flag = " OR ".join(_may_fail(i) for i in range(len(conditions))) or "false"
+        frame = con.execute(f"SELECT * EXCLUDE ({drop}) FROM (SELECT *{flags} FROM (SELECT {helpers} FROM ({select}))) "
+                            f"WHERE {any_flag} ORDER BY {order}").df()
     return rows, plain_objects(frame)
 
 
@@ -211,9 +213,9 @@ def validate_in_sql(con, spec: SuiteSpec, context, *, report_ids: list[str] | No
         frames.append(frame)
     else:
         ids = all_reports(con, spec.table, column) if report_ids is None else report_ids
-        for batch in report_batches(con, spec.table, column, ids, batch_rows):
+        for batch, count in report_batches(con, spec.table, column, ids, batch_rows):
             with rows_of(con, spec.table, column, batch) as relation:
-                count, frame = candidate_rows(con, spec, relation, lookups)
+                frame = candidate_rows(con, spec, relation, lookups, rows=count)[1]
             rows += count
             frames.append(frame)
         if not frames and report_ids is None:  # an empty table: GX still gives every expectation its verdict

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -29,21 +29,26 @@ from gongkai.quality.results import ExpectationResult, SuiteResult, combine, fir
 from gongkai.quality.specs import DIMENSION_TABLES, NULL_PARTITION, uses_dimensions
 from gongkai.quality.suites import SUITES
 
-__all__ = ["FAILURES_TABLE", "STATE_TABLE", "PartitionState", "row_versions", "validate_changed_reports"]
+__all__ = ["FAILURES_TABLE", "STATE_TABLE", "PartitionState", "dimensions_version", "row_versions",
+           "validate_changed_reports"]
 
-def row_versions(con, name: str) -> dict[str, str]:
+def dimensions_version(con) -> str:
+    """The codes of the dimension tables the suites look codes up in (count and hash of each)."""
+    return "|".join(con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(code)::HUGEINT), 0) FROM {table}")
+                    .fetchone()[0] for table in DIMENSION_TABLES.values())
+
+
+def row_versions(con, name: str, dimensions: Callable[[], str] | None = None) -> dict[str, str]:
     """report_id → a hash of that report's rows in suite ``name``'s table (row count and the sum of row hashes:
     order-free), with the codes of the dimension tables the suite looks codes up in folded into each (their names and
-    levels decide no membership)."""
+    levels decide no membership; ``dimensions`` gives :func:`dimensions_version`, read once for several suites)."""
     spec = SUITES[name]
     column = spec.partition_column
     if column is None:
         raise ValueError(f"suite {name!r} has no partition column")
     context = ""
     if uses_dimensions(spec):
-        parts = [con.execute(f"SELECT count(*) || ':' || coalesce(sum(hash(code)::HUGEINT), 0) FROM {table}")
-                 .fetchone()[0] for table in DIMENSION_TABLES.values()]
-        context = "|" + "|".join(parts)
+        context = "|" + (dimensions() if dimensions else dimensions_version(con))
     rows = con.execute(
         f"SELECT coalesce({column}, '{NULL_PARTITION}') AS p, count(*) || ':' || sum(hash(t)::HUGEINT) "
         f"FROM {spec.table} t GROUP BY p"
@@ -92,7 +97,7 @@ def _validate_in_sql(con, spec, todo: list[str], context, *, run_id: str,
 def _validate_in_pandas(con, spec, todo: list[str], context, *, run_id: str,
                         batch_rows: int) -> tuple[int, SuiteResult | None]:
     batches, rows = [], 0
-    for batch in report_batches(con, spec.table, spec.partition_column, todo, batch_rows):  # one batch at a time
+    for batch, _ in report_batches(con, spec.table, spec.partition_column, todo, batch_rows):  # one at a time
         frame = frame_of(con, spec.table, spec.partition_column, batch)
         rows += len(frame)
         if len(frame):

@@ -29,24 +29,23 @@ def all_reports(con, table: str, column: str) -> list[str]:
     return [r for (r,) in con.execute(f"SELECT DISTINCT {_partition(column)} AS p FROM {table} ORDER BY p").fetchall()]
 
 
-def report_batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[list[str]]:
+def report_batches(con, table: str, column: str, report_ids: list[str], batch_rows: int) -> list[tuple[list[str], int]]:
     """``report_ids`` (in order) cut into consecutive runs of at most ``batch_rows`` rows of ``table`` (a report with
-    more rows alone); reports without rows are left out."""
+    more rows alone), each with its number of rows; reports without rows are left out."""
     if not report_ids:
         return []
     with registered(con, "_gx_reports", ids_table(report_ids)):
         counts = dict(con.execute(f"SELECT {_partition(column)} AS p, count(*) FROM {table} WHERE "
                                   f"{_partition(column)} IN (SELECT report_id FROM _gx_reports) GROUP BY p").fetchall())
-    batches: list[list[str]] = []
-    rows = 0
+    batches: list[tuple[list[str], int]] = []
     for report in report_ids:
         if report not in counts:
             continue
-        if not batches or rows + counts[report] > batch_rows:
-            batches.append([])
-            rows = 0
-        batches[-1].append(report)
-        rows += counts[report]
+        if not batches or batches[-1][1] + counts[report] > batch_rows:
+            batches.append(([], 0))
+        reports, rows = batches[-1]
+        reports.append(report)
+        batches[-1] = (reports, rows + counts[report])
     return batches
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
+import pyarrow as pa
+
 from gongkai.quality.specs import ERROR, Severity
+from gongkai.warehouse.duck import registered
 
 RESULTS_TABLE = "quality.gx_results"
 FAILING_ROWS_SHOWN = 20  # failing rows kept per expectation (and per report, for carried outcomes)
@@ -33,11 +36,10 @@ class ExpectationResult:
     rows_by_partition: dict[str, list[dict[str, Any]]] | None = field(default=None, compare=False, repr=False)
 
     def as_row(self, run_id: str, validated_at: datetime) -> dict[str, Any]:
-        row = asdict(self)
-        row.pop("by_partition")
-        row.pop("rows_by_partition")
-        row["details"] = json.dumps(self.details, ensure_ascii=False, default=str)
-        return {"run_id": run_id, **row, "validated_at": validated_at}
+        return {"run_id": run_id, "suite": self.suite, "table": self.table, "expectation": self.expectation,
+                "column": self.column, "severity": self.severity, "success": self.success,
+                "unexpected_count": self.unexpected_count,
+                "details": json.dumps(self.details, ensure_ascii=False, default=str), "validated_at": validated_at}
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,17 @@ def store_results(con, results: SuiteResult | Iterable[SuiteResult | Expectation
             rows.append(item.as_row(run_id or "adhoc", now))
     con.execute("CREATE SCHEMA IF NOT EXISTS quality")
     con.execute(RESULTS_DDL)
-    if rows:  # one statement: executemany is a statement per row, 6–7 times the CPU
-        columns = ["run_id", "suite", "table", "expectation", "column", "severity", "success",
-                   "unexpected_count", "details", "validated_at"]
-        values = ", ".join(["(" + ", ".join("?" for _ in columns) + ")"] * len(rows))
-        con.execute(f"INSERT INTO {RESULTS_TABLE} VALUES {values}", [row[c] for row in rows for c in columns])
+    if rows:  # one statement from an Arrow table: parameters cost ≈ 0.1 ms a row to bind, executemany a statement each
+        table = pa.table({column: pa.array([row[column] for row in rows], kind)
+                          for column, kind in _RESULT_COLUMNS.items()})
+        with registered(con, "_gx_results", table):
+            con.execute(f"INSERT INTO {RESULTS_TABLE} SELECT * FROM _gx_results")
     return len(rows)
+
+
+_RESULT_COLUMNS = {"run_id": "string", "suite": "string", "table": "string", "expectation": "string",
+                   "column": "string", "severity": "string", "success": "bool", "unexpected_count": "int64",
+                   "details": "string", "validated_at": "timestamp[us]"}
 
 
 def combine(batches: list[SuiteResult]) -> SuiteResult | None:
