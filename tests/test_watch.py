@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import threading
 import time
 
 import pytest
 
+from gongkai.pipeline.watch import FolderChanges
 from gongkai.warehouse import fingerprints
 from gongkai.warehouse.raw_folder import RawFolderLook, scan_raw
 from tests.conftest import SEED, SHANGHAI_PDF
@@ -81,3 +84,25 @@ def test_a_file_being_written_is_hashed_at_every_look(raw, tmp_path, hashed):
         hashed.clear()
         look()
         assert hashed == ["growing.txt"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's; elsewhere the wait is a sleep")
+def test_a_change_in_the_raw_folder_ends_the_wait_between_looks(raw):
+    """`--watch` waits between looks until the interval ends or the folder changes: a report linked in, a sub-folder
+    made after the watch began and a report copied into it each end the wait at once; nothing changing, the wait is
+    the whole interval."""
+    changes = FolderChanges(raw)
+    try:
+        started = time.monotonic()
+        changes.wait(0.3)
+        assert time.monotonic() - started >= 0.29
+        for change in (lambda: os.link(raw / SEED.name, raw / "linked.txt"), lambda: (raw / "2024").mkdir(),
+                       lambda: shutil.copy(SEED, raw / "2024" / "copied.txt")):
+            threading.Timer(0.2, change).start()
+            started = time.monotonic()
+            changes.wait(60)
+            assert time.monotonic() - started < 30
+            time.sleep(0.1)  # the copy's last events
+            changes.wait(0)  # what came after the wake is taken
+    finally:
+        changes.close()

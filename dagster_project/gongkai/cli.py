@@ -296,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--watch", action="store_true",
                    help="keep running: run again whenever the raw folder's content changes (Ctrl-C stops); runs "
                         "after the first skip Python, Dagster and GX start-up")
-    p.add_argument("--interval", type=float, default=0.5, help="with --watch: seconds between looks at the raw folder")
+    p.add_argument("--interval", type=float, default=0.5,
+                   help="with --watch: seconds between looks at the raw folder (at most: on Linux a change in it is "
+                        "looked at at once)")
     p.add_argument("--allow-empty", action="store_true",
                    help="let a raw folder with no loadable report empty a warehouse that holds reports "
                         "(refused otherwise)")

@@ -7,6 +7,7 @@ import contextlib
 import importlib.util
 import io
 import os
+import sys
 import time
 from collections.abc import Callable
 
@@ -40,7 +41,9 @@ def start_early(files: list[str], *, full_refresh: bool) -> None:
     from gongkai.warehouse.staging import start_workers_early
 
     start_workers_early()
-    if has_spare_core() and (full_refresh or stale_files(raw_dir(), files, staging_dir())):
+    if not has_spare_core() or gx_worker_running():
+        return
+    if full_refresh or stale_files(raw_dir(), files, staging_dir()):
         start_gx_worker()
 
 
@@ -54,6 +57,13 @@ def has_spare_core() -> bool:
         return True
 
 
+def gx_worker_running() -> bool:
+    """This process has started the GX worker and it is alive (``gongkai run --watch`` keeps it): no need to ask
+    which files a run parses before starting it. (Not imported: not started.)"""
+    gx_worker = sys.modules.get("gongkai.quality.gx_worker")
+    return gx_worker is not None and gx_worker.running() is not None
+
+
 def start_gx_worker() -> None:
     """Start the GX worker (gongkai.quality.gx_worker) where gongkai.quality is installed; once per process."""
     if importlib.util.find_spec("gongkai.quality") is not None:
@@ -65,11 +75,12 @@ def start_gx_worker() -> None:
 def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_change: Callable[[], None]) -> None:
     """``run(instance)``, then again whenever the raw folder's content changes; one Dagster instance (one run
     history) for the whole watch. The GX worker is started at once and kept (a run whose rows all pass never asks
-    it): the next new report's checks find Great Expectations imported and its context open. After the first run,
-    dbt is imported and its kept Manifest read in a background thread while the watch waits (once): the next new
+    it): the next new report's checks find Great Expectations imported and its context open. A change in the raw
+    folder ends the wait between two looks at once (:class:`~gongkai.pipeline.watch.FolderChanges`). After the first
+    run, dbt is imported and its kept Manifest read in a background thread while the watch waits (once): the next new
     report's dbt step finds both done."""
     from gongkai.pipeline.instance import ephemeral_instance
-    from gongkai.pipeline.watch import watch, written_before
+    from gongkai.pipeline.watch import FolderChanges, watch, written_before
     from gongkai.warehouse.paths import raw_dir, staging_dir
     from gongkai.warehouse.raw_folder import RawFolderLook
 
@@ -83,5 +94,9 @@ def watch_raw_folder(run: Callable[[object], object], *, interval: float, on_cha
         preload_dbt()
         return result
 
-    watch(run_then_preload_dbt, RawFolderLook(raw_dir(), staging_dir()), interval=interval, on_change=on_change,
-          settled=lambda before, now: written_before(raw_dir(), before, now, interval))
+    changes = FolderChanges(raw_dir())
+    try:
+        watch(run_then_preload_dbt, RawFolderLook(raw_dir(), staging_dir()), interval=interval, on_change=on_change,
+              wait=changes.wait, settled=lambda before, now: written_before(raw_dir(), before, now, interval))
+    finally:
+        changes.close()
