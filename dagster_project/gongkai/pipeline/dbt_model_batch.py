@@ -28,9 +28,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +58,8 @@ ON_RUN_START = "{{ create_state_table() }}"
 COMPILE_TIME_READS = re.compile(r"\b(run_query|statement|load_result|env_var)\s*\(|\badapter\.")
 STATE_TABLE = "build_state.report_fingerprints"
 FINGERPRINTS_MODEL = "int_report_fingerprints"
+#: Models built at once (most of a small model is DuckDB planning its statements, on one core, without Python's lock).
+BUILDING_THREADS = max(1, min(os.cpu_count() or 1, 4))
 #: DBT_* variables that change nothing the batch does (logging, printing, parsing, usage statistics).
 INERT_DBT_ENV = frozenset({"DBT_SEND_ANONYMOUS_USAGE_STATS", "DBT_LOG_PATH", "DBT_LOG_FORMAT", "DBT_LOG_FORMAT_FILE",
                            "DBT_LOG_LEVEL", "DBT_LOG_LEVEL_FILE", "DBT_LOG_FILE_MAX_BYTES", "DBT_USE_COLORS",
@@ -206,7 +210,7 @@ def fill_reports(sql: str, reports: Sequence[str]) -> str:
 
 
 class ModelBatch:
-    """The kept models of one run, built in order (:meth:`results`)."""
+    """The kept models of one run, each built after the models it reads (:meth:`results`)."""
 
     def __init__(self, models: Sequence[CompiledModel], manifest: Mapping[str, Any]) -> None:
         self.models = list(models)
@@ -217,30 +221,72 @@ class ModelBatch:
         self.errors: list[str] = []  # what failed, as dbt's error lines tell it
         self.succeeded = True
         self._changed: dict[str, list[str]] | None = None  # mart → the reports it builds (_changed_reports)
+        self._changed_lock = threading.Lock()
 
     def results(self, warehouse: Path) -> list[dict[str, Any]]:
         """The on-run-start hook, then each model (none whose ancestor failed: dbt skips it), each told as dbt's
-        LogModelResult event (as a dict)."""
+        LogModelResult event (as a dict), in dbt's order."""
         import duckdb
 
         invocation_id = str(uuid.uuid4())
-        events, failed = [], set()
         con = duckdb.connect(str(warehouse))
         try:
             con.execute(f"create schema if not exists build_state; create table if not exists {STATE_TABLE} "
                         "(model varchar not null, report_id varchar not null, fingerprint varchar not null)")
-            for model in self.models:
-                if failed and failed & reachable(model.unique_id, self._parents):
-                    continue
-                event = self._run(con, model, invocation_id)
-                events.append(event)
-                if event["data"]["status"] == "error":
-                    failed.add(model.unique_id)
-                    self.succeeded = False
-                    self.errors.append(f"ERROR {model.unique_id}: {event['info']['msg']}")
+            built = self._built(con, invocation_id)
         finally:
             con.close()
+        events = [built[model.unique_id] for model in self.models if model.unique_id in built]
+        for event in events:
+            if event["data"]["status"] == "error":
+                self.succeeded = False
+                self.errors.append(f"ERROR {event['data']['node_info']['unique_id']}: {event['info']['msg']}")
         return events
+
+    def _built(self, con, invocation_id: str) -> dict[str, dict[str, Any]]:
+        """Each model's event by unique_id: a model is built once every model it reads (through views too) is
+        built, :data:`BUILDING_THREADS` at once, each on a cursor of its own (each model its own statement or
+        transaction, as in dbt); a model one of whose ancestors failed is not built."""
+        batched = {model.unique_id for model in self.models}
+        needs = {model.unique_id: reachable(model.unique_id, self._parents) & batched for model in self.models}
+        built: dict[str, dict[str, Any]] = {}
+        failed: set[str] = set()
+        pending = list(self.models)
+        running: dict[Future, CompiledModel] = {}
+        local = threading.local()
+        cursors = []
+
+        def build(model: CompiledModel) -> dict[str, Any]:
+            if not hasattr(local, "cursor"):
+                local.cursor = con.cursor()
+                cursors.append(local.cursor)
+            return self._run(local.cursor, model, invocation_id)
+
+        try:
+            with ThreadPoolExecutor(max_workers=BUILDING_THREADS, thread_name_prefix="dbt-model") as pool:
+                while pending:
+                    for model in list(pending):
+                        if needs[model.unique_id] & failed:
+                            pending.remove(model)  # skipped, as dbt skips a model whose ancestor failed
+                            failed.add(model.unique_id)
+                        elif needs[model.unique_id] <= built.keys():
+                            pending.remove(model)
+                            running[pool.submit(build, model)] = model
+                    if not running:
+                        break
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        model = running.pop(future)
+                        built[model.unique_id] = future.result()
+                        if built[model.unique_id]["data"]["status"] == "error":
+                            failed.add(model.unique_id)
+                for future in as_completed(running):
+                    model = running.pop(future)
+                    built[model.unique_id] = future.result()
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        return built
 
     def _run(self, con, model: CompiledModel, invocation_id: str) -> dict[str, Any]:
         import duckdb
@@ -286,7 +332,9 @@ class ModelBatch:
     def _changed_reports(self, con) -> dict[str, list[str]]:
         """changed_reports() of every per-report mart, in one query at the first of them (each mart's recorded
         fingerprints change only in its own transaction; the fingerprints table is built before every mart)."""
-        if self._changed is None:
+        with self._changed_lock:
+            if self._changed is not None:
+                return self._changed
             marts = [model.identifier for model in self.models if model.materialized == "report_mart"]
             rows = con.execute(
                 f"select m.model, f.report_id from (select unnest(?::varchar[]) as model) as m "
@@ -296,4 +344,4 @@ class ModelBatch:
             self._changed = {}
             for mart, report in rows:
                 self._changed.setdefault(mart, []).append(report)
-        return self._changed
+            return self._changed
