@@ -177,7 +177,7 @@ def _classify(columns: list[_Column], family: Family, body: list[_Band], family_
     terms = family_set.column_terms
     for c in columns:
         own = c.own_text
-        content = _column_content(c, body)
+        content = None if own else _column_content(c, body)  # a column with its own header is named by it
         if own and _ROW_NUMBER_HEADER.match(own):
             c.role = "row_number"
         elif own and _NOTE_HEADER.search(own):
