@@ -79,7 +79,8 @@ def both(tmp_path_factory):
     models = kept_compiled_models(tmp, KEY, manifest_json, warehouse_catalog(by_batch, manifest_json))
     assert models is not None, why_dbt_runs(manifest_json)
     batch = ModelBatch(models, manifest_json)
-    events = batch.results(by_batch)
+    with duckdb.connect(str(by_batch)) as con:
+        events = batch.results(con)
     assert batch.succeeded, batch.errors
     return by_dbt, by_batch, events, manifest_json, tmp
 

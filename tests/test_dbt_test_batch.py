@@ -107,7 +107,8 @@ def test_a_failed_test_stops_what_dbt_build_stops(planted):
     built = [{"info": {"invocation_id": "i"}, "data": {"node_info": {"unique_id": uid, "node_status": "success"}}}
              for uid in models]
     batch = TestBatch(tests, manifest_json)
-    events = batch.results(built, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        events = batch.results(built, con)
     reported = {event["data"]["node_info"]["unique_id"] for event in events}
     assert reported == (set(models) | set(by_dbt)) - stopped
     ran = {e["data"]["node_info"]["unique_id"]: (e["data"]["status"], e["data"]["num_failures"]) for e in events

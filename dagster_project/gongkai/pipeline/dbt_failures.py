@@ -46,16 +46,17 @@ def failing_rows_metadata(con, sql: str, severity: str, reports: Mapping[str, st
 
 
 def with_failing_rows(held: Iterable[tuple[str, dg.AssetCheckResult]], sql_by_test: Mapping[str, str],
-                      warehouse: Path | None) -> Iterator[dg.AssetCheckResult]:
+                      warehouse: Path | None, con=None) -> Iterator[dg.AssetCheckResult]:
     """Each held check result of a dbt test (its unique_id, the result), its failing rows added when its query is
-    known and the warehouse dbt wrote is there."""
+    known and the warehouse dbt wrote is there (read on ``con`` when given, an open connection to it)."""
     held = list(held)
-    if not held or not sql_by_test or warehouse is None or not warehouse.exists():
+    if not held or not sql_by_test or con is None and (warehouse is None or not warehouse.exists()):
         yield from (check for _, check in held)
         return
     import duckdb
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    own = con is None
+    con = duckdb.connect(str(warehouse), read_only=True) if own else con
     try:
         reports = report_names(con)
         for unique_id, check in held:
@@ -66,4 +67,5 @@ def with_failing_rows(held: Iterable[tuple[str, dg.AssetCheckResult]], sql_by_te
             severity = getattr(check.severity, "value", str(check.severity))
             yield check.with_metadata({**check.metadata, **failing_rows_metadata(con, sql, severity, reports)})
     finally:
-        con.close()
+        if own:
+            con.close()

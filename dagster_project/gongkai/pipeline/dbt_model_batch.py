@@ -223,19 +223,13 @@ class ModelBatch:
         self._changed: dict[str, list[str]] | None = None  # mart → the reports it builds (_changed_reports)
         self._changed_lock = threading.Lock()
 
-    def results(self, warehouse: Path) -> list[dict[str, Any]]:
-        """The on-run-start hook, then each model (none whose ancestor failed: dbt skips it), each told as dbt's
-        LogModelResult event (as a dict), in dbt's order."""
-        import duckdb
-
+    def results(self, con) -> list[dict[str, Any]]:
+        """On the warehouse ``con`` is connected to (read-write): the on-run-start hook, then each model (none whose
+        ancestor failed: dbt skips it), each told as dbt's LogModelResult event (as a dict), in dbt's order."""
         invocation_id = str(uuid.uuid4())
-        con = duckdb.connect(str(warehouse))
-        try:
-            con.execute(f"create schema if not exists build_state; create table if not exists {STATE_TABLE} "
-                        "(model varchar not null, report_id varchar not null, fingerprint varchar not null)")
-            built = self._built(con, invocation_id)
-        finally:
-            con.close()
+        con.execute(f"create schema if not exists build_state; create table if not exists {STATE_TABLE} "
+                    "(model varchar not null, report_id varchar not null, fingerprint varchar not null)")
+        built = self._built(con, invocation_id)
         events = [built[model.unique_id] for model in self.models if model.unique_id in built]
         for event in events:
             if event["data"]["status"] == "error":

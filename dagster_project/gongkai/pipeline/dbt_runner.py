@@ -101,7 +101,10 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
         if batch is not None:  # the models' events wait for the tests: a failed test stops what depends on it
             raws = list(raws)
             if not isinstance(dbt.outcome, BaseException):
-                raws = batch.results(raws, warehouse)
+                import duckdb
+
+                with duckdb.connect(str(warehouse), read_only=True) as con:
+                    raws = batch.results(raws, con)
         yield from _told(raws, specs, selected_checks, kept_in_order, held)
     yield from kept_in_order.rest()
     result = dbt.outcome
@@ -122,12 +125,15 @@ def stream_dbt(context: dg.AssetExecutionContext, specs: DbtSpecs, project_dir: 
 
 def _without_dbt(models: ModelBatch, tests: TestBatch, warehouse: Path, specs: DbtSpecs,
                  selected_checks: set[dg.AssetCheckKey], kept_in_order: KeptAssets) -> Iterator[Any]:
-    """The kept models built and the kept tests run, their events told as dbt's would be; raise
-    :class:`dagster.Failure` (after every result) if a model or a test failed."""
+    """The kept models built and the kept tests run, their events told as dbt's would be, and the failing rows read,
+    on one connection; raise :class:`dagster.Failure` (after every result) if a model or a test failed."""
+    import duckdb
+
     held: list[tuple[str, dg.AssetCheckResult]] = []
-    yield from _told(tests.results(models.results(warehouse), warehouse), specs, selected_checks, kept_in_order, held)
-    yield from kept_in_order.rest()
-    yield from with_failing_rows(held, tests.failing_sql, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        yield from _told(tests.results(models.results(con), con), specs, selected_checks, kept_in_order, held)
+        yield from kept_in_order.rest()
+        yield from with_failing_rows(held, tests.failing_sql, warehouse, con)
     if not models.succeeded or not tests.succeeded:
         detail = "; ".join([*models.errors, *tests.errors][-10:])
         raise dg.Failure(description=f"the dbt step's batches failed: {detail}")

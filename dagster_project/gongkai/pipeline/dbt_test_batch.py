@@ -132,37 +132,32 @@ class TestBatch:
         self.errors: list[str] = []  # what failed the run, as dbt's error lines tell it
         self.succeeded = True
 
-    def results(self, model_events: Sequence[Mapping[str, Any]], warehouse: Path) -> list[dict[str, Any]]:
+    def results(self, model_events: Sequence[Mapping[str, Any]], con) -> list[dict[str, Any]]:
         """dbt's result events of the models (as dicts) with the ones ``dbt build`` would not have sent taken out,
-        followed by one result event (as dbt's ``LogTestResult``) of each test that ran."""
-        import duckdb
-
+        followed by one result event (as dbt's ``LogTestResult``) of each test that ran on the warehouse ``con`` is
+        connected to."""
         invocation_id = _invocation_id(model_events)
 
         statuses = {e["data"]["node_info"]["unique_id"]: _node_status(e) for e in model_events
                     if (e["data"].get("node_info") or {}).get("unique_id")}
         stopped = self._descendants({uid for uid, status in statuses.items() if status in STOPS_DEPENDENTS})
         tests = []
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            judged = self._judged(con, [test for test in self.tests if not stopped.intersection(test.depends_on)],
-                                  invocation_id)
-            for test in self.tests:
-                if stopped.intersection(test.depends_on):
-                    continue  # skipped, as dbt skips a test over a node it did not build: no event
-                event = judged[test.unique_id]
-                tests.append(event)
-                if event["data"]["status"] in ("fail", "error"):
-                    self.failing_sql[test.unique_id] = test.sql
-                    if event["data"]["status"] == "error" or test.severity.upper() == "ERROR":
-                        self.succeeded = False
-                        self.errors.append(f"{event['data']['status'].upper()} {event['data']['num_failures']} "
-                                           f"{test.unique_id} {event['info']['msg']}".rstrip())
-                        stopped |= self._descendants(self._waiting_on(test))
-                elif event["data"]["status"] == "warn":
-                    self.failing_sql[test.unique_id] = test.sql
-        finally:
-            con.close()
+        judged = self._judged(con, [test for test in self.tests if not stopped.intersection(test.depends_on)],
+                              invocation_id)
+        for test in self.tests:
+            if stopped.intersection(test.depends_on):
+                continue  # skipped, as dbt skips a test over a node it did not build: no event
+            event = judged[test.unique_id]
+            tests.append(event)
+            if event["data"]["status"] in ("fail", "error"):
+                self.failing_sql[test.unique_id] = test.sql
+                if event["data"]["status"] == "error" or test.severity.upper() == "ERROR":
+                    self.succeeded = False
+                    self.errors.append(f"{event['data']['status'].upper()} {event['data']['num_failures']} "
+                                       f"{test.unique_id} {event['info']['msg']}".rstrip())
+                    stopped |= self._descendants(self._waiting_on(test))
+            elif event["data"]["status"] == "warn":
+                self.failing_sql[test.unique_id] = test.sql
         models = [e for e in model_events if (e["data"].get("node_info") or {}).get("unique_id") not in stopped
                   or statuses.get(e["data"]["node_info"]["unique_id"]) in STOPS_DEPENDENTS]
         return [*models, *tests]
