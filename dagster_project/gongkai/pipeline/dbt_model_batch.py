@@ -1,6 +1,7 @@
 """A +1's models built by gongkai as one batch, without dbt (一批模型): the SQL dbt compiled for each table and
-per-report mart the last time it built it, run in dbt's order in one DuckDB connection as the project's own
-materializations run it, each result told as the LogModelResult event dbt would have sent.
+per-report mart the last time it built it, each model once the models it reads are built (a few at once, on cursors
+of one DuckDB connection) as the project's own materializations run it, each result told, in dbt's order, as the
+LogModelResult event dbt would have sent.
 
 Why: a +1 builds ≈ 55 model nodes whose SQL is ≈ 1–2 s of CPU at 1,000 reports (mostly the whole tables), while
 dbt's own Python costs ≈ 30 ms a node (each node's Jinja compiled twice, ≈ 20 events, a commit) and its import ≈ 2 s. The compiled SQL of
