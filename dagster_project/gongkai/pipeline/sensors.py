@@ -53,8 +53,9 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext, gongkai: WarehouseRes
     changed = sorted(p for p, sha in now.items() if previous.get(p) != sha)
     removed = sorted(p for p in previous if p not in now)
     existing = list(context.instance.get_dynamic_partitions(report_files_partitions.name))
+    known = set(existing)
     wanted = {partition_key_for(p) for p in now}
-    to_add = sorted(partition_key_for(p) for p in now if partition_key_for(p) not in existing)
+    to_add = sorted(key for key in wanted if key not in known)
     to_delete = sorted(k for k in existing if k not in wanted)
     if not changed and not removed and not to_add and not to_delete:
         return dg.SkipReason(f"no change in {len(now)} files")
