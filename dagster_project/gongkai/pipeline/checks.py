@@ -1,4 +1,4 @@
-"""Asset checks: Great Expectations suites (gongkai.quality) on raw_tables and on the marts, plus an ingest check.
+"""Asset checks: Great Expectations suites (gongkai.quality) on raw_tables and on the marts, plus three others.
 
 A partitioned suite validates only the reports whose rows changed since its last run on this warehouse (raw: the
 reports (re)loaded; marts: the reports whose rows dbt rebuilt differently) and carries the recorded outcome of the
@@ -10,7 +10,8 @@ it costs seconds and must not slow down loading the definitions.
 
 The suites run in two steps — ``gx_raw_suites`` after loading, ``gx_model_suites`` after dbt — each one DuckDB
 connection and one GX import (per process), each suite still its own asset check ``gx_<suite>``; the UI can run any
-subset. Checks read the run's build copy of the warehouse (the one about to be published) through the same pool as
+subset. The checks that are not suites (gongkai.pipeline.warehouse_checks: ingest errors, review findings, the
+reports' own inconsistencies) run in the step of their asset, on its connection. Checks read the run's build copy of the warehouse (the one about to be published) through the same pool as
 the writers, so they never open the file next to a writer.
 """
 
@@ -25,9 +26,9 @@ import dagster as dg
 
 from gongkai.pipeline.assets import DBT_KEYS, RAW_TABLES_KEY, is_full_refresh
 from gongkai.pipeline.failing_rows import failing_rows_table, report_names
-from gongkai.pipeline.report_metadata import FAILED_CHECKS_SHOWN, failed_checks_markdown, review_markdown
 from gongkai.pipeline.resources import WAREHOUSE_POOL, WarehouseResource
-from gongkai.warehouse.load import current_ingest_errors, loaded_versions
+from gongkai.pipeline.warehouse_checks import MODEL_CHECKS, RAW_CHECKS, WarehouseCheck
+from gongkai.warehouse.load import loaded_versions
 from gongkai.warehouse.schema import RAW_TABLES
 
 
@@ -149,136 +150,74 @@ def _save_state(state, log) -> None:
         log.error(f"the partitioned suites' state was not saved: {type(error).__name__}: {error}")
 
 
-def _make_suite_checks(name: str, checks: list[SuiteCheck], description: str):
+def _make_suite_checks(name: str, checks: list[SuiteCheck], others: list[WarehouseCheck], description: str):
     """One step for a group of suites (one DuckDB connection, one GX import per process), each its own asset check
-    ``gx_<suite>``; a subset can be run alone. A suite that raises is reported as a failed check (the others still
-    run). The step's results are stored in one statement at its end (a statement and the table's DDL per suite cost
-    ≈ 14 ms each)."""
+    ``gx_<suite>``, with the ``others`` of their assets (gongkai.pipeline.warehouse_checks); a subset can be run
+    alone. A check that raises is reported as a failed check (the others still run). The step's results are stored
+    in one statement at its end (a statement and the table's DDL per suite cost ≈ 14 ms each)."""
     by_key = {dg.AssetCheckKey(c.asset_key, c.name): c for c in checks}
+    other_by_key = {dg.AssetCheckKey(c.asset_key, c.name): c for c in others}
 
     @dg.multi_asset_check(
         name=name,
         specs=[dg.AssetCheckSpec(c.name, asset=c.asset_key, blocking=c.blocking, description=(
             f"Great Expectations suite {c.suite!r} on {c.table} "
-            f"({'failed error expectations block downstream' if c.blocking else 'warnings only'}).")) for c in checks],
+            f"({'failed error expectations block downstream' if c.blocking else 'warnings only'}).")) for c in checks]
+        + [c.spec for c in others],
         can_subset=True,
         pool=WAREHOUSE_POOL,
         description=description,
     )
     def _checks(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource):
-        quality = quality_package()
         run_id = context.run.run_id
         in_build = gongkai.build_path(run_id).exists()
-        selected = [by_key[k] for k in sorted(context.selected_asset_check_keys, key=lambda k: k.name)]
+        keys = sorted(context.selected_asset_check_keys, key=lambda k: k.name)
+        selected = [by_key[k] for k in keys if k in by_key]
         with gongkai.connect(run_id, read_only=not in_build) as con:
-            reports = report_names(con)
-            partitioned = [c.suite for c in selected if quality.SUITES[c.suite].partition_column]
-            state = quality.PartitionState(con, partitioned) if in_build and partitioned else None
-            reads = _StepReads(con, state)
-            validated = []
-            for check in selected:
-                try:
-                    result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context),
-                                       reads=reads)
-                except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
-                    context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
-                    yield dg.AssetCheckResult(
-                        asset_key=check.asset_key, check_name=check.name, passed=False,
-                        severity=dg.AssetCheckSeverity.ERROR,
-                        metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"},
-                    )
-                    continue
-                validated.append(result)
-                yield _check_result(check, result, context.log, reports)
-            if state is not None:
-                _save_state(state, context.log)
-            if in_build and validated:  # into the warehouse being built (quality.gx_results), never the live file
-                quality.store_results(con, validated)
+            for other in (other_by_key[k] for k in keys if k in other_by_key):
+                yield _other_result(other, con, gongkai, context.log)
+            if selected:
+                yield from _suite_results(selected, con, context, run_id=run_id, in_build=in_build)
 
     return _checks
 
 
-@dg.asset_check(
-    asset=RAW_TABLES_KEY,
-    name="ingest_errors",
-    blocking=False,
-    pool=WAREHOUSE_POOL,
-    description="Warn when a file in the raw folder could not be loaded (its current row in raw.ingest_errors: "
-    "unreadable, refused path, timeout).",
-)
-def ingest_errors_check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
-    with gongkai.connect(context.run.run_id, read_only=True) as con:
-        rows = con.execute(
-            "SELECT status, count(*) FROM raw.report_files WHERE is_current GROUP BY status ORDER BY status"
-        ).fetchall()
-        # every file the raw folder holds now that could not be loaded, refused paths (no report_files row) included
-        failed = current_ingest_errors(con, gongkai.raw_dir(), gongkai.staging_dir())
-    counts = {status: n for status, n in rows}
-    metadata = {
-        **{f"files_{k}": v for k, v in counts.items()},
-        "ingest_errors": len(failed),
-        "failed_files": dg.MetadataValue.md("\n".join(f"- {p}: [{k}] {m}" for p, k, m in failed) or "none"),
-    }
-    return dg.AssetCheckResult(
-        passed=not failed, severity=dg.AssetCheckSeverity.WARN, metadata=metadata
-    )
+def _other_result(check: WarehouseCheck, con, gongkai: WarehouseResource, log) -> dg.AssetCheckResult:
+    try:
+        return check.result(con, gongkai)
+    except Exception as error:  # noqa: BLE001 - one broken check must not hide the others' results
+        log.error(f"{check.name} raised {type(error).__name__}: {error}")
+        return dg.AssetCheckResult(asset_key=check.asset_key, check_name=check.name, passed=False,
+                                   severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"error": f"{type(error).__name__}: {error}"})
 
 
-@dg.asset_check(
-    asset=RAW_TABLES_KEY,
-    name="review_findings",
-    blocking=False,
-    pool=WAREHOUSE_POOL,
-    description="The disclosure review (审核意见): warn when a current report has review findings (raw.review_findings, "
-    "marts.fct_review_finding); the metadata lists them per report with page, line and the text quoted.",
-)
-def review_findings_check(context: dg.AssetCheckExecutionContext, gongkai: WarehouseResource) -> dg.AssetCheckResult:
-    with gongkai.connect(context.run.run_id, read_only=True) as con:
-        rows = con.execute(
-            "SELECT f.file, f.page, f.line, f.severity, f.rule_title, f.quote, f.expected "
-            "FROM raw.review_findings f JOIN raw.report_files r ON r.report_id = f.report_id AND r.is_current "
-            "AND r.path = f.file ORDER BY f.file, f.finding_index"
-        ).fetchall()
-    by_report: dict[str, list[dict]] = {}
-    for file, page, line, severity, title, quote, expected in rows:
-        by_report.setdefault(file, []).append({"page": page, "line": line, "severity": severity, "rule_title": title,
-                                               "quote": quote, "expected": expected})
-    metadata = {
-        "findings": len(rows),
-        "reports_with_findings": len(by_report),
-        **{f"review: {file}": dg.MetadataValue.md(review_markdown(found)) for file, found in by_report.items()},
-    }
-    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
-
-
-REPORT_CHECK_FAILURES_KEY = dg.AssetKey(["quality", "report_check_failures"])
-_KIND_NAMES = {"final": "决算", "budget": "预算"}
-
-
-@dg.asset_check(
-    asset=REPORT_CHECK_FAILURES_KEY,
-    name="report_inconsistencies",
-    blocking=False,
-    pool=WAREHOUSE_POOL,
-    description="Warn when a loaded report's own figures disagree (totals, identities, narrative vs tables, a later "
-    "report's comparatives): the first 20 with report, expected, actual, file and page. Never blocks publishing.",
-)
-def report_inconsistencies_check(context: dg.AssetCheckExecutionContext,
-                                  gongkai: WarehouseResource) -> dg.AssetCheckResult:
-    with gongkai.connect(context.run.run_id, read_only=True) as con:
-        total, reports = con.execute(
-            "SELECT count(*), count(DISTINCT report_id) FROM quality.report_check_failures").fetchone()
-        cursor = con.execute(
-            "SELECT department, year, kind, path, check_name, detail, expected, actual, difference, file, page "
-            "FROM quality.report_check_failures ORDER BY department, year, kind, path, check_name LIMIT ?",
-            [FAILED_CHECKS_SHOWN])
-        columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    for row in rows:
-        row["report"] = f"{row['department']} {row['year']} {_KIND_NAMES.get(row['kind'], row['kind'])}"
-    metadata = {"failed_checks": total, "reports": reports,
-                "failures": dg.MetadataValue.md(failed_checks_markdown(rows, total))}
-    return dg.AssetCheckResult(passed=total == 0, severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+def _suite_results(selected: list[SuiteCheck], con, context, *, run_id: str, in_build: bool):
+    """Each suite's check result, then the partitioned suites' state and every result stored."""
+    quality = quality_package()
+    reports = report_names(con)
+    partitioned = [c.suite for c in selected if quality.SUITES[c.suite].partition_column]
+    state = quality.PartitionState(con, partitioned) if in_build and partitioned else None
+    reads = _StepReads(con, state)
+    validated = []
+    for check in selected:
+        try:
+            result = _validate(quality, con, check, run_id, in_build=in_build, full=is_full_refresh(context),
+                               reads=reads)
+        except Exception as error:  # noqa: BLE001 - one broken suite must not hide the others' results
+            context.log.error(f"{check.name} on {check.table} raised {type(error).__name__}: {error}")
+            yield dg.AssetCheckResult(
+                asset_key=check.asset_key, check_name=check.name, passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"table": check.table, "error": f"{type(error).__name__}: {error}"},
+            )
+            continue
+        validated.append(result)
+        yield _check_result(check, result, context.log, reports)
+    if state is not None:
+        _save_state(state, context.log)
+    if in_build and validated:  # into the warehouse being built (quality.gx_results), never the live file
+        quality.store_results(con, validated)
 
 
 def all_checks() -> list:
@@ -286,10 +225,12 @@ def all_checks() -> list:
     raw = [c for c in suites if c.asset_key == RAW_TABLES_KEY]
     marts = [c for c in suites if c.asset_key != RAW_TABLES_KEY]
     groups = [
-        ("gx_raw_suites", raw, "Great Expectations suites on the raw tables, after loading (blocking ones stop dbt)."),
-        ("gx_model_suites", marts,
-         "Great Expectations suites on the marts and quality models, after dbt (blocking ones stop the publish)."),
+        ("gx_raw_suites", raw, RAW_CHECKS,
+         "Great Expectations suites on the raw tables, after loading (blocking ones stop dbt), and the ingest errors "
+         "and review findings."),
+        ("gx_model_suites", marts, MODEL_CHECKS,
+         "Great Expectations suites on the marts and quality models, after dbt (blocking ones stop the publish), and "
+         "the reports' own inconsistencies."),
     ]
-    report_checks = [report_inconsistencies_check] if REPORT_CHECK_FAILURES_KEY in DBT_KEYS else []
-    return [ingest_errors_check, review_findings_check, *report_checks] + [
-        _make_suite_checks(name, checks, text) for name, checks, text in groups if checks]
+    return [_make_suite_checks(name, checks, others, text) for name, checks, others, text in groups
+            if checks or others]
