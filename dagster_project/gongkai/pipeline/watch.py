@@ -74,7 +74,7 @@ class FolderChanges:
 
             self._libc = ctypes.CDLL(None, use_errno=True)
             fd = self._libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
-        except (OSError, AttributeError):  # not Linux
+        except (OSError, AttributeError, TypeError):  # not Linux
             return
         if fd >= 0:
             self._fd = fd
