@@ -63,12 +63,14 @@ class FolderChanges:
     moved or copied in, removed, rewritten — instead of at the end of the interval: Linux's inotify on the folder and
     the sub-folders a look descends into (hidden and symlinked ones are not). The looks still decide what changed,
     and a look still comes at least every interval, so a change inotify does not report (a network filesystem, a
-    folder past the system's watch limit) is seen as without it; where there is no inotify the wait is a sleep."""
+    folder past the system's watch limit) is seen as without it; where there is no inotify the wait is a sleep. A wait
+    ends early at most once an interval: a folder that keeps changing is looked at as often as without inotify."""
 
     def __init__(self, folder: Path):
         self.folder = str(folder)
         self._libc = None
         self._fd: int | None = None
+        self._woken = float("-inf")  # when a wait last ended early (time.monotonic)
         try:
             import ctypes
 
@@ -89,6 +91,10 @@ class FolderChanges:
         if ready:
             self._drain()
             self._watch_folders()  # a folder made since
+            held = self._woken + seconds - time.monotonic()
+            if held > 0:  # the last early end was less than an interval ago
+                time.sleep(held)
+            self._woken = time.monotonic()
 
     def close(self) -> None:
         if self._fd is not None:
