@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import json
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 from typing import Any
 
 import dagster as dg
@@ -35,19 +36,25 @@ _KEPT_METADATA = {dg.MarkdownMetadataValue: dg.MetadataValue.md, dg.TextMetadata
 
 
 def sources_version(con) -> str:
-    """A hash of every raw table (the dbt sources), timestamps of sight left out."""
-    tables = [name for (name,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                              "WHERE table_schema = 'raw' ORDER BY table_name").fetchall()]
+    """A hash of every raw table (the dbt sources), timestamps of sight left out: their columns read in one query,
+    every table's row count and sum of row hashes in another."""
+    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw' "
+                       "ORDER BY table_name, ordinal_position").fetchall()
+    tables = [(table, [c for _, c in columns if c not in SEEN_COLUMNS])
+              for table, columns in groupby(rows, key=lambda row: row[0])]
+    sums = " UNION ALL ".join(
+        f"SELECT {index} AS i, count(*), coalesce(sum(hash(row({', '.join(f't.{_quoted(c)}' for c in columns)}))"
+        f"::HUGEINT), 0) FROM raw.{_quoted(table)} AS t" for index, (table, columns) in enumerate(tables))
+    found = {index: (count, total) for index, count, total in con.execute(sums).fetchall()} if tables else {}
     digest = hashlib.sha256()
-    for table in tables:
-        columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_schema "
-                                             "= 'raw' AND table_name = ? ORDER BY ordinal_position",
-                                             [table]).fetchall() if c not in SEEN_COLUMNS]
-        row = ", ".join(f't."{c}"' for c in columns)
-        count, total = con.execute(f'SELECT count(*), coalesce(sum(hash(row({row}))::HUGEINT), 0) '
-                                   f'FROM raw."{table}" AS t').fetchone()
+    for index, (table, columns) in enumerate(tables):
+        count, total = found[index]
         digest.update(f"{table}:{','.join(columns)}:{count}:{total}\0".encode())
     return digest.hexdigest()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def dbt_inputs(con, project_version: str, args: Iterable[str]) -> str:
