@@ -185,6 +185,28 @@ def test_watch_starts_the_gx_worker_before_its_first_run(monkeypatch):
     assert events == ["worker started", "run", "dbt preloading"]
 
 
+def test_a_watch_run_does_not_ask_which_files_are_stale_for_the_gx_worker_it_keeps(monkeypatch):
+    """Before each run `gongkai run` asks which files are stale only to decide whether to start the GX worker: not
+    when the worker this process started is alive (`--watch` keeps it); otherwise as before."""
+    import gongkai.pipeline.command as command
+    import gongkai.warehouse.staged as staged
+    import gongkai.warehouse.staging as staging
+    from gongkai.quality import gx_worker
+
+    started = []
+    monkeypatch.setattr(staging, "start_workers_early", lambda: None)
+    monkeypatch.setattr(command, "has_spare_core", lambda: True)
+    monkeypatch.setattr(gx_worker, "start", lambda: started.append("worker"))
+    monkeypatch.setattr(gx_worker, "running", lambda: object())
+    monkeypatch.setattr(staged, "stale_files", lambda *args: pytest.fail("asked which files are stale"))
+    command.start_early(["a.txt"], full_refresh=False)
+    assert started == []
+    monkeypatch.setattr(gx_worker, "running", lambda: None)
+    monkeypatch.setattr(staged, "stale_files", lambda *args: ["a.txt"])
+    command.start_early(["a.txt"], full_refresh=False)
+    assert started == ["worker"]
+
+
 @pytest.fixture()
 def class_warehouse(tmp_path):
     """A mart named and shaped as dim_function_class, with a LIST column, and fct_report_summary's total."""
