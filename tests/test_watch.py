@@ -109,3 +109,29 @@ def test_a_change_in_the_raw_folder_ends_the_wait_between_looks(raw):
         assert time.monotonic() - started >= interval - 0.5
     finally:
         changes.close()
+
+
+def test_a_look_after_a_change_looks_again_only_at_what_moved(raw, tmp_path, monkeypatch):
+    """A report linked into a folder of settled files: the look after it fingerprints that path only (the others'
+    stats did not move), and answers as a whole scan does."""
+    from gongkai.warehouse import raw_folder
+
+    look = RawFolderLook(raw, tmp_path / "staging")
+    look()
+    looked = []
+    real = raw_folder.file_fingerprint
+
+    def counting(raw_dir, rel_path, *args, **kwargs):
+        looked.append(rel_path)
+        return real(raw_dir, rel_path, *args, **kwargs)
+
+    monkeypatch.setattr(raw_folder, "file_fingerprint", counting)
+    os.link(raw / SEED.name, raw / "linked.txt")
+    os.utime(raw / SEED.name, (time.time() - 60, time.time() - 60))  # the link moved its ctime: settled again
+    answer = look()
+    assert sorted(looked) == sorted(["linked.txt", SEED.name])  # the two names of the file whose ctime moved
+    assert answer == scan_raw(raw)
+    looked.clear()
+    (raw / SHANGHAI_PDF.name).unlink()
+    answer = look()
+    assert looked == [] and answer == scan_raw(raw) and sorted(answer) == sorted(["linked.txt", SEED.name])
