@@ -21,7 +21,8 @@ the one new report — repeatable +1 figures without rebuilding the warehouse. W
 ``gongkai run --watch`` (one process for every run): after its first run the new report is linked into the raw
 folder and the figure is the time from that moment to the end of the run it sets off (detection, the settle
 interval and the run), as a user of the watch mode sees it.
-Targets (issue 7): 1,000 reports < 180 s; one new report into 1,000 < 20 s.
+Targets (issue 14): 1,000 reports < 180 s; one new report into 1,000 < 12 s as a cold ``gongkai run``, < 6 s from the
+file's arrival in ``gongkai run --watch``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from gongkai.synth import generate_corpus, truth_dir_for  # noqa: E402  (standar
 YEARS = 5
 SEED = 7
 E2E_TARGET_S = {1000: 180.0}
-INCREMENTAL_TARGET_S = 20.0
+INCREMENTAL_TARGET_S = 12.0
+WATCH_TARGET_S = 6.0
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -385,8 +387,8 @@ def bench_watch(n: int, trials: int, idle: float = 0.0) -> list[Row]:
         bench = f"+1 report, watch (trial {trial}{f', after {idle:g} s idle' if idle else ''}) n={n}"
         rows += [
             Row(bench, "first run (no change, cold start)", figures["first_wall_s"], "s", load=load),
-            Row(bench, "new file → updated marts", figures["latency_s"], "s", f"< {INCREMENTAL_TARGET_S:.0f} s",
-                figures["latency_s"] < INCREMENTAL_TARGET_S, load=f"{load} → {loadavg().split('/')[0]}"),
+            Row(bench, "new file → updated marts", figures["latency_s"], "s", f"< {WATCH_TARGET_S:.0f} s",
+                figures["latency_s"] < WATCH_TARGET_S, load=f"{load} → {loadavg().split('/')[0]}"),
             Row(bench, "of which the run", figures["run_s"], "s", load=load),
             Row(bench, "machine speed before (lower: faster)", speed, "ms"),
         ]
