@@ -43,6 +43,7 @@ from gongkai.pipeline.dbt_graph import reachable, topological_order
 from gongkai.pipeline.dbt_kept_sql import Catalog, kept_path, read_kept, warehouse_catalog, write_kept
 from gongkai.pipeline.dbt_manifests import manifest_key
 from gongkai.pipeline.dbt_project import PROJECT_VERSION_ENV
+from gongkai.pipeline.duckdb_cursors import thread_cursors
 
 SUFFIX = ".models.json"
 BATCHED = ("table", "report_mart")
@@ -248,39 +249,31 @@ class ModelBatch:
         failed: set[str] = set()
         pending = list(self.models)
         running: dict[Future, CompiledModel] = {}
-        local = threading.local()
-        cursors = []
+        with thread_cursors(con) as cursor, \
+                ThreadPoolExecutor(max_workers=BUILDING_THREADS, thread_name_prefix="dbt-model") as pool:
 
-        def build(model: CompiledModel) -> dict[str, Any]:
-            if not hasattr(local, "cursor"):
-                local.cursor = con.cursor()
-                cursors.append(local.cursor)
-            return self._run(local.cursor, model, invocation_id)
+            def build(model: CompiledModel) -> dict[str, Any]:
+                return self._run(cursor(), model, invocation_id)
 
-        try:
-            with ThreadPoolExecutor(max_workers=BUILDING_THREADS, thread_name_prefix="dbt-model") as pool:
-                while pending:
-                    for model in list(pending):
-                        if needs[model.unique_id] & failed:
-                            pending.remove(model)  # skipped, as dbt skips a model whose ancestor failed
-                            failed.add(model.unique_id)
-                        elif needs[model.unique_id] <= built.keys():
-                            pending.remove(model)
-                            running[pool.submit(build, model)] = model
-                    if not running:
-                        break
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        model = running.pop(future)
-                        built[model.unique_id] = future.result()
-                        if built[model.unique_id]["data"]["status"] == "error":
-                            failed.add(model.unique_id)
-                for future in as_completed(running):
+            while pending:
+                for model in list(pending):
+                    if needs[model.unique_id] & failed:
+                        pending.remove(model)  # skipped, as dbt skips a model whose ancestor failed
+                        failed.add(model.unique_id)
+                    elif needs[model.unique_id] <= built.keys():
+                        pending.remove(model)
+                        running[pool.submit(build, model)] = model
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
                     model = running.pop(future)
                     built[model.unique_id] = future.result()
-        finally:
-            for cursor in cursors:
-                cursor.close()
+                    if built[model.unique_id]["data"]["status"] == "error":
+                        failed.add(model.unique_id)
+            for future in as_completed(running):
+                model = running.pop(future)
+                built[model.unique_id] = future.result()
         return built
 
     def _run(self, con, model: CompiledModel, invocation_id: str) -> dict[str, Any]:

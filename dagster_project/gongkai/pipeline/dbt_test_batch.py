@@ -21,7 +21,6 @@ node that was not built is skipped.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +31,7 @@ from typing import Any
 
 from gongkai.pipeline.dbt_graph import reachable, topological_order
 from gongkai.pipeline.dbt_kept_sql import Catalog, read_kept, warehouse_catalog, write_kept
+from gongkai.pipeline.duckdb_cursors import thread_cursors
 
 SUFFIX = ".tests.json"
 #: dbt flags under which a warning is a failure: the batch does not judge that way, dbt runs the tests then.
@@ -166,21 +166,10 @@ class TestBatch:
         """Each test's result event by unique_id, the tests judged by :data:`JUDGING_THREADS` threads at once, each
         on a cursor of its own (read-only: the order they run in changes no result; a test that a failure before it
         would skip is judged and left out by :meth:`results`)."""
-        local = threading.local()
-        cursors = []
-
-        def judge(test: CompiledTest) -> dict[str, Any]:
-            if not hasattr(local, "cursor"):
-                local.cursor = con.cursor()
-                cursors.append(local.cursor)
-            return self._run(local.cursor, test, invocation_id)
-
-        try:
-            with ThreadPoolExecutor(max_workers=JUDGING_THREADS, thread_name_prefix="dbt-test") as pool:
-                return dict(zip([test.unique_id for test in tests], pool.map(judge, tests), strict=True))
-        finally:
-            for cursor in cursors:
-                cursor.close()
+        with thread_cursors(con) as cursor, \
+                ThreadPoolExecutor(max_workers=JUDGING_THREADS, thread_name_prefix="dbt-test") as pool:
+            judged = pool.map(lambda test: self._run(cursor(), test, invocation_id), tests)
+            return dict(zip([test.unique_id for test in tests], judged, strict=True))
 
     def _run(self, con, test: CompiledTest, invocation_id: str) -> dict[str, Any]:
         import duckdb
