@@ -127,7 +127,8 @@ class PartitionState:
                                     "unexpected_count": pa.array([f[3] for f in failed], pa.int64()),
                                     "failing_rows": pa.array([f[4] for f in failed], pa.string())}),
         }
-        con = self.con
+        # a cursor of its own: a result the step left half read on self.con (a fetchone()) refuses register()
+        con = self.con.cursor()
         for name, table in tables.items():
             con.register(name, table)
         try:
@@ -146,4 +147,5 @@ class PartitionState:
         finally:
             for name in tables:
                 con.unregister(name)
+            con.close()
         self._changes = {}
