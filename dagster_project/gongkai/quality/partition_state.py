@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -127,11 +128,10 @@ class PartitionState:
                                     "unexpected_count": pa.array([f[3] for f in failed], pa.int64()),
                                     "failing_rows": pa.array([f[4] for f in failed], pa.string())}),
         }
-        # a cursor of its own: a result the step left half read on self.con (a fetchone()) refuses register()
-        con = self.con.cursor()
-        for name, table in tables.items():
-            con.register(name, table)
-        try:
+        con = self.con
+        with ExitStack() as views:
+            for name, table in tables.items():
+                views.enter_context(registered(con, name, table))
             with transaction(con):
                 for target in (STATE_TABLE, FAILURES_TABLE):
                     con.execute(f"DELETE FROM {target} t USING _gx_changed c WHERE t.suite = c.suite "
@@ -144,8 +144,4 @@ class PartitionState:
                             "unexpected_count, failing_rows) SELECT f.suite, c.fingerprint, f.report_id, "
                             "f.expectation_index, f.unexpected_count, f.failing_rows FROM _gx_failed f "
                             "JOIN _gx_changed c USING (suite)")
-        finally:
-            for name in tables:
-                con.unregister(name)
-            con.close()
         self._changes = {}

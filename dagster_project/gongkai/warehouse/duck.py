@@ -20,7 +20,9 @@ def transaction(con):
 
 @contextmanager
 def registered(con, name: str, table):
-    """``table`` (Arrow or pandas) visible to SQL as ``name`` inside the block."""
+    """``table`` (Arrow or pandas) visible to SQL as ``name`` inside the block. A result ``con`` holds half read (a
+    ``fetchone()`` of the statement before) is run to its end first: DuckDB refuses ``register()`` beside it."""
+    con.complete()
     con.register(name, table)
     try:
         yield name
