@@ -18,9 +18,11 @@ from gongkai.pipeline.dbt_model_batch import ModelBatch
 from gongkai.pipeline.dbt_runner import _close_duckdb
 from gongkai.pipeline.dbt_test_batch import TestBatch, keep_compiled_tests, kept_compiled_tests
 from gongkai.pipeline.resources import temporary_env
+from gongkai.quality.suites import SUITES
 from tests.test_dbt_models import DBT_DIR, R1, R2, make_raw_fixture
 
 KEY = "batch-test"
+RAW_PARTITIONED = sorted(n for n, spec in SUITES.items() if spec.partition_column and spec.table.startswith("raw."))
 
 
 def _dbt(warehouse: Path, tmp: Path, *args: str, manifest=None):
@@ -162,7 +164,7 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
     monkeypatch.setattr(dbt_runner, "TestBatch", Recorded)
     monkeypatch.setattr(dbt_runner, "ModelBatch", RecordedModels)
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse" / e2e["warehouse"].name
-    recorded, tables, medical = [], [], []
+    recorded, tables, medical, raw_state = [], [], [], []
     for _ in range(2):
         shutil.rmtree(raw, ignore_errors=True)
         shutil.rmtree(warehouse.parent, ignore_errors=True)
@@ -178,6 +180,10 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
         tables.append(fingerprint(warehouse))
         medical.append(query(warehouse, "SELECT scope, total, basic, project FROM marts.fct_expenditure_by_function "
                                         "WHERE department = '辽宁省数据局' AND function_code = '2101101' ORDER BY ALL"))
+        # the raw suites' state saved by the +1 too: each suite has validated the three current reports
+        raw_state.append(query(warehouse, "SELECT suite, count(DISTINCT report_id) FROM quality.gx_partition_state "
+                                          f"WHERE suite IN ({', '.join(repr(n) for n in RAW_PARTITIONED)}) "
+                                          "GROUP BY 1 ORDER BY 1"))
     assert len(batches) == 1 and sum(e["info"]["name"] == "LogTestResult" for e in batches[0]) == len(recorded[1])
     # the second run built its models without dbt too (their SQL kept by the first)
     assert len(model_batches) == 1 and {e["data"]["status"] for e in model_batches[0]} == {"success"}
@@ -187,5 +193,6 @@ def test_a_run_with_the_kept_tests_records_the_checks_dbt_recorded(e2e, tmp_path
     assert [t for t in tables[0] if tables[0][t] != tables[1][t]] == []
     # 支出决算表 line 950 and 一般公共预算财政拨款支出决算表 line 1120 of the Liaoning text: "2101101 行政单位医疗 84.11 76.53 7.58"
     assert medical[0] == medical[1] == [("all_funds", 84.11, 76.53, 7.58), ("general_budget", 84.11, 76.53, 7.58)]
+    assert raw_state[0] == raw_state[1] == [(name, 3) for name in RAW_PARTITIONED]
     warned = [row for row in recorded[1] if row[1] == "assert_sme_within_procurement"]
     assert warned and not warned[0][2] and warned[0][3] == "WARN" and "failing rows" in warned[0][4]
